@@ -1,0 +1,3 @@
+"""tutor: learn backpropagation in the terminal."""
+
+__version__ = "0.1.0"
