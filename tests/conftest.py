@@ -1,0 +1,25 @@
+"""Shared test configuration: deterministic hypothesis, an isolated TUTOR_HOME."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "tutor",
+    derandomize=True,
+    deadline=None,
+    max_examples=100,
+    suppress_health_check=[HealthCheck.too_slow],
+    database=None,
+)
+settings.load_profile("tutor")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """No test ever touches the real user's progress database."""
+    home = tmp_path_factory.mktemp("tutor-home")
+    monkeypatch.setenv("TUTOR_HOME", str(home))
+    monkeypatch.delenv("TUTOR_LESSONS", raising=False)
+    return home
