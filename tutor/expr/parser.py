@@ -1,0 +1,430 @@
+"""Text → checked expression tree, through Python's `ast` and a whitelist.
+
+This is the only way text from a lesson file or a keyboard becomes maths. The
+text is parsed by `ast.parse`, never executed: `eval`, `exec`, `sympify` and
+`parse_expr` are not used. Every tree node is checked against a short list of
+what a student may write (numbers, names, + - * / **, unary minus, parentheses,
+the lesson functions); anything else is refused with a message that says what
+was not understood and where.
+
+Bounds keep hostile input cheap: the text's length, the nesting depth, the size
+of the tree, the size of an exponent, and the magnitude of every constant part
+are limited, and constants are folded with those limits checked *before* any
+arithmetic, so ``9**9**9`` is refused at once instead of computed.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from tutor.engine.ops import FUNCTIONS
+from tutor.expr.nodes import BinOp, Call, Expr, Name, Neg, Num, Pow
+
+MAX_LENGTH = 1000  # characters of one expression
+MAX_DEPTH = 40  # nesting of the tree
+MAX_NODES = 400  # nodes in the tree
+MAX_EXPONENT = 100  # |k| in x ** k
+MAX_BITS = 1024  # numerator and denominator of any exact constant
+MAX_MAGNITUDE = 1e300  # of any constant
+
+ALLOWED = "only numbers, names, + - * / ** and the functions " + ", ".join(FUNCTIONS)
+
+# Characters students paste from notes or type on other keyboards, read as ASCII.
+_TRANSLATE = {"−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "÷": "/", "^": "**"}
+
+_FLOAT_LITERAL = re.compile(r"(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][+-]?\d+)?")
+_GLUED = re.compile(r"(?<![\w.])(\d+\.?\d*|\.\d+)([A-Za-z_]\w*)")
+
+_SIDE_BY_SIDE = re.compile(r"([\w.]+|\))\s+([\w.]+|\()")
+
+_SIDE_BY_SIDE_MESSAGE = "two things stand side by side: write `*` between them for a product"
+
+_KINDS: dict[type, str] = {
+    ast.Attribute: "a dot (attribute access)",
+    ast.Subscript: "square brackets (indexing)",
+    ast.Lambda: "a lambda",
+    ast.ListComp: "a list comprehension",
+    ast.SetComp: "a set comprehension",
+    ast.DictComp: "a dict comprehension",
+    ast.GeneratorExp: "a generator expression",
+    ast.NamedExpr: "the `:=` operator",
+    ast.Compare: "a comparison",
+    ast.BoolOp: "`and` / `or`",
+    ast.IfExp: "`if ... else`",
+    ast.List: "a list",
+    ast.Tuple: "a tuple (several values separated by commas)",
+    ast.Set: "a set",
+    ast.Dict: "a dict",
+    ast.JoinedStr: "a string",
+    ast.Starred: "a star (`*x`)",
+    ast.Await: "`await`",
+    ast.Yield: "`yield`",
+    ast.YieldFrom: "`yield`",
+    ast.Slice: "a slice",
+}
+
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+
+class ExprError(ValueError):
+    """Text that is not an expression the tutor accepts.
+
+    ``str(error)`` is one line a student understands; ``col`` (0-based, or None)
+    is where in ``text`` the problem is, and ``line`` is set for graph scripts.
+    """
+
+    def __init__(self, message: str, text: str = "", col: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.text = text
+        self.col = col
+        self.line: int | None = None
+
+    def caret(self) -> str:
+        """The text with a caret under the column, as two lines (or just the text)."""
+        if self.col is None:
+            return self.text
+        return f"{self.text}\n{' ' * self.col}^"
+
+
+@dataclass(frozen=True, slots=True)
+class _Const:
+    """What is known of a constant sub-expression: exact value, or an estimate."""
+
+    exact: Fraction | None
+    approx: float
+
+
+def parse(text: str, names: Collection[str] | None = None) -> Expr:
+    """Parse ``text`` into an expression tree.
+
+    ``names`` lists the names the expression may use (the lesson's nodes); with
+    ``None`` any identifier that is not a function is a free name.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"expected text, got {type(text).__name__}")
+    return _Parser(text, names).run()
+
+
+class _Parser:
+    def __init__(self, text: str, names: Collection[str] | None):
+        self.original = text
+        self.names = names
+        self.nodes = 0
+        # The text Python sees, and for each of its characters the column it came from.
+        chars: list[str] = []
+        origin: list[int] = []
+        for col, ch in enumerate(text):
+            out = _TRANSLATE.get(ch, ch)
+            chars.append(out)
+            origin.extend([col] * len(out))
+        origin.append(len(text))
+        self.text = "".join(chars)
+        self.origin = origin
+        # ast.parse sees the text without surrounding white space.
+        self.body = self.text.strip()
+        self.lead = len(self.text) - len(self.text.lstrip())
+
+    # -- errors --------------------------------------------------------------
+
+    def error(self, message: str, col: int | None = None) -> ExprError:
+        return ExprError(message, self.original, col)
+
+    def col_of(self, node: ast.AST) -> int:
+        return self._orig_col(node.col_offset)
+
+    def _orig_col(self, byte_offset: int) -> int:
+        """Map a UTF-8 offset in the parsed body to a column of the original text."""
+        prefix = self.body.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore")
+        return self.origin[min(self.lead + len(prefix), len(self.origin) - 1)]
+
+    def source(self, node: ast.AST) -> str:
+        start = self._orig_col(node.col_offset)
+        end_offset = getattr(node, "end_col_offset", None)
+        end = self._orig_col(end_offset) if end_offset is not None else len(self.original)
+        snippet = self.original[start:end].strip()
+        return snippet if len(snippet) <= 40 else snippet[:37] + "..."
+
+    # -- the pipeline ----------------------------------------------------------
+
+    def run(self) -> Expr:
+        if not self.body:
+            raise self.error("nothing to read: type a number or an expression")
+        if len(self.original) > MAX_LENGTH:
+            raise self.error(f"too long: at most {MAX_LENGTH} characters")
+        if "\n" in self.body or "\r" in self.body:
+            raise self.error("one line only, please")
+        self.check_nesting()
+        try:
+            tree = ast.parse(self.body, mode="eval")
+        except SyntaxError as exc:
+            raise self.syntax_error(exc) from None
+        except (ValueError, MemoryError, RecursionError):
+            raise self.error(f"this is not something I can read; {ALLOWED} are allowed") from None
+        expr, _ = self.visit(tree.body, 0)
+        return expr
+
+    def check_nesting(self) -> None:
+        depth = 0
+        for col, ch in enumerate(self.text):
+            if ch in "([{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise self.error(
+                        f"too deeply nested: at most {MAX_DEPTH} parentheses", self.origin[col]
+                    )
+            elif ch in ")]}":
+                depth -= 1
+
+    def syntax_error(self, exc: SyntaxError) -> ExprError:
+        stripped, lead = self.body, self.lead
+        glued = _GLUED.search(stripped)
+        if glued and not _FLOAT_LITERAL.fullmatch(glued.group(0)):
+            number, name = glued.groups()
+            col = self.origin[lead + glued.start()]
+            return self.error(f"`{number}{name}`: write `{number}*{name}`", col)
+        side = _SIDE_BY_SIDE.search(stripped)
+        if side:
+            left, right = side.group(1), side.group(2)
+            col = self.origin[lead + side.start(2)]
+            if left == ")" or right == "(":
+                return self.error(_SIDE_BY_SIDE_MESSAGE, col)
+            return self.error(f"`{left} {right}`: write `{left}*{right}` for a product", col)
+        if stripped[-1] in "+-*/(":
+            return self.error("the expression ends too early", len(self.original.rstrip()))
+        col = None
+        if exc.offset is not None and exc.lineno == 1:
+            col = self.origin[min(lead + max(exc.offset - 1, 0), len(self.origin) - 1)]
+        reason = (exc.msg or "").lower()
+        if "never closed" in reason:
+            message = "a `(` is never closed"
+        elif "unmatched" in reason or "does not match" in reason:
+            message = "a bracket has no partner"
+        elif "forgot a comma" in reason:
+            message = _SIDE_BY_SIDE_MESSAGE
+        elif col is not None and col >= len(self.original.rstrip()):
+            message = "the expression ends too early"
+            col = len(self.original.rstrip())
+        elif "=" in stripped:
+            message = "`=` is not allowed here: type just the value or the expression"
+        else:
+            message = f"this is not an expression I can read; {ALLOWED} are allowed"
+        return self.error(message, col)
+
+    # -- the whitelist -----------------------------------------------------------
+
+    def visit(self, node: ast.AST, depth: int) -> tuple[Expr, _Const | None]:
+        """Check one node; return the tree and, for a constant, what is known of it."""
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.error(f"too long: at most {MAX_NODES} numbers, names and operators")
+        if depth > MAX_DEPTH:
+            raise self.error(f"too deeply nested: at most {MAX_DEPTH} levels", self.col_of(node))
+        match node:
+            case ast.Constant(value=value):
+                return self.number(node, value)
+            case ast.Name(id=ident):
+                return self.name(node, ident), None
+            case ast.UnaryOp(op=ast.USub(), operand=operand):
+                inner, const = self.visit(operand, depth + 1)
+                if isinstance(inner, Num):
+                    return Num(-inner.value, _negate_text(inner.text)), const and _neg(const)
+                return Neg(inner), const and _neg(const)
+            case ast.UnaryOp(op=ast.UAdd(), operand=operand):
+                return self.visit(operand, depth + 1)
+            case ast.BinOp(op=ast.Pow(), left=left, right=right):
+                return self.power(node, left, right, depth)
+            case ast.BinOp(op=op, left=left, right=right) if type(op) in _BINOPS:
+                symbol = _BINOPS[type(op)]
+                lhs, lc = self.visit(left, depth + 1)
+                rhs, rc = self.visit(right, depth + 1)
+                if symbol == "/" and rc is not None and rc.approx == 0:
+                    raise self.error(f"`{self.source(node)}` divides by zero", self.col_of(node))
+                const = self.fold(node, symbol, lc, rc) if lc and rc else None
+                return BinOp(symbol, lhs, rhs), const
+            case ast.BinOp(op=ast.FloorDiv()):
+                raise self.error("`//` is not allowed: use `/` to divide", self.op_col(node))
+            case ast.BinOp():
+                raise self.error(f"`{self.source(node)}`: {ALLOWED} are allowed", self.op_col(node))
+            case ast.Call():
+                return self.call(node, depth)
+            case ast.UnaryOp():
+                raise self.error(f"`{self.source(node)}`: {ALLOWED} are allowed", self.col_of(node))
+        kind = _KINDS.get(type(node), "this")
+        raise self.error(
+            f"`{self.source(node)}`: {kind} is not allowed; {ALLOWED} are", self.col_of(node)
+        )
+
+    def op_col(self, node: ast.BinOp) -> int:
+        """The column of a binary operator: just after the left operand."""
+        end = self._orig_col(node.left.end_col_offset or node.col_offset)
+        while end < len(self.original) and self.original[end] in " )":
+            end += 1
+        return end
+
+    def number(self, node: ast.Constant, value: object) -> tuple[Num, _Const]:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            what = "text in quotes" if isinstance(value, str | bytes) else f"`{self.source(node)}`"
+            raise self.error(f"{what} is not allowed; {ALLOWED} are", self.col_of(node))
+        text = self.source(node)
+        try:
+            exact = Fraction(Decimal(text.replace("_", ""))) if isinstance(value, float) else None
+        except InvalidOperation:
+            exact = None
+        if exact is None:
+            exact = Fraction(value)
+        if not math.isfinite(float(value)) or abs(float(value)) > MAX_MAGNITUDE:
+            raise self.error(f"`{text}` is too large a number", self.col_of(node))
+        return Num(exact, text), _Const(exact, float(exact))
+
+    def name(self, node: ast.Name, ident: str) -> Name:
+        col = self.col_of(node)
+        if ident in FUNCTIONS:
+            raise self.error(f"`{ident}` is a function: write `{ident}(...)`", col)
+        if self.names is not None and ident not in self.names:
+            known = ", ".join(self.names) if self.names else "none"
+            raise self.error(f"unknown name `{ident}`; the names here are {known}", col)
+        return Name(ident)
+
+    def power(
+        self, node: ast.BinOp, left: ast.AST, right: ast.AST, depth: int
+    ) -> tuple[Expr, _Const | None]:
+        base, bc = self.visit(left, depth + 1)
+        _, ec = self.visit(right, depth + 1)
+        if ec is None or ec.exact is None:
+            raise self.error(
+                f"`{self.source(right)}`: an exponent must be a number", self.col_of(right)
+            )
+        k = ec.exact
+        if abs(k) > MAX_EXPONENT:
+            raise self.error(
+                f"the exponent {_show(k)} is too large: at most {MAX_EXPONENT}", self.col_of(right)
+            )
+        const = self.fold_power(node, bc, k) if bc is not None else None
+        return Pow(base, k), const
+
+    def call(self, node: ast.Call, depth: int) -> tuple[Expr, _Const | None]:
+        func = node.func
+        col = self.col_of(node)
+        if isinstance(func, ast.Constant):
+            num = self.source(func)
+            raise self.error(f"`{num}(...)`: write `{num}*(...)` for a product", col)
+        if not isinstance(func, ast.Name):
+            raise self.error(
+                f"`{self.source(func)}`: calling this is not allowed; {ALLOWED} are", col
+            )
+        if func.id not in FUNCTIONS:
+            if self.names is None or func.id in self.names:
+                raise self.error(
+                    f"`{func.id}(...)`: `{func.id}` is not a function; write `{func.id}*(...)` "
+                    "for a product",
+                    col,
+                )
+            raise self.error(
+                f"`{func.id}` is not a function I know; the functions are {', '.join(FUNCTIONS)}",
+                col,
+            )
+        if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+            raise self.error(f"`{func.id}` takes exactly one argument: `{func.id}(x)`", col)
+        arg, ac = self.visit(node.args[0], depth + 1)
+        const = None
+        if ac is not None:
+            const = _Const(None, self.apply(node, func.id, ac.approx))
+        return Call(func.id, arg), const
+
+    # -- constants, folded with their bounds checked first --------------------
+
+    def fold(self, node: ast.BinOp, op: str, a: _Const, b: _Const) -> _Const:
+        """Fold ``a op b`` (the divisor is known to be non-zero)."""
+        if a.exact is not None and b.exact is not None:
+            exact = _arith(op, a.exact, b.exact)
+            return self.bounded(node, exact, _float(exact))
+        return self.bounded(node, None, _arith(op, a.approx, b.approx))
+
+    def fold_power(self, node: ast.BinOp, base: _Const, k: Fraction) -> _Const:
+        x = base.approx
+        if x == 0 and k < 0:
+            raise self.error(f"`{self.source(node)}` divides by zero", self.col_of(node))
+        if x < 0 and k.denominator != 1:
+            raise self.error(
+                f"`{self.source(node)}`: a negative number to a fractional power", self.col_of(node)
+            )
+        if x != 0 and float(k) * math.log10(abs(x)) > math.log10(MAX_MAGNITUDE):
+            raise self.error(f"`{self.source(node)}` is too large a number", self.col_of(node))
+        if base.exact is not None and k.denominator == 1:
+            n = int(k)
+            if _bits(base.exact) * abs(n) <= MAX_BITS:
+                exact = base.exact**n
+                return self.bounded(node, exact, _float(exact))
+        return self.bounded(node, None, abs(x) ** float(k) * (-1 if x < 0 and int(k) % 2 else 1))
+
+    def bounded(self, node: ast.AST, exact: Fraction | None, approx: float) -> _Const:
+        too_big = not math.isfinite(approx) or abs(approx) > MAX_MAGNITUDE
+        if exact is not None and _bits(exact) > MAX_BITS:
+            too_big = True
+        if too_big:
+            raise self.error(f"`{self.source(node)}` is too large a number", self.col_of(node))
+        return _Const(exact, approx)
+
+    def apply(self, node: ast.Call, func: str, x: float) -> float:
+        try:
+            match func:
+                case "tanh":
+                    return math.tanh(x)
+                case "exp":
+                    return math.exp(x)
+                case "log":
+                    if x <= 0:
+                        raise self.error(
+                            f"`{self.source(node)}`: log of a number that is not positive",
+                            self.col_of(node),
+                        )
+                    return math.log(x)
+                case "relu":
+                    return max(x, 0.0)
+                case _:
+                    return 1 / (1 + math.exp(-x)) if x > -700 else 0.0
+        except OverflowError:
+            raise self.error(
+                f"`{self.source(node)}` is too large a number", self.col_of(node)
+            ) from None
+
+
+def _arith(op: str, x, y):
+    match op:
+        case "+":
+            return x + y
+        case "-":
+            return x - y
+        case "*":
+            return x * y
+    return x / y
+
+
+def _float(q: Fraction) -> float:
+    try:
+        return float(q)
+    except OverflowError:
+        return math.inf
+
+
+def _bits(q: Fraction) -> int:
+    return max(q.numerator.bit_length(), q.denominator.bit_length())
+
+
+def _neg(c: _Const) -> _Const:
+    return _Const(-c.exact if c.exact is not None else None, -c.approx)
+
+
+def _negate_text(text: str) -> str:
+    return text[1:] if text.startswith("-") else "-" + text
+
+
+def _show(q: Fraction) -> str:
+    return str(q.numerator) if q.denominator == 1 else f"{float(q):g}"
