@@ -34,11 +34,16 @@ class Assignment:
 
 
 class ScriptError(ValueError):
-    """Every problem found in a script; each `ExprError` has its ``line`` set."""
+    """Every problem found in a script; each `ExprError` has its ``line`` set.
 
-    def __init__(self, errors: list[ExprError]):
+    ``defined`` lists every name the script assigns, broken lines included, so
+    that a caller can go on checking what refers to them without a cascade.
+    """
+
+    def __init__(self, errors: list[ExprError], defined: list[str] | None = None):
         super().__init__("; ".join(f"line {e.line}: {e}" for e in errors))
         self.errors = errors
+        self.defined = defined or []
 
 
 def parse_script(text: str) -> list[Assignment]:
@@ -91,7 +96,7 @@ def parse_script(text: str) -> list[Assignment]:
         defined[name] = number
         assignments.append(Assignment(name, expr, number))
     if errors:
-        raise ScriptError(errors)
+        raise ScriptError(errors, list(defined))
     if not assignments:
         fail(1, "the graph is empty: write one `NAME = EXPRESSION` a line", "")
         raise ScriptError(errors)

@@ -1,0 +1,481 @@
+"""Load lesson files: TOML → a checked `Lesson`, or every error with its line.
+
+The rules are LESSON_FORMAT.md's. Anything a file says that the format does not
+define is an error (a typo such as ``hint`` for ``hints`` must not pass). One
+broken file never stops the others in a folder from loading.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from tutor.expr import ScriptError, names, parse_script
+from tutor.lesson.graph import GraphError, build_graph
+from tutor.lesson.locate import KeyLines
+from tutor.lesson.model import (
+    FORMS,
+    QUESTION_KINDS,
+    SHOW_KINDS,
+    Ask,
+    Choices,
+    Lesson,
+    LessonError,
+    LessonLoadError,
+    Range,
+    Say,
+    Show,
+    Step,
+)
+from tutor.lesson.text import placeholders
+
+FORMAT = 1
+MAX_FILE_BYTES = 256 * 1024
+MAX_STEPS = 500
+MAX_VARIANTS = 100_000
+
+TOP_KEYS = {"format", "id", "title", "summary", "order", "graph", "output", "vary", "pass", "steps"}
+QUESTION_COMMON = {"prompt", "hints", "form", "rtol", "atol", "points"}
+NEEDS = {
+    "value": ("node",),
+    "grad": ("node",),
+    "local": ("node", "wrt"),
+    "nudge": ("node", "h"),
+    "step": ("rate",),
+}
+SHOW_KEYS = {"graph": set(), "derivation": {"node", "wrt"}, "plot": {"node", "range", "h"}}
+DEFAULT_TOLERANCE = {"nudge": (1e-3, 1e-6)}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SUGGEST = {"hint": "hints", "tolerance": "rtol", "question": "ask", "text": "say"}
+
+
+@dataclass
+class _Errors:
+    path: str
+    lines: KeyLines
+    found: list[LessonError] = field(default_factory=list)
+
+    def add(self, line: int | None, message: str) -> None:
+        self.found.append(LessonError(self.path, line, message))
+
+
+def load_lesson(path: str | Path) -> Lesson:
+    """Load and check one lesson file; raise `LessonLoadError` with every problem."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LessonLoadError([LessonError(shown, None, f"cannot read: {exc.strerror}")]) from None
+    if len(data) > MAX_FILE_BYTES:
+        message = f"the file is too large ({len(data)} bytes; at most {MAX_FILE_BYTES})"
+        raise LessonLoadError([LessonError(shown, None, message)])
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LessonLoadError([LessonError(shown, line, "not UTF-8 text")]) from None
+    return load_lesson_text(source, shown)
+
+
+def load_lesson_text(source: str, path: str = "<lesson>") -> Lesson:
+    try:
+        table = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise LessonLoadError([_toml_error(path, exc)]) from None
+    errors = _Errors(path, KeyLines(source))
+    lesson = _build(table, source, errors, Path(path))
+    if errors.found or lesson is None:
+        raise LessonLoadError(errors.found)
+    return lesson
+
+
+def _toml_error(path: str, exc: tomllib.TOMLDecodeError) -> LessonError:
+    text = str(exc)
+    match = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", text)
+    if match:
+        return LessonError(path, int(match[1]), f"TOML: {message} (column {match[2]})")
+    return LessonError(path, None, f"TOML: {message}")
+
+
+def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> Lesson | None:
+    lines = errors.lines
+    for key in table:
+        if key not in TOP_KEYS:
+            errors.add(lines.of_top(key), _unknown(key, TOP_KEYS, "at the top level"))
+
+    fmt = table.get("format")
+    if fmt is None:
+        errors.add(1, "`format = 1` is missing")
+    elif fmt != FORMAT or isinstance(fmt, bool):
+        errors.add(
+            lines.of_top("format"),
+            f"`format = {fmt!r}`: this tutor reads lesson format {FORMAT}",
+        )
+    lesson_id = _required_text(table, "id", errors)
+    if lesson_id is not None and not _ID.match(lesson_id):
+        errors.add(lines.of_top("id"), f"`id = {lesson_id!r}`: use lowercase letters, digits, -")
+    title = _required_text(table, "title", errors)
+    if title is not None and "\n" in title.strip():
+        errors.add(lines.of_top("title"), "`title` must be one line")
+    summary = _optional(table, "summary", str, "text", errors) or ""
+    order = _optional(table, "order", int, "a whole number", errors)
+    pass_mark = _optional(table, "pass", (int, float), "a number", errors)
+    if pass_mark is not None and not 0 < pass_mark <= 1:
+        errors.add(lines.of_top("pass"), "`pass` is a fraction of the points: above 0, at most 1")
+
+    raw_steps = table.get("steps")
+    if raw_steps is None:
+        errors.add(None, "`steps` is missing: a lesson needs at least one [[steps]] table")
+        raw_steps = []
+    elif not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
+        errors.add(lines.of_top("steps"), "`steps` must be an array of tables ([[steps]])")
+        raw_steps = []
+    elif not raw_steps:
+        errors.add(lines.of_top("steps"), "`steps` is empty")
+    elif len(raw_steps) > MAX_STEPS:
+        errors.add(lines.of_top("steps"), f"too many steps: at most {MAX_STEPS}")
+        raw_steps = raw_steps[:MAX_STEPS]
+
+    assignments, output, defined = _graph(table, source, raw_steps, errors)
+    steps = [_step(i, raw, defined, assignments, errors) for i, raw in enumerate(raw_steps)]
+    vary = _vary(table.get("vary"), assignments, defined, errors)
+
+    if errors.found:
+        return None
+    return Lesson(
+        id=lesson_id or "",
+        title=(title or "").strip(),
+        path=path,
+        steps=tuple(s for s in steps if s is not None),
+        summary=summary.strip(),
+        order=order,
+        assignments=tuple(assignments),
+        output=output,
+        vary=vary,
+        pass_mark=float(pass_mark) if pass_mark is not None else 0.7,
+    )
+
+
+def _graph(table, source, raw_steps, errors: _Errors):
+    lines = errors.lines
+    script = table.get("graph")
+    if script is None:
+        if any("say" not in step for step in raw_steps):
+            errors.add(None, "`graph` is missing: only a lesson of `say` steps may omit it")
+        if "output" in table:
+            errors.add(lines.of_top("output"), "`output` needs a `graph`")
+        return [], None, []
+    if not isinstance(script, str):
+        errors.add(lines.of_top("graph"), "`graph` must be text (a multi-line string)")
+        return [], None, []
+    first = lines.graph_first_line(source) or 1
+    try:
+        assignments = parse_script(script)
+    except ScriptError as exc:
+        for e in exc.errors:
+            where = f"`{e.text.strip()}`: " if e.text.strip() else ""
+            errors.add(first + (e.line or 1) - 1, f"graph: {where}{e.message}")
+        # Steps may still name these nodes: check them, without a cascade.
+        return [], None, exc.defined
+    defined = [a.name for a in assignments]
+    output = table.get("output", defined[-1])
+    if not isinstance(output, str) or output not in defined:
+        errors.add(lines.of_top("output"), f"`output = {output!r}` is not a node of the graph")
+        return assignments, None, defined
+    try:
+        build_graph(assignments, output)
+    except GraphError as exc:
+        line = first + exc.line - 1 if exc.line is not None else lines.of_top("graph")
+        errors.add(line, f"graph: {exc}")
+    return assignments, output, defined
+
+
+def _step(index, raw: dict, defined: list[str], assignments, errors: _Errors) -> Step | None:
+    def at(key=None):
+        return errors.lines.of_step(index, key)
+
+    label = f"step {index + 1}"
+    kinds = [k for k in ("say", "show", "ask") if k in raw]
+    if len(kinds) != 1:
+        found = " and ".join(f"`{k}`" for k in kinds) if kinds else "none"
+        errors.add(at(), f"{label}: needs exactly one of `say`, `show`, `ask` (found {found})")
+        return None
+    kind = kinds[0]
+    if kind == "say":
+        for key in raw:
+            if key != "say":
+                errors.add(at(key), f"{label}: {_unknown(key, {'say'}, 'in a `say` step')}")
+        text = raw["say"]
+        if not isinstance(text, str):
+            errors.add(at("say"), f"{label}: `say` must be text")
+            return None
+        _check_placeholders(text, defined, errors, at("say"), label)
+        return Say(text, at())
+
+    if kind == "show":
+        return _show(raw, label, at, defined, assignments, errors)
+    return _ask(raw, label, at, defined, assignments, errors)
+
+
+def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
+    what = raw["show"]
+    if what not in SHOW_KINDS:
+        choices = ", ".join(f'"{k}"' for k in SHOW_KINDS)
+        errors.add(at("show"), f"{label}: `show = {what!r}`: choose one of {choices}")
+        return None
+    allowed = SHOW_KEYS[what] | {"show"}
+    for key in raw:
+        if key not in allowed:
+            errors.add(
+                at(key), f"{label}: {_unknown(key, allowed, f'in a `show = {what!r}` step')}"
+            )
+    if not defined:
+        errors.add(at("show"), f"{label}: `show = {what!r}` needs a `graph`")
+        return None
+    if not assignments:
+        return None  # the graph is broken, and reported already
+    node = _node_key(raw, "node", label, at, defined, errors, required=what != "graph")
+    wrt = h = rng = None
+    if what == "derivation":
+        wrt = _wrt(raw, node, label, at, defined, assignments, errors)
+    elif what == "plot":
+        plotted = _assignment(assignments, node) if node is not None else None
+        if plotted is not None and not plotted.is_leaf:
+            errors.add(at("node"), f"{label}: a plot's `node` must be a leaf (an input)")
+        rng = _range(raw, label, at, errors)
+        if "h" in raw:
+            h = _number(raw, "h", label, at, errors)
+            if h is not None and h == 0:
+                errors.add(at("h"), f"{label}: `h` must not be 0")
+    return Show(what, node, wrt, rng, h, at())
+
+
+def _ask(raw, label, at, defined, assignments, errors: _Errors) -> Ask | None:
+    kind = raw["ask"]
+    if kind not in QUESTION_KINDS:
+        choices = ", ".join(f'"{k}"' for k in QUESTION_KINDS)
+        errors.add(at("ask"), f"{label}: `ask = {kind!r}`: choose one of {choices}")
+        return None
+    needs = NEEDS[kind]
+    allowed = {"ask", *needs, *QUESTION_COMMON}
+    for key in raw:
+        if key not in allowed:
+            errors.add(
+                at(key), f"{label}: {_unknown(key, allowed, f'in an `ask = {kind!r}` step')}"
+            )
+    for key in needs:
+        if key not in raw:
+            errors.add(at(), f"{label}: `ask = {kind!r}` needs `{key}`")
+    if not defined:
+        errors.add(at("ask"), f"{label}: questions need a `graph`")
+        return None
+    if not assignments:
+        return None  # the graph is broken, and reported already
+    node = _node_key(raw, "node", label, at, defined, errors, required=False)
+    wrt = _wrt(raw, node, label, at, defined, assignments, errors) if "wrt" in needs else None
+    h = _number(raw, "h", label, at, errors) if "h" in needs and "h" in raw else None
+    if h == 0:
+        errors.add(at("h"), f"{label}: `h` must not be 0")
+    rate = _number(raw, "rate", label, at, errors) if "rate" in raw else None
+    form = raw.get("form", "any" if kind == "local" else "number")
+    if form not in FORMS:
+        choices = ", ".join(f'"{f}"' for f in FORMS)
+        errors.add(at("form"), f"{label}: `form = {form!r}`: choose one of {choices}")
+    elif form == "expression" and kind != "local":
+        errors.add(at("form"), f'{label}: `form = "expression"` is for `local` questions')
+    rtol_default, atol_default = DEFAULT_TOLERANCE.get(kind, (1e-6, 1e-9))
+    rtol = _number(raw, "rtol", label, at, errors) if "rtol" in raw else rtol_default
+    atol = _number(raw, "atol", label, at, errors) if "atol" in raw else atol_default
+    for key, value in (("rtol", rtol), ("atol", atol)):
+        if value is not None and not 0 <= value < 1:
+            errors.add(at(key), f"{label}: `{key}` must be at least 0 and below 1")
+    points = _number(raw, "points", label, at, errors) if "points" in raw else 1.0
+    if points is not None and points <= 0:
+        errors.add(at("points"), f"{label}: `points` must be above 0")
+    prompt = raw.get("prompt")
+    if prompt is not None:
+        if not isinstance(prompt, str):
+            errors.add(at("prompt"), f"{label}: `prompt` must be text")
+        else:
+            _check_placeholders(prompt, defined, errors, at("prompt"), label)
+    hints = raw.get("hints", [])
+    if not isinstance(hints, list) or not all(isinstance(x, str) for x in hints):
+        errors.add(at("hints"), f'{label}: `hints` must be a list of text: hints = ["..."]')
+        hints = []
+    for hint in hints:
+        _check_placeholders(hint, defined, errors, at("hints"), label)
+    return Ask(
+        kind=kind,
+        node=node,
+        wrt=wrt,
+        h=h,
+        rate=rate,
+        prompt=prompt if isinstance(prompt, str) else None,
+        hints=tuple(hints),
+        form=form,
+        rtol=rtol if rtol is not None else 1e-6,
+        atol=atol if atol is not None else 1e-9,
+        points=points if points is not None else 1.0,
+        line=at(),
+    )
+
+
+def _node_key(raw, key, label, at, defined, errors: _Errors, required: bool) -> str | None:
+    if key not in raw:
+        if required:
+            errors.add(at(), f"{label}: needs `{key}`")
+        return None
+    value = raw[key]
+    if not isinstance(value, str) or value not in defined:
+        known = ", ".join(defined)
+        errors.add(at(key), f"{label}: `{key} = {value!r}` is not a node; the nodes are {known}")
+        return None
+    return value
+
+
+def _wrt(raw, node, label, at, defined, assignments, errors: _Errors) -> str | None:
+    wrt = _node_key(raw, "wrt", label, at, defined, errors, required=True)
+    if node is None or wrt is None:
+        return None
+    a = _assignment(assignments, node)
+    if a is None:  # its graph line is broken, and reported already
+        return wrt
+    inputs = [] if a.is_leaf else names(a.expr)
+    if wrt not in inputs:
+        if a.is_leaf:
+            message = f"`{node}` is a leaf: it has no inputs"
+        else:
+            message = f"`{wrt}` is not a direct input of `{node}` (its inputs: {', '.join(inputs)})"
+        errors.add(at("wrt"), f"{label}: {message}")
+        return None
+    return wrt
+
+
+def _range(raw, label, at, errors: _Errors) -> tuple[float, float] | None:
+    value = raw.get("range")
+    if value is None:
+        errors.add(at(), f"{label}: a plot needs `range = [MIN, MAX]`")
+        return None
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(_is_number(v) for v in value)
+        or not value[0] < value[1]
+    ):
+        errors.add(at("range"), f"{label}: `range` must be [MIN, MAX] with MIN < MAX")
+        return None
+    return float(value[0]), float(value[1])
+
+
+def _vary(raw, assignments, defined, errors: _Errors) -> dict[str, Range | Choices]:
+    if raw is None:
+        return {}
+    lines = errors.lines
+    if not isinstance(raw, dict):
+        errors.add(lines.of_top("vary"), "`vary` must be a table of leaf = {min, max, step}")
+        return {}
+    leaves = {a.name for a in assignments if a.is_leaf}
+    out: dict[str, Range | Choices] = {}
+    for name, spec in raw.items():
+        line = lines.of_vary(name)
+        if name in defined and not assignments:
+            continue  # the graph is broken, and reported already
+        if name not in leaves:
+            what = "not a leaf" if any(a.name == name for a in assignments) else "not a node"
+            errors.add(line, f"vary: `{name}` is {what}; only leaves (NAME = NUMBER) can vary")
+            continue
+        if not isinstance(spec, dict):
+            errors.add(line, f"vary: `{name}` needs {{min, max, step}} or {{choices = [...]}}")
+            continue
+        keys = set(spec)
+        if keys == {"choices"}:
+            choices = spec["choices"]
+            if not isinstance(choices, list) or not choices or not all(map(_is_number, choices)):
+                errors.add(line, f"vary: `{name}.choices` must be a non-empty list of numbers")
+                continue
+            out[name] = Choices(tuple(_exact(v) for v in choices))
+        elif keys == {"min", "max", "step"}:
+            if not all(_is_number(spec[k]) for k in keys):
+                errors.add(line, f"vary: `{name}`: min, max and step must be numbers")
+                continue
+            lo, hi, step = (_exact(spec[k]) for k in ("min", "max", "step"))
+            if not lo < hi or step <= 0:
+                errors.add(line, f"vary: `{name}` needs min < max and step > 0")
+            elif (hi - lo) / step > MAX_VARIANTS:
+                errors.add(line, f"vary: `{name}` has too many values (at most {MAX_VARIANTS})")
+            else:
+                out[name] = Range(lo, hi, step)
+        else:
+            extra = ", ".join(sorted(keys - {"min", "max", "step", "choices"})) or "a mix"
+            errors.add(
+                line,
+                f"vary: `{name}` takes {{min, max, step}} or {{choices = [...]}} (got {extra})",
+            )
+    return out
+
+
+def _check_placeholders(text, defined, errors: _Errors, line, label) -> None:
+    try:
+        used = placeholders(text)
+    except ValueError as exc:
+        errors.add(line, f"{label}: {exc}")
+        return
+    for name in used:
+        if name not in defined:
+            errors.add(line, f"{label}: `{{{name}}}` is not a node (write `{{{{` for a brace)")
+
+
+def _assignment(assignments, name: str):
+    return next((a for a in assignments if a.name == name), None)
+
+
+def _required_text(table, key, errors: _Errors) -> str | None:
+    value = table.get(key)
+    if value is None:
+        errors.add(None, f"`{key}` is missing")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        errors.add(errors.lines.of_top(key), f"`{key}` must be non-empty text")
+        return None
+    return value
+
+
+def _optional(table, key, types, what, errors: _Errors):
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, types) or isinstance(value, bool):
+        errors.add(errors.lines.of_top(key), f"`{key}` must be {what}")
+        return None
+    return value
+
+
+def _number(raw, key, label, at, errors: _Errors) -> float | None:
+    value = raw.get(key)
+    if not _is_number(value):
+        errors.add(at(key), f"{label}: `{key}` must be a number")
+        return None
+    return float(value)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
+def _exact(value: int | float) -> Fraction:
+    return Fraction(value) if isinstance(value, int) else Fraction(repr(value))
+
+
+def _unknown(key: str, known, where: str) -> str:
+    hint = _SUGGEST.get(key)
+    if hint and hint in known:
+        return f"unknown key `{key}` {where}: did you mean `{hint}`?"
+    close = [k for k in sorted(known) if k.startswith(key[:3]) or key.startswith(k[:3])]
+    also = f": did you mean `{close[0]}`?" if close else ""
+    return f"unknown key `{key}` {where}{also}"

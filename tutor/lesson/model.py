@@ -1,0 +1,127 @@
+"""The lesson model: what a lesson file says, checked and typed (LESSON_FORMAT.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from tutor.expr import Assignment
+
+QUESTION_KINDS = ("value", "grad", "local", "nudge", "step")
+SHOW_KINDS = ("graph", "derivation", "plot")
+FORMS = ("number", "expression", "any")
+
+
+@dataclass(frozen=True, slots=True)
+class LessonError:
+    """One problem in a lesson file, reported as ``PATH:LINE: message``."""
+
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+
+class LessonLoadError(Exception):
+    """A lesson file that cannot be used; ``errors`` holds every problem found."""
+
+    def __init__(self, errors: list[LessonError]):
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    text: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    what: str  # "graph" | "derivation" | "plot"
+    node: str | None = None
+    wrt: str | None = None
+    range: tuple[float, float] | None = None
+    h: float | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    kind: str  # one of QUESTION_KINDS
+    node: str | None = None
+    wrt: str | None = None
+    h: float | None = None
+    rate: float | None = None
+    prompt: str | None = None
+    hints: tuple[str, ...] = ()
+    form: str = "number"
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    points: float = 1.0
+    line: int | None = None
+
+
+Step = Say | Show | Ask
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """``{min, max, step}``: the values min, min + step, ... up to max."""
+
+    min: Fraction
+    max: Fraction
+    step: Fraction
+
+    def values(self) -> list[Fraction]:
+        count = int((self.max - self.min) / self.step)
+        return [self.min + k * self.step for k in range(count + 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    choices: tuple[Fraction, ...]
+
+    def values(self) -> list[Fraction]:
+        return list(self.choices)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    path: Path
+    steps: tuple[Step, ...]
+    summary: str = ""
+    order: int | None = None
+    assignments: tuple[Assignment, ...] = ()
+    output: str | None = None
+    vary: dict[str, Range | Choices] = field(default_factory=dict)
+    pass_mark: float = 0.7
+
+    @property
+    def questions(self) -> list[Ask]:
+        return [step for step in self.steps if isinstance(step, Ask)]
+
+    @property
+    def has_graph(self) -> bool:
+        return bool(self.assignments)
+
+    @property
+    def leaves(self) -> dict[str, Fraction]:
+        """The file's own leaf values, by name."""
+        return {a.name: a.value for a in self.assignments if a.is_leaf}
+
+    @property
+    def names(self) -> list[str]:
+        return [a.name for a in self.assignments]
+
+    def assignment(self, name: str) -> Assignment:
+        for a in self.assignments:
+            if a.name == name:
+                return a
+        raise KeyError(name)
