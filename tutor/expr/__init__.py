@@ -3,6 +3,7 @@
 Nothing here evaluates text; see `tutor.expr.parser`.
 """
 
+from tutor.expr.convert import evaluate, to_engine
 from tutor.expr.nodes import BinOp, Call, Expr, Name, Neg, Num, Pow, names, to_text
 from tutor.expr.parser import ExprError, parse
 from tutor.expr.script import Assignment, ScriptError, parse_script
@@ -18,8 +19,10 @@ __all__ = [
     "Num",
     "Pow",
     "ScriptError",
+    "evaluate",
     "names",
     "parse",
     "parse_script",
+    "to_engine",
     "to_text",
 ]

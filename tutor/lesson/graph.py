@@ -8,18 +8,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from tutor.engine import EngineError, Value, topo_order
-from tutor.expr import Assignment, BinOp, Call, Expr, Name, Neg, Num, Pow
+from tutor.expr import Assignment, Expr, Name
+from tutor.expr.convert import to_engine
 from tutor.lesson.model import Lesson
 
 MAX_VARIANT_DRAWS = 50
-
-_CALLS = {
-    "tanh": Value.tanh,
-    "exp": Value.exp,
-    "log": Value.log,
-    "relu": Value.relu,
-    "sigmoid": Value.sigmoid,
-}
 
 
 class GraphError(ValueError):
@@ -86,32 +79,6 @@ def build_graph(
     exact: dict[Value, Fraction] = {}
     definitions: dict[str, Expr] = {}
 
-    def build(expr: Expr) -> Value:
-        match expr:
-            case Num(value=q):
-                node = Value(float(q))
-                exact[node] = q
-                return node
-            case Name(id=ident):
-                return nodes[ident]
-            case Neg(operand=x):
-                return -build(x)
-            case BinOp(op=op, left=left, right=right):
-                a, b = build(left), build(right)
-                match op:
-                    case "+":
-                        return a + b
-                    case "-":
-                        return a - b
-                    case "*":
-                        return a * b
-                return a / b
-            case Pow(base=base, exponent=k):
-                return build(base) ** float(k)
-            case Call(func=func, arg=arg):
-                return _CALLS[func](build(arg))
-        raise TypeError(f"not an expression node: {expr!r}")
-
     for a in assignments:
         try:
             if a.is_leaf:
@@ -126,7 +93,7 @@ def build_graph(
                         a.line,
                         a.name,
                     )
-                node = build(a.expr)
+                node = to_engine(a.expr, nodes, exact)
                 if node.label or node in exact:
                     raise GraphError(
                         f"`{a.name}` would be the same node as another: write an operation",

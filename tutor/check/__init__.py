@@ -1,0 +1,16 @@
+"""Grading one answer: comparison, tolerance, diagnosis of common mistakes, hints."""
+
+from tutor.check.grade import CORRECT, INCORRECT, NOT_UNDERSTOOD, Verdict, grade
+from tutor.check.question import Mistake, Question, prepare, questions
+
+__all__ = [
+    "CORRECT",
+    "INCORRECT",
+    "NOT_UNDERSTOOD",
+    "Mistake",
+    "Question",
+    "Verdict",
+    "grade",
+    "prepare",
+    "questions",
+]

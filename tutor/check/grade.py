@@ -1,0 +1,140 @@
+"""Grade one answer: parse it safely, compare it, and name the mistake."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tutor.check.question import Question
+from tutor.engine import EngineError
+from tutor.expr import Expr, ExprError, Num, evaluate, names, parse, to_text
+from tutor.lesson import Graph
+from tutor.numbers import full, short
+
+CORRECT = "correct"
+INCORRECT = "incorrect"
+NOT_UNDERSTOOD = "not-understood"
+
+#: An answer within this relative distance (but outside the tolerance) is "close".
+CLOSE = 0.02
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one answer.
+
+    ``status`` is correct, incorrect or not-understood (which costs no attempt);
+    ``feedback`` says why in words; ``diagnosis`` is a short code for a known
+    mistake, and ``edge`` the edge of the graph it concerns; ``caret`` shows
+    where an answer that could not be read stopped making sense.
+    """
+
+    status: str
+    feedback: str
+    diagnosis: str | None = None
+    edge: tuple[str, str] | None = None
+    caret: str | None = None
+    answer: str = ""
+
+    @property
+    def correct(self) -> bool:
+        return self.status == CORRECT
+
+    @property
+    def understood(self) -> bool:
+        return self.status != NOT_UNDERSTOOD
+
+
+def grade(question: Question, text: str) -> Verdict:
+    """Grade ``text`` as an answer to ``question``."""
+    text = text.strip()
+    try:
+        expr = parse(text, question.graph.nodes.keys())
+    except ExprError as error:
+        return Verdict(
+            NOT_UNDERSTOOD,
+            f"Not understood: {error.message}.",
+            caret=error.caret() if error.col is not None else None,
+            answer=text,
+        )
+    used = names(expr)
+    if used and question.form == "number":
+        return Verdict(
+            NOT_UNDERSTOOD,
+            f"This question asks for a number: write the value, not the name `{used[0]}` "
+            f"(it is {short(question.graph.value(used[0]))} here).",
+            answer=text,
+        )
+    try:
+        values = _values(expr, question)
+    except (EngineError, ZeroDivisionError, OverflowError) as error:
+        return Verdict(NOT_UNDERSTOOD, f"Not understood: your answer cannot be computed ({error}).")
+    answer = values[0]
+    if not used and question.form == "expression" and not question.is_constant:
+        right = question.within(answer, question.expected)
+        word = "is the right value here" if right else "is a number"
+        return Verdict(
+            INCORRECT,
+            f"{full(answer)} {word}, but this question asks for an expression in the node "
+            f"names (such as `f` or `1 - o**2`) that holds whatever the numbers are.",
+            diagnosis="needs-expression",
+            answer=text,
+        )
+    graphs = _graphs(question, expr)
+    if all(question.within(v, question.at(g)) for v, g in zip(values, graphs, strict=True)):
+        return Verdict(CORRECT, _praise(question, expr), answer=text)
+    for mistake in question.mistakes:
+        if all(_same(v, mistake.at(g), question) for v, g in zip(values, graphs, strict=True)):
+            return Verdict(
+                INCORRECT,
+                f"Not quite: {mistake.explain}",
+                diagnosis=mistake.code,
+                edge=mistake.edge,
+                answer=text,
+            )
+    expected = question.expected
+    if not used and abs(answer - expected) <= CLOSE * max(abs(expected), 1e-12):
+        return Verdict(INCORRECT, _close(question, answer), diagnosis="close", answer=text)
+    if used and not question.within(answer, expected):
+        detail = f"at the current numbers it gives {short(answer)}, not {short(expected)}"
+    elif used:
+        detail = "it matches at the current numbers but not when they change"
+    else:
+        detail = f"{question.symbol} is not {full(answer)}"
+    return Verdict(INCORRECT, f"Not quite: {detail}.", answer=text)
+
+
+def _graphs(question: Question, expr: Expr) -> list[Graph]:
+    """Where to compare: the current numbers, and for an expression nearby ones too."""
+    if names(expr):
+        return [question.graph, *question.neighbours]
+    return [question.graph]
+
+
+def _values(expr: Expr, question: Question) -> list[float]:
+    if isinstance(expr, Num):
+        return [float(expr.value)]
+    return [evaluate(expr, g.values()) for g in _graphs(question, expr)]
+
+
+def _same(answer: float, candidate: float, question: Question) -> bool:
+    # A mistake is recognised with the question's own tolerance, at least a
+    # little slack for answers rounded to a few digits.
+    slack = max(question.ask.rtol, 1e-4)
+    return abs(answer - candidate) <= question.ask.atol + slack * abs(candidate)
+
+
+def _praise(question: Question, expr: Expr) -> str:
+    value = full(question.expected)
+    if names(expr):
+        return f"Correct: {question.symbol} = {to_text(expr)} (= {value} here)."
+    return f"Correct: {question.symbol} = {value}."
+
+
+def _close(question: Question, answer: float) -> str:
+    expected = question.expected
+    off = abs(answer - expected) / abs(expected) if expected else abs(answer)
+    allowed = question.ask.rtol
+    return (
+        f"Close: {full(answer)} is {off:.2%} away from {question.symbol}, and this question "
+        f"accepts {allowed:.4%}. Use more digits, or compute it exactly."
+    )

@@ -1,0 +1,113 @@
+"""What each kind of question asks for, computed from a graph at some numbers.
+
+Every function here takes a `Graph` (one variant of a lesson's numbers) and
+returns a float, so the same function gives the expected answer at the lesson's
+own numbers and at the nearby points where expression answers are tested. The
+"mistaken" rules are the common wrong turns of the chain rule, written as
+alternative local derivatives and run through the same backward pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from tutor.engine import OPS, Value, evaluate, topo_order
+from tutor.expr import names, to_engine
+from tutor.lesson import Graph
+
+LocalRule = Callable[..., object]
+
+#: A product's local derivatives swapped: d(x*y)/dx taken as x instead of y.
+SWAPPED_PRODUCT: dict[str, LocalRule] = {"mul": lambda x, y, out: (x, y)}
+#: tanh's local derivative taken as 1 - n**2 (its input) instead of 1 - o**2.
+TANH_OF_INPUT: dict[str, LocalRule] = {"tanh": lambda x, out, p: 1.0 - x * x}
+
+
+def gradients(root: Value, rules: Mapping[str, LocalRule] | None = None) -> dict[Value, float]:
+    """d root / d node for every node, by the chain rule, with some local rules replaced.
+
+    With no ``rules`` this is the engine's ``backward()`` without touching the
+    graph; with rules it is what a student who believes them would compute.
+    """
+    rules = rules or {}
+    order = topo_order(root)
+    grads = dict.fromkeys(order, 0.0)
+    grads[root] = 1.0
+    for node in reversed(order):
+        if node.is_leaf:
+            continue
+        local = rules.get(node.op, OPS[node.op].local)
+        g = grads[node]
+        if len(node.inputs) == 2:
+            a, b = node.inputs
+            da, db = local(a.data, b.data, node.data)
+            grads[a] += da * g
+            grads[b] += db * g
+        else:
+            (a,) = node.inputs
+            grads[a] += local(a.data, node.data, node.param) * g
+    return grads
+
+
+def value(graph: Graph, node: str) -> float:
+    return graph.value(node)
+
+
+def grad(graph: Graph, node: str, rules: Mapping[str, LocalRule] | None = None) -> float:
+    if not rules:
+        return graph.grad(node)
+    return gradients(graph.output, rules)[graph.nodes[node]]
+
+
+def local(graph: Graph, node: str, wrt: str, rules: Mapping[str, LocalRule] | None = None) -> float:
+    """d node / d wrt, holding the node's other inputs fixed."""
+    expr = graph.definitions[node]
+    env = {name: Value(graph.value(name)) for name in names(expr)}
+    out = to_engine(expr, env)
+    return gradients(out, rules)[env[wrt]]
+
+
+def rise_over_run(graph: Graph, node: str, h: float) -> float:
+    """(output(node + h) - output(node)) / h: the slope measured by nudging."""
+    n = graph.nodes[node]
+    return (evaluate(graph.output, {n: n.data + h}) - graph.output.data) / h
+
+
+def nudged_output(graph: Graph, node: str, h: float) -> float:
+    n = graph.nodes[node]
+    return evaluate(graph.output, {n: n.data + h})
+
+
+def after_step(graph: Graph, rate: float) -> float:
+    """The output after every named leaf moves by ``rate`` times its gradient."""
+    moved = {leaf: leaf.data + rate * leaf.grad for leaf in graph.leaves.values()}
+    return evaluate(graph.output, moved)
+
+
+def linear_estimate(graph: Graph, rate: float) -> float:
+    """The first-order prediction of `after_step`: L + rate * sum(grad**2)."""
+    return graph.output.data + rate * sum(leaf.grad**2 for leaf in graph.leaves.values())
+
+
+def uses(graph: Graph, node: str) -> list[tuple[Value, int]]:
+    """Every place the node is an operand: (consumer, operand index)."""
+    return graph.consumers.get(graph.nodes[node], [])
+
+
+def owner(graph: Graph, node: Value) -> str:
+    """The named node whose expression contains ``node`` (itself, if it is named)."""
+    while not node.label:
+        # An unnamed node lives inside one expression, so it has exactly one consumer.
+        node = graph.consumers[node][0][0]
+    return node.label
+
+
+def share(graph: Graph, consumer: Value, index: int) -> float:
+    """One use's contribution to the gradient: local derivative × upstream gradient."""
+    op = OPS[consumer.op]
+    if len(consumer.inputs) == 2:
+        a, b = consumer.inputs
+        local_ = op.local(a.data, b.data, consumer.data)[index]
+    else:
+        local_ = op.local(consumer.inputs[0].data, consumer.data, consumer.param)
+    return local_ * consumer.grad

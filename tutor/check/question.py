@@ -1,0 +1,453 @@
+"""A question made ready to grade: expected answer, likely mistakes, hints.
+
+Everything is computed from the graph, never written per lesson: the expected
+answer, the wrong answers that a known mistake would give (each naming the edge
+of the graph involved), and the chain-rule hints with the numbers.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property, partial
+
+from tutor.check import quantities as q
+from tutor.engine import topo_order
+from tutor.expr import names
+from tutor.lesson import Ask, Graph, GraphError, Lesson, build_graph, fill
+from tutor.numbers import full, short
+
+NEIGHBOURS = 5  # extra points at which an expression answer is tested
+
+Quantity = Callable[[Graph], float]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong turn: ``at(graph)`` is the answer it gives there."""
+
+    code: str
+    at: Quantity
+    explain: str
+    edge: tuple[str, str] | None = None
+
+
+@dataclass
+class Question:
+    """One ``ask`` step of a lesson, at one variant of its numbers."""
+
+    lesson: Lesson
+    ask: Ask
+    index: int  # among the lesson's questions, from 0
+    graph: Graph
+    at: Quantity  # the expected answer at any variant of the numbers
+    symbol: str  # how the quantity is written: "dL/dd", "L after the step", ...
+    mistakes: list[Mistake] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.ask.kind
+
+    @property
+    def node(self) -> str | None:
+        return self.ask.node
+
+    @property
+    def wrt(self) -> str | None:
+        return self.ask.wrt
+
+    @property
+    def output(self) -> str:
+        return self.graph.output.label
+
+    @cached_property
+    def expected(self) -> float:
+        return self.at(self.graph)
+
+    @property
+    def expected_text(self) -> str:
+        return full(self.expected)
+
+    @property
+    def form(self) -> str:
+        return self.ask.form
+
+    @property
+    def prompt(self) -> str:
+        text = self.ask.prompt or default_prompt(self)
+        return fill(text, self.graph.values())
+
+    @cached_property
+    def hints(self) -> list[str]:
+        own = [fill(h, self.graph.values()) for h in self.ask.hints]
+        return own + generated_hints(self)
+
+    @cached_property
+    def neighbours(self) -> list[Graph]:
+        """Nearby variants of the numbers, where expression answers are also tested."""
+        return neighbour_graphs(self.lesson, self.graph, seed=self.index)
+
+    @cached_property
+    def is_constant(self) -> bool:
+        """True when the expected answer is the same at every nearby point (e.g. 1)."""
+        return all(
+            abs(self.at(g) - self.expected) <= 1e-12 * max(1.0, abs(self.expected))
+            for g in self.neighbours
+        )
+
+    def within(self, answer: float, expected: float) -> bool:
+        return abs(answer - expected) <= self.ask.atol + self.ask.rtol * abs(expected)
+
+
+def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
+    """Make a lesson's question ready to grade at the numbers of ``graph``."""
+    out = graph.output.label
+    n, w = ask.node, ask.wrt
+    match ask.kind:
+        case "value":
+            at, symbol = partial(q.value, node=n), n
+        case "grad":
+            at, symbol = partial(q.grad, node=n), f"d{out}/d{n}"
+        case "local":
+            at, symbol = partial(q.local, node=n, wrt=w), f"d{n}/d{w}"
+        case "nudge":
+            at, symbol = partial(q.rise_over_run, node=n, h=ask.h), f"the rise over run of {out}"
+        case _:
+            at, symbol = partial(q.after_step, rate=ask.rate), f"{out} after the step"
+    question = Question(lesson, ask, index, graph, at, symbol)
+    question.mistakes = _known_mistakes(question)
+    # A mistake that gives the right answer here is no mistake: drop it.
+    question.mistakes = [
+        m for m in question.mistakes if not question.within(m.at(graph), question.expected)
+    ]
+    return question
+
+
+def questions(lesson: Lesson, graph: Graph) -> list[Question]:
+    return [prepare(lesson, graph, ask, i) for i, ask in enumerate(lesson.questions)]
+
+
+# -- the mistakes, by kind of question ------------------------------------------
+
+
+def _known_mistakes(question: Question) -> list[Mistake]:
+    match question.kind:
+        case "grad":
+            return _grad_mistakes(question)
+        case "local":
+            return _local_mistakes(question)
+        case "nudge":
+            return _nudge_mistakes(question)
+        case "step":
+            return _step_mistakes(question)
+    return [_wrong_sign(question)]
+
+
+def _wrong_sign(question: Question) -> Mistake:
+    return Mistake(
+        "wrong-sign",
+        lambda g: -question.at(g),
+        "the size is right but the sign is wrong. Check the sign of each factor on the way.",
+    )
+
+
+def _grad_mistakes(question: Question) -> list[Mistake]:
+    g, node, out = question.graph, question.node, question.output
+    found: list[Mistake] = []
+    uses = q.uses(g, node)
+    if len(uses) > 1:
+        for position, (consumer, _) in enumerate(uses):
+            parent = q.owner(g, consumer)
+            found.append(
+                Mistake(
+                    "one-path",
+                    # The same use at other numbers: graphs share their structure.
+                    lambda g2, p=position: q.share(g2, *q.uses(g2, node)[p]),
+                    f"that is only the share that flows along {node} → {parent}. "
+                    f"`{node}` is used {len(uses)} times, and the gradients from every use "
+                    f"add up: d{out}/d{node} is their sum.",
+                    (node, parent),
+                )
+            )
+    for parent in _named_parents(question):
+        found.append(
+            Mistake(
+                "forgot-upstream",
+                partial(q.local, node=parent, wrt=node),
+                f"that is d{parent}/d{node}, the local derivative on the edge {node} → {parent} "
+                f"alone. The chain rule multiplies it by the gradient arriving at {parent} "
+                f"from above, d{out}/d{parent}.",
+                (node, parent),
+            )
+        )
+        found.append(
+            Mistake(
+                "upstream-only",
+                partial(q.grad, node=parent),
+                f"that is d{out}/d{parent}, the gradient arriving at {parent}. It still has to "
+                f"be multiplied by the local derivative on the edge {node} → {parent}, "
+                f"d{parent}/d{node}.",
+                (node, parent),
+            )
+        )
+    found.append(
+        Mistake(
+            "swapped-operand",
+            partial(q.grad, node=node, rules=q.SWAPPED_PRODUCT),
+            f"a product's local derivative with respect to one factor is the *other* "
+            f"factor. Somewhere between {node} and {out} a factor's own value was used "
+            f"instead.",
+            _product_edge(question),
+        )
+    )
+    found.append(
+        Mistake(
+            "tanh-input",
+            partial(q.grad, node=node, rules=q.TANH_OF_INPUT),
+            "tanh's local derivative is 1 - o**2, with o = tanh(n) its *output*; "
+            "1 - n**2 uses its input.",
+            _tanh_edge(question),
+        )
+    )
+    for h in _nudges_of(question):
+        found.append(
+            Mistake(
+                "used-nudge",
+                partial(q.rise_over_run, node=node, h=h),
+                f"that is the rise over run with h = {short(h, 6)}, which only approximates "
+                f"the slope. The gradient is the limit as h → 0: d{out}/d{node} exactly.",
+            )
+        )
+    found.append(
+        Mistake(
+            "forward-value",
+            partial(q.value, node=node),
+            f"that is the value of {node} from the forward pass. The question asks for "
+            f"its gradient, d{out}/d{node}: how much {out} moves when {node} is nudged.",
+        )
+    )
+    found.append(_wrong_sign(question))
+    return found
+
+
+def _local_mistakes(question: Question) -> list[Mistake]:
+    node, wrt, out = question.node, question.wrt, question.output
+    return [
+        Mistake(
+            "with-upstream",
+            lambda g2: q.local(g2, node, wrt) * g2.grad(node),
+            f"that is the local derivative times the gradient from above, d{out}/d{node}. "
+            f"The question asks only for the local derivative d{node}/d{wrt}, on the edge "
+            f"{wrt} → {node}.",
+            (wrt, node),
+        ),
+        Mistake(
+            "swapped-operand",
+            partial(q.local, node=node, wrt=wrt, rules=q.SWAPPED_PRODUCT),
+            f"the derivative of a product with respect to one factor is the *other* factor, "
+            f"not {wrt} itself.",
+            (wrt, node),
+        ),
+        Mistake(
+            "tanh-input",
+            partial(q.local, node=node, wrt=wrt, rules=q.TANH_OF_INPUT),
+            f"tanh's local derivative is 1 - {node}**2, using its output {node}; "
+            f"1 - {wrt}**2 uses its input.",
+            (wrt, node),
+        ),
+        _wrong_sign(question),
+    ]
+
+
+def _nudge_mistakes(question: Question) -> list[Mistake]:
+    node, out, h = question.node, question.output, question.ask.h
+    return [
+        Mistake(
+            "used-gradient",
+            partial(q.grad, node=node),
+            f"that is the exact slope d{out}/d{node}. The question asks for the rise over "
+            f"run with a finite h = {short(h, 6)}, which differs from it a little.",
+        ),
+        Mistake(
+            "rise-only",
+            lambda g2: q.rise_over_run(g2, node, h) * h,
+            f"that is the rise, how much {out} moved. Divide it by the run h = {short(h, 6)}.",
+        ),
+        Mistake(
+            "forward-value",
+            partial(q.nudged_output, node=node, h=h),
+            f"that is {out} after the nudge. Subtract the old {out} and divide by h.",
+        ),
+        _wrong_sign(question),
+    ]
+
+
+def _step_mistakes(question: Question) -> list[Mistake]:
+    out, rate = question.output, question.ask.rate
+    return [
+        Mistake(
+            "unchanged",
+            lambda g2: g2.output.data,
+            f"that is {out} before the step. Move every leaf first, then run the forward "
+            f"pass again.",
+        ),
+        Mistake(
+            "descended",
+            partial(q.after_step, rate=-rate),
+            f"each leaf moved against its gradient. The step is leaf += {short(rate, 6)} × "
+            f"its gradient.",
+        ),
+        Mistake(
+            "linear-estimate",
+            partial(q.linear_estimate, rate=rate),
+            f"that is the first-order estimate {out} + rate × Σ grad². Close, but the question "
+            f"asks for {out} recomputed by the forward pass at the new values.",
+        ),
+        _wrong_sign(question),
+    ]
+
+
+def _named_parents(question: Question) -> list[str]:
+    node = question.node
+    return [
+        name
+        for name, expr in question.graph.definitions.items()
+        if node in names(expr) and name != node
+    ]
+
+
+def _product_edge(question: Question) -> tuple[str, str] | None:
+    for consumer, _ in q.uses(question.graph, question.node):
+        if consumer.op == "mul":
+            return question.node, q.owner(question.graph, consumer)
+    return None
+
+
+def _tanh_edge(question: Question) -> tuple[str, str] | None:
+    g = question.graph
+    for node in topo_order(g.output):
+        if node.op == "tanh":
+            return q.owner(g, node.inputs[0]) if node.inputs[0].label else "", q.owner(g, node)
+    return None
+
+
+def _nudges_of(question: Question) -> list[float]:
+    hs = [
+        a.h
+        for a in question.lesson.questions
+        if a.kind == "nudge" and a.node == question.node and a.h is not None
+    ]
+    return hs or [0.001]
+
+
+# -- prompts and hints -------------------------------------------------------------
+
+
+def default_prompt(question: Question) -> str:
+    n, w, out = question.node, question.wrt, question.output
+    match question.kind:
+        case "value":
+            return f"What is the value of `{n}`?"
+        case "grad":
+            return f"What is d{out}/d{n}, the gradient of `{out}` with respect to `{n}`?"
+        case "local":
+            text = f"What is d{n}/d{w}, the local derivative of `{n}` with respect to `{w}`?"
+            if question.form == "expression":
+                text += " Answer with an expression in the node names."
+            return text
+        case "nudge":
+            h = short(question.ask.h, 6)
+            return (
+                f"Nudge `{n}` up by h = {h}. What is the rise over run, "
+                f"({out} with {n} + h, minus {out}) / h?"
+            )
+    rate = short(question.ask.rate, 6)
+    return (
+        f"Move every leaf by {rate} × its gradient and run the forward pass again. "
+        f"What is `{out}` now?"
+    )
+
+
+def generated_hints(question: Question) -> list[str]:
+    g, n, w, out = question.graph, question.node, question.wrt, question.output
+    match question.kind:
+        case "value":
+            if g.nodes[n].is_leaf:
+                return [f"`{n}` is a leaf: its value is set in the graph."]
+            inputs = ", ".join(f"{x} = {short(g.value(x))}" for x in names(g.definitions[n]))
+            return [f"Compute `{n}` from its inputs ({inputs}) as the graph defines it."]
+        case "grad":
+            return _grad_hints(question)
+        case "local":
+            return [
+                f"Nudge `{w}` by a tiny h with the other inputs of `{n}` held still: "
+                f"({n}({w} + h) - {n}({w})) / h, and let h go to 0.",
+                "For + the local derivative is 1; for * it is the other factor; for tanh it "
+                "is 1 - (its output)**2.",
+            ]
+        case "nudge":
+            h = question.ask.h
+            now, moved = g.output.data, q.nudged_output(g, n, h)
+            return [
+                f"Run the forward pass again with {n} + h, subtract the old {out}, "
+                f"and divide by h.",
+                f"{out} is {short(now, 6)} now and {short(moved, 9)} with {n} + h.",
+            ]
+    moves = ", ".join(
+        f"{name} → {short(leaf.data + question.ask.rate * leaf.grad, 6)}"
+        for name, leaf in g.leaves.items()
+    )
+    return [
+        "Each leaf moves by rate × its gradient; then the forward pass runs again.",
+        f"The new leaf values: {moves}.",
+    ]
+
+
+def _grad_hints(question: Question) -> list[str]:
+    g, n, out = question.graph, question.node, question.output
+    if n == out:
+        return [f"If {out} changes by a tiny h, how much does {out} change?"]
+    parents = _named_parents(question)
+    terms = [f"d{out}/d{p} · d{p}/d{n}" for p in parents]
+    rule = f"The chain rule: d{out}/d{n} = " + " + ".join(terms) + "."
+    if len(parents) > 1 or len(q.uses(g, n)) > 1:
+        rule += f" `{n}` is used more than once: add up the contribution of every use."
+    numbers = "; ".join(
+        f"d{out}/d{p} = {short(g.grad(p))} and d{p}/d{n} = {short(q.local(g, p, n))}"
+        for p in parents
+    )
+    return [rule, f"From the graph: {numbers}."]
+
+
+# -- nearby points ----------------------------------------------------------------------
+
+
+def neighbour_graphs(lesson: Lesson, graph: Graph, seed: int = 0) -> list[Graph]:
+    """The graph at a few nearby numbers: each leaf scaled and shifted a little.
+
+    Points where an op leaves its domain or a relu input changes sign (its slope
+    jumps there) are skipped, so an answer right on this side of a kink passes.
+    """
+    rng = random.Random(f"{lesson.id}/{graph.seed}/{seed}")
+    signs = _relu_signs(graph)
+    out: list[Graph] = []
+    for _ in range(NEIGHBOURS * 4):
+        if len(out) == NEIGHBOURS:
+            break
+        values = {
+            name: Fraction(repr(leaf.data * rng.uniform(0.8, 1.25) + rng.uniform(-0.3, 0.3)))
+            for name, leaf in graph.leaves.items()
+        }
+        try:
+            near = build_graph(lesson.assignments, graph.output.label, values, graph.seed)
+        except GraphError:
+            continue
+        if _relu_signs(near) == signs:
+            out.append(near)
+    return out
+
+
+def _relu_signs(graph: Graph) -> list[bool]:
+    return [n.inputs[0].data > 0 for n in topo_order(graph.output) if n.op == "relu"]
