@@ -1,25 +1,317 @@
-"""The `tutor` command."""
+"""The `tutor` command: the app by default, and subcommands for authors and scripts.
+
+Exit codes: 0 success; 1 ``tutor check`` found problems; 2 a usage error or a
+lesson that does not load (the message is on stderr, never a traceback).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
+from typing import TextIO
 
 from tutor import __version__
 
+USAGE_ERROR = 2
+
+
+class CommandError(Exception):
+    """A problem to report in one line on stderr, exiting with ``code``."""
+
+    def __init__(self, message: str, code: int = USAGE_ERROR):
+        super().__init__(message)
+        self.code = code
+
 
 def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--lessons",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="a folder of lesson files to use instead of the bundled course "
+        "(default: $TUTOR_LESSONS, else the bundled course)",
+    )
     parser = argparse.ArgumentParser(
         prog="tutor",
-        description="Learn backpropagation in the terminal.",
+        description="Learn backpropagation in the terminal. With no command, opens the app.",
+        parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"tutor {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("lessons", parents=[common], help="list the lessons and any load errors")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser(
+        "check", parents=[common], help="validate lesson files (three sources must agree)"
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="lesson files or folders")
+
+    p = sub.add_parser("run", parents=[common], help="grade a file of scripted answers")
+    p.add_argument("lesson", metavar="LESSON", help="a lesson id or a .toml file")
+    p.add_argument("--answers", required=True, metavar="FILE", help="one answer a line")
+    p.add_argument("--seed", type=int, default=0, help="variant of the numbers (0: the file's)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--record", action="store_true", help="store the attempts in your progress")
+
+    p = sub.add_parser("graph", parents=[common], help="draw a lesson's expression graph")
+    p.add_argument("lesson", metavar="LESSON", help="a lesson id or a .toml file")
+    p.add_argument("--seed", type=int, default=0, help="variant of the numbers (0: the file's)")
+    p.add_argument("--grads", action="store_true", help="show every gradient")
+    p.add_argument("--format", choices=("text", "dot"), default="text")
+
+    p = sub.add_parser(
+        "derive", parents=[common], help="derive a local derivative from the limit definition"
+    )
+    p.add_argument("expr", metavar="EXPR", help='an expression, e.g. "x*y" or "tanh(n)"')
+    p.add_argument("--wrt", required=True, metavar="NAME", help="the variable to nudge")
+    p.add_argument(
+        "--at", action="append", default=[], metavar="NAME=VALUE", help="evaluate at these values"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    out, err = sys.stdout, sys.stderr
+    try:
+        return _dispatch(args, out, err)
+    except CommandError as exc:
+        print(f"tutor: {exc}", file=err)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from tutor.lesson.folder import lessons_dir
+
+    folder = lessons_dir(getattr(args, "lessons", None))
+    match args.command:
+        case None:
+            from tutor.tui.app import run_app
+
+            return run_app(folder)
+        case "lessons":
+            return cmd_lessons(folder, args.json, out)
+        case "check":
+            return cmd_check([Path(p) for p in args.paths] or [folder], out)
+        case "run":
+            return cmd_run(folder, args, out)
+        case "graph":
+            return cmd_graph(folder, args, out)
+        case "derive":
+            from tutor.symbolic.command import derive_main
+
+            return derive_main(args.expr, args.wrt, args.at, args.json, out, err)
+    raise CommandError(f"unknown command {args.command!r}")
+
+
+def _lesson(folder: Path, key: str):
+    from tutor.lesson import LessonLoadError
+    from tutor.lesson.folder import load_one
+
+    try:
+        return load_one(key, folder)
+    except LessonLoadError as exc:
+        raise CommandError("\n".join(str(e) for e in exc.errors)) from None
+
+
+def cmd_lessons(folder: Path, as_json: bool, out: TextIO) -> int:
+    from tutor.lesson.folder import load_course
+
+    course = load_course(folder)
+    if as_json:
+        data = {
+            "folder": str(folder),
+            "lessons": [
+                {
+                    "id": lesson.id,
+                    "title": lesson.title,
+                    "order": lesson.order,
+                    "questions": len(lesson.questions),
+                    "path": str(lesson.path),
+                }
+                for lesson in course.lessons
+            ],
+            "errors": [str(e) for e in course.errors],
+        }
+        json.dump(data, out, indent=2)
+        out.write("\n")
+        return 0
+    width = max((len(lesson.id) for lesson in course.lessons), default=0)
+    for n, lesson in enumerate(course.lessons, start=1):
+        count = len(lesson.questions)
+        print(f"{n:>3}. {lesson.id:<{width}}  {lesson.title}  ({count} questions)", file=out)
+    if not course.lessons:
+        print(f"no lessons in {folder}", file=out)
+    for error in course.errors:
+        print(f"error: {error}", file=out)
+    return 0
+
+
+def cmd_check(paths: list[Path], out: TextIO) -> int:
+    from tutor.lesson.folder import load_course
+    from tutor.lesson.loader import load_lesson
+    from tutor.lesson.model import LessonLoadError
+    from tutor.lesson.validate import validate
+
+    failed = False
+    for path in paths:
+        if path.is_dir():
+            course = load_course(path)
+            lessons, errors = course.lessons, course.errors
+        else:
+            try:
+                lessons, errors = [load_lesson(path)], []
+            except LessonLoadError as exc:
+                lessons, errors = [], exc.errors
+        for error in errors:
+            print(error, file=out)
+            failed = True
+        for lesson in lessons:
+            report = validate(lesson)
+            for error in report.errors:
+                print(error, file=out)
+            if report.errors:
+                failed = True
+            else:
+                print(
+                    f"ok {lesson.id}: {len(lesson.questions)} questions, "
+                    f"{report.variants} variants, three sources agree ({lesson.path})",
+                    file=out,
+                )
+    return 1 if failed else 0
+
+
+def read_answers(path: Path) -> list[str | None]:
+    """An answers file: one answer a line; blank and ``#`` lines ignored; ``-`` skips."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such answers file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"{path}: cannot read the answers file ({exc})") from None
+    answers: list[str | None] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        answers.append(None if stripped == "-" else stripped)
+    return answers
+
+
+def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
+    from tutor.lesson import GraphError
+    from tutor.session import Session
+
+    lesson = _lesson(folder, args.lesson)
+    answers = read_answers(Path(args.answers))
+    if args.seed < 0:
+        raise CommandError("--seed must be 0 or more")
+    try:
+        session = Session(lesson, seed=args.seed, mode="quiz")
+    except GraphError as exc:
+        raise CommandError(f"{lesson.path}: {exc}") from None
+    count = len(lesson.questions)
+    if len(answers) > count:
+        print(
+            f"tutor: {args.answers} has {len(answers)} answers for {count} questions; "
+            "the extra ones are ignored",
+            file=sys.stderr,
+        )
+    results = []
+    for index in range(count):
+        session.goto_question(index)
+        question = session.question()
+        answer = answers[index] if index < len(answers) else None
+        if answer is None:
+            session.skip()
+            verdict_name, feedback, diagnosis = "skipped", "Skipped.", None
+        else:
+            verdict = session.submit(answer)
+            verdict_name, feedback, diagnosis = verdict.status, verdict.feedback, verdict.diagnosis
+            if verdict.caret:
+                feedback = f"{feedback}\n{verdict.caret}"
+        results.append(
+            {
+                "index": index,
+                "kind": question.kind,
+                "node": question.node,
+                "wrt": question.wrt,
+                "prompt": question.prompt,
+                "answer": answer if answer is not None else "-",
+                "verdict": verdict_name,
+                "expected": question.expected,
+                "feedback": feedback,
+                "diagnosis": diagnosis,
+            }
+        )
+    if args.record:
+        _record(session, results, out)
+    if args.json:
+        data = {
+            "lesson": lesson.id,
+            "seed": args.seed,
+            "score": session.score,
+            "total": session.total,
+            "passed": session.passed,
+            "questions": results,
+        }
+        json.dump(data, out, indent=2)
+        out.write("\n")
+        return 0
+    print(f"{lesson.title} ({lesson.id}, seed {args.seed})", file=out)
+    for r in results:
+        print(f"\nQ{r['index'] + 1}. {r['prompt']}", file=out)
+        print(f"    answer: {r['answer']}", file=out)
+        print(f"    {r['verdict']}: {_indent(r['feedback'])}", file=out)
+    verdict = "passed" if session.passed else "not passed"
+    percent = 100 * session.score / session.total if session.total else 100
+    print(
+        f"\nScore: {session.score:g} / {session.total:g} ({percent:.0f}%): {verdict} "
+        f"(pass mark {lesson.pass_mark:.0%})",
+        file=out,
+    )
+    return 0
+
+
+def _record(session, results, out: TextIO) -> None:
+    """Store a scripted run's attempts like an interactive one (``--record``)."""
+    from tutor.progress import open_store
+
+    store = open_store()
+    if store.warning:
+        print(f"tutor: {store.warning}", file=sys.stderr)
+    store.record_run(session, results)
+
+
+def _indent(text: str) -> str:
+    return text.replace("\n", "\n    ")
+
+
+def cmd_graph(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
+    from tutor.lesson import GraphError, lesson_graph
+    from tutor.render import render_dot, render_text
+
+    lesson = _lesson(folder, args.lesson)
+    if not lesson.has_graph:
+        raise CommandError(f"{lesson.id} has no graph")
+    try:
+        graph = lesson_graph(lesson, args.seed)
+    except GraphError as exc:
+        raise CommandError(f"{lesson.path}: {exc}") from None
+    if args.format == "dot":
+        out.write(render_dot(graph.output, show_grad=args.grads))
+    else:
+        print(render_text(graph.output, show_grad=args.grads), file=out)
     return 0
 
 

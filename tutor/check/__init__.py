@@ -1,5 +1,6 @@
 """Grading one answer: comparison, tolerance, diagnosis of common mistakes, hints."""
 
+from tutor.check.explain import explain
 from tutor.check.grade import CORRECT, INCORRECT, NOT_UNDERSTOOD, Verdict, grade
 from tutor.check.question import Mistake, Question, prepare, questions
 
@@ -10,6 +11,7 @@ __all__ = [
     "Mistake",
     "Question",
     "Verdict",
+    "explain",
     "grade",
     "prepare",
     "questions",

@@ -16,14 +16,22 @@ from tutor.expr import names, to_engine
 from tutor.lesson import Graph
 
 LocalRule = Callable[..., object]
-
-#: A product's local derivatives swapped: d(x*y)/dx taken as x instead of y.
-SWAPPED_PRODUCT: dict[str, LocalRule] = {"mul": lambda x, y, out: (x, y)}
-#: tanh's local derivative taken as 1 - n**2 (its input) instead of 1 - o**2.
-TANH_OF_INPUT: dict[str, LocalRule] = {"tanh": lambda x, out, p: 1.0 - x * x}
+#: Local rules to use instead of the op table's: for one node (by its position
+#: in the topological order, so that it means the same node at other numbers).
+Rules = Mapping[int, LocalRule]
 
 
-def gradients(root: Value, rules: Mapping[str, LocalRule] | None = None) -> dict[Value, float]:
+def swapped_product(x: float, y: float, out: float) -> tuple[float, float]:
+    """A product's local derivatives swapped: d(x*y)/dx taken as x instead of y."""
+    return x, y
+
+
+def tanh_of_input(x: float, out: float, p: object) -> float:
+    """tanh's local derivative taken as 1 - n**2 (its input) instead of 1 - o**2."""
+    return 1.0 - x * x
+
+
+def gradients(root: Value, rules: Rules | None = None) -> dict[Value, float]:
     """d root / d node for every node, by the chain rule, with some local rules replaced.
 
     With no ``rules`` this is the engine's ``backward()`` without touching the
@@ -33,10 +41,11 @@ def gradients(root: Value, rules: Mapping[str, LocalRule] | None = None) -> dict
     order = topo_order(root)
     grads = dict.fromkeys(order, 0.0)
     grads[root] = 1.0
-    for node in reversed(order):
+    for position in range(len(order) - 1, -1, -1):
+        node = order[position]
         if node.is_leaf:
             continue
-        local = rules.get(node.op, OPS[node.op].local)
+        local = rules.get(position, OPS[node.op].local)
         g = grads[node]
         if len(node.inputs) == 2:
             a, b = node.inputs
@@ -53,18 +62,28 @@ def value(graph: Graph, node: str) -> float:
     return graph.value(node)
 
 
-def grad(graph: Graph, node: str, rules: Mapping[str, LocalRule] | None = None) -> float:
+def grad(graph: Graph, node: str, rules: Rules | None = None) -> float:
     if not rules:
         return graph.grad(node)
     return gradients(graph.output, rules)[graph.nodes[node]]
 
 
-def local(graph: Graph, node: str, wrt: str, rules: Mapping[str, LocalRule] | None = None) -> float:
+def local(graph: Graph, node: str, wrt: str, rules: Rules | None = None) -> float:
     """d node / d wrt, holding the node's other inputs fixed."""
-    expr = graph.definitions[node]
-    env = {name: Value(graph.value(name)) for name in names(expr)}
-    out = to_engine(expr, env)
+    out, env = local_graph(graph, node)
     return gradients(out, rules)[env[wrt]]
+
+
+def local_graph(graph: Graph, node: str) -> tuple[Value, dict[str, Value]]:
+    """The node's own expression, with its inputs as fresh leaves at their values."""
+    expr = graph.definitions[node]
+    env = {name: Value(graph.value(name), label=name) for name in names(expr)}
+    return to_engine(expr, env), env
+
+
+def positions(root: Value, op: str) -> list[tuple[int, Value]]:
+    """Where the nodes of one op stand in the topological order."""
+    return [(i, node) for i, node in enumerate(topo_order(root)) if node.op == op]
 
 
 def rise_over_run(graph: Graph, node: str, h: float) -> float:

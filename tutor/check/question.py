@@ -14,7 +14,7 @@ from fractions import Fraction
 from functools import cached_property, partial
 
 from tutor.check import quantities as q
-from tutor.engine import topo_order
+from tutor.engine import Value, topo_order
 from tutor.expr import names
 from tutor.lesson import Ask, Graph, GraphError, Lesson, build_graph, fill
 from tutor.numbers import full, short
@@ -171,7 +171,7 @@ def _grad_mistakes(question: Question) -> list[Mistake]:
                     (node, parent),
                 )
             )
-    for parent in _named_parents(question):
+    for parent in named_parents(question):
         found.append(
             Mistake(
                 "forgot-upstream",
@@ -192,25 +192,26 @@ def _grad_mistakes(question: Question) -> list[Mistake]:
                 (node, parent),
             )
         )
-    found.append(
-        Mistake(
-            "swapped-operand",
-            partial(q.grad, node=node, rules=q.SWAPPED_PRODUCT),
-            f"a product's local derivative with respect to one factor is the *other* "
-            f"factor. Somewhere between {node} and {out} a factor's own value was used "
-            f"instead.",
-            _product_edge(question),
+    for position, product in q.positions(g.output, "mul"):
+        found.append(
+            Mistake(
+                "swapped-operand",
+                partial(q.grad, node=node, rules={position: q.swapped_product}),
+                f"at the product {_operands(g, product)}, the local derivative with respect "
+                f"to one factor is the *other* factor; a factor's own value was used instead.",
+                _edge(g, product, node),
+            )
         )
-    )
-    found.append(
-        Mistake(
-            "tanh-input",
-            partial(q.grad, node=node, rules=q.TANH_OF_INPUT),
-            "tanh's local derivative is 1 - o**2, with o = tanh(n) its *output*; "
-            "1 - n**2 uses its input.",
-            _tanh_edge(question),
+    for position, tanh in q.positions(g.output, "tanh"):
+        found.append(
+            Mistake(
+                "tanh-input",
+                partial(q.grad, node=node, rules={position: q.tanh_of_input}),
+                "tanh's local derivative is 1 - o**2, with o = tanh(n) its *output*; "
+                "1 - n**2 uses its input.",
+                _edge(g, tanh, node),
+            )
         )
-    )
     for h in _nudges_of(question):
         found.append(
             Mistake(
@@ -243,19 +244,25 @@ def _local_mistakes(question: Question) -> list[Mistake]:
             f"{wrt} → {node}.",
             (wrt, node),
         ),
-        Mistake(
-            "swapped-operand",
-            partial(q.local, node=node, wrt=wrt, rules=q.SWAPPED_PRODUCT),
-            f"the derivative of a product with respect to one factor is the *other* factor, "
-            f"not {wrt} itself.",
-            (wrt, node),
+        *(
+            Mistake(
+                "swapped-operand",
+                partial(q.local, node=node, wrt=wrt, rules={position: q.swapped_product}),
+                f"the derivative of a product with respect to one factor is the *other* "
+                f"factor, not {wrt} itself.",
+                (wrt, node),
+            )
+            for position, _ in q.positions(q.local_graph(question.graph, node)[0], "mul")
         ),
-        Mistake(
-            "tanh-input",
-            partial(q.local, node=node, wrt=wrt, rules=q.TANH_OF_INPUT),
-            f"tanh's local derivative is 1 - {node}**2, using its output {node}; "
-            f"1 - {wrt}**2 uses its input.",
-            (wrt, node),
+        *(
+            Mistake(
+                "tanh-input",
+                partial(q.local, node=node, wrt=wrt, rules={position: q.tanh_of_input}),
+                f"tanh's local derivative is 1 - {node}**2, using its output {node}; "
+                f"1 - {wrt}**2 uses its input.",
+                (wrt, node),
+            )
+            for position, _ in q.positions(q.local_graph(question.graph, node)[0], "tanh")
         ),
         _wrong_sign(question),
     ]
@@ -309,7 +316,7 @@ def _step_mistakes(question: Question) -> list[Mistake]:
     ]
 
 
-def _named_parents(question: Question) -> list[str]:
+def named_parents(question: Question) -> list[str]:
     node = question.node
     return [
         name
@@ -318,19 +325,18 @@ def _named_parents(question: Question) -> list[str]:
     ]
 
 
-def _product_edge(question: Question) -> tuple[str, str] | None:
-    for consumer, _ in q.uses(question.graph, question.node):
-        if consumer.op == "mul":
-            return question.node, q.owner(question.graph, consumer)
-    return None
+def _operands(graph: Graph, node: Value) -> str:
+    a, b = (x.label or short(x.data) for x in node.inputs)
+    return f"{a} * {b}"
 
 
-def _tanh_edge(question: Question) -> tuple[str, str] | None:
-    g = question.graph
-    for node in topo_order(g.output):
-        if node.op == "tanh":
-            return q.owner(g, node.inputs[0]) if node.inputs[0].label else "", q.owner(g, node)
-    return None
+def _edge(graph: Graph, node: Value, towards: str) -> tuple[str, str]:
+    """The edge into ``node`` on the way from the node ``towards``, by labelled ends."""
+    target = graph.nodes[towards]
+    for x in node.inputs:
+        if x is target or target in topo_order(x):
+            return (x.label or q.owner(graph, node)), q.owner(graph, node)
+    return towards, q.owner(graph, node)
 
 
 def _nudges_of(question: Question) -> list[float]:
@@ -409,7 +415,7 @@ def _grad_hints(question: Question) -> list[str]:
     g, n, out = question.graph, question.node, question.output
     if n == out:
         return [f"If {out} changes by a tiny h, how much does {out} change?"]
-    parents = _named_parents(question)
+    parents = named_parents(question)
     terms = [f"d{out}/d{p} · d{p}/d{n}" for p in parents]
     rule = f"The chain rule: d{out}/d{n} = " + " + ".join(terms) + "."
     if len(parents) > 1 or len(q.uses(g, n)) > 1:

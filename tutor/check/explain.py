@@ -1,0 +1,44 @@
+"""How an expected answer comes about, with the numbers: what "reveal" shows."""
+
+from __future__ import annotations
+
+from tutor.check.quantities import local, nudged_output
+from tutor.check.question import Question, named_parents
+from tutor.expr import to_text
+from tutor.numbers import full, short
+
+
+def explain(question: Question) -> list[str]:
+    """How the expected answer comes about, with the numbers."""
+    g, n, out = question.graph, question.node, question.output
+    answer = question.expected_text
+    match question.kind:
+        case "value":
+            if g.nodes[n].is_leaf:
+                return [f"{n} is a leaf: {n} = {answer}."]
+            return [f"{n} = {to_text(g.definitions[n])} = {answer}."]
+        case "grad":
+            if n == out:
+                return [f"d{out}/d{out} = 1: the output moves exactly as much as itself."]
+            terms = [(p, g.grad(p), local(g, p, n)) for p in named_parents(question)]
+            symbols = " + ".join(f"d{out}/d{p} · d{p}/d{n}" for p, _, _ in terms)
+            numbers = " + ".join(f"({short(up)}) × ({short(lo)})" for _, up, lo in terms)
+            return [f"d{out}/d{n} = {symbols}", f"= {numbers} = {answer}"]
+        case "local":
+            return [f"d{n}/d{question.wrt} = {answer} at the current numbers."]
+        case "nudge":
+            h = question.ask.h
+            moved = nudged_output(g, n, h)
+            return [
+                f"{out} with {n} + {short(h, 6)} is {full(moved)}; {out} is {full(g.output.data)}.",
+                f"({full(moved)} - {full(g.output.data)}) / {short(h, 6)} = {answer}",
+            ]
+    rate = question.ask.rate
+    moves = ", ".join(
+        f"{name}: {short(leaf.data)} → {short(leaf.data + rate * leaf.grad, 6)}"
+        for name, leaf in g.leaves.items()
+    )
+    return [
+        f"Each leaf moves by {short(rate, 6)} × its gradient: {moves}.",
+        f"Then {out} = {answer}.",
+    ]

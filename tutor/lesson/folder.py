@@ -1,0 +1,111 @@
+"""A folder of lessons: the bundled course, or one a user points the tutor at."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tutor
+from tutor.lesson.loader import load_lesson
+from tutor.lesson.model import Lesson, LessonError, LessonLoadError
+
+ENV = "TUTOR_LESSONS"
+MAX_FILES = 1000
+
+
+def bundled_lessons() -> Path:
+    """The course that ships with the tutor (packaged, or in a source checkout)."""
+    package = Path(tutor.__file__).parent
+    packaged = package / "_lessons"
+    return packaged if packaged.is_dir() else package.parent / "lessons"
+
+
+def lessons_dir(option: str | None = None) -> Path:
+    """``--lessons`` if given, else ``$TUTOR_LESSONS``, else the bundled course."""
+    chosen = option or os.environ.get(ENV)
+    return Path(chosen).expanduser() if chosen else bundled_lessons()
+
+
+@dataclass
+class Course:
+    """The lessons that loaded, in course order, and every error of those that did not."""
+
+    folder: Path
+    lessons: list[Lesson] = field(default_factory=list)
+    errors: list[LessonError] = field(default_factory=list)
+    broken: dict[Path, list[LessonError]] = field(default_factory=dict)
+
+    def find(self, key: str) -> Lesson | None:
+        """A lesson by id, or by the path of its file."""
+        for lesson in self.lessons:
+            if lesson.id == key:
+                return lesson
+        path = Path(key).expanduser()
+        for lesson in self.lessons:
+            if path.exists() and lesson.path.resolve() == path.resolve():
+                return lesson
+        return None
+
+
+def load_course(folder: Path) -> Course:
+    """Load every ``*.toml`` in ``folder``; one broken file never stops the others."""
+    course = Course(folder)
+    if not folder.exists():
+        course.errors.append(LessonError(str(folder), None, "no such folder"))
+        return course
+    if not folder.is_dir():
+        course.errors.append(LessonError(str(folder), None, "not a folder"))
+        return course
+    try:
+        files = sorted(p for p in folder.glob("*.toml") if p.is_file())
+    except OSError as exc:
+        course.errors.append(LessonError(str(folder), None, f"cannot read: {exc.strerror}"))
+        return course
+    if len(files) > MAX_FILES:
+        course.errors.append(
+            LessonError(str(folder), None, f"{len(files)} files; reading the first {MAX_FILES}")
+        )
+        files = files[:MAX_FILES]
+    seen: dict[str, Path] = {}
+    loaded: list[tuple[int, Lesson]] = []
+    for position, path in enumerate(files):
+        try:
+            lesson = load_lesson(path)
+        except LessonLoadError as exc:
+            course.broken[path] = exc.errors
+            course.errors.extend(exc.errors)
+            continue
+        if lesson.id in seen:
+            error = LessonError(
+                str(path), 1, f"duplicate id `{lesson.id}` (also in {seen[lesson.id].name})"
+            )
+            course.broken[path] = [error]
+            course.errors.append(error)
+            continue
+        seen[lesson.id] = path
+        loaded.append((position, lesson))
+    loaded.sort(key=lambda item: (item[1].order if item[1].order is not None else item[0], item[0]))
+    course.lessons = [lesson for _, lesson in loaded]
+    return course
+
+
+def load_one(key: str, folder: Path) -> Lesson:
+    """A lesson by id (in ``folder``) or by the path of a ``.toml`` file.
+
+    Raises `LessonLoadError` with a clear message when it cannot be found or loaded.
+    """
+    path = Path(key).expanduser()
+    if key.endswith(".toml") or path.is_file():
+        return load_lesson(path)
+    course = load_course(folder)
+    lesson = course.find(key)
+    if lesson is None:
+        broken = [p for p in course.broken if p.stem.endswith(key) or key in p.stem]
+        if broken:
+            raise LessonLoadError(course.broken[broken[0]])
+        known = ", ".join(lesson.id for lesson in course.lessons) or "none"
+        raise LessonLoadError(
+            [LessonError(key, None, f"no lesson with this id in {folder} (ids: {known})")]
+        )
+    return lesson

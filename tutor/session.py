@@ -1,0 +1,241 @@
+"""One run through a lesson, whatever drives it (the app, `tutor run`, a quiz).
+
+The session knows the current step, grades answers through `tutor.check`,
+hands out hints one at a time, reveals, skips, moves back and forth, keeps the
+score and the set of gradients the student has earned. It imports no UI: the
+Textual app and the scripted runner drive the same object, so the same answers
+get the same verdicts in both.
+
+Scoring (also in the README):
+
+* Every question is worth its ``points`` (default 1).
+* A correct answer earns the points less a quarter for each hint taken, never
+  below zero. Wrong answers cost nothing in a lesson: try again.
+* In a quiz the first answer that can be read is final, and reveal waits for
+  the end. An answer that cannot be read ("not understood") never counts.
+* Revealed and skipped questions earn nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tutor.check import NOT_UNDERSTOOD, Question, Verdict, explain, grade, prepare
+from tutor.lesson import Ask, Graph, Lesson, Say, Show, Step, fill, lesson_graph
+
+HINT_COST = 0.25
+
+OPEN = "open"
+CORRECT = "correct"
+WRONG = "incorrect"  # a quiz question answered wrongly: settled
+REVEALED = "revealed"
+SKIPPED = "skipped"
+
+
+@dataclass
+class Record:
+    """What happened to one question in this session."""
+
+    status: str = OPEN
+    attempts: list[Verdict] = field(default_factory=list)
+    hints_used: int = 0
+    points: float = 0.0
+
+    @property
+    def settled(self) -> bool:
+        return self.status != OPEN
+
+
+@dataclass(frozen=True)
+class Reveal:
+    answer: str
+    explanation: list[str]
+
+
+class SessionError(Exception):
+    """An action that does not apply now (e.g. reveal during a quiz)."""
+
+
+class Session:
+    """A lesson in progress: ``mode`` is "lesson" or "quiz" (questions only)."""
+
+    def __init__(self, lesson: Lesson, seed: int = 0, mode: str = "lesson"):
+        if mode not in ("lesson", "quiz"):
+            raise ValueError(f"unknown mode {mode!r}")
+        self.lesson = lesson
+        self.seed = seed
+        self.mode = mode
+        self.graph: Graph | None = lesson_graph(lesson, seed) if lesson.has_graph else None
+        steps = lesson.steps if mode == "lesson" else tuple(lesson.questions)
+        self.steps: tuple[Step, ...] = steps
+        self.position = 0
+        self.records: list[Record] = [Record() for _ in lesson.questions]
+        self._questions: dict[int, Question] = {}
+        self._question_of_step: dict[int, int] = {}
+        index = 0
+        for i, step in enumerate(self.steps):
+            if isinstance(step, Ask):
+                self._question_of_step[i] = index
+                index += 1
+
+    # -- where we are --------------------------------------------------------
+
+    @property
+    def step(self) -> Step:
+        return self.steps[self.position]
+
+    @property
+    def at_end(self) -> bool:
+        return self.position == len(self.steps) - 1
+
+    @property
+    def question_index(self) -> int | None:
+        """The index (among the lesson's questions) of the current step, if a question."""
+        return self._question_of_step.get(self.position)
+
+    def question(self, index: int | None = None) -> Question | None:
+        """The prepared question ``index`` (default: the current step's)."""
+        index = self.question_index if index is None else index
+        if index is None or self.graph is None:
+            return None
+        if index not in self._questions:
+            ask = self.lesson.questions[index]
+            self._questions[index] = prepare(self.lesson, self.graph, ask, index)
+        return self._questions[index]
+
+    @property
+    def record(self) -> Record | None:
+        index = self.question_index
+        return self.records[index] if index is not None else None
+
+    def text(self, position: int | None = None) -> str:
+        """The Markdown of a step (default: the current one) with ``{NAME}`` filled in."""
+        position = self.position if position is None else position
+        step = self.steps[position]
+        values = self.graph.values() if self.graph else {}
+        match step:
+            case Say(text=text):
+                return fill(text, values)
+            case Ask():
+                question = self.question(self._question_of_step[position])
+                return question.prompt if question else ""
+            case Show(what=what, node=node, wrt=wrt):
+                if what == "derivation":
+                    return f"Deriving d{node}/d{wrt} from the limit definition."
+                if what == "plot":
+                    return f"{self.output} as a function of {node}."
+                return "The expression graph."
+        return ""
+
+    @property
+    def output(self) -> str:
+        return self.graph.output.label if self.graph else ""
+
+    # -- moving ----------------------------------------------------------------
+
+    def next(self) -> bool:
+        if self.position + 1 < len(self.steps):
+            self.position += 1
+            return True
+        return False
+
+    def back(self) -> bool:
+        if self.position > 0:
+            self.position -= 1
+            return True
+        return False
+
+    def goto(self, position: int) -> None:
+        self.position = max(0, min(position, len(self.steps) - 1))
+
+    def goto_question(self, index: int) -> None:
+        """Move to the step of the lesson's question ``index``."""
+        for position, question_index in self._question_of_step.items():
+            if question_index == index:
+                self.position = position
+                return
+        raise IndexError(f"no question {index}")
+
+    # -- answering ------------------------------------------------------------------
+
+    def submit(self, text: str) -> Verdict:
+        question, record = self._current()
+        verdict = grade(question, text)
+        if verdict.status == NOT_UNDERSTOOD or record.settled:
+            return verdict
+        record.attempts.append(verdict)
+        if verdict.correct:
+            record.status = CORRECT
+            record.points = question.ask.points * max(0.0, 1 - HINT_COST * record.hints_used)
+        elif self.mode == "quiz":
+            record.status = WRONG
+        return verdict
+
+    def hint(self) -> str | None:
+        """The next hint for the current question, or None when there are no more."""
+        question, record = self._current()
+        if record.hints_used >= len(question.hints):
+            return None
+        record.hints_used += 1  # costs points only if the answer is still to come
+        return question.hints[record.hints_used - 1]
+
+    def hints_shown(self) -> list[str]:
+        question, record = self._current()
+        return question.hints[: record.hints_used]
+
+    def reveal(self, index: int | None = None) -> Reveal:
+        """The answer and how it comes about; the question then earns nothing."""
+        if self.mode == "quiz" and not self.finished:
+            raise SessionError("answers are revealed at the end of the quiz")
+        question = self.question(index)
+        if question is None:
+            raise SessionError("this step is not a question")
+        record = self.records[question.index]
+        if not record.settled:
+            record.status = REVEALED
+            record.points = 0.0
+        return Reveal(question.expected_text, explain(question))
+
+    def skip(self) -> None:
+        """Give up on the current question (it earns nothing) and move on."""
+        _, record = self._current()
+        if not record.settled:
+            record.status = SKIPPED
+        self.next()
+
+    def _current(self) -> tuple[Question, Record]:
+        question = self.question()
+        if question is None:
+            raise SessionError("this step is not a question")
+        return question, self.records[question.index]
+
+    # -- how it is going -----------------------------------------------------------
+
+    @property
+    def score(self) -> float:
+        return sum(r.points for r in self.records)
+
+    @property
+    def total(self) -> float:
+        return sum(a.points for a in self.lesson.questions)
+
+    @property
+    def passed(self) -> bool:
+        return self.total == 0 or self.score >= self.lesson.pass_mark * self.total - 1e-9
+
+    @property
+    def answered(self) -> int:
+        return sum(r.status == CORRECT for r in self.records)
+
+    @property
+    def finished(self) -> bool:
+        return all(r.settled for r in self.records)
+
+    @property
+    def earned(self) -> set[str]:
+        """Nodes whose gradient the student has found (or had revealed)."""
+        return {
+            ask.node
+            for ask, record in zip(self.lesson.questions, self.records, strict=True)
+            if ask.kind == "grad" and record.status in (CORRECT, REVEALED) and ask.node
+        }
