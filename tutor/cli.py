@@ -158,10 +158,10 @@ def cmd_lessons(folder: Path, as_json: bool, out: TextIO) -> int:
 
 
 def cmd_check(paths: list[Path], out: TextIO) -> int:
+    from tutor.check.validate import validate
     from tutor.lesson.folder import load_course
     from tutor.lesson.loader import load_lesson
     from tutor.lesson.model import LessonLoadError
-    from tutor.lesson.validate import validate
 
     failed = False
     for path in paths:

@@ -111,7 +111,7 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
 
     fmt = table.get("format")
     if fmt is None:
-        errors.add(1, "`format = 1` is missing")
+        errors.add(1, "`format` is missing: write `format = 1`")
     elif fmt != FORMAT or isinstance(fmt, bool):
         errors.add(
             lines.of_top("format"),
@@ -131,7 +131,7 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
 
     raw_steps = table.get("steps")
     if raw_steps is None:
-        errors.add(None, "`steps` is missing: a lesson needs at least one [[steps]] table")
+        errors.add(1, "`steps` is missing: a lesson needs at least one [[steps]] table")
         raw_steps = []
     elif not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
         errors.add(lines.of_top("steps"), "`steps` must be an array of tables ([[steps]])")
@@ -167,7 +167,7 @@ def _graph(table, source, raw_steps, errors: _Errors):
     script = table.get("graph")
     if script is None:
         if any("say" not in step for step in raw_steps):
-            errors.add(None, "`graph` is missing: only a lesson of `say` steps may omit it")
+            errors.add(1, "`graph` is missing: only a lesson of `say` steps may omit it")
         if "output" in table:
             errors.add(lines.of_top("output"), "`output` needs a `graph`")
         return [], None, []
@@ -438,7 +438,7 @@ def _assignment(assignments, name: str):
 def _required_text(table, key, errors: _Errors) -> str | None:
     value = table.get(key)
     if value is None:
-        errors.add(None, f"`{key}` is missing")
+        errors.add(1, f"`{key}` is missing")
         return None
     if not isinstance(value, str) or not value.strip():
         errors.add(errors.lines.of_top(key), f"`{key}` must be non-empty text")

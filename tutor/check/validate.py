@@ -1,0 +1,205 @@
+"""Validate a lesson: three independent sources must agree on every answer.
+
+For every question, at the file's numbers and at least `VARIANTS` variants:
+
+1. **symbolic**: SymPy's exact value: local derivatives derived from the limit
+   definition, composed by the chain rule (`tutor.symbolic`);
+2. **numeric**: the engine's ``backward()`` (what the checker grades against);
+3. **finite differences**: central differences on the engine's forward pass.
+
+A question where they disagree is an error naming it. Then the checker itself is
+checked: the expected answer with its sign flipped, doubled, and plus one must
+each be graded incorrect, or the question's tolerance is too loose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from tutor.check.grade import grade
+from tutor.check.quantities import local_graph
+from tutor.check.question import prepare
+from tutor.engine import Value, numeric_grad, topo_order
+from tutor.expr import Assignment, Num
+from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, build_graph, lesson_graph
+from tutor.lesson.graph import has_kink
+from tutor.numbers import full
+
+VARIANTS = 20
+MAX_SEEDS = 200  # seeds tried to find VARIANTS distinct variants
+AGREE_RTOL = 1e-9  # symbolic against the engine: both exact up to rounding
+FD_RTOL, FD_ATOL = 1e-4, 1e-6  # finite differences are only approximate
+
+
+@dataclass
+class Report:
+    lesson: Lesson
+    errors: list[LessonError] = field(default_factory=list)
+    variants: int = 0
+
+    def add(self, ask: Ask | None, message: str) -> None:
+        line = ask.line if ask is not None else None
+        self.errors.append(LessonError(str(self.lesson.path), line, message))
+
+
+def validate(lesson: Lesson, variants: int = VARIANTS) -> Report:
+    """Check every question at the file's numbers and ``variants`` other variants."""
+    report = Report(lesson)
+    if not lesson.has_graph or not lesson.questions:
+        return report
+    graph = lesson_graph(lesson, 0)
+    if has_kink(graph) and any(a.kind != "value" for a in lesson.questions):
+        report.add(
+            None, "a relu input is exactly 0 at the lesson's numbers: its slope does not exist"
+        )
+    for variant in _variants(lesson, variants):
+        report.variants += 1
+        for index, ask in enumerate(lesson.questions):
+            _check_sources(report, variant, index, ask)
+        if len(report.errors) > 20:
+            break
+    _check_checker(report, graph)
+    report.variants -= 1  # the file's own numbers are not a variant
+    return report
+
+
+def _variants(lesson: Lesson, count: int) -> list[Graph]:
+    """The file's numbers, then up to ``count`` distinct valid variants."""
+    graphs = [lesson_graph(lesson, 0)]
+    if not lesson.vary:
+        return graphs
+    seen = {_key(graphs[0])}
+    for seed in range(1, MAX_SEEDS):
+        if len(graphs) > count:
+            break
+        graph = lesson_graph(lesson, seed)
+        if graph.seed == 0 or _key(graph) in seen:
+            continue  # no valid draw for this seed, or numbers seen already
+        seen.add(_key(graph))
+        graphs.append(graph)
+    return graphs
+
+
+def _key(graph: Graph) -> tuple[float, ...]:
+    return tuple(leaf.data for leaf in graph.leaves.values())
+
+
+def _name(index: int, ask: Ask) -> str:
+    about = ", ".join(
+        f"{key} = {value!r}" for key, value in (("node", ask.node), ("wrt", ask.wrt)) if value
+    )
+    return f"question {index + 1} (ask = {ask.kind!r}{', ' + about if about else ''})"
+
+
+def _check_sources(report: Report, graph: Graph, index: int, ask: Ask) -> None:
+    lesson = report.lesson
+    question = prepare(lesson, graph, ask, index)
+    engine = question.expected
+    try:
+        symbolic = _symbolic(lesson, graph, ask)
+        finite = _finite(graph, ask)
+    except (GraphError, ArithmeticError, ValueError) as exc:
+        report.add(ask, f"{_name(index, ask)} cannot be computed at {_where(graph)}: {exc}")
+        return
+    problems = []
+    if abs(symbolic - engine) > AGREE_RTOL * max(1.0, abs(symbolic)):
+        problems.append(f"the symbolic chain rule gives {full(symbolic)}")
+    if finite is not None and abs(finite - engine) > FD_ATOL + FD_RTOL * abs(finite):
+        problems.append(f"finite differences give {full(finite)}")
+    if problems:
+        report.add(
+            ask,
+            f"{_name(index, ask)}: the engine gives {full(engine)} but "
+            f"{' and '.join(problems)} at {_where(graph)}",
+        )
+
+
+def _where(graph: Graph) -> str:
+    values = ", ".join(f"{name} = {full(leaf.data)}" for name, leaf in graph.leaves.items())
+    return f"seed {graph.seed} ({values})"
+
+
+def _symbolic(lesson: Lesson, graph: Graph, ask: Ask) -> float:
+    """The exact answer from the symbolic side, as a float."""
+    from tutor import symbolic
+
+    node = graph.nodes.get(ask.node) if ask.node else None
+    match ask.kind:
+        case "value":
+            return float(symbolic.graph_expression(node, graph.exact))
+        case "grad":
+            return float(symbolic.graph_gradients(graph.output, graph.exact)[node])
+        case "local":
+            root, env = local_graph(graph, ask.node)
+            exact = {leaf: Fraction(repr(leaf.data)) for leaf in env.values()}
+            exact.update(_constants(root))
+            return float(symbolic.graph_gradients(root, exact)[env[ask.wrt]])
+        case "nudge":
+            moved = _exact(graph, ask.node) + Fraction(repr(ask.h))
+            after = _rebuilt(lesson, graph, {ask.node: moved})
+            before = symbolic.graph_expression(graph.output, graph.exact)
+            rise = symbolic.graph_expression(after.output, after.exact) - before
+            return float(rise / Fraction(repr(ask.h)))
+    grads = symbolic.graph_gradients(graph.output, graph.exact)
+    rate = Fraction(repr(ask.rate))
+    # Each leaf moves by rate × its exact gradient (kept exact where it is rational).
+    moved = {
+        name: _exact(graph, name) + rate * Fraction(repr(float(grads[leaf])))
+        for name, leaf in graph.leaves.items()
+    }
+    after = _rebuilt(lesson, graph, moved)
+    return float(symbolic.graph_expression(after.output, after.exact))
+
+
+def _finite(graph: Graph, ask: Ask) -> float | None:
+    """The same answer by central differences, where that is meaningful."""
+    match ask.kind:
+        case "grad":
+            return numeric_grad(graph.output, graph.nodes[ask.node])
+        case "local":
+            root, env = local_graph(graph, ask.node)
+            return numeric_grad(root, env[ask.wrt])
+    return None
+
+
+def _exact(graph: Graph, name: str) -> Fraction:
+    node = graph.nodes[name]
+    return graph.exact.get(node, Fraction(repr(node.data)))
+
+
+def _constants(root: Value) -> dict[Value, Fraction]:
+    return {n: Fraction(repr(n.data)) for n in topo_order(root) if n.is_leaf and not n.label}
+
+
+def _rebuilt(lesson: Lesson, graph: Graph, values: dict[str, Fraction]) -> Graph:
+    """The graph at this variant with some nodes (leaves or not) set to exact values."""
+    assignments = [
+        Assignment(a.name, Num(values[a.name], str(values[a.name])), a.line)
+        if a.name in values
+        else a
+        for a in lesson.assignments
+    ]
+    current = {name: _exact(graph, name) for name in graph.leaves}
+    return build_graph(assignments, graph.output.label, {**current, **values}, graph.seed)
+
+
+def _check_checker(report: Report, graph: Graph) -> None:
+    """The expected answer, perturbed, must be graded incorrect."""
+    for index, ask in enumerate(report.lesson.questions):
+        question = prepare(report.lesson, graph, ask, index)
+        expected = question.expected
+        for label, wrong in (
+            ("flipped", -expected),
+            ("doubled", 2 * expected),
+            ("plus one", expected + 1),
+        ):
+            if wrong == expected:
+                continue
+            verdict = grade(question, repr(wrong))
+            if verdict.correct:
+                report.add(
+                    ask,
+                    f"{_name(index, ask)}: the answer {label} ({full(wrong)}) is graded correct; "
+                    f"the tolerance (rtol {ask.rtol:g}, atol {ask.atol:g}) is too loose",
+                )
