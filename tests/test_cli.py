@@ -1,0 +1,138 @@
+"""The command line: lessons, run, check, graph, and their errors (no tracebacks)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tutor.cli import main
+
+LESSON = """\
+format = 1
+id = "tiny"
+title = "Tiny"
+graph = \"\"\"
+a = 2.0
+b = -3.0
+e = a * b
+f = -2.0
+L = e * f
+\"\"\"
+[[steps]]
+say = "Hello."
+[[steps]]
+ask = "grad"
+node = "e"
+[[steps]]
+ask = "grad"
+node = "a"
+[[steps]]
+ask = "local"
+node = "L"
+wrt = "e"
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "tiny.toml").write_text(LESSON)
+    return tmp_path
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def answers(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "answers.txt"
+    path.write_text(text)
+    return str(path)
+
+
+def test_run_json_has_exactly_the_documented_shape(capsys, folder, tmp_path):
+    file = answers(tmp_path, "# a comment\n\n-2\n__import__('os')\n-\n")
+    code, out, _ = run(capsys, "--lessons", str(folder), "run", "tiny", "--answers", file, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert list(data) == ["lesson", "seed", "score", "total", "passed", "questions"]
+    assert (data["lesson"], data["seed"], data["score"], data["total"]) == ("tiny", 0, 1, 3)
+    assert data["passed"] is False
+    keys = ["index", "kind", "node", "wrt", "prompt", "answer", "verdict", "expected"]
+    keys += ["feedback", "diagnosis"]
+    assert all(list(q) == keys for q in data["questions"])
+    verdicts = [q["verdict"] for q in data["questions"]]
+    assert verdicts == ["correct", "not-understood", "skipped"]
+    assert data["questions"][0]["expected"] == -2
+    assert data["questions"][2]["wrt"] == "e"
+
+
+def test_run_text_output_and_wrong_answer_diagnosis(capsys, folder, tmp_path):
+    file = answers(tmp_path, "2\n-3\nf\n")
+    code, out, _ = run(capsys, "--lessons", str(folder), "run", "tiny", "--answers", file)
+    assert code == 0
+    assert "Q1. What is dL/de" in out
+    assert "incorrect: Not quite: the size is right but the sign is wrong" in out
+    assert "Score: 1 / 3 (33%): not passed" in out
+
+
+def test_run_accepts_a_path_and_a_seed(capsys, folder, tmp_path):
+    file = answers(tmp_path, "-2\n")
+    code, out, _ = run(capsys, "run", str(folder / "tiny.toml"), "--answers", file, "--json")
+    assert code == 0 and json.loads(out)["score"] == 1
+
+
+def test_usage_errors_exit_2_with_one_line(capsys, folder, tmp_path):
+    code, _, err = run(capsys, "--lessons", str(folder), "run", "nope", "--answers", "x")
+    assert code == 2 and "no lesson with this id" in err
+    code, _, err = run(capsys, "--lessons", str(folder), "run", "tiny", "--answers", "missing")
+    assert code == 2 and "no such answers file" in err
+    broken = tmp_path / "broken.toml"
+    broken.write_text("format = 1\nid = 'x'\n")
+    code, _, err = run(capsys, "run", str(broken), "--answers", "x")
+    assert code == 2 and f"{broken}:1: `title` is missing" in err
+
+
+def test_lessons_lists_and_reports_errors(capsys, folder):
+    (folder / "zz-broken.toml").write_text("format = [\n")
+    code, out, _ = run(capsys, "--lessons", str(folder), "lessons", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["lessons"][0] | {"path": None} == {
+        "id": "tiny",
+        "title": "Tiny",
+        "order": None,
+        "questions": 3,
+        "path": None,
+    }
+    assert data["errors"] and "zz-broken.toml" in data["errors"][0]
+
+
+def test_lessons_env_variable(capsys, folder, monkeypatch):
+    monkeypatch.setenv("TUTOR_LESSONS", str(folder))
+    code, out, _ = run(capsys, "lessons")
+    assert code == 0 and "tiny" in out
+
+
+def test_check_fails_with_path_line_message(capsys, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(LESSON.replace("node = \"a\"", "node = \"zz\""))
+    code, out, _ = run(capsys, "check", str(bad))
+    assert code == 1
+    assert out.startswith(f"{bad}:")
+    assert "`node = 'zz'` is not a node" in out
+
+
+def test_no_traceback_from_the_console_script(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b"\x00\xff garbage")
+    result = subprocess.run(
+        [sys.executable, "-m", "tutor", "check", str(bad)], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr

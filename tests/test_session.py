@@ -1,0 +1,142 @@
+"""The session: steps, answers, hints, reveal, skip, score, earned gradients."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.lesson import load_lesson_text
+from tutor.session import CORRECT, REVEALED, SKIPPED, WRONG, Session, SessionError
+
+LESSON = """
+format = 1
+id = "s"
+title = "Session"
+pass = 0.5
+graph = \"\"\"
+a = 2.0
+b = -3.0
+e = a * b
+f = -2.0
+L = e * f
+\"\"\"
+[vary]
+a = { choices = [1, 2, 3] }
+
+[[steps]]
+say = "e is {e}."
+[[steps]]
+ask = "grad"
+node = "e"
+hints = ["Own hint."]
+[[steps]]
+ask = "grad"
+node = "a"
+points = 2
+[[steps]]
+say = "Done."
+"""
+
+
+@pytest.fixture
+def lesson():
+    return load_lesson_text(LESSON)
+
+
+def test_walks_the_steps(lesson):
+    s = Session(lesson)
+    assert s.text() == "e is -6."
+    assert s.question() is None
+    assert s.next() and s.question_index == 0
+    assert s.next() and s.question_index == 1
+    assert s.next() and s.at_end
+    assert not s.next()
+    assert s.back() and s.question_index == 1
+
+
+def test_correct_answer_scores_and_earns_the_gradient(lesson):
+    s = Session(lesson)
+    s.goto_question(0)
+    assert s.submit("-2").correct
+    assert s.record.status == CORRECT
+    assert s.score == 1 and s.total == 3
+    assert s.earned == {"e"}
+
+
+def test_wrong_answers_cost_nothing_in_a_lesson(lesson):
+    s = Session(lesson)
+    s.goto_question(0)
+    assert not s.submit("5").correct
+    assert s.submit("-2").correct
+    assert s.score == 1
+
+
+def test_hints_cost_a_quarter_each_and_come_one_at_a_time(lesson):
+    s = Session(lesson)
+    s.goto_question(0)
+    first = s.hint()
+    assert first == "Own hint."
+    second = s.hint()
+    assert second.startswith("The chain rule")
+    assert s.hints_shown() == [first, second]
+    s.submit("-2")
+    assert s.score == 0.5
+
+
+def test_hints_run_out(lesson):
+    s = Session(lesson)
+    s.goto_question(0)
+    while s.hint() is not None:
+        pass
+    assert s.hint() is None
+
+
+def test_not_understood_costs_no_attempt(lesson):
+    s = Session(lesson)
+    s.goto_question(0)
+    assert s.submit("2a").status == "not-understood"
+    assert s.record.attempts == []
+
+
+def test_reveal_earns_nothing_but_shows_the_gradient(lesson):
+    s = Session(lesson)
+    s.goto_question(1)
+    reveal = s.reveal()
+    assert reveal.answer == "6"
+    assert reveal.explanation == ["dL/da = dL/de · de/da", "= (-2) × (-3) = 6"]
+    assert s.record.status == REVEALED and s.score == 0
+    assert "a" in s.earned
+    assert s.submit("6").correct and s.score == 0  # settled: no points afterwards
+
+
+def test_skip_moves_on(lesson):
+    s = Session(lesson)
+    s.goto_question(0)
+    s.skip()
+    assert s.records[0].status == SKIPPED
+    assert s.question_index == 1
+
+
+def test_quiz_has_no_narrative_one_attempt_and_no_early_reveal(lesson):
+    s = Session(lesson, seed=2, mode="quiz")
+    assert len(s.steps) == 2
+    with pytest.raises(SessionError):
+        s.reveal()
+    q = s.question()
+    assert not s.submit(repr(q.expected + 1)).correct
+    assert s.record.status == WRONG
+    assert s.submit(repr(q.expected)).correct  # still graded, but settled as wrong
+    assert s.score == 0
+    s.next()
+    s.submit(repr(s.question().expected))
+    assert s.finished and s.score == 2 and s.passed
+    assert s.reveal(0).answer == s.question(0).expected_text
+
+
+def test_same_answers_same_verdicts_in_two_sessions(lesson):
+    answers = ["-2", "5", "2a"]
+    runs = []
+    for _ in range(2):
+        s = Session(lesson, seed=3)
+        s.goto_question(1)
+        runs.append([(v.status, v.diagnosis, v.feedback) for v in map(s.submit, answers)])
+    assert runs[0] == runs[1]
