@@ -136,3 +136,26 @@ def test_no_traceback_from_the_console_script(tmp_path):
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_run_record_then_progress_and_reset(capsys, folder, tmp_path):
+    file = answers(tmp_path, "-2\n6\ne\n")
+    lessons = ("--lessons", str(folder))
+    assert run(capsys, *lessons, "run", "tiny", "--answers", file, "--record")[0] == 0
+    code, out, _ = run(capsys, *lessons, "progress", "--json")
+    (summary,) = json.loads(out)
+    assert summary["lesson_id"] == "tiny"
+    assert (summary["quiz_attempts"], summary["best_score"], summary["best_total"]) == (1, 3, 3)
+    code, out, _ = run(capsys, *lessons, "progress", "--csv")
+    rows = out.splitlines()
+    assert rows[0].startswith("id,answered_at,lesson_id,question_index,seed,answer,verdict")
+    assert len(rows) == 4 and all(",run," in row for row in rows[1:])
+    code, out, _ = run(capsys, *lessons, "progress")
+    assert "1 quiz attempt, best quiz 3/3" in out
+    code, _, err = run(capsys, *lessons, "reset", "tiny")
+    assert code == 2 and "--yes" in err
+    assert run(capsys, *lessons, "reset", "tiny", "--yes")[0] == 0
+    code, out, _ = run(capsys, *lessons, "progress", "--json")
+    assert json.loads(out)[0]["quiz_attempts"] == 0
+    assert run(capsys, *lessons, "reset", "--all", "--yes")[0] == 0
+    assert run(capsys, *lessons, "reset")[0] == 2

@@ -63,6 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--grads", action="store_true", help="show every gradient")
     p.add_argument("--format", choices=("text", "dot"), default="text")
 
+    p = sub.add_parser("progress", parents=[common], help="your progress, per lesson")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print JSON")
+    fmt.add_argument("--csv", action="store_true", help="one row per answer, for a spreadsheet")
+
+    p = sub.add_parser("reset", parents=[common], help="forget the progress of a lesson, or all")
+    p.add_argument("lesson", nargs="?", metavar="LESSON", help="a lesson id")
+    p.add_argument("--all", action="store_true", help="forget every lesson's progress")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
     p = sub.add_parser(
         "derive", parents=[common], help="derive a local derivative from the limit definition"
     )
@@ -107,6 +117,10 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return cmd_run(folder, args, out)
         case "graph":
             return cmd_graph(folder, args, out)
+        case "progress":
+            return cmd_progress(folder, args, out)
+        case "reset":
+            return cmd_reset(folder, args, out)
         case "derive":
             from tutor.symbolic.command import derive_main
 
@@ -255,7 +269,7 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
             }
         )
     if args.record:
-        _record(session, results, out)
+        _record(session, results)
     if args.json:
         data = {
             "lesson": lesson.id,
@@ -283,14 +297,89 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _record(session, results, out: TextIO) -> None:
-    """Store a scripted run's attempts like an interactive one (``--record``)."""
-    from tutor.progress import open_store
+def _record(session, results: list[dict]) -> None:
+    """Store a scripted run's answers and score like a quiz's (``--record``)."""
+    from tutor.progress import Answer
 
-    store = open_store()
-    if store.warning:
-        print(f"tutor: {store.warning}", file=sys.stderr)
-    store.record_run(session, results)
+    store = _store()
+    lesson = session.lesson
+    attempt = store.start_quiz(lesson.id, session.seed)
+    for result, record in zip(results, session.records, strict=True):
+        store.record_answer(
+            Answer(
+                lesson.id,
+                result["index"],
+                session.seed,
+                result["answer"],
+                result["verdict"],
+                result["diagnosis"],
+                record.hints_used,
+                record.points,
+                mode="run",
+                quiz_attempt_id=attempt,
+            )
+        )
+    store.finish_quiz(attempt, score=session.score, total=session.total, passed=session.passed)
+
+
+def _store():
+    from tutor.progress import ProgressStore
+
+    store = ProgressStore.open()
+    if store.status.warning:
+        print(f"tutor: {store.status.warning}", file=sys.stderr)
+    return store
+
+
+def cmd_progress(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
+    import csv
+    from dataclasses import asdict
+
+    from tutor.lesson.folder import load_course
+    from tutor.progress import ANSWER_COLUMNS
+
+    store = _store()
+    if args.csv:
+        writer = csv.DictWriter(out, fieldnames=list(ANSWER_COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(store.answer_rows())
+        return 0
+    course = load_course(folder)
+    summaries = store.summaries({lesson.id: len(lesson.questions) for lesson in course.lessons})
+    if args.json:
+        json.dump([asdict(s) for s in summaries], out, indent=2)
+        out.write("\n")
+        return 0
+    titles = {lesson.id: lesson.title for lesson in course.lessons}
+    for s in summaries:
+        status = {"not-started": "not started", "done": "done"}.get(
+            s.status, f"{s.done} of {s.questions} questions"
+        )
+        best = f", best quiz {s.best_score:g}/{s.best_total:g}" if s.best_score is not None else ""
+        plural = "s" if s.quiz_attempts != 1 else ""
+        quizzes = f", {s.quiz_attempts} quiz attempt{plural}" if s.quiz_attempts else ""
+        print(f"{titles[s.lesson_id]:<45} {status}{quizzes}{best}", file=out)
+    return 0
+
+
+def cmd_reset(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
+    if args.all == bool(args.lesson):
+        raise CommandError("name one LESSON to reset, or --all")
+    what = "every lesson's progress" if args.all else f"the progress of {args.lesson}"
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise CommandError(f"to forget {what} without a question, add --yes")
+        reply = input(f"Forget {what}? This cannot be undone. [y/N] ")
+        if reply.strip().lower() not in ("y", "yes"):
+            print("Nothing was reset.", file=out)
+            return 0
+    store = _store()
+    if args.all:
+        store.reset_all()
+    else:
+        store.reset_lesson(_lesson(folder, args.lesson).id)
+    print(f"Forgot {what}.", file=out)
+    return 0
 
 
 def _indent(text: str) -> str:
