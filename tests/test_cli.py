@@ -139,7 +139,7 @@ def test_no_traceback_from_the_console_script(tmp_path):
 
 
 def test_run_record_then_progress_and_reset(capsys, folder, tmp_path):
-    file = answers(tmp_path, "-2\n6\ne\n")
+    file = answers(tmp_path, "-2\n6\nf\n")
     lessons = ("--lessons", str(folder))
     assert run(capsys, *lessons, "run", "tiny", "--answers", file, "--record")[0] == 0
     code, out, _ = run(capsys, *lessons, "progress", "--json")
