@@ -1,13 +1,15 @@
 """The `tutor` command: the app by default, and subcommands for authors and scripts.
 
 Exit codes: 0 success; 1 ``tutor check`` found problems; 2 a usage error or a
-lesson that does not load (the message is on stderr, never a traceback).
+lesson that does not load (the message is on stderr, never a traceback); 70 an
+internal error (a bug), reported in one line.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -15,6 +17,7 @@ from typing import TextIO
 from tutor import __version__
 
 USAGE_ERROR = 2
+INTERNAL_ERROR = 70
 
 
 class CommandError(Exception):
@@ -98,6 +101,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: say so in one line, never a traceback
+        if os.environ.get("TUTOR_DEBUG"):
+            raise
+        print(
+            f"tutor: internal error: {type(exc).__name__}: {exc} "
+            "(set TUTOR_DEBUG=1 to see where; please report it)",
+            file=err,
+        )
+        return INTERNAL_ERROR
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

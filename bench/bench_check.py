@@ -1,0 +1,88 @@
+"""Grading latency, lesson loading and `tutor check` on the bundled course.
+
+Targets (issue 4): p95 grading latency under 5 ms for numeric and expression
+answers once a lesson is loaded. The baseline printed beside each figure is
+parsing the same answer alone, so the ratio says what grading adds to parsing.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+from tutor.check import grade
+from tutor.expr import parse
+from tutor.lesson.folder import bundled_lessons, load_course
+from tutor.session import Session
+
+TARGET_MS = 5.0
+
+
+def _p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[-1] if len(samples) >= 20 else max(samples)
+
+
+def _time(fn, repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def main(quick: bool) -> int:
+    repeat = 30 if quick else 300
+    course = load_course(bundled_lessons())
+    cases = {"numeric": [], "expression": []}
+    for lesson in course.lessons:
+        session = Session(lesson)
+        for index, ask in enumerate(lesson.questions):
+            question = session.question(index)
+            question.neighbours  # noqa: B018 - prepared once per question, as in the app
+            if ask.kind == "local":
+                answers = ("1 - o**2", "f", "b*2", "a + b")
+                names = list(question.graph.nodes)
+                cases["expression"] += [(question, a) for a in answers if _parses(a, names)]
+            cases["numeric"] += [(question, question.expected_text), (question, "-1.5")]
+    failed = 0
+    print(
+        f"{'grading':<12} {'answers':>8} {'p50 ms':>8} {'p95 ms':>8} {'parse p95':>10} {'ratio':>6}"
+    )
+    for kind, items in cases.items():
+        graded = []
+        parsed = []
+        for question, answer in items:
+            names = list(question.graph.nodes)
+            graded += _time(lambda q=question, a=answer: grade(q, a), max(1, repeat // 30))
+            parsed += _time(lambda a=answer, n=names: parse(a, n), max(1, repeat // 30))
+        p95, parse95 = _p95(graded), _p95(parsed)
+        ratio = p95 / parse95 if parse95 else float("inf")
+        print(
+            f"{kind:<12} {len(items):>8} {statistics.median(graded):>8.3f} {p95:>8.3f} "
+            f"{parse95:>10.3f} {ratio:>5.1f}x"
+        )
+        if p95 > TARGET_MS:
+            print(f"  {kind} grading p95 {p95:.2f} ms is over the {TARGET_MS} ms target")
+    load = _time(lambda: load_course(bundled_lessons()), 3 if quick else 10)
+    print(f"load the course ({len(course.lessons)} lessons): {statistics.median(load):.1f} ms")
+    start = time.perf_counter()
+    check = subprocess.run(
+        [sys.executable, "-m", "tutor", "check"], capture_output=True, text=True, check=False
+    )
+    elapsed = time.perf_counter() - start
+    print(f"tutor check on the course (fresh process): {elapsed:.2f} s, exit {check.returncode}")
+    if check.returncode != 0:
+        print(check.stdout[-2000:], check.stderr[-2000:])
+        failed = 1
+    return failed
+
+
+def _parses(answer: str, names: list[str]) -> bool:
+    try:
+        parse(answer, names)
+    except ValueError:
+        return False
+    return True
