@@ -6,17 +6,21 @@ import math
 
 
 def short(x: float, places: int = 4) -> str:
-    """A number for the eye: at most ``places`` decimals, integers as integers.
+    """A number for the eye: at most ``places`` decimals, no trailing zeros.
 
-    ``short(6.8813735870195432) == "6.8814"``, ``short(-2.0) == "-2"``,
-    ``short(0.70710678) == "0.7071"``; very large or small numbers in e-notation.
+    ``short(6.8813735870195432) == "6.8814"``, ``short(-2.0) == "-2"``; ``-0.0``
+    is ``0``. A number too small to survive ``places`` decimals (a tiny gradient
+    is not zero) or of a million or more is written in scientific notation with
+    4 significant digits: ``3e-5``, ``1.235e7``.
     """
+    if x == 0:
+        return "0"
     if not math.isfinite(x):
         return str(x)
-    if x != 0 and (abs(x) >= 1e9 or abs(x) < 10**-places):
-        return f"{x:.{places - 1}e}"
-    text = f"{x:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    if 10.0**-places <= abs(x) < 1e6:
+        return f"{x:.{places}f}".rstrip("0").rstrip(".")
+    mantissa, exponent = f"{x:.3e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
 
 
 def full(x: float) -> str:
