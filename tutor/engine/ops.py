@@ -19,6 +19,7 @@ to a non-integer power) raise `EngineError` naming the op and the values.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -70,7 +71,12 @@ def _pow_local(x: float, out: float, p: float) -> float:
         return 0.0
     if x == 0.0 and p < 1:
         raise EngineError("pow", f"the slope of x ** {_num(p)} at x = 0 is infinite", (x,))
-    return p * x ** (p - 1)
+    try:
+        return p * x ** (p - 1)
+    except OverflowError:
+        raise EngineError(
+            "pow", f"the slope of x ** {_num(p)} at {_num(x)} overflows", (x,)
+        ) from None
 
 
 def _exp(x: float, p: object = None) -> float:
@@ -105,10 +111,10 @@ def register(op: Op) -> Op:
 
 
 # fmt: off
-ADD = register(Op("add", 2, "+", lambda x, y: x + y, lambda x, y, out: (1.0, 1.0)))
-SUB = register(Op("sub", 2, "-", lambda x, y: x - y, lambda x, y, out: (1.0, -1.0)))
-MUL = register(Op("mul", 2, "*", lambda x, y: x * y, lambda x, y, out: (y, x)))
-DIV = register(Op("div", 2, "/", _div, lambda x, y, out: (1.0 / y, -x / (y * y))))
+ADD = register(Op("add", 2, "+", operator.add, lambda x, y, out: (1.0, 1.0)))
+SUB = register(Op("sub", 2, "-", operator.sub, lambda x, y, out: (1.0, -1.0)))
+MUL = register(Op("mul", 2, "*", operator.mul, lambda x, y, out: (y, x)))
+DIV = register(Op("div", 2, "/", _div, lambda x, y, out: (1.0 / y, -out / y)))  # -x/y² = -out/y
 NEG = register(Op("neg", 1, "-", lambda x, p: -x, lambda x, out, p: -1.0))
 POW = register(Op("pow", 1, "**", _pow, _pow_local))
 TANH = register(Op("tanh", 1, "tanh", lambda x, p: math.tanh(x), lambda x, out, p: 1.0 - out * out))

@@ -8,10 +8,13 @@ Compatible with micrograd's `Value` (``data``, ``grad``, the arithmetic operator
   (micrograd accumulates into whatever was there, so a second call doubles them).
 * It sorts the graph iteratively, so a chain of a million ops is fine (micrograd's
   recursive sort raises `RecursionError` near 500).
-* A node's inputs are a tuple in operand order, so the order of the backward pass,
-  and every bit of every gradient, is the same on every run.
-* Nodes hold no closures, so a graph has no reference cycles and is freed by
-  reference counting alone; the cycle collector has far less to scan.
+* A node's inputs are kept in operand order (not in a set), so the order of the
+  backward pass, and every bit of every gradient, is the same on every run.
+* A node is one object holding no closures, so a graph has no reference cycles
+  and is freed by reference counting alone; the cycle collector has far less to
+  scan (micrograd allocates seven collector-tracked objects per node).
+* Each operator is made from its op's entry in the op table (`tutor.engine.ops`),
+  and `backward()` applies the same entries' local derivatives.
 * Subtraction, division and negation are ops of their own (``sub``, ``div``,
   ``neg``) rather than compositions, so the graph reads the way it was written.
 """
@@ -20,7 +23,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 
 from tutor.engine.ops import (
     ADD,
@@ -39,7 +43,11 @@ from tutor.engine.ops import (
 )
 
 _isfinite = math.isfinite
-_marks = itertools.count(1)
+_new = object.__new__
+_marks = itertools.count(1, 2)  # two marks per sort: "inputs pushed" and "placed"
+# Marks live on the nodes, so two sorts of one graph must not interleave (the
+# app derives in a worker thread while it draws): one sort at a time.
+_sorting = threading.Lock()
 
 
 def _real(data: object) -> float:
@@ -59,17 +67,69 @@ def _real(data: object) -> float:
     return x
 
 
-class Value:
-    """A scalar node of an expression graph."""
+def _overflow(op: Op, inputs: tuple[float, ...]) -> EngineError:
+    shown = ", ".join(map(repr, inputs))
+    return EngineError(op.name, f"the result overflows (inputs {shown})", inputs)
 
-    __slots__ = ("_mark", "_op", "_param", "_prev", "data", "grad", "label")
+
+def _node(op: Op, data: float, x: Value, y: Value | None, param: float | None) -> Value:
+    """A new node: ``op`` applied to ``x`` (and ``y``) gave ``data``."""
+    if not _isfinite(data):
+        raise _overflow(op, (x.data,) if y is None else (x.data, y.data))
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._op = op
+    out._x = x
+    out._y = y
+    out._param = param
+    out._mark = 0
+    return out
+
+
+def _binary(op: Op, reflected: bool = False) -> Callable[[Value, object], Value]:
+    """The operator method for a binary op: ``self op other``, or ``other op self``."""
+    forward = op.forward
+
+    def method(self: Value, other: object) -> Value:
+        if not isinstance(other, Value):
+            other = Value(other)
+        if reflected:
+            self, other = other, self
+        return _node(op, forward(self.data, other.data), self, other, None)
+
+    method.__name__ = method.__qualname__ = f"Value.{op.name}{' (reflected)' if reflected else ''}"
+    return method
+
+
+def _unary(op: Op) -> Callable[[Value], Value]:
+    """The method for a unary op without a parameter: ``x.tanh()``, ``-x``."""
+    forward = op.forward
+
+    def method(self: Value) -> Value:
+        return _node(op, forward(self.data, None), self, None, None)
+
+    method.__name__ = method.__qualname__ = f"Value.{op.name}"
+    return method
+
+
+class Value:
+    """A scalar node of an expression graph.
+
+    A leaf has no op; an op's node holds its operands ``_x`` and, for a binary
+    op, ``_y`` (two slots rather than a tuple: one object per node, not two).
+    """
+
+    __slots__ = ("_mark", "_op", "_param", "_x", "_y", "data", "grad", "label")
 
     def __init__(self, data: float, label: str = ""):
         self.data = _real(data)
         self.grad = 0.0
         self.label = label
         self._op: Op | None = None
-        self._prev: tuple[Value, ...] = ()
+        self._x: Value | None = None
+        self._y: Value | None = None
         self._param: float | None = None
         self._mark = 0
 
@@ -83,7 +143,9 @@ class Value:
     @property
     def inputs(self) -> tuple[Value, ...]:
         """The op's operands, in order; ``()`` for a leaf."""
-        return self._prev
+        if self._x is None:
+            return ()
+        return (self._x,) if self._y is None else (self._x, self._y)
 
     @property
     def param(self) -> float | None:
@@ -100,79 +162,26 @@ class Value:
 
     # -- building nodes ------------------------------------------------------
 
-    @staticmethod
-    def _node(op: Op, data: float, prev: tuple[Value, ...], param: float | None) -> Value:
-        if not _isfinite(data):
-            inputs = tuple(v.data for v in prev)
-            shown = ", ".join(repr(x) for x in inputs)
-            raise EngineError(op.name, f"the result overflows (inputs {shown})", inputs)
-        out = Value.__new__(Value)
-        out.data = data
-        out.grad = 0.0
-        out.label = ""
-        out._op = op
-        out._prev = prev
-        out._param = param
-        out._mark = 0
-        return out
-
-    def _binary(self, op: Op, other: object) -> Value:
-        if not isinstance(other, Value):
-            other = Value(other)
-        return Value._node(op, op.forward(self.data, other.data), (self, other), None)
-
-    def _rbinary(self, op: Op, other: object) -> Value:
-        return Value(other)._binary(op, self)
-
-    def _unary(self, op: Op, param: float | None = None) -> Value:
-        return Value._node(op, op.forward(self.data, param), (self,), param)
-
-    def __add__(self, other: object) -> Value:
-        return self._binary(ADD, other)
-
-    def __radd__(self, other: object) -> Value:
-        return self._rbinary(ADD, other)
-
-    def __sub__(self, other: object) -> Value:
-        return self._binary(SUB, other)
-
-    def __rsub__(self, other: object) -> Value:
-        return self._rbinary(SUB, other)
-
-    def __mul__(self, other: object) -> Value:
-        return self._binary(MUL, other)
-
-    def __rmul__(self, other: object) -> Value:
-        return self._rbinary(MUL, other)
-
-    def __truediv__(self, other: object) -> Value:
-        return self._binary(DIV, other)
-
-    def __rtruediv__(self, other: object) -> Value:
-        return self._rbinary(DIV, other)
-
-    def __neg__(self) -> Value:
-        return self._unary(NEG)
+    __add__ = _binary(ADD)
+    __radd__ = _binary(ADD, reflected=True)
+    __sub__ = _binary(SUB)
+    __rsub__ = _binary(SUB, reflected=True)
+    __mul__ = _binary(MUL)
+    __rmul__ = _binary(MUL, reflected=True)
+    __truediv__ = _binary(DIV)
+    __rtruediv__ = _binary(DIV, reflected=True)
+    __neg__ = _unary(NEG)
+    tanh = _unary(TANH)
+    exp = _unary(EXP)
+    log = _unary(LOG)
+    relu = _unary(RELU)
+    sigmoid = _unary(SIGMOID)
 
     def __pow__(self, exponent: object) -> Value:
         if isinstance(exponent, Value):
             raise TypeError("Value ** Value is not supported: the exponent must be a number")
-        return self._unary(POW, _real(exponent))
-
-    def tanh(self) -> Value:
-        return self._unary(TANH)
-
-    def exp(self) -> Value:
-        return self._unary(EXP)
-
-    def log(self) -> Value:
-        return self._unary(LOG)
-
-    def relu(self) -> Value:
-        return self._unary(RELU)
-
-    def sigmoid(self) -> Value:
-        return self._unary(SIGMOID)
+        p = _real(exponent)
+        return _node(POW, POW.forward(self.data, p), self, None, p)
 
     # -- the chain rule --------------------------------------------------------
 
@@ -191,40 +200,50 @@ class Value:
             if op is None:
                 continue
             g = node.grad
-            if op.arity == 2:
-                a, b = node._prev
-                da, db = op.local(a.data, b.data, node.data)
-                a.grad += da * g
-                b.grad += db * g
+            x = node._x
+            y = node._y
+            if y is None:
+                x.grad += op.local(x.data, node.data, node._param) * g
             else:
-                a = node._prev[0]
-                a.grad += op.local(a.data, node.data, node._param) * g
+                dx, dy = op.local(x.data, y.data, node.data)
+                x.grad += dx * g
+                y.grad += dy * g
 
 
 def topo_order(root: Value) -> list[Value]:
     """Every node `root` depends on, inputs before the nodes that use them.
 
     Iterative depth-first post-order, visiting operands left to right, so the
-    order is the same on every run and a graph of any depth is fine.
+    order is the same on every run and a graph of any depth is fine. A node is
+    placed once all its inputs are: the first time it is on top of the stack its
+    inputs are pushed above it, the second time they are all placed.
     """
-    mark = next(_marks)
-    order: list[Value] = []
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    push = stack.append
-    pop = stack.pop
-    while stack:
-        node, expanded = pop()
-        if expanded:
-            order.append(node)
-            continue
-        if node._mark == mark:
-            continue
-        node._mark = mark
-        push((node, True))
-        for child in reversed(node._prev):
-            if child._mark != mark:
-                push((child, False))
-    return order
+    with _sorting:
+        pushed = next(_marks)
+        placed = pushed + 1
+        order: list[Value] = []
+        stack = [root]
+        place = order.append
+        push = stack.append
+        pop = stack.pop
+        while stack:
+            node = stack[-1]
+            mark = node._mark
+            if mark == pushed:
+                node._mark = placed
+                place(node)
+                pop()
+            elif mark == placed:  # it was an input of two nodes and is placed already
+                pop()
+            else:
+                node._mark = pushed
+                y = node._y
+                if y is not None and y._mark != placed:
+                    push(y)
+                x = node._x
+                if x is not None and x._mark != placed:
+                    push(x)
+        return order
 
 
 def evaluate(root: Value, overrides: dict[Value, float] | None = None) -> float:
@@ -237,19 +256,17 @@ def evaluate(root: Value, overrides: dict[Value, float] | None = None) -> float:
     overrides = overrides or {}
     values: dict[Value, float] = {}
     for node in topo_order(root):
+        op = node._op
         if node in overrides:
             values[node] = overrides[node]
-            continue
-        op = node._op
-        if op is None:
+        elif op is None:
             values[node] = node.data
-        elif op.arity == 2:
-            a, b = node._prev
-            values[node] = op.forward(values[a], values[b])
         else:
-            values[node] = op.forward(values[node._prev[0]], node._param)
-        if not _isfinite(values[node]):
-            raise EngineError(op.name if op else "leaf", "the result overflows")
+            xs = tuple(values[v] for v in node.inputs)
+            out = op.forward(*xs) if op.arity == 2 else op.forward(*xs, node._param)
+            if not _isfinite(out):
+                raise _overflow(op, xs)
+            values[node] = out
     return values[root]
 
 
@@ -257,9 +274,8 @@ def numeric_grad(root: Value, node: Value, h: float = 1e-6) -> float:
     """d root / d node by central differences: (f(x + h) - f(x - h)) / 2h."""
     x = node.data
     step = h * max(1.0, abs(x))
-    up = evaluate(root, {node: x + step})
-    down = evaluate(root, {node: x - step})
-    return (up - down) / (2 * step)
+    above, below = x + step, x - step  # dividing by their exact distance, not 2 * step
+    return (evaluate(root, {node: above}) - evaluate(root, {node: below})) / (above - below)
 
 
 def numeric_grads(

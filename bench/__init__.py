@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench [--quick]`` runs every ``bench/bench_*.py``."""
