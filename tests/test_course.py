@@ -48,3 +48,11 @@ def test_typical_wrong_answers_get_their_diagnosis(lesson_id):
         verdict = grade(session.question(case["question"] - 1), case["answer"])
         assert not verdict.correct, case
         assert verdict.diagnosis == case.get("diagnosis"), (case, verdict.feedback)
+
+
+def test_the_course_passes_tutor_check(capsys):
+    from tutor.cli import main
+
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("three sources agree") == len(COURSE.lessons)

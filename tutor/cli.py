@@ -209,9 +209,10 @@ def cmd_check(paths: list[Path], out: TextIO) -> int:
             if report.errors:
                 failed = True
             else:
+                variants = f"{report.variants} variants ({report.distinct} distinct)"
                 print(
-                    f"ok {lesson.id}: {len(lesson.questions)} questions, "
-                    f"{report.variants} variants, three sources agree ({lesson.path})",
+                    f"ok {lesson.id}: {len(lesson.questions)} questions, the file's numbers and "
+                    f"{variants}: three sources agree ({lesson.path})",
                     file=out,
                 )
     return 1 if failed else 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 
 from tutor.check.grade import grade
 from tutor.check.quantities import local_graph
@@ -37,6 +38,7 @@ class Report:
     lesson: Lesson
     errors: list[LessonError] = field(default_factory=list)
     variants: int = 0
+    distinct: int = 0
 
     def add(self, ask: Ask | None, message: str) -> None:
         line = ask.line if ask is not None else None
@@ -53,10 +55,13 @@ def validate(lesson: Lesson, variants: int = VARIANTS) -> Report:
         report.add(
             None, "a relu input is exactly 0 at the lesson's numbers: its slope does not exist"
         )
-    for variant in _variants(lesson, variants):
+    graphs = _variants(lesson, variants)
+    report.distinct = distinct(graphs[1:])
+    for variant in graphs:
         report.variants += 1
+        exact = _Exact(variant)
         for index, ask in enumerate(lesson.questions):
-            _check_sources(report, variant, index, ask)
+            _check_sources(report, exact, index, ask)
         if len(report.errors) > 20:
             break
     _check_checker(report, graph)
@@ -65,24 +70,24 @@ def validate(lesson: Lesson, variants: int = VARIANTS) -> Report:
 
 
 def _variants(lesson: Lesson, count: int) -> list[Graph]:
-    """The file's numbers, then up to ``count`` distinct valid variants."""
+    """The file's numbers, then the variants of seeds 1, 2, ... up to ``count`` of them.
+
+    A seed with no valid draw (it falls back to the file's numbers) is passed over.
+    """
     graphs = [lesson_graph(lesson, 0)]
     if not lesson.vary:
         return graphs
-    seen = {_key(graphs[0])}
     for seed in range(1, MAX_SEEDS):
         if len(graphs) > count:
             break
         graph = lesson_graph(lesson, seed)
-        if graph.seed == 0 or _key(graph) in seen:
-            continue  # no valid draw for this seed, or numbers seen already
-        seen.add(_key(graph))
-        graphs.append(graph)
+        if graph.seed != 0:
+            graphs.append(graph)
     return graphs
 
 
-def _key(graph: Graph) -> tuple[float, ...]:
-    return tuple(leaf.data for leaf in graph.leaves.values())
+def distinct(graphs: list[Graph]) -> int:
+    return len({tuple(leaf.data for leaf in g.leaves.values()) for g in graphs})
 
 
 def _name(index: int, ask: Ask) -> str:
@@ -92,12 +97,12 @@ def _name(index: int, ask: Ask) -> str:
     return f"question {index + 1} (ask = {ask.kind!r}{', ' + about if about else ''})"
 
 
-def _check_sources(report: Report, graph: Graph, index: int, ask: Ask) -> None:
-    lesson = report.lesson
+def _check_sources(report: Report, exact: _Exact, index: int, ask: Ask) -> None:
+    lesson, graph = report.lesson, exact.graph
     question = prepare(lesson, graph, ask, index)
     engine = question.expected
     try:
-        symbolic = _symbolic(lesson, graph, ask)
+        symbolic = _symbolic(lesson, exact, ask)
         finite = _finite(graph, ask)
     except (GraphError, ArithmeticError, ValueError) as exc:
         report.add(ask, f"{_name(index, ask)} cannot be computed at {_where(graph)}: {exc}")
@@ -120,36 +125,62 @@ def _where(graph: Graph) -> str:
     return f"seed {graph.seed} ({values})"
 
 
-def _symbolic(lesson: Lesson, graph: Graph, ask: Ask) -> float:
+def _symbolic(lesson: Lesson, exact: _Exact, ask: Ask) -> float:
     """The exact answer from the symbolic side, as a float."""
     from tutor import symbolic
 
-    node = graph.nodes.get(ask.node) if ask.node else None
+    graph = exact.graph
     match ask.kind:
         case "value":
-            return float(symbolic.graph_expression(node, graph.exact))
+            node = graph.nodes[ask.node]
+            return float(symbolic.node_values(node, graph.exact)[node])
         case "grad":
-            return float(symbolic.graph_gradients(graph.output, graph.exact)[node])
+            return float(exact.gradients[graph.nodes[ask.node]])
         case "local":
             root, env = local_graph(graph, ask.node)
-            exact = {leaf: Fraction(repr(leaf.data)) for leaf in env.values()}
-            exact.update(_constants(root))
-            return float(symbolic.graph_gradients(root, exact)[env[ask.wrt]])
+            values = {leaf: _exact(graph, name) for name, leaf in env.items()}
+            values.update(_constants(root))
+            return float(symbolic.graph_gradients(root, values)[env[ask.wrt]])
         case "nudge":
-            moved = _exact(graph, ask.node) + Fraction(repr(ask.h))
-            after = _rebuilt(lesson, graph, {ask.node: moved})
-            before = symbolic.graph_expression(graph.output, graph.exact)
-            rise = symbolic.graph_expression(after.output, after.exact) - before
-            return float(rise / Fraction(repr(ask.h)))
-    grads = symbolic.graph_gradients(graph.output, graph.exact)
+            h = Fraction(repr(ask.h))
+            after = _rebuilt(lesson, graph, {ask.node: _exact(graph, ask.node) + h})
+            rise = _exact_output(after) - _exact_output(graph)
+            return float(rise / h)
+    grads = exact.gradients
     rate = Fraction(repr(ask.rate))
-    # Each leaf moves by rate × its exact gradient (kept exact where it is rational).
+    # Each leaf moves by rate × its gradient (exact, where the gradient is rational).
     moved = {
-        name: _exact(graph, name) + rate * Fraction(repr(float(grads[leaf])))
+        name: _exact(graph, name) + rate * _fraction(grads[leaf])
         for name, leaf in graph.leaves.items()
     }
-    after = _rebuilt(lesson, graph, moved)
-    return float(symbolic.graph_expression(after.output, after.exact))
+    return float(_exact_output(_rebuilt(lesson, graph, moved)))
+
+
+class _Exact:
+    """The symbolic side at one variant: gradients computed once, then shared."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    @cached_property
+    def gradients(self) -> dict:
+        """Exact gradients, checked against sympy.diff of the whole output."""
+        from tutor import symbolic
+
+        return symbolic.check_gradients(self.graph.output, self.graph.exact)
+
+
+def _exact_output(graph: Graph):
+    from tutor import symbolic
+
+    return symbolic.node_values(graph.output, graph.exact)[graph.output]
+
+
+def _fraction(value) -> Fraction:
+    """A SymPy number as a Fraction: exact when rational, else its float's decimal."""
+    if value.is_Rational:
+        return Fraction(int(value.p), int(value.q))
+    return Fraction(repr(float(value)))
 
 
 def _finite(graph: Graph, ask: Ask) -> float | None:

@@ -1,0 +1,171 @@
+"""`tutor derive`: the steps, the chain rule, the value, --json, and bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+import sympy
+
+from tutor.expr import names, parse
+from tutor.symbolic import chain_rule, derive_main, symbol, to_sympy
+
+
+def derive(expr: str, wrt: str, *at: str, as_json: bool = False) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = derive_main(expr, wrt, list(at), as_json, out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_product_shows_the_lecture_working():
+    code, out, err = derive("x*y", "x")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "d(x·y)/dx, from the definition of the derivative:"
+    assert " 1. lim[h→0] ((x + h)·y − x·y)/h" in out
+    assert " 3. lim[h→0] y·h/h" in out
+    assert out.rstrip().endswith("d(x·y)/dx = y")
+
+
+def test_tanh_at_the_lecture_value():
+    code, out, _ = derive("tanh(n)", "n", "n=0.8813735870195432")
+    assert code == 0
+    assert "tanh(h)/h → 1 (a standard limit)" in out
+    assert "d tanh(n)/dn = 1 − tanh(n)²" in out
+    assert out.rstrip().endswith("at n = 0.8813735870195432: d tanh(n)/dn ≈ 0.5")
+
+
+def test_a_sum_routes_the_gradient():
+    code, out, _ = derive("c + e", "c")
+    assert code == 0
+    assert " 2. lim[h→0] (c + e + h − c − e)/h" in out
+    assert out.rstrip().endswith("d(c + e)/dc = 1")
+
+
+def test_relu_at_zero_explains_the_missing_limit():
+    code, out, _ = derive("relu(x)", "x", "x=0")
+    assert code == 0
+    assert "the two-sided limit does not exist" in out
+    assert "the engine, like micrograd, uses 0 there" in out
+    assert out.rstrip().endswith("at x = 0: d relu(x)/dx = 0")
+
+
+def test_relu_without_a_value_shows_every_case():
+    code, out, _ = derive("relu(x)", "x")
+    assert code == 0
+    assert [line for line in out.splitlines() if line.startswith("When")] == [
+        "When x > 0:",
+        "When x < 0:",
+        "When x = 0:",
+    ]
+
+
+def test_several_operations_show_the_chain_rule_and_each_derivation():
+    code, out, _ = derive("tanh(x*w + b)", "w", "x=2", "w=-3", "b=6.8813735870195432")
+    assert code == 0
+    chain = "d tanh(x·w + b)/dw = d tanh(x·w + b)/d(x·w + b) · d(x·w + b)/d(x·w) · d(x·w)/dw"
+    assert chain in out
+    for op in ("tanh", "add", "mul"):
+        assert f"the local derivative of {op}:" in out
+    assert "d tanh(x·w + b)/dw = (1 − tanh(x·w + b)²)·1·x" in out
+    assert out.rstrip().endswith("d tanh(x·w + b)/dw ≈ 1")
+
+
+def test_a_name_used_twice_adds_the_paths():
+    code, out, _ = derive("x*x", "x", "x=3")
+    assert code == 0
+    assert "d(x·x)/dx = d(x·x)/dx (input 1) + d(x·x)/dx (input 2)" in out
+    assert out.rstrip().endswith("at x = 3: d(x·x)/dx = 6")
+
+
+def test_json_has_exactly_the_promised_fields():
+    code, out, _ = derive("x*y", "x", "y=-3", as_json=True)
+    assert code == 0
+    data = json.loads(out)
+    assert list(data) == ["expr", "wrt", "steps", "result", "value"]
+    assert data["wrt"] == "x" and data["result"] == "y" and data["value"] == -3.0
+    assert data["steps"][0] == {
+        "expr": "lim[h→0] ((x + h)*y - x*y)/h",
+        "why": "start from the definition: the derivative is the limit of the difference "
+        "quotient (f(x + h) - f(x))/h as h → 0",
+    }
+    assert all(set(step) == {"expr", "why"} for step in data["steps"])
+
+
+def test_json_for_a_chain_ends_with_the_chain_rule_and_no_value_without_at():
+    code, out, _ = derive("exp(2*x)", "x", as_json=True)
+    data = json.loads(out)
+    assert code == 0 and data["value"] is None
+    assert data["steps"][-1]["expr"] == "exp(2*x)*2"
+    assert data["steps"][-1]["why"].startswith("the chain rule")
+    assert data["result"] == "2*exp(2*x)"
+
+
+@pytest.mark.parametrize(
+    ("expr", "wrt", "at", "message"),
+    [
+        ("x*y", "z", [], "tutor derive: --wrt z: z is not in x · y"),
+        ("x*y", "x", ["y"], "tutor derive: --at y: write NAME=NUMBER, such as x=0.5"),
+        ("x*y", "x", ["y=abc"], "tutor derive: --at y=abc: abc is not a number"),
+        ("x*y", "x", ["y=1/0"], "tutor derive: --at y=1/0: 1/0 is not a number"),
+        ("x*y", "x", ["q=1"], "tutor derive: --at q=1: q is not in the expression"),
+        ("x*y", "x", ["y=1", "y=2"], "tutor derive: --at y=2: y is given twice"),
+        (
+            "tanh(x*w)",
+            "w",
+            ["w=1"],
+            "tutor derive: --at: the derivative depends on x too: give a value",
+        ),
+        (
+            "log(x - 1)",
+            "x",
+            ["x=0.5"],
+            "tutor derive: log(x − 1): the derivative of log needs x − 1 > 0, but x = 1/2",
+        ),
+        (
+            "x/y",
+            "y",
+            ["x=1", "y=0"],
+            "tutor derive: x/y: the derivative of div needs y ≠ 0, but y = 0",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_status_2(expr, wrt, at, message):
+    code, out, err = derive(expr, wrt, *at)
+    assert (code, out) == (2, "")
+    assert err == message + "\n"
+
+
+def test_text_that_does_not_parse_says_where():
+    code, out, err = derive("x*", "x")
+    assert (code, out) == (2, "")
+    assert err.startswith("tutor derive: ") and err.endswith(" (at column 3)\n")
+    assert err.count("\n") == 1
+
+
+def test_the_variable_alone_has_derivative_one():
+    assert derive("x", "x", "x=2")[1] == "dx/dx = 1\nat x = 2: dx/dx = 1\n"
+    data = json.loads(derive("x", "x", as_json=True)[1])
+    assert (data["steps"], data["result"], data["value"]) == ([], "1", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrt"),
+    [
+        ("tanh(x*w + b)", "w"),
+        ("x*x", "x"),
+        ("(x*x + 1)**2", "x"),
+        ("sigmoid(x)/exp(x) - w", "x"),
+        ("log(x)*x - x", "x"),
+        ("x**0.5 * x**-2", "x"),
+        ("relu(x*w)*x", "x"),
+    ],
+)
+def test_the_chain_rule_over_paths_equals_diff(text, wrt):
+    tree = parse(text)
+    point = {symbol("x"): sympy.Rational(7, 10), symbol("w"): sympy.Rational(-3, 10)}
+    point[symbol("b")] = sympy.Rational(1, 5)
+    values = {str(k): v for k, v in point.items() if str(k) in names(tree)}
+    by_chain = chain_rule(tree, wrt, values).result.xreplace(point)
+    by_diff = sympy.diff(to_sympy(tree), symbol(wrt)).xreplace(point)
+    assert float(by_chain) == pytest.approx(float(by_diff), rel=1e-12)

@@ -1,0 +1,263 @@
+"""The derivations: registered for every op, verified, and equal to the engine and to diff."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tutor.engine.ops import OPS
+from tutor.symbolic import (
+    CASES,
+    FORWARD,
+    DerivationError,
+    Kind,
+    StandardLimit,
+    cases,
+    derivation,
+    derivations,
+    show,
+)
+from tutor.symbolic.derivations import H, X, Y
+from tutor.symbolic.limits import EXP_LIMIT, U, check
+from tutor.symbolic.verify import verify
+
+ALL = [(op, index) for op, (arity, _) in CASES.items() for index in range(arity)]
+
+
+def exact(x: float) -> sympy.Rational:
+    return sympy.Rational(str(x))
+
+
+def test_every_engine_op_has_a_derivation_for_each_input():
+    assert set(CASES) == set(OPS) == set(FORWARD)
+    assert all(CASES[name][0] == op.arity for name, op in OPS.items())
+
+
+@pytest.mark.parametrize(("op", "index"), ALL)
+def test_each_derivation_starts_from_the_definition_and_takes_the_limit_once(op, index):
+    for d in cases(op, index):
+        kinds = [step.kind for step in d.steps]
+        assert kinds[0] is Kind.DEFINITION
+        assert sum(k in (Kind.LIMIT, Kind.NO_LIMIT) for k in kinds) == 1
+        assert d.steps[0].under_limit and not d.steps[-1].under_limit
+        assert not d.result.has(H)
+
+
+def test_the_lecture_forms_of_tanh_and_sigmoid():
+    (tanh,) = cases("tanh", 0)
+    (sig,) = cases("sigmoid", 0)
+    assert tanh.result == 1 - sympy.tanh(X) ** 2
+    assert show(sig.result) == "sigmoid(x)*(1 - sigmoid(x))"
+    o = sympy.Symbol("o")
+    assert tanh.in_terms_of_output(o) == 1 - o**2
+    assert sig.in_terms_of_output(o) == o * (1 - o)
+
+
+def test_binary_ops_derive_both_inputs():
+    assert derivation("mul", 0).result == Y
+    assert derivation("mul", 1).result == X
+    assert derivation("div", 0).result == 1 / Y
+    assert sympy.simplify(derivation("div", 1).result + X / Y**2) == 0
+    assert derivation("sub", 1).result == -1
+
+
+@pytest.mark.parametrize("r", [0, 1, 2, 3, -1, -2, sympy.Rational(1, 2), sympy.Rational(-3, 2)])
+def test_pow_gives_r_times_x_to_the_r_minus_one(r):
+    found = derivation("pow", 0, exponent=sympy.Rational(r))
+    assert sympy.simplify(found.result - r * X ** (r - 1)) == 0
+
+
+def test_whole_number_powers_expand_by_the_binomial_theorem():
+    steps = derivation("pow", 0, exponent=sympy.Integer(2)).steps
+    assert show(steps[1].expr) == "(x**2 + 2*x*h + h**2 - x**2)/h"
+    assert "binomial" in steps[1].why
+
+
+# -- the three sources agree ------------------------------------------------------------
+
+reals = st.floats(-3, 3, allow_nan=False).filter(lambda v: abs(v) > 1e-3)
+positives = st.floats(0.05, 4)
+exponents = st.sampled_from([0.0, 1.0, 2.0, 3.0, -1.0, -2.0, 0.5, 1.5, -0.5])
+
+
+@st.composite
+def in_domain(draw, op: str) -> tuple[list[float], float | None]:
+    """Inputs where the op is differentiable."""
+    if op == "pow":
+        p = draw(exponents)
+        base = draw(positives if p != int(p) else reals)
+        return [base], p
+    if op == "log":
+        return [draw(positives)], None
+    if op == "div":
+        return [draw(reals), draw(reals)], None
+    return [draw(reals) for _ in range(OPS[op].arity)], None
+
+
+@pytest.mark.parametrize(("op", "index"), ALL)
+@settings(max_examples=15)
+@given(data=st.data())
+def test_engine_derivation_and_diff_agree(op, index, data):
+    inputs, p = data.draw(in_domain(op))
+    engine = OPS[op]
+    if engine.arity == 2:
+        local = engine.local(*inputs, engine.forward(*inputs))[index]
+    else:
+        local = engine.local(inputs[0], engine.forward(inputs[0], p), p)
+
+    at = [exact(v) for v in inputs]
+    exponent = exact(p) if p is not None else None
+    derived = derivation(op, index, exponent=exponent, at=at)
+    by_derivation = float(derived.at(dict(zip(derived.inputs, at, strict=True))))
+
+    symbols = (X, Y)[: engine.arity]
+    forward = FORWARD[op](*symbols, exponent) if op == "pow" else FORWARD[op](*symbols)
+    by_diff = float(sympy.diff(forward, symbols[index]).subs(dict(zip(symbols, at, strict=True))))
+
+    assert by_derivation == pytest.approx(local, rel=1e-9, abs=1e-12)
+    assert by_diff == pytest.approx(local, rel=1e-9, abs=1e-12)
+
+
+# -- relu and the conditions ---------------------------------------------------------
+
+
+def test_relu_takes_the_case_of_the_sign_of_its_input():
+    results = {v: derivation("relu", 0, at=[sympy.Integer(v)]).result for v in (2, -2)}
+    assert results == {2: 1, -2: 0}
+    assert len(derivations("relu", 0)) == 3
+    with pytest.raises(DerivationError, match="depends on the value"):
+        derivation("relu", 0)
+
+
+def test_relu_at_zero_says_the_limit_does_not_exist_and_uses_zero():
+    found = derivation("relu", 0, at=[sympy.Integer(0)])
+    last = found.steps[-1]
+    assert last.kind is Kind.NO_LIMIT
+    assert last.sides == (0, 1)
+    assert "does not exist" in last.reason(found.h)
+    assert found.result == 0 == OPS["relu"].local(0.0, 0.0, None)
+
+
+@pytest.mark.parametrize(
+    ("op", "index", "at", "exponent", "needs"),
+    [
+        ("log", 0, [-1], None, "x > 0"),
+        ("log", 0, [0], None, "x > 0"),
+        ("div", 0, [1, 0], None, "y != 0"),
+        ("div", 1, [1, 0], None, "y != 0"),
+        ("pow", 0, [-2], sympy.Rational(1, 2), "x > 0"),
+        ("pow", 0, [0], sympy.Integer(-1), "x != 0"),
+    ],
+)
+def test_values_that_break_a_condition_are_refused(op, index, at, exponent, needs):
+    with pytest.raises(DerivationError, match=f"needs {needs}"):
+        derivation(op, index, exponent=exponent, at=[sympy.Integer(v) for v in at])
+
+
+def test_a_specialised_derivation_refuses_values_that_break_its_condition():
+    (log,) = cases("log", 0)
+    n = sympy.Symbol("n", real=True)
+    on_n = log.specialise({X: n})
+    assert show(on_n.condition) == "n > 0"
+    with pytest.raises(DerivationError, match="needs n > 0, but n = -1"):
+        on_n.at({n: sympy.Integer(-1)})
+    with pytest.raises(DerivationError):
+        log.specialise({X: sympy.Integer(-3)})
+
+
+# -- specialising ------------------------------------------------------------------------
+
+
+def test_specialising_substitutes_names_and_keeps_the_working():
+    a, b = sympy.symbols("a b", real=True)
+    found = derivation("mul", 0).specialise({X: a, Y: b})
+    shown = [step.show(found.h) for step in found.steps]
+    assert shown == [
+        "lim[h→0] ((a + h)*b - a*b)/h",
+        "lim[h→0] (a*b + b*h - a*b)/h",
+        "lim[h→0] b*h/h",
+        "lim[h→0] b",
+        "b",
+    ]
+    assert "(f(a + h) - f(a))/h" in found.steps[0].why
+
+
+def test_a_label_named_h_does_not_clash_with_the_step_h():
+    h = sympy.Symbol("h", real=True)
+    found = derivation("tanh", 0).specialise({X: h})
+    assert found.h.name != "h"
+    assert found.result == 1 - sympy.tanh(h) ** 2
+    assert f"tanh({found.h})/{found.h} → 1" in found.steps[-1].reason(found.h)
+
+
+def test_specialising_to_an_expression_brackets_it_in_the_words():
+    w, b = sympy.symbols("w b", real=True)
+    found = derivation("exp", 0).specialise({X: w + b})
+    assert show(found.result) == "exp(b + w)"
+    assert found.steps[2].did == "take out exp(b + w)"
+
+
+# -- verification rejects what does not follow ---------------------------------------
+
+
+def corrupt(d, number: int, expr):
+    steps = list(d.steps)
+    steps[number - 1] = dataclasses.replace(steps[number - 1], expr=expr)
+    return dataclasses.replace(d, steps=tuple(steps))
+
+
+def test_a_flipped_sign_is_rejected():
+    (mul,) = cases("mul", 0)
+    with pytest.raises(DerivationError, match=r"mul, input 0, step 3 .*not equal"):
+        verify(corrupt(mul, 3, -mul.steps[2].expr))
+
+
+def test_a_dropped_factor_is_rejected():
+    (tanh,) = cases("tanh", 0)
+    dropped = sympy.Mul(*tanh.steps[3].expr.args[:1], evaluate=False)  # tanh(h)/h alone
+    with pytest.raises(DerivationError, match=r"step 4 .*not equal"):
+        verify(corrupt(tanh, 4, dropped))
+
+
+def test_a_wrong_limit_is_rejected():
+    (tanh,) = cases("tanh", 0)
+    with pytest.raises(DerivationError, match=r"step 5 .*the limit is"):
+        verify(corrupt(tanh, 5, 1 + sympy.tanh(X) ** 2))
+
+
+def test_a_limit_needs_its_standard_limit():
+    (exp,) = cases("exp", 0)
+    unjustified = dataclasses.replace(exp.steps[-1], uses=())
+    with pytest.raises(DerivationError, match="not continuous at h = 0"):
+        verify(dataclasses.replace(exp, steps=(*exp.steps[:-1], unjustified)))
+
+
+def test_a_definition_of_another_op_is_rejected():
+    (exp,) = cases("exp", 0)
+    with pytest.raises(DerivationError, match=r"step 1 .*difference quotient"):
+        verify(dataclasses.replace(exp, forward=sympy.tanh(X)))
+
+
+def test_one_sided_limits_must_be_the_right_ones():
+    at_zero = derivation("relu", 0, at=[sympy.Integer(0)])
+    last = dataclasses.replace(at_zero.steps[-1], sides=(sympy.S.Zero, sympy.S.Zero))
+    with pytest.raises(DerivationError, match="one-sided limits are 0 and 1"):
+        verify(dataclasses.replace(at_zero, steps=(*at_zero.steps[:-1], last)))
+
+
+def test_a_false_standard_limit_is_rejected():
+    wrong = StandardLimit(U, EXP_LIMIT.quotient, sympy.Integer(2))
+    with pytest.raises(DerivationError, match="SymPy finds 1"):
+        check(wrong)
+
+
+def test_every_registered_derivation_verifies():
+    for op, index in ALL:
+        for d in cases(op, index):
+            assert verify(d) is d
+    assert math.isfinite(float(derivation("pow", 0, exponent=sympy.Integer(5)).result.subs(X, 2)))

@@ -1,0 +1,217 @@
+"""`tutor derive EXPR --wrt NAME [--at NAME=VALUE ...] [--json]`: show a derivation.
+
+For one operation (``x*y``, ``tanh(n)``) it prints the numbered steps from the
+limit definition to the local derivative; for an expression of several
+operations (``tanh(x*w + b)``) the chain rule along each path and every
+operation's derivation. With ``--at`` it also gives the value. Bad input is one
+line on ``err`` and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Mapping
+from typing import TextIO
+
+from sympy import Expr, Rational, Symbol
+
+from tutor.expr import ExprError, Num, names, parse, to_text
+from tutor.symbolic.chain import ChainRule, Link, chain_rule
+from tutor.symbolic.convert import symbol
+from tutor.symbolic.show import show, unicode
+from tutor.symbolic.steps import Derivation, DerivationError, Step
+
+USAGE_ERROR = 2
+
+
+class _BadInput(ValueError):
+    pass
+
+
+def derive_main(
+    expr_text: str, wrt: str, at: list[str], as_json: bool, out: TextIO, err: TextIO
+) -> int:
+    """Run `tutor derive`; returns the exit status."""
+    try:
+        tree = parse(expr_text)
+        used = names(tree)
+        if wrt not in used:
+            raise _BadInput(f"--wrt {wrt}: {wrt} is not in {to_text(tree)}")
+        values = _values(at, used)
+        chain = chain_rule(tree, wrt, values)
+        value = _value(chain, values) if values else None
+    except ExprError as error:
+        where = f" (at column {error.col + 1})" if error.col is not None else ""
+        err.write(unicode(f"tutor derive: {error}{where}\n"))
+        return USAGE_ERROR
+    except (_BadInput, DerivationError) as error:
+        err.write(unicode(f"tutor derive: {error}\n"))
+        return USAGE_ERROR
+    if as_json:
+        out.write(json.dumps(_as_json(to_text(tree), wrt, chain, value), ensure_ascii=False))
+        out.write("\n")
+    else:
+        out.write(unicode(_as_text(chain, at, value)))
+    return 0
+
+
+def _values(at: list[str], used: list[str]) -> dict[str, Rational]:
+    """``NAME=NUMBER`` items as exact values; a number is read by the expression parser."""
+    values: dict[str, Rational] = {}
+    for item in at:
+        name, sign, number = (part.strip() for part in item.partition("="))
+        if not sign or not name or not number:
+            raise _BadInput(f"--at {item}: write NAME=NUMBER, such as x=0.5")
+        if name not in used:
+            raise _BadInput(f"--at {item}: {name} is not in the expression")
+        if name in values:
+            raise _BadInput(f"--at {item}: {name} is given twice")
+        try:
+            parsed = parse(number, names=())
+        except ExprError:
+            parsed = None
+        if not isinstance(parsed, Num):
+            raise _BadInput(f"--at {item}: {number} is not a number")
+        values[name] = Rational(parsed.value.numerator, parsed.value.denominator)
+    return values
+
+
+def _value(chain: ChainRule, values: Mapping[str, Rational]) -> Expr:
+    exact = chain.result.xreplace({symbol(k): v for k, v in values.items()})
+    missing = sorted(str(s) for s in exact.free_symbols)
+    if missing:
+        raise _BadInput(f"--at: the derivative depends on {', '.join(missing)} too: give a value")
+    if not math.isfinite(float(exact)):
+        raise _BadInput("--at: the value is too large to show")
+    return exact
+
+
+# -- text -------------------------------------------------------------------------------
+
+
+def _d(top: Expr, bottom: Expr) -> str:
+    """``dL/dx``, ``d tanh(n)/dn``, ``d(x*y)/dx``."""
+
+    def part(e: Expr) -> str:
+        text = show(e)
+        if isinstance(e, Symbol):
+            return text
+        return f" {text}" if e.is_Function else f"({text})"
+
+    return f"d{part(top)}/d{part(bottom).strip()}"
+
+
+def _steps_text(derivation: Derivation, indent: str) -> list[str]:
+    lines = []
+    for number, step in enumerate(derivation.steps, start=1):
+        lines.append(f"{indent}{number:>2}. {step.show(derivation.h)}")
+        lines.append(f"{indent}      {_why(step, derivation)}")
+    return lines
+
+
+def _why(step: Step, derivation: Derivation) -> str:
+    return f"{step.did}: {step.reason(derivation.h)}"
+
+
+def _link_text(link: Link, indent: str) -> list[str]:
+    if len(link.cases) == 1:
+        return _steps_text(link.cases[0], indent)
+    lines = [f"{indent}It depends on the value of {show(link.input)}."]
+    for case in link.cases:
+        lines.append(f"{indent}When {show(case.condition)}:")
+        lines += _steps_text(case, indent + "  ")
+    return lines
+
+
+def _as_text(chain: ChainRule, at: list[str], value: Expr | None) -> str:
+    """The derivation in plain text (SymPy's syntax; the caller dresses it in Unicode)."""
+    whole = _d(chain.expr, chain.wrt)
+    lines: list[str] = []
+    if _single(chain):
+        lines += [f"{whole}, from the definition of the derivative:", ""]
+        lines += _link_text(chain.links[0], "")
+        lines.append("")
+    elif chain.links:
+        lines += [*_chain_text(chain, whole), ""]
+    lines.append(f"{whole} = {show(chain.product)}")
+    if chain.result != chain.product:
+        lines[-1] += f" = {show(chain.result)}"
+    if value is not None:
+        given = ", ".join(item.replace("=", " = ") for item in at)
+        approx = f"{float(value):.12g}"
+        if not value.is_Rational:
+            shown = f"≈ {approx}"
+        elif value.is_Integer:
+            shown = f"= {value}"
+        else:
+            shown = f"= {show(value)} ≈ {approx}"
+        lines.append(f"at {given}: {whole} {shown}")
+    return "\n".join(lines) + "\n"
+
+
+def _single(chain: ChainRule) -> bool:
+    """One operation on one path: its derivation is the whole story."""
+    return len(chain.paths) == 1 and len(chain.paths[0]) == 1
+
+
+def _chain_text(chain: ChainRule, whole: str) -> list[str]:
+    count = len(chain.paths)
+    lines = [
+        f"{whole}, by the chain rule: multiply the local derivatives along "
+        + ("the path" if count == 1 else f"each of the {count} paths, and add the paths up")
+        + f" from {chain.wrt} to the output:",
+        "",
+    ]
+    name = _link_names(chain)
+    products = (" · ".join(name[id(link)] for link in path) for path in chain.paths)
+    lines += [f"  {whole} = " + " + ".join(products)]
+    for link in chain.links:
+        lines += ["", f"{name[id(link)]}, the local derivative of {link.cases[0].op}:"]
+        lines += _link_text(link, "  ")
+    return lines
+
+
+def _link_names(chain: ChainRule) -> dict[int, str]:
+    """``d(x*w)/dw`` for each link, with the operand named where that alone is ambiguous
+    (``x*x`` through its first or its second input)."""
+    plain = {id(link): _d(link.output, link.input) for link in chain.links}
+    counts = Counter(plain.values())
+    return {
+        id(link): plain[id(link)]
+        + (f" (input {link.index + 1})" if counts[plain[id(link)]] > 1 else "")
+        for link in chain.links
+    }
+
+
+# -- json -------------------------------------------------------------------------------
+
+
+def _as_json(text: str, wrt: str, chain: ChainRule, value: Expr | None) -> dict:
+    steps = []
+    single = _single(chain)
+    name = _link_names(chain)
+    for link in chain.links:
+        about = "" if single else f"{name[id(link)]}: "
+        for case in link.cases:
+            when = "" if len(link.cases) == 1 else f"when {show(case.condition)}: "
+            steps += [
+                {"expr": step.show(case.h), "why": about + when + _why(step, case)}
+                for step in case.steps
+            ]
+    if chain.links and not single:
+        steps.append(
+            {
+                "expr": show(chain.product),
+                "why": "the chain rule: the product of the local derivatives along each path "
+                f"from {wrt} to the output, added up over the paths",
+            }
+        )
+    return {
+        "expr": text,
+        "wrt": wrt,
+        "steps": steps,
+        "result": str(chain.result),
+        "value": None if value is None else float(value),
+    }

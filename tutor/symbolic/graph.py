@@ -1,0 +1,260 @@
+"""Symbolic gradients of a whole engine graph: the "symbolic" source of truth.
+
+`graph_gradients` composes the derivations' local derivatives by the chain rule,
+in reverse topological order: each node passes its gradient times the local
+derivative to each input, and an input used along several paths adds them up,
+which is the sum over paths. Everything is exact: a leaf's value is the exact
+number given for it, or the rational of its float's shortest decimal (the float
+6.8813735870195432 is ``Rational("6.881373587019543")``), and ``tanh`` of a
+rational stays ``tanh(...)`` of it.
+
+Exact values can grow with the depth of the graph (a second layer of neurons
+holds ``tanh`` of sums of ``tanh``), and SymPy evaluates a tree without sharing
+its repeated parts, so `float()` of a large exact gradient gets slow (65 ms for
+one gradient of a 45-node two-layer network). So a value or gradient stays exact
+while it has at most `EXACT_OPS` operations, which covers the lecture's graphs
+and every one-neuron lesson; beyond that it is replaced by its value to
+`DIGITS` significant digits, far more than any comparison needs. ``float()`` of
+every gradient then stays cheap.
+
+`graph_expression` and `check_gradients` give an independent check: the output
+as one expression of the leaves, differentiated by `sympy.diff`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Protocol
+
+import sympy
+from sympy import Dummy, Expr, Rational, Symbol
+
+from tutor.symbolic.convert import symbol
+from tutor.symbolic.derivations import derivation
+from tutor.symbolic.functions import FORWARD
+from tutor.symbolic.show import show
+from tutor.symbolic.steps import Derivation, DerivationError
+
+
+class Value(Protocol):
+    """A node of an engine graph (`tutor.engine.Value`), as far as this module reads it.
+
+    Read through this protocol rather than imported: the symbolic side depends on
+    the expression layer only, and stays a source of truth independent of the engine.
+    """
+
+    data: float
+    label: str
+
+    @property
+    def op(self) -> str: ...  # "" for a leaf
+
+    @property
+    def inputs(self) -> tuple[Value, ...]: ...
+
+    @property
+    def param(self) -> float | None: ...
+
+
+Exact = Fraction | Rational
+LeafValues = Mapping[Value, Exact]
+
+EXACT_OPS = 40
+DIGITS = 50
+
+
+class GradientMismatch(DerivationError):
+    """The chain rule over the graph and `sympy.diff` of its expression disagree."""
+
+    def __init__(self, node: Value, chain: Expr, diff: Expr):
+        super().__init__(
+            f"d output/d {_describe(node)}: the chain rule gives {show(chain)} "
+            f"≈ {float(chain):.12g}, sympy.diff gives {show(diff)} ≈ {float(diff):.12g}"
+        )
+        self.node = node
+
+
+def exact(number: Exact | float) -> Rational:
+    """A number as an exact SymPy rational (a float by its shortest decimal)."""
+    if isinstance(number, Fraction):
+        return Rational(number.numerator, number.denominator)
+    if isinstance(number, float):
+        return Rational(str(number))
+    return Rational(number)
+
+
+def topo_order(root: Value) -> list[Value]:
+    """Every node ``root`` depends on, inputs before the nodes that use them (iterative)."""
+    order: list[Value] = []
+    seen: set[int] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack += [(x, False) for x in reversed(node.inputs)]
+    return order
+
+
+def exponent(node: Value) -> Rational | None:
+    """pow's constant exponent, exactly; ``None`` for any other op."""
+    return exact(node.param) if node.op == "pow" else None
+
+
+def node_values(root: Value, values: LeafValues | None = None) -> dict[Value, Expr]:
+    """Every node's value, exact while small: leaves from ``values`` or their data, the
+    rest by their op."""
+    values = values or {}
+    out: dict[Value, Expr] = {}
+    for node in topo_order(root):
+        if not node.inputs:
+            out[node] = exact(values.get(node, node.data))
+        else:
+            out[node] = _bounded(_apply(node, [out[x] for x in node.inputs]))
+    return out
+
+
+def _bounded(value: Expr) -> Expr:
+    """``value`` itself while it is small, else its value to `DIGITS` digits."""
+    if value.is_Rational or sympy.count_ops(value) <= EXACT_OPS:
+        return value
+    return value.evalf(DIGITS)
+
+
+def _apply(node: Value, inputs: list[Expr]) -> Expr:
+    if node.op == "pow":
+        return FORWARD["pow"](*inputs, exponent(node))
+    return FORWARD[node.op](*inputs)
+
+
+def _derivation(node: Value, index: int, at: list[Expr]) -> Derivation:
+    try:
+        return derivation(node.op, index, exponent=exponent(node), at=at)
+    except DerivationError as error:
+        raise DerivationError(f"{_describe(node)}: {error}") from error
+
+
+def graph_gradients(root: Value, values: LeafValues | None = None) -> dict[Value, Expr]:
+    """d root / d node for every node of the graph (leaves and inner nodes), exactly
+    while small (see the module's notes).
+
+    Each local derivative is the result of the op's derivation from the limit
+    definition, evaluated at the inputs' exact values; the chain rule multiplies
+    them along every path and adds the paths up. Raises `DerivationError` naming
+    the node when a value breaks a derivation's condition.
+    """
+    exact_values = node_values(root, values)
+    order = topo_order(root)
+    grads: dict[Value, Expr] = dict.fromkeys(order, sympy.S.Zero)
+    grads[root] = sympy.S.One
+    for node in reversed(order):
+        if not node.inputs:
+            continue
+        at = [exact_values[x] for x in node.inputs]
+        for index, child in enumerate(node.inputs):
+            found = _derivation(node, index, at)
+            local = found.at(dict(zip(found.inputs, at, strict=True)))
+            grads[child] = _bounded(grads[child] + grads[node] * local)
+    return grads
+
+
+# -- local derivatives in terms of node labels ------------------------------------------
+
+
+def named(node: Value) -> Expr:
+    """How a node is written: its label's symbol; an unlabelled leaf is its exact value,
+    an unlabelled inner node the expression of its inputs."""
+    if node.label:
+        return symbol(node.label)
+    if not node.inputs:
+        return exact(node.data)
+    return _apply(node, [named(x) for x in node.inputs])
+
+
+def node_derivation(node: Value, index: int, values: LeafValues | None = None) -> Derivation:
+    """The derivation of d node / d input ``index``, written with the graph's labels
+    (the case that applies at the graph's values, for relu)."""
+    exact_values = node_values(node, values)
+    at = [exact_values[x] for x in node.inputs]
+    found = _derivation(node, index, at)
+    names = dict(zip(found.inputs, (named(x) for x in node.inputs), strict=True))
+    return found.specialise(names)
+
+
+def local_derivative(
+    node: Value, index: int, *, use_output: bool = False, values: LeafValues | None = None
+) -> Expr:
+    """d node / d input ``index`` in terms of the input labels (``1 - tanh(n)**2``); with
+    ``use_output`` the node's own output is written as its label (``1 - o**2``)."""
+    found = node_derivation(node, index, values)
+    return found.in_terms_of_output(named(node)) if use_output else found.result
+
+
+# -- the independent check --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GraphExpression:
+    """The graph's output as one SymPy expression of its leaves."""
+
+    expr: Expr
+    leaves: dict[Value, Symbol]  # each leaf's symbol (its label, when unique)
+    values: dict[Symbol, Expr]  # each leaf symbol's exact value
+
+
+def graph_expression(root: Value, values: LeafValues | None = None) -> GraphExpression:
+    """The output in terms of the leaves, which are symbols (labels where unique)."""
+    order = topo_order(root)
+    leaves = [node for node in order if not node.inputs]
+    labels = [leaf.label for leaf in leaves]
+    symbols = {
+        leaf: symbol(leaf.label)
+        if leaf.label and labels.count(leaf.label) == 1
+        else Dummy(leaf.label or "c", real=True)
+        for leaf in leaves
+    }
+    exprs: dict[Value, Expr] = dict(symbols)
+    for node in order:
+        if node.inputs:
+            exprs[node] = _apply(node, [exprs[x] for x in node.inputs])
+    leaf_values = node_values(root, values)
+    return GraphExpression(
+        exprs[root], symbols, {symbols[leaf]: leaf_values[leaf] for leaf in leaves}
+    )
+
+
+def check_gradients(root: Value, values: LeafValues | None = None) -> dict[Value, Expr]:
+    """`graph_gradients`, after checking each leaf's against `sympy.diff` of
+    `graph_expression`; raises `GradientMismatch` naming the first leaf that differs.
+
+    The two exact values are compared exactly when SymPy sees them equal, else at
+    50 significant digits (a difference below 1e-40 of their size counts as equal).
+    """
+    grads = graph_gradients(root, values)
+    whole = graph_expression(root, values)
+    for leaf, x in whole.leaves.items():
+        by_diff = sympy.diff(whole.expr, x).xreplace(whole.values)
+        if not _same(grads[leaf], by_diff):
+            raise GradientMismatch(leaf, grads[leaf], by_diff)
+    return grads
+
+
+def _same(a: Expr, b: Expr) -> bool:
+    difference = a - b
+    if difference == 0:
+        return True
+    size = max(abs(a.evalf(50)), 1)
+    return bool(abs(difference.evalf(50)) <= size * sympy.Float("1e-40", 50))
+
+
+def _describe(node: Value) -> str:
+    """``o = tanh(n)`` for an inner node, its label (or value) for a leaf."""
+    if not node.inputs:
+        return node.label or show(named(node))
+    computed = show(_apply(node, [named(x) for x in node.inputs]))
+    return f"{node.label} = {computed}" if node.label else computed
