@@ -238,3 +238,10 @@ def test_generated_hints_use_the_chain_rule_with_numbers():
     q = question(LECTURE, 1)
     assert q.hints[0] == "The chain rule: dL/da = dL/de · de/da."
     assert q.hints[1] == "From the graph: dL/de = -2 and de/da = -3."
+
+
+def test_every_answer_is_checked_against_the_symbolic_source_too():
+    q = question(NEURON, 1)
+    assert q.symbolic_expected == pytest.approx(0.5, abs=1e-15)
+    assert str(question(NEURON, 0).formula) == "1 - o**2"
+    assert str(question(LECTURE, 2).formula) == "f"

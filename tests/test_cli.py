@@ -70,6 +70,7 @@ def test_run_json_has_exactly_the_documented_shape(capsys, folder, tmp_path):
     assert verdicts == ["correct", "not-understood", "skipped"]
     assert data["questions"][0]["expected"] == -2
     assert data["questions"][2]["wrt"] == "e"
+    assert data["questions"][2]["expected"] == "f"  # a local question's formula
 
 
 def test_run_text_output_and_wrong_answer_diagnosis(capsys, folder, tmp_path):
@@ -121,7 +122,7 @@ def test_lessons_env_variable(capsys, folder, monkeypatch):
 
 def test_check_fails_with_path_line_message(capsys, tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text(LESSON.replace("node = \"a\"", "node = \"zz\""))
+    bad.write_text(LESSON.replace('node = "a"', 'node = "zz"'))
     code, out, _ = run(capsys, "check", str(bad))
     assert code == 1
     assert out.startswith(f"{bad}:")

@@ -276,7 +276,7 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
                 "prompt": question.prompt,
                 "answer": answer if answer is not None else "-",
                 "verdict": verdict_name,
-                "expected": question.expected,
+                "expected": question.expected_answer,
                 "feedback": feedback,
                 "diagnosis": diagnosis,
             }

@@ -25,7 +25,10 @@ def explain(question: Question) -> list[str]:
             numbers = " + ".join(f"({short(up)}) × ({short(lo)})" for _, up, lo in terms)
             return [f"d{out}/d{n} = {symbols}", f"= {numbers} = {answer}"]
         case "local":
-            return [f"d{n}/d{question.wrt} = {answer} at the current numbers."]
+            formula = str(question.formula)
+            if formula == answer:
+                return [f"d{n}/d{question.wrt} = {answer}."]
+            return [f"d{n}/d{question.wrt} = {formula} = {answer} at the current numbers."]
         case "nudge":
             h = question.ask.h
             moved = nudged_output(g, n, h)

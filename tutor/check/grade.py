@@ -81,7 +81,10 @@ def grade(question: Question, text: str) -> Verdict:
         )
     graphs = _graphs(question, expr)
     if all(question.within(v, question.at(g)) for v, g in zip(values, graphs, strict=True)):
-        return Verdict(CORRECT, _praise(question, expr), answer=text)
+        # Checked against the engine above; against SymPy's exact value here.
+        exact = question.symbolic_expected
+        if exact is None or question.within(answer, exact):
+            return Verdict(CORRECT, _praise(question, expr), answer=text)
     for mistake in question.mistakes:
         if all(_same(v, mistake.at(g), question) for v, g in zip(values, graphs, strict=True)):
             return Verdict(

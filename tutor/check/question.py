@@ -97,8 +97,35 @@ class Question:
             for g in self.neighbours
         )
 
+    @cached_property
+    def formula(self):
+        """For a ``local`` question: the expected derivative as a SymPy expression
+        of the node names (``f``, ``1 - o**2``), from the limit-definition derivations."""
+        return formula(self) if self.kind == "local" else None
+
+    @property
+    def expected_answer(self) -> float | str:
+        """What `tutor run --json` reports: the formula for a local question, else a number."""
+        if self.formula is not None:
+            return str(self.formula)
+        return self.expected
+
+    @cached_property
+    def symbolic_expected(self) -> float | None:
+        """The symbolic source's exact answer at these numbers (None for ``nudge``
+        and ``step``, which are finite computations rather than derivatives)."""
+        from tutor.check.exact import symbolic_value
+
+        return symbolic_value(self)
+
     def within(self, answer: float, expected: float) -> bool:
         return abs(answer - expected) <= self.ask.atol + self.ask.rtol * abs(expected)
+
+
+def formula(question: Question):
+    from tutor.check.exact import local_formula
+
+    return local_formula(question.graph, question.node, question.wrt)
 
 
 def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:

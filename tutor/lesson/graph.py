@@ -24,7 +24,7 @@ class GraphError(ValueError):
         self.name = name
 
 
-@dataclass
+@dataclass(eq=False)
 class Graph:
     """The engine graph of a lesson at one variant, forward and backward done.
 
@@ -39,6 +39,8 @@ class Graph:
     definitions: dict[str, Expr]
     seed: int = 0
     consumers: dict[Value, list[tuple[Value, int]]] = field(default_factory=dict)
+    #: Results computed once per graph by other layers (e.g. exact gradients).
+    cache: dict[str, object] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for node in topo_order(self.output):
