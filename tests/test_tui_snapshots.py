@@ -1,0 +1,100 @@
+"""SVG snapshots of the app's main views (pytest-textual-snapshot).
+
+Fixed numbers (the lessons' own, seed 0), a fresh TUTOR_HOME per test, no clock.
+After a deliberate change to the look, review the new pictures and accept them with
+``pytest tests/test_tui_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from tutor.lesson.folder import bundled_lessons
+from tutor.tui.app import create_app
+from tutor.tui.widgets.answer_input import AnswerInput
+
+SIZE = (100, 30)
+
+
+def app():
+    return create_app(bundled_lessons(), seeds=lambda: 7)
+
+
+def steady_cursor(screen) -> None:
+    """A blinking cursor would make the pictures differ from run to run."""
+    screen.query_one(AnswerInput).cursor_blink = False
+
+
+def at_question(lesson_id: str, index: int, *answers: str):
+    """A ``run_before`` that opens a lesson at question ``index`` and types ``answers``."""
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        pilot.app.open_lesson(lesson_id)
+        await pilot.pause()
+        screen = pilot.app.screen
+        steady_cursor(screen)
+        screen.session.goto_question(index)
+        screen.go_to(screen.session.position)
+        for text in answers:
+            screen.query_one(AnswerInput).value = text
+            await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_home(snap_compare):
+    async def loaded(pilot) -> None:
+        await pilot.pause()
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=loaded)
+
+
+def test_lesson_with_the_graph(snap_compare):
+    # dL/dL answered, so its gradient shows; the question is about d.
+    async def run_before(pilot) -> None:
+        await at_question("manual-backprop", 0, "1")(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_feedback_correct(snap_compare):
+    assert snap_compare(
+        app(), terminal_size=SIZE, run_before=at_question("manual-backprop", 1, "-2")
+    )
+
+
+def test_feedback_incorrect_with_a_diagnosis(snap_compare):
+    assert snap_compare(
+        app(), terminal_size=SIZE, run_before=at_question("manual-backprop", 1, "4")
+    )
+
+
+def test_feedback_not_understood(snap_compare):
+    assert snap_compare(
+        app(), terminal_size=SIZE, run_before=at_question("manual-backprop", 1, "2 +* 3")
+    )
+
+
+def test_derivation_panel(snap_compare):
+    async def run_before(pilot) -> None:
+        await at_question("manual-backprop", 1)(pilot)
+        await pilot.press("ctrl+l")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_plot(snap_compare):
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        pilot.app.open_lesson("derivative-by-nudging")
+        await pilot.pause()
+        steady_cursor(pilot.app.screen)
+        pilot.app.screen.go_to(3)
+        await pilot.pause()
+
+    assert snap_compare(app(), terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,262 @@
+"""The Textual app: the course on a home screen, lessons, quizzes and their results.
+
+`create_app` is the factory the command line and the tests share; `run_app` is
+what `tutor` (no command) runs. Start-up paints the home screen first and only
+then loads the course and opens the progress store; SymPy is never imported on
+the way (derivations load in a worker when a lesson needs them).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.screen import Screen
+
+from tutor.tui import keys
+
+if TYPE_CHECKING:
+    from tutor.lesson import Lesson
+    from tutor.lesson.folder import Course
+    from tutor.progress import ProgressStore
+    from tutor.tui.screens.home import HomeScreen
+
+#: For the start-up bench: ``first`` exits as soon as the first screen is painted,
+#: ``ready`` once the course is loaded and shown.
+EXIT_AFTER_PAINT = "TUTOR_EXIT_AFTER_PAINT"
+#: The smallest terminal the layout is made for.
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+SeedSource = Callable[[], int]
+
+
+def random_seed() -> int:
+    """A fresh variant of a lesson's numbers for a quiz (0 is the file's own)."""
+    return random.SystemRandom().randint(1, 2**31 - 1)
+
+
+def course_commands():
+    from tutor.tui.commands import CourseCommands  # imported when the palette opens
+
+    return CourseCommands
+
+
+def screen_commands():
+    from tutor.tui.commands import ScreenCommands
+
+    return ScreenCommands
+
+
+class TutorApp(App[int]):
+    """Learn backpropagation by hand, one lesson at a time."""
+
+    TITLE = "tutor"
+    SUB_TITLE = "backpropagation by hand"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {course_commands, screen_commands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(keys.QUIT, "quit", "Quit", priority=True, tooltip="Leave the tutor"),
+        Binding(keys.HELP, "help", "Help", tooltip="Keys and how it works"),
+        Binding(keys.THEME, "change_theme", "Theme", show=False, tooltip="Switch the colours"),
+    ]
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        store_path: Path | None = None,
+        seeds: SeedSource = random_seed,
+        exit_after_paint: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.folder = folder
+        self.store_path = store_path
+        self.seeds = seeds
+        self.exit_after_paint = exit_after_paint
+        self.course: Course | None = None
+        self.store: ProgressStore | None = None
+
+    # -- start-up ------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from tutor.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.exit_after_paint == "first":
+            self.call_after_refresh(self.exit, 0)
+            return
+        self.call_after_refresh(self.load)
+        self.check_size()
+
+    def load(self) -> None:
+        """Load the course and open the progress store (after the first paint)."""
+        from tutor.lesson.folder import load_course
+        from tutor.progress import ProgressStore
+
+        try:
+            self.course = load_course(self.folder)
+        except Exception as exc:  # a folder that cannot be read at all
+            from tutor.lesson.folder import Course
+            from tutor.lesson.model import LessonError
+
+            self.course = Course(
+                self.folder, errors=[LessonError(str(self.folder), None, str(exc))]
+            )
+        self.store = ProgressStore.open(self.store_path)
+        if self.store.status.warning:
+            self.notify(self.store.status.warning, title="Progress", severity="warning", timeout=15)
+        home = self.home
+        if home is not None:
+            home.course_loaded()
+        if self.exit_after_paint == "ready":  # after the list has been laid out and painted
+            self.call_after_refresh(self.call_after_refresh, self.exit, 0)
+
+    @property
+    def home(self) -> HomeScreen | None:
+        from tutor.tui.screens.home import HomeScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen):
+                return screen
+        return None
+
+    # -- the terminal's size -------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Runs before Textual's own handler has stored the new size: use the event's.
+        if self.home is not None:
+            self.check_size(event.size)
+
+    def check_size(self, size: Size | None = None) -> None:
+        """Cover the app with a plain message while the terminal is below 80×24."""
+        from tutor.tui.screens.too_small import TooSmallScreen
+
+        width, height = size or self.size
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        covering = isinstance(self.screen, TooSmallScreen)
+        if small and not covering:
+            self.push_screen(TooSmallScreen(width, height))
+        elif covering:
+            if small:
+                self.screen.update_size(width, height)
+            else:
+                self.pop_screen()
+
+    @property
+    def too_small(self) -> bool:
+        from tutor.tui.screens.too_small import TooSmallScreen
+
+        return isinstance(self.screen, TooSmallScreen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing opens over the "make the terminal larger" message.
+        return not (self.too_small and action in ("help", "command_palette", "change_theme"))
+
+    # -- actions -----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tutor.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def open_lesson(self, lesson_id: str) -> None:
+        from tutor.tui.screens.lesson import LessonScreen
+
+        lesson = self._lesson(lesson_id)
+        if lesson is not None:
+            self._open(lesson, lambda: LessonScreen.for_lesson(self.store, lesson))
+
+    def start_quiz(self, lesson_id: str) -> None:
+        from tutor.tui.screens.lesson import LessonScreen
+
+        lesson = self._lesson(lesson_id)
+        if lesson is None:
+            return
+        if not lesson.questions:
+            self.notify(f"{lesson.title} has no questions to quiz on.", severity="warning")
+            return
+        self._open(lesson, lambda: LessonScreen.for_quiz(self.store, lesson, self.seeds()))
+
+    def go_home(self) -> None:
+        """Back to the home screen, whatever is open on top of it."""
+        self._pop_to_home()
+        home = self.home
+        if home is not None:
+            home.refresh_course()
+
+    def _pop_to_home(self) -> None:
+        home = self.home
+        while self.screen is not home and len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    def _open(self, lesson: Lesson, make: Callable[[], Screen]) -> None:
+        """Open a lesson or quiz screen straight above the home screen."""
+        from tutor.lesson import GraphError
+
+        try:
+            screen = make()
+        except GraphError as exc:  # numbers the graph cannot be computed at
+            where = f"{lesson.path}:{exc.line}" if exc.line else str(lesson.path)
+            self.notify(f"{where}: {exc}", title="This lesson cannot open", severity="error")
+            return
+        self._pop_to_home()
+        self.push_screen(screen)
+
+    def _lesson(self, lesson_id: str) -> Lesson | None:
+        if self.course is None or self.store is None:
+            self.notify("The course is still loading.", severity="warning")
+            return None
+        lesson = self.course.find(lesson_id)
+        if lesson is None:
+            self.notify(f"There is no lesson {lesson_id!r}.", severity="error")
+        return lesson
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Function keys as on the keyboard (F1), ``?`` as itself."""
+        key = binding.key
+        if not binding.key_display and key[:1] == "f" and key[1:].isdigit():
+            return key.upper()
+        return super().get_key_display(binding)
+
+    # -- the command palette -----------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title in ("Theme", "Quit", "Screenshot"):
+                yield command
+        yield SystemCommand("Help", "Keys and how the tutor works (F1)", self.action_help)
+
+
+def create_app(
+    folder: Path | None = None,
+    *,
+    store_path: Path | None = None,
+    seeds: SeedSource = random_seed,
+    exit_after_paint: str | None = None,
+) -> TutorApp:
+    """The app for a folder of lessons (default: ``--lessons``/$TUTOR_LESSONS/bundled)."""
+    from tutor.lesson.folder import lessons_dir
+
+    if exit_after_paint is None:
+        exit_after_paint = os.environ.get(EXIT_AFTER_PAINT) or None
+    return TutorApp(
+        folder if folder is not None else lessons_dir(),
+        store_path=store_path,
+        seeds=seeds,
+        exit_after_paint=exit_after_paint,
+    )
+
+
+def run_app(folder: Path) -> int:
+    """Run the app on ``folder``; the exit code for the shell."""
+    app = create_app(folder)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,34 @@
+"""Every key the app binds, in one place.
+
+The answer box keeps the keyboard most of the time, so the lesson keys are
+control keys and function keys that a text input leaves alone (not ctrl+a, e,
+d, k, u, w, x, c, v, which edit the answer, nor ctrl+h, i, m, which terminals
+send for backspace, tab and enter).
+"""
+
+# Everywhere
+QUIT = "ctrl+q"
+HELP = "f1,question_mark"
+THEME = "f2"
+PALETTE = "ctrl+p"  # Textual's own
+
+# Home
+OPEN = "enter"
+CONTINUE = "c"
+QUIZ = "t"
+RESET_HOME = "r"
+
+# Lesson and quiz
+NEXT = "ctrl+n"
+BACK = "ctrl+b"
+HINT = "ctrl+t"
+REVEAL = "ctrl+r"
+SKIP = "ctrl+s"
+DERIVE = "ctrl+l"
+ZOOM = "ctrl+g"
+RESET = "f5"
+LEAVE = "escape"
+
+# Quiz results
+RETAKE = "t"
+DONE = "escape,enter"

@@ -1,0 +1,222 @@
+"""The home screen: the course, how far the student is, and where to continue."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Header, Label, OptionList, ProgressBar, Static
+
+from tutor.tui import keys
+from tutor.tui.errors import guarded
+from tutor.tui.screens.base import KeyHelp, TutorScreen
+from tutor.tui.screens.confirm import ConfirmScreen
+from tutor.tui.widgets.course_list import CourseList, LessonRow
+from tutor.tui.widgets.footer import Footer
+
+LOADING = "Loading the course…"
+
+
+class HomeScreen(TutorScreen):
+    """The lessons with their status; Enter opens one where the student left it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(keys.CONTINUE, "continue", "Continue", tooltip="Open the lesson you were last in"),
+        Binding(keys.QUIZ, "quiz", "Quiz", tooltip="A quiz on the highlighted lesson"),
+        Binding(
+            keys.RESET_HOME,
+            "reset",
+            "Reset",
+            tooltip="Forget your progress in the highlighted lesson",
+        ),
+        Binding(keys.THEME, "app.change_theme", "Theme", tooltip="Switch the colours"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="∂")
+        with Horizontal(id="course-head"):
+            yield Label(LOADING, id="course-count")
+            yield ProgressBar(show_eta=False, id="course-progress")
+        yield Static(id="store-warning")
+        yield Static(id="continue")
+        yield CourseList(id="course-list")
+        yield Static(id="lesson-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#store-warning").display = False
+        course_list = self.query_one(CourseList)
+        course_list.border_title = "Lessons"
+        course_list.focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_course()
+
+    # -- filling in ------------------------------------------------------------
+
+    def course_loaded(self) -> None:
+        """The app has loaded the course and opened the store."""
+        self.refresh_course()
+
+    @guarded
+    def refresh_course(self) -> None:
+        """Show the course with the student's progress (again, after a lesson)."""
+        app = self.app
+        course, store = app.course, app.store
+        if course is None or store is None:
+            return
+        warning = self.query_one("#store-warning", Static)
+        warning.display = bool(store.status.warning)
+        warning.update(f"! {store.status.warning}" if store.status.warning else "")
+        lessons = course.lessons
+        counts = {lesson.id: len(lesson.questions) for lesson in lessons}
+        summaries = {s.lesson_id: s for s in store.summaries(counts)}
+        rows = []
+        for number, lesson in enumerate(lessons, start=1):
+            summary = summaries[lesson.id]
+            rows.append(
+                LessonRow(
+                    lesson.id,
+                    str(number),
+                    lesson.title,
+                    _status(summary),
+                    self._quiz(lesson.id),
+                    summary.status == "done",
+                )
+            )
+        for errors in course.broken.values():
+            rows.append(LessonRow(None, "✖", "\n".join(map(str, errors))))
+        for error in course.errors:
+            if not any(error in errors for errors in course.broken.values()):
+                rows.append(LessonRow(None, "✖", str(error)))
+        last = store.last_opened()
+        self.query_one(CourseList).show(rows, highlight=last)
+        total = sum(counts.values())
+        done = sum(min(s.done, s.questions) for s in summaries.values())
+        self.query_one("#course-count", Label).update(
+            f"{_count(len(lessons), 'lesson')} · {done} of {total} questions done"
+            if lessons
+            else "No lessons"
+        )
+        self.query_one("#course-progress", ProgressBar).update(total=max(total, 1), progress=done)
+        self._show_continue(last)
+        self._show_detail()
+
+    def _quiz(self, lesson_id: str) -> str:
+        best = self.app.store.best_quiz(lesson_id)
+        if best is None or not best.total:
+            return ""
+        mark = "passed" if best.passed else "not passed"
+        return f"best quiz {best.score:g}/{best.total:g}, {mark}"
+
+    def _show_continue(self, last: str | None) -> None:
+        course, store = self.app.course, self.app.store
+        widget = self.query_one("#continue", Static)
+        lessons = course.lessons
+        if not lessons:
+            widget.update(
+                f"There are no lessons to show from {course.folder}. Point the tutor at a "
+                "folder of lesson files: tutor --lessons DIR (see LESSON_FORMAT.md)."
+            )
+            return
+        lesson = course.find(last) if last else None
+        if lesson is None:
+            widget.update(f"▶ Start with 1. {lessons[0].title} (press c)")
+            return
+        number = lessons.index(lesson) + 1
+        step = min(store.position(lesson.id).step, len(lesson.steps) - 1) + 1
+        widget.update(
+            f"▶ Continue with {number}. {lesson.title} at step {step} of {len(lesson.steps)} "
+            "(press c)"
+        )
+
+    def on_option_list_option_highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        lesson = self._highlighted()
+        detail = self.query_one("#lesson-detail", Static)
+        if lesson is None:
+            detail.update("")
+            return
+        questions = len(lesson.questions)
+        detail.update(
+            f"{lesson.summary}\n{len(lesson.steps)} steps, {questions} questions · "
+            f"pass mark {lesson.pass_mark:.0%} · {lesson.path.name}"
+        )
+
+    def _highlighted(self):
+        course = self.app.course
+        option_list = self.query_one(CourseList)
+        if course is None or option_list.highlighted is None:
+            return None
+        option = option_list.get_option_at_index(option_list.highlighted)
+        return course.find(option.id) if option.id else None
+
+    def key_help(self):
+        yield KeyHelp("↑ ↓, Enter", "Open", "Choose a lesson and open it where you left it")
+        yield from super().key_help()
+
+    # -- actions -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        course = self.app.course
+        if action in ("continue", "quiz", "reset"):
+            return bool(course and course.lessons) or None
+        return True
+
+    @guarded
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.open_lesson(event.option.id)
+
+    @guarded
+    def action_continue(self) -> None:
+        course, store = self.app.course, self.app.store
+        if not course or not course.lessons:
+            return
+        last = store.last_opened()
+        lesson = course.find(last) if last else None
+        self.app.open_lesson((lesson or course.lessons[0]).id)
+
+    @guarded
+    def action_quiz(self) -> None:
+        lesson = self._highlighted()
+        if lesson is not None:
+            self.app.start_quiz(lesson.id)
+
+    @guarded
+    def action_reset(self) -> None:
+        lesson = self._highlighted()
+        if lesson is None:
+            return
+
+        def reset(confirmed: bool | None) -> None:
+            if confirmed:
+                self.app.store.reset_lesson(lesson.id)
+                self.refresh_course()
+                self.notify(f"{lesson.title}: progress reset.", title="Reset")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Reset {lesson.title}?",
+                "Your answers, hints, earned gradients and quiz scores for this lesson "
+                "will be forgotten.",
+                yes="Reset",
+            ),
+            reset,
+        )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _status(summary) -> str:
+    if summary.status == "done":
+        return "✔ done"
+    if summary.status == "in-progress":
+        return f"{summary.done} of {summary.questions} questions"
+    return "not started"

@@ -1,0 +1,592 @@
+"""The lesson screen: one step at a time, with the graph, derivations and plots.
+
+A thin layer over `tutor.session.Session`: every key calls the session, and
+`show_step` draws what the session now says. Nothing here grades or computes;
+the tracker writes each thing the student does to the progress store at once.
+The same screen runs a quiz (``mode = "quiz"``): questions only, fresh numbers,
+no reveal, no verdict until the results screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.widgets import ContentSwitcher, Input
+
+from tutor.check.question import named_parents
+from tutor.lesson import Ask, Lesson, Show
+from tutor.lesson.plot import plot_data
+from tutor.progress import ProgressStore
+from tutor.session import CORRECT, OPEN, REVEALED, SKIPPED, Session, SessionError
+from tutor.tui import keys
+from tutor.tui.derivation import Edge, warm_up
+from tutor.tui.errors import guarded
+from tutor.tui.screens.base import KeyHelp, TutorScreen
+from tutor.tui.screens.confirm import ConfirmScreen
+from tutor.tui.tracker import Tracker
+from tutor.tui.widgets.answer_input import AnswerInput
+from tutor.tui.widgets.derivation_panel import DerivationPanel
+from tutor.tui.widgets.feedback import Feedback
+from tutor.tui.widgets.footer import Footer
+from tutor.tui.widgets.graph_panel import GraphPanel
+from tutor.tui.widgets.lesson_bar import LessonBar
+from tutor.tui.widgets.narrative import Narrative
+from tutor.tui.widgets.plot_panel import PlotPanel
+
+GRAPH, DERIVATION, PLOT = "graph", "derivation", "plot"
+
+PLACEHOLDERS = {
+    "number": "Your answer: a number, such as -2, 0.5 or 1/2",
+    "expression": "Your answer: an expression in the node names, such as f or 1 - o**2",
+    "any": "Your answer: a number, or an expression in the node names",
+}
+GO_ON = "Press Enter to go on"
+
+SETTLED_WORDS = {
+    CORRECT: ("correct", "You answered this one correctly."),
+    REVEALED: ("info", "The answer was revealed."),
+    SKIPPED: ("info", "You skipped this question."),
+}
+
+
+class LessonScreen(TutorScreen):
+    """A lesson, or a quiz on one, over a `Tracker` (session + progress store)."""
+
+    MOVE = Binding.Group("Back/Next", compact=True)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(keys.BACK, "back", "Back", tooltip="The previous step", group=MOVE),
+        Binding(keys.NEXT, "next", "Next", tooltip="The next step", group=MOVE),
+        Binding(keys.HINT, "hint", "Hint", tooltip="One more hint for this question"),
+        Binding(keys.REVEAL, "reveal", "Reveal", tooltip="Show the answer and how it comes about"),
+        Binding(keys.SKIP, "skip", "Skip", tooltip="Leave this question and go on"),
+        Binding(
+            keys.DERIVE,
+            "derive",
+            "Derive",
+            tooltip="Derive this edge's local derivative from the limit definition",
+        ),
+        Binding(
+            keys.ZOOM, "zoom", "Zoom", show=False, tooltip="The graph or plot on the whole screen"
+        ),
+        Binding(
+            keys.RESET,
+            "reset",
+            "Reset lesson",
+            show=False,
+            tooltip="Forget your progress in this lesson and start it again",
+        ),
+        Binding(keys.LEAVE, "leave", "Course", tooltip="Back to the list of lessons"),
+    ]
+
+    def __init__(self, tracker: Tracker) -> None:
+        super().__init__(classes="-quiz" if tracker.session.mode == "quiz" else "-lesson")
+        self.tracker = tracker
+        self.view = GRAPH
+        self.edge_choice = 0
+        self.diagnosed_edge: tuple[str, str] | None = None
+        self._footer_state: tuple | None = None
+        self._warned: str | None = None
+
+    @classmethod
+    def for_lesson(cls, store: ProgressStore, lesson: Lesson) -> LessonScreen:
+        return cls(Tracker.lesson(store, lesson))
+
+    @classmethod
+    def for_quiz(cls, store: ProgressStore, lesson: Lesson, seed: int) -> LessonScreen:
+        return cls(Tracker.quiz(store, lesson, seed))
+
+    @property
+    def session(self) -> Session:
+        return self.tracker.session
+
+    @property
+    def quiz(self) -> bool:
+        return self.session.mode == "quiz"
+
+    # -- layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield LessonBar(id="lesson-bar")
+        with Container(id="visual"), ContentSwitcher(initial=GRAPH, id="visual-switcher"):
+            yield GraphPanel(id=GRAPH)
+            yield DerivationPanel(id=DERIVATION)
+            yield PlotPanel(id=PLOT)
+        yield Narrative(id="narrative")
+        yield Feedback(id="feedback")
+        yield AnswerInput(id="answer")
+        yield Footer()
+
+    @guarded
+    def on_mount(self) -> None:
+        if self.tracker.warning:
+            self.notify(self.tracker.warning, title="Progress", severity="warning", timeout=15)
+        if self._needs_symbolic():
+            graph = self.session.graph
+            self.run_worker(lambda: warm_up(graph), thread=True, exit_on_error=False, group="warm")
+        if any(isinstance(s, Show) and s.what == PLOT for s in self.session.steps):
+            self._preload_plot()
+        self.show_step()
+        self.query_one(AnswerInput).focus()
+
+    @work(thread=True, exit_on_error=False, group="preload")
+    def _preload_plot(self) -> None:
+        import textual_plotext  # noqa: F401  (import cost off the UI thread)
+
+    # -- drawing what the session says ----------------------------------------------
+
+    def show_step(self) -> None:
+        """Draw the current step: bar, narrative, visual panel, feedback, input."""
+        session = self.session
+        step = session.step
+        record = session.record
+        self._show_bar()
+        narrative = self.query_one(Narrative)
+        text = session.text() if not self.quiz else self._quiz_prompt()
+        if isinstance(step, Ask) and record is not None:
+            question = session.question()
+            reveal = session.reveal() if record.status == REVEALED and not self.quiz else None
+            narrative.show(
+                text,
+                hints=session.hints_shown(),
+                hint_count=len(question.hints),
+                answer=reveal.answer if reveal else None,
+                explanation=reveal.explanation if reveal else (),
+            )
+        else:
+            narrative.show(text)
+        self._show_visual()
+        self._show_feedback()
+        answer = self.query_one(AnswerInput)
+        answer.value = ""
+        answer.placeholder = self._placeholder()
+        self._refresh_footer()
+
+    def _refresh_footer(self) -> None:
+        """Redraw the footer's keys, only when what applies has changed (it is slow)."""
+        actions = ("next", "back", "hint", "reveal", "skip", "derive", "zoom", "reset")
+        state = tuple(self.check_action(action, ()) for action in actions)
+        if state != self._footer_state:
+            self._footer_state = state
+            self.refresh_bindings()
+
+    def _quiz_prompt(self) -> str:
+        index = self.session.question_index or 0
+        count = len(self.session.lesson.questions)
+        return f"**Question {index + 1} of {count}.** {self.session.text()}"
+
+    def _show_bar(self) -> None:
+        session = self.session
+        lesson = session.lesson
+        if self.quiz:
+            title = f"Quiz: {lesson.title}"
+            settled = sum(r.settled for r in session.records)
+            score = f"{settled} of {len(session.records)} answered"
+        else:
+            title = lesson.title
+            score = f"{session.answered} of {len(session.records)} answered"
+        self.query_one(LessonBar).show(
+            title,
+            session.position + 1,
+            len(session.steps),
+            score,
+            unit="question" if self.quiz else "step",
+        )
+
+    def _show_feedback(self) -> None:
+        feedback = self.query_one(Feedback)
+        record = self.session.record
+        if self.session.at_end and not isinstance(self.session.step, Ask):
+            feedback.say(self._end_message())
+        elif record is None or record.status == OPEN:
+            feedback.clear()
+        elif self.quiz:
+            feedback.say("Answered: your first answer is final. Enter goes on.")
+        elif record.status == CORRECT and record.attempts:
+            feedback.show_verdict(record.attempts[-1])
+        else:
+            kind, words = SETTLED_WORDS.get(record.status, ("info", ""))
+            feedback.say(words, kind)
+
+    def _end_message(self) -> str:
+        session = self.session
+        return (
+            f"The end of the lesson: {session.answered} of {len(session.records)} questions "
+            "answered. Enter or Esc goes back to the course."
+        )
+
+    def _placeholder(self) -> str:
+        step, record = self.session.step, self.session.record
+        if isinstance(step, Ask) and record is not None and record.status == OPEN:
+            question = self.session.question()
+            return PLACEHOLDERS.get(question.form, PLACEHOLDERS["any"])
+        return GO_ON
+
+    # -- the visual panel: graph, derivation or plot ------------------------------------
+
+    def _default_view(self) -> str | None:
+        step = self.session.step
+        if isinstance(step, Show) and step.what in (DERIVATION, PLOT):
+            return step.what
+        return GRAPH if self.session.graph is not None else None
+
+    def _show_visual(self, view: str | None = None) -> None:
+        view = view or self._default_view()
+        visual = self.query_one("#visual")
+        visual.display = view is not None
+        if view is None:
+            return
+        self.view = view
+        visual.set_class(view == PLOT, "-fill")
+        self.query_one(ContentSwitcher).current = view
+        if view == GRAPH:
+            self._draw_graph()
+        elif view == DERIVATION:
+            edge = self._derivation_edge()
+            if edge is not None:
+                self.query_one(DerivationPanel).show(self.session.graph, edge)
+                visual.border_title = f"Derivation of {edge.symbol}"
+                return
+        elif view == PLOT:
+            self._draw_plot()
+            return
+        visual.border_title = "Graph"
+
+    def _draw_graph(self) -> None:
+        session = self.session
+        step = session.step
+        focus = step.node if isinstance(step, Ask) else None
+        also = (step.wrt,) if isinstance(step, Ask) and step.kind == "local" else ()
+        if self.quiz:
+            earned: set[str] = set()
+            hidden = {a.node for a in session.lesson.questions if a.kind == "value"}
+        else:
+            earned = self.tracker.earned
+            hidden = {
+                a.node
+                for a, r in zip(session.lesson.questions, session.records, strict=True)
+                if a.kind == "value" and r.status == OPEN
+            }
+        self.query_one(GraphPanel).show(
+            session.graph,
+            earned=earned,
+            hidden_values=hidden,
+            focus=focus,
+            also=also,
+            edge=self.diagnosed_edge,
+        )
+
+    def _draw_plot(self) -> None:
+        step = self.session.step
+        low, high = step.range
+        try:
+            data = plot_data(self.session.graph, step.node, low, high, step.h)
+        except ValueError as exc:  # a plot step the loader let through: say so, go on
+            self.query_one("#visual").display = False
+            self.query_one(Feedback).say(f"This plot cannot be drawn: {exc}.", "warning")
+            return
+        self.query_one(PlotPanel).show(data, slopes_known=step.node in self.tracker.earned)
+        self.query_one("#visual").border_title = f"{data.output} against {data.leaf}"
+
+    def _edges(self) -> list[Edge]:
+        """The edges whose local derivative this step can derive."""
+        session = self.session
+        step = session.step
+        if session.graph is None:
+            return []
+        if isinstance(step, Show) and step.what == DERIVATION:
+            return [Edge(step.node, step.wrt)]
+        if not isinstance(step, Ask) or self.quiz:
+            return []
+        if step.kind == "local":
+            return [Edge(step.node, step.wrt)]
+        if step.kind == "grad":
+            return [Edge(parent, step.node) for parent in named_parents(session.question())]
+        return []
+
+    def _derivation_edge(self) -> Edge | None:
+        edges = self._edges()
+        return edges[self.edge_choice % len(edges)] if edges else None
+
+    def _needs_symbolic(self) -> bool:
+        """Whether SymPy will be wanted: to grade answers, or for a derivation step."""
+        return self.session.graph is not None and any(
+            isinstance(s, Ask) or (isinstance(s, Show) and s.what == DERIVATION)
+            for s in self.session.steps
+        )
+
+    # -- the student's moves -------------------------------------------------------------
+
+    @on(Input.Submitted, "#answer")
+    @guarded
+    def on_answer(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        session, record = self.session, self.session.record
+        if not isinstance(session.step, Ask) or record is None:
+            if session.at_end:
+                self.app.go_home()
+            else:
+                self._move(session.next)
+            return
+        if record.settled and not text:
+            self._after_settled()
+            return
+        if not text:
+            self.query_one(Feedback).say(
+                "Type your answer first, or ask for a hint (ctrl+t).", "warning"
+            )
+            return
+        if self.quiz and record.settled:
+            self.query_one(Feedback).say("Your first answer is final. Enter goes on.", "info")
+            return
+        self._submit(text)
+
+    def _submit(self, text: str) -> None:
+        session = self.session
+        index = session.question_index
+        verdict = session.submit(text)
+        self.tracker.answered(index, verdict)
+        self._warn_if_not_saving()
+        feedback = self.query_one(Feedback)
+        if self.quiz and verdict.understood:
+            self._after_quiz_answer()
+            return
+        self.diagnosed_edge = verdict.edge
+        feedback.show_verdict(verdict)
+        answer = self.query_one(AnswerInput)
+        if verdict.correct:
+            answer.value = ""
+            answer.placeholder = GO_ON
+        else:
+            answer.action_select_all()
+        self._show_bar()
+        if self.view == GRAPH and session.graph is not None:
+            self._draw_graph()
+        self._refresh_footer()
+
+    def _after_settled(self) -> None:
+        if self.quiz:
+            self._after_quiz_answer()
+        elif self.session.at_end:
+            self.app.go_home()
+        else:
+            self._move(self.session.next)
+
+    def _after_quiz_answer(self) -> None:
+        """In a quiz: on to the next open question, or to the results."""
+        session = self.session
+        if session.finished:
+            self._finish_quiz()
+            return
+        records = session.records
+        start = session.question_index or 0
+        order = list(range(start + 1, len(records))) + list(range(start + 1))
+        following = next(i for i in order if not records[i].settled)
+        self._move(lambda: session.goto_question(following))
+        self.query_one(Feedback).say(f"Answer to question {start + 1} recorded.")
+
+    def _finish_quiz(self) -> None:
+        from tutor.tui.screens.results import ResultsScreen
+
+        self.tracker.finish_quiz()
+        self._warn_if_not_saving()
+        self.app.switch_screen(ResultsScreen(self.session))
+
+    def go_to(self, position: int) -> None:
+        """Show step ``position`` (counted from 0) of the lesson."""
+        self._move(lambda: self.session.goto(position))
+
+    def _move(self, how) -> None:
+        how()
+        self.tracker.moved()
+        self.view = GRAPH
+        self.edge_choice = 0
+        self.diagnosed_edge = None
+        self.show_step()
+
+    def _warn_if_not_saving(self) -> None:
+        warning = self.tracker.warning
+        if warning and warning != self._warned:
+            self._warned = warning
+            self.notify(warning, title="Progress", severity="warning", timeout=15)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        session = self.session
+        record = session.record
+        open_question = record is not None and record.status == OPEN
+        match action:
+            case "next":
+                return not session.at_end or None
+            case "back":
+                return session.position > 0 or None
+            case "hint":
+                if record is None:
+                    return False
+                return (open_question if self.quiz else True) or None
+            case "reveal":
+                return False if self.quiz or record is None else (open_question or None)
+            case "skip":
+                return False if record is None else (open_question or None)
+            case "derive":
+                return not self.quiz and bool(self._edges())
+            case "zoom":
+                return self.query_one("#visual").display or None
+            case "reset":
+                return not self.quiz
+        return True
+
+    @guarded
+    def action_next(self) -> None:
+        if self.quiz and self.session.at_end and self.session.finished:
+            self._finish_quiz()
+        elif not self.session.at_end:
+            self._move(self.session.next)
+
+    @guarded
+    def action_back(self) -> None:
+        if self.session.position > 0:
+            self._move(self.session.back)
+
+    @guarded
+    def action_hint(self) -> None:
+        session = self.session
+        question = session.question()
+        if question is None:
+            return
+        hint = session.hint()
+        feedback = self.query_one(Feedback)
+        if hint is None:
+            more = "" if self.quiz else " Ctrl+r reveals the answer."
+            feedback.say(f"No more hints for this question.{more}", "info")
+            return
+        shown = session.hints_shown()
+        self.query_one(Narrative).show(
+            self._quiz_prompt() if self.quiz else session.text(),
+            hints=shown,
+            hint_count=len(question.hints),
+        )
+        cost = " Each hint costs a quarter of this question's points." if self.quiz else ""
+        feedback.say(f"Hint {len(shown)} of {len(question.hints)} is above.{cost}")
+
+    @guarded
+    def action_reveal(self) -> None:
+        session = self.session
+        index, record = session.question_index, session.record
+        if index is None or self.quiz:
+            return
+        was_open = record.status == OPEN
+        try:
+            reveal = session.reveal()
+        except SessionError as exc:
+            self.query_one(Feedback).say(str(exc), "warning")
+            return
+        if was_open:
+            self.tracker.revealed(index)
+            self._warn_if_not_saving()
+        self.show_step()
+        self.query_one(Feedback).say(
+            f"The answer is {reveal.answer}: how it comes about is above. Enter goes on."
+        )
+        if session.step.kind == "local":
+            self._show_visual(DERIVATION)
+
+    @guarded
+    def action_skip(self) -> None:
+        session = self.session
+        index, record = session.question_index, session.record
+        if index is None or record.settled:
+            return
+        session.skip()  # settles the question, and moves on
+        self.tracker.skipped(index)
+        self._warn_if_not_saving()
+        if self.quiz:
+            session.goto_question(index)
+            self._after_quiz_answer()
+        else:
+            self._move(lambda: None)
+
+    @guarded
+    def action_derive(self) -> None:
+        """Show the derivation of this step's edge; again: the next edge, then the graph."""
+        edges = self._edges()
+        if not edges:
+            self.query_one(Feedback).say("This step has no edge to derive.", "info")
+        elif self.view != DERIVATION:
+            self._show_visual(DERIVATION)
+        elif self.edge_choice + 1 < len(edges):
+            self.edge_choice += 1
+            self._show_visual(DERIVATION)
+        else:
+            self.edge_choice = 0
+            self._show_visual(GRAPH)
+
+    @guarded
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
+        panel = self.query_one(ContentSwitcher).visible_content
+        if panel is not None:
+            self.maximize(panel, container=False)
+
+    @guarded
+    def action_reset(self) -> None:
+        if self.quiz:
+            return
+        lesson = self.session.lesson
+
+        def reset(confirmed: bool | None) -> None:
+            if not confirmed:
+                return
+            store = self.tracker.store
+            try:
+                store.reset_lesson(lesson.id)
+            except Exception as exc:  # the store failed: say so, keep the lesson
+                self.notify(f"Could not reset: {exc}", severity="error")
+                return
+            self.tracker = Tracker.lesson(store, lesson)
+            self._move(lambda: None)
+            self.notify(f"{lesson.title}: progress reset.", title="Reset")
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Reset {lesson.title}?",
+                "Your answers, hints, earned gradients and quiz scores for this lesson "
+                "will be forgotten.",
+                yes="Reset",
+            ),
+            reset,
+        )
+
+    @guarded
+    def action_leave(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+            return
+        if not self.quiz:
+            self.app.go_home()
+            return
+
+        def leave(confirmed: bool | None) -> None:
+            if confirmed:
+                self.app.go_home()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Leave the quiz?",
+                "This attempt will not be scored. Your answers so far are kept in your history.",
+                yes="Leave",
+                no="Keep going",
+            ),
+            leave,
+        )
+
+    def key_help(self) -> Iterator[KeyHelp]:
+        yield KeyHelp("Enter", "Answer / go on", "Check the answer, or go on to the next step")
+        yield from super().key_help()

@@ -1,0 +1,154 @@
+"""Keep the progress store in step with a session (no Textual here).
+
+The app calls the tracker after each thing the student does; the tracker writes
+it to the store at once, so closing the terminal loses nothing. Opening a lesson
+again restores where the student was: the step, the questions already settled
+and the gradients earned. A store that fails while the app runs never stops the
+lesson: the tracker keeps a plain-words ``warning`` instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from tutor.check import Verdict
+from tutor.lesson import Lesson
+from tutor.progress import Answer, ProgressStore
+from tutor.session import CORRECT, REVEALED, SKIPPED, Session
+
+#: The store's verdict for each settled status of a session's question.
+_SETTLED = {CORRECT: "correct", REVEALED: "revealed", SKIPPED: "skipped"}
+
+
+@dataclass
+class Tracker:
+    """One session's link to the progress store."""
+
+    store: ProgressStore
+    session: Session
+    quiz_attempt: int | None = None
+    warning: str | None = None
+    restored_earned: frozenset[str] = frozenset()
+
+    # -- opening -------------------------------------------------------------
+
+    @classmethod
+    def lesson(cls, store: ProgressStore, lesson: Lesson) -> Tracker:
+        """Open ``lesson`` at the file's numbers, where the student left it."""
+        tracker = cls(store, Session(lesson, seed=0, mode="lesson"))
+        tracker._guard(tracker._restore)
+        return tracker
+
+    @classmethod
+    def quiz(cls, store: ProgressStore, lesson: Lesson, seed: int) -> Tracker:
+        """Start a quiz on variant ``seed`` (≥ 1) of ``lesson``."""
+        tracker = cls(store, Session(lesson, seed=seed, mode="quiz"))
+        tracker.quiz_attempt = tracker._guard(lambda: store.start_quiz(lesson.id, seed))
+        return tracker
+
+    def _restore(self) -> None:
+        session, lesson_id = self.session, self.session.lesson.id
+        position = self.store.open_lesson(lesson_id)
+        verdicts: dict[int, dict[str, float]] = {}
+        hints: dict[int, int] = {}
+        for row in self.store.answer_rows(lesson_id):
+            if row["mode"] != "lesson":
+                continue
+            index = int(row["question_index"])
+            verdicts.setdefault(index, {})[str(row["verdict"])] = float(row["points"])
+            hints[index] = max(hints.get(index, 0), int(row["hints_used"]))
+        for index in position.done:
+            if not 0 <= index < len(session.records):
+                continue  # the lesson file has changed since
+            record, seen = session.records[index], verdicts.get(index, {})
+            for status, verdict in _SETTLED.items():
+                if verdict in seen:
+                    record.status, record.points = status, seen[verdict]
+                    record.hints_used = hints.get(index, 0)
+                    break
+            else:
+                record.status = SKIPPED
+        self.restored_earned = position.earned
+        session.goto(position.step)
+
+    # -- what the student did --------------------------------------------------
+
+    @property
+    def earned(self) -> set[str]:
+        """Gradients to show: earned now, or in an earlier sitting."""
+        return self.session.earned | set(self.restored_earned)
+
+    def answered(self, index: int, verdict: Verdict) -> None:
+        """Record an answer to question ``index`` as it was given."""
+        record = self.session.records[index]
+        self._write(
+            index,
+            verdict.answer,
+            verdict.status,
+            diagnosis=verdict.diagnosis,
+            points=record.points if verdict.correct else 0.0,
+        )
+
+    def revealed(self, index: int) -> None:
+        self._write(index, "", "revealed")
+
+    def skipped(self, index: int) -> None:
+        self._write(index, "", "skipped")
+
+    def moved(self) -> None:
+        """Remember the step reached (lessons only: a quiz always starts afresh)."""
+        if self.session.mode == "lesson":
+            self._guard(lambda: self.store.set_step(self.session.lesson.id, self.session.position))
+
+    def finish_quiz(self) -> None:
+        """Record the finished quiz's score, so the best one shows on the home screen."""
+        if self.quiz_attempt is None:
+            return
+        session, attempt = self.session, self.quiz_attempt
+        self._guard(
+            lambda: self.store.finish_quiz(
+                attempt, score=session.score, total=session.total, passed=session.passed
+            )
+        )
+        self.quiz_attempt = None
+
+    def _write(
+        self,
+        index: int,
+        text: str,
+        verdict: str,
+        *,
+        diagnosis: str | None = None,
+        points: float = 0.0,
+    ) -> None:
+        session = self.session
+        record = session.records[index]
+        answer = Answer(
+            lesson_id=session.lesson.id,
+            question_index=index,
+            seed=session.seed,
+            text=text,
+            verdict=verdict,  # type: ignore[arg-type]
+            diagnosis=diagnosis,
+            hints_used=record.hints_used,
+            points=points,
+            mode="quiz" if session.mode == "quiz" else "lesson",
+            quiz_attempt_id=self.quiz_attempt,
+        )
+
+        def write() -> None:
+            self.store.record_answer(answer)
+            if session.mode == "lesson" and (record.settled or verdict in _SETTLED.values()):
+                self.store.mark_done(session.lesson.id, index)
+                self.store.earn_gradients(session.lesson.id, sorted(session.earned))
+
+        self._guard(write)
+
+    def _guard(self, work):
+        """Run a store call; a failure becomes the ``warning``, never an exception."""
+        try:
+            return work()
+        except (sqlite3.Error, OSError, ValueError) as exc:
+            self.warning = f"Progress is not being saved: {exc}."
+            return None

@@ -1,0 +1,1 @@
+"""The app's widgets, one a file; none of them grades or computes."""
