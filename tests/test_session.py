@@ -76,7 +76,7 @@ def test_hints_cost_a_quarter_each_and_come_one_at_a_time(lesson):
     first = s.hint()
     assert first == "Own hint."
     second = s.hint()
-    assert second.startswith("The chain rule")
+    assert second.startswith("`L` = e * f uses `e` directly")
     assert s.hints_shown() == [first, second]
     s.submit("-2")
     assert s.score == 0.5

@@ -71,6 +71,7 @@ class Session:
         self.position = 0
         self.records: list[Record] = [Record() for _ in lesson.questions]
         self._questions: dict[int, Question] = {}
+        self._earned_before: set[str] = set()
         self._question_of_step: dict[int, int] = {}
         index = 0
         for i, step in enumerate(self.steps):
@@ -176,8 +177,21 @@ class Session:
         question, record = self._current()
         if record.hints_used >= len(question.hints):
             return None
-        record.hints_used += 1  # costs points only if the answer is still to come
-        return question.hints[record.hints_used - 1]
+        hint = question.hints[record.hints_used]
+        if not record.settled:  # a hint costs points only while the answer is to come
+            record.hints_used += 1
+        return hint
+
+    def restore(self, index: int, status: str, points: float = 0.0, hints_used: int = 0) -> None:
+        """Settle question ``index`` as it was settled in an earlier sitting."""
+        if status not in (CORRECT, WRONG, REVEALED, SKIPPED):
+            raise ValueError(f"not a settled status: {status!r}")
+        record = self.records[index]
+        record.status, record.points, record.hints_used = status, points, hints_used
+
+    def restore_earned(self, nodes: set[str] | frozenset[str]) -> None:
+        """Gradients earned in an earlier sitting (shown in the graph again)."""
+        self._earned_before |= set(nodes) & set(self.graph.nodes if self.graph else ())
 
     def hints_shown(self) -> list[str]:
         question, record = self._current()
@@ -234,7 +248,7 @@ class Session:
     @property
     def earned(self) -> set[str]:
         """Nodes whose gradient the student has found (or had revealed)."""
-        return {
+        return self._earned_before | {
             ask.node
             for ask, record in zip(self.lesson.questions, self.records, strict=True)
             if ask.kind == "grad" and record.status in (CORRECT, REVEALED) and ask.node

@@ -15,7 +15,7 @@ from functools import cached_property, partial
 
 from tutor.check import quantities as q
 from tutor.engine import Value, topo_order
-from tutor.expr import names
+from tutor.expr import names, to_text
 from tutor.lesson import Ask, Graph, GraphError, Lesson, build_graph, fill
 from tutor.numbers import full, short
 
@@ -443,7 +443,20 @@ def _grad_hints(question: Question) -> list[str]:
     if n == out:
         return [f"If {out} changes by a tiny h, how much does {out} change?"]
     parents = named_parents(question)
-    terms = [f"d{out}/d{p} · d{p}/d{n}" for p in parents]
+    if parents == [out]:
+        definition = to_text(g.definitions[out])
+        return [
+            f"`{out}` = {definition} uses `{n}` directly: d{out}/d{n} is the local derivative "
+            f"of {out} with respect to {n} (and d{out}/d{out} = 1).",
+            f"From the graph: nudge {n} with everything else in {definition} held still; "
+            f"the local derivative is {short(q.local(g, out, n))}.",
+        ]
+    terms = [
+        f"∂{out}/∂{n} (the local part, since {out} uses {n} directly)"
+        if p == out
+        else f"d{out}/d{p} · d{p}/d{n}"
+        for p in parents
+    ]
     rule = f"The chain rule: d{out}/d{n} = " + " + ".join(terms) + "."
     if len(parents) > 1 or len(q.uses(g, n)) > 1:
         rule += f" `{n}` is used more than once: add up the contribution of every use."

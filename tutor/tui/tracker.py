@@ -29,7 +29,6 @@ class Tracker:
     session: Session
     quiz_attempt: int | None = None
     warning: str | None = None
-    restored_earned: frozenset[str] = frozenset()
 
     # -- opening -------------------------------------------------------------
 
@@ -61,15 +60,11 @@ class Tracker:
         for index in position.done:
             if not 0 <= index < len(session.records):
                 continue  # the lesson file has changed since
-            record, seen = session.records[index], verdicts.get(index, {})
-            for status, verdict in _SETTLED.items():
-                if verdict in seen:
-                    record.status, record.points = status, seen[verdict]
-                    record.hints_used = hints.get(index, 0)
-                    break
-            else:
-                record.status = SKIPPED
-        self.restored_earned = position.earned
+            seen = verdicts.get(index, {})
+            status = next((s for s, v in _SETTLED.items() if v in seen), SKIPPED)
+            points = seen.get(_SETTLED[status], 0.0)
+            session.restore(index, status, points, hints.get(index, 0))
+        session.restore_earned(position.earned)
         session.goto(position.step)
 
     # -- what the student did --------------------------------------------------
@@ -77,7 +72,7 @@ class Tracker:
     @property
     def earned(self) -> set[str]:
         """Gradients to show: earned now, or in an earlier sitting."""
-        return self.session.earned | set(self.restored_earned)
+        return self.session.earned
 
     def answered(self, index: int, verdict: Verdict) -> None:
         """Record an answer to question ``index`` as it was given."""
