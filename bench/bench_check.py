@@ -41,7 +41,9 @@ def main(quick: bool) -> int:
         session = Session(lesson)
         for index, ask in enumerate(lesson.questions):
             question = session.question(index)
-            question.neighbours  # noqa: B018 - prepared once per question, as in the app
+            # Prepared once per question, as the app does in a worker when a lesson opens.
+            question.neighbours  # noqa: B018
+            question.symbolic_expected  # noqa: B018
             if ask.kind == "local":
                 answers = ("1 - o**2", "f", "b*2", "a + b")
                 names = list(question.graph.nodes)

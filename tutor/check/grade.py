@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from tutor.check.question import Question
 from tutor.engine import EngineError
 from tutor.expr import Expr, ExprError, Num, evaluate, names, parse, to_text
-from tutor.lesson import Graph
 from tutor.numbers import full, short
 
 CORRECT = "correct"
@@ -79,14 +78,15 @@ def grade(question: Question, text: str) -> Verdict:
             diagnosis="needs-expression",
             answer=text,
         )
-    graphs = _graphs(question, expr)
-    if all(question.within(v, question.at(g)) for v, g in zip(values, graphs, strict=True)):
+    expected = question.values_at(question.at)[: len(values)]
+    if all(question.within(v, e) for v, e in zip(values, expected, strict=True)):
         # Checked against the engine above; against SymPy's exact value here.
         exact = question.symbolic_expected
         if exact is None or question.within(answer, exact):
             return Verdict(CORRECT, _praise(question, expr), answer=text)
     for mistake in question.mistakes:
-        if all(_same(v, mistake.at(g), question) for v, g in zip(values, graphs, strict=True)):
+        wrong = question.values_at(mistake.at)[: len(values)]
+        if all(_same(v, w, question) for v, w in zip(values, wrong, strict=True)):
             return Verdict(
                 INCORRECT,
                 f"Not quite: {mistake.explain}",
@@ -106,17 +106,12 @@ def grade(question: Question, text: str) -> Verdict:
     return Verdict(INCORRECT, f"Not quite: {detail}.", answer=text)
 
 
-def _graphs(question: Question, expr: Expr) -> list[Graph]:
-    """Where to compare: the current numbers, and for an expression nearby ones too."""
-    if names(expr):
-        return [question.graph, *question.neighbours]
-    return [question.graph]
-
-
 def _values(expr: Expr, question: Question) -> list[float]:
     if isinstance(expr, Num):
         return [float(expr.value)]
-    return [evaluate(expr, g.values()) for g in _graphs(question, expr)]
+    # A number is compared at the current numbers; an expression also nearby.
+    graphs = question.points if names(expr) else question.points[:1]
+    return [evaluate(expr, g.values()) for g in graphs]
 
 
 def _same(answer: float, candidate: float, question: Question) -> bool:
@@ -138,6 +133,7 @@ def _close(question: Question, answer: float) -> str:
     off = abs(answer - expected) / abs(expected) if expected else abs(answer)
     allowed = question.ask.rtol
     return (
-        f"Close: {full(answer)} is {off:.2%} away from {question.symbol}, and this question "
-        f"accepts {allowed:.4%}. Use more digits, or compute it exactly."
+        f"Close: {full(answer)} is {short(off * 100, 2)}% away from {question.symbol}, and "
+        f"this question accepts {short(allowed * 100, 6)}%. Use more digits, or compute it "
+        "exactly."
     )

@@ -7,6 +7,7 @@ of the graph involved), and the chain-rule hints with the numbers.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ class Question:
     at: Quantity  # the expected answer at any variant of the numbers
     symbol: str  # how the quantity is written: "dL/dd", "L after the step", ...
     mistakes: list[Mistake] = field(default_factory=list)
+    _values: dict[Quantity, list[float]] = field(default_factory=dict, repr=False)
 
     @property
     def kind(self) -> str:
@@ -90,6 +92,20 @@ class Question:
         return neighbour_graphs(self.lesson, self.graph, seed=self.index)
 
     @cached_property
+    def points(self) -> list[Graph]:
+        """Where answers are compared: the current numbers first, then nearby ones."""
+        return [self.graph, *self.neighbours]
+
+    def values_at(self, quantity: Quantity) -> list[float]:
+        """A quantity (the expected answer, or a mistake's) at every point, computed once.
+
+        A point where the quantity cannot be computed gives NaN, which matches nothing.
+        """
+        if quantity not in self._values:
+            self._values[quantity] = [_safely(quantity, g) for g in self.points]
+        return self._values[quantity]
+
+    @cached_property
     def is_constant(self) -> bool:
         """True when the expected answer is the same at every nearby point (e.g. 1)."""
         return all(
@@ -120,6 +136,13 @@ class Question:
 
     def within(self, answer: float, expected: float) -> bool:
         return abs(answer - expected) <= self.ask.atol + self.ask.rtol * abs(expected)
+
+
+def _safely(quantity: Quantity, graph: Graph) -> float:
+    try:
+        return quantity(graph)
+    except (ArithmeticError, ValueError):
+        return math.nan
 
 
 def formula(question: Question):

@@ -20,7 +20,7 @@ ABOUT = """
 Each lesson is a short walk through part of the micrograd lecture. Read a step,
 press **Enter** to go on. At a question, type your answer and press **Enter**:
 a number such as `-2`, `0.5` or `1/2`, or, where a question asks for one, an
-expression in the node names such as `1 - o**2`.
+expression in the node names such as `2*x` or `a + b` (`^` works for `**`).
 
 - **Correct** answers fill in that gradient on the graph.
 - **Not quite** answers say what the mistake looks like, and which edge of the

@@ -42,7 +42,7 @@ GRAPH, DERIVATION, PLOT = "graph", "derivation", "plot"
 
 PLACEHOLDERS = {
     "number": "Your answer: a number, such as -2, 0.5 or 1/2",
-    "expression": "Your answer: an expression in the node names, such as f or 1 - o**2",
+    "expression": "Your answer: an expression in the node names, such as 2*x or a + b",
     "any": "Your answer: a number, or an expression in the node names",
 }
 GO_ON = "Press Enter to go on"
