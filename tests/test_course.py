@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tutor.check import grade
-from tutor.lesson.folder import bundled_lessons, load_course
+from tutor.lesson.folder import load_course
+from tutor.paths import bundled_lessons
 from tutor.session import Session
 
 ANSWERS = Path(__file__).parent / "answers"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import OptionList
 
-from tutor.lesson.folder import bundled_lessons
+from tutor.paths import bundled_lessons
 from tutor.progress import ProgressStore
 from tutor.tui.app import create_app
 from tutor.tui.screens.confirm import ConfirmScreen

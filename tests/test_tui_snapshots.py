@@ -7,7 +7,7 @@ After a deliberate change to the look, review the new pictures and accept them w
 
 from __future__ import annotations
 
-from tutor.lesson.folder import bundled_lessons
+from tutor.paths import bundled_lessons
 from tutor.tui.app import create_app
 from tutor.tui.widgets.answer_input import AnswerInput
 

@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from tutor.lesson.folder import lessons_dir
+    from tutor.paths import lessons_dir
 
     folder = lessons_dir(getattr(args, "lessons", None))
     match args.command:

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tutor
 from tutor.lesson.loader import load_lesson
 from tutor.lesson.model import Lesson, LessonError, LessonLoadError
 
-ENV = "TUTOR_LESSONS"
 MAX_FILES = 1000
-
-
-def bundled_lessons() -> Path:
-    """The course that ships with the tutor (packaged, or in a source checkout)."""
-    package = Path(tutor.__file__).parent
-    packaged = package / "_lessons"
-    return packaged if packaged.is_dir() else package.parent / "lessons"
-
-
-def lessons_dir(option: str | None = None) -> Path:
-    """``--lessons`` if given, else ``$TUTOR_LESSONS``, else the bundled course."""
-    chosen = option or os.environ.get(ENV)
-    return Path(chosen).expanduser() if chosen else bundled_lessons()
 
 
 @dataclass

@@ -243,7 +243,7 @@ def create_app(
     exit_after_paint: str | None = None,
 ) -> TutorApp:
     """The app for a folder of lessons (default: ``--lessons``/$TUTOR_LESSONS/bundled)."""
-    from tutor.lesson.folder import lessons_dir
+    from tutor.paths import lessons_dir
 
     if exit_after_paint is None:
         exit_after_paint = os.environ.get(EXIT_AFTER_PAINT) or None
