@@ -65,7 +65,7 @@ class ResultsScreen(TutorScreen):
             question = session.question(index)
             reveal = session.reveal(index)
             words = VERDICT_WORDS.get(record.status, record.status)
-            parts.append(f"### {index + 1}. {words}: {question.prompt.strip()}")
+            parts.append(f"**{index + 1}. {words}:** {question.prompt.strip()}")
             first = record.attempts[0] if record.attempts else None
             facts = [
                 f"Your answer `{first.answer}`" if first else "No answer",
