@@ -160,3 +160,35 @@ def test_run_record_then_progress_and_reset(capsys, folder, tmp_path):
     assert json.loads(out)[0]["quiz_attempts"] == 0
     assert run(capsys, *lessons, "reset", "--all", "--yes")[0] == 0
     assert run(capsys, *lessons, "reset")[0] == 2
+
+
+ATTACKS = [
+    "__import__('os').system('touch {marker}')",
+    "().__class__.__base__.__subclasses__()",
+    "open('{marker}', 'w').write('x')",
+    "exec(\"open('{marker}', 'w')\")",
+    "eval('1')",
+    "(lambda: open('{marker}', 'w'))()",
+    "[open('{marker}', 'w') for _ in (1,)]",
+    "(x := 1)",
+    "e.__class__",
+    "globals()['__builtins__']",
+    "9**9**9**9",
+    "(" * 500 + "1" + ")" * 500,
+    "-" * 10_000 + "1",
+    "e" + " * e" * 3000,
+]
+
+
+def test_injection_attempts_in_an_answers_file_are_not_understood(capsys, folder, tmp_path):
+    marker = tmp_path / "pwned"
+    lines = [attack.replace("{marker}", str(marker)) for attack in ATTACKS]
+    for line in lines:
+        file = answers(tmp_path, line + "\n")
+        code, out, _ = run(
+            capsys, "--lessons", str(folder), "run", "tiny", "--answers", file, "--json"
+        )
+        assert code == 0
+        first = json.loads(out)["questions"][0]
+        assert first["verdict"] == "not-understood", (line[:40], first["feedback"])
+    assert not marker.exists()
