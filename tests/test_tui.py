@@ -124,9 +124,6 @@ def rows(app) -> list[str]:
 
 @pilot_test
 async def test_home_lists_the_course_with_status_and_a_start():
-    import sys
-
-    sympy_before = "sympy" in sys.modules
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -136,8 +133,30 @@ async def test_home_lists_the_course_with_status_and_a_start():
         assert "Derivative by nudging" in lines[0] and "not started" in lines[0]
         assert "Start with 1. Derivative by nudging" in text_of(app.screen.query_one("#continue"))
         assert "0 of 87 questions done" in text_of(app.screen.query_one("#course-count"))
-        if not sympy_before:  # the first screen never waits for SymPy
-            assert "sympy" not in sys.modules
+
+
+FIRST_PAINT = """
+import asyncio, sys
+from tutor.tui.app import create_app
+
+async def main():
+    app = create_app(exit_after_paint="first")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+    print("sympy" in sys.modules, app.return_code)
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_screen_is_painted_before_sympy_is_imported():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "0"]
 
 
 # -- a lesson --------------------------------------------------------------------------------
@@ -400,6 +419,31 @@ async def test_a_broken_lesson_shows_its_error_and_the_others_still_open(tmp_pat
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LessonScreen)
+
+
+LOOSE = (
+    GOOD.replace('id = "tiny"', 'id = "loose"')
+    .replace('title = "A tiny lesson"', 'title = "Too loose"')
+    .replace('node = "a"', 'node = "a"\nrtol = 0.9')
+)
+
+
+@pilot_test
+async def test_a_lesson_that_fails_its_check_is_never_opened(tmp_path):
+    (tmp_path / "01-good.toml").write_text(GOOD)
+    (tmp_path / "02-loose.toml").write_text(LOOSE)
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.course is not None
+        app.open_lesson("loose")  # before or after the background check: never shown
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, LessonScreen)
+        lines = rows(app)
+        assert "A tiny lesson" in lines[0]
+        assert "02-loose.toml:" in lines[1] and "too loose" in lines[1]
+        assert app.course.find("loose") is None
 
 
 @pytest.mark.parametrize("kind", ["empty", "missing"])

@@ -14,17 +14,19 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from tutor.tui import keys
 
 if TYPE_CHECKING:
     from tutor.lesson import Lesson
     from tutor.lesson.folder import Course
+    from tutor.lesson.model import LessonError
     from tutor.progress import ProgressStore
     from tutor.tui.screens.home import HomeScreen
 
@@ -82,6 +84,8 @@ class TutorApp(App[int]):
         self.exit_after_paint = exit_after_paint
         self.course: Course | None = None
         self.store: ProgressStore | None = None
+        #: Lessons checked at their own numbers (three sources agree), and what failed.
+        self.checked: dict[str, list[LessonError]] = {}
 
     # -- start-up ------------------------------------------------------------------
 
@@ -115,8 +119,62 @@ class TutorApp(App[int]):
         home = self.home
         if home is not None:
             home.course_loaded()
+        if self.exit_after_paint is None:
+            self.check_course()
         if self.exit_after_paint == "ready":  # after the list has been laid out and painted
             self.call_after_refresh(self.call_after_refresh, self.exit, 0)
+
+    # -- no lesson is shown with a wrong expected answer ------------------------------
+
+    @work(thread=True, exit_on_error=False, group="check")
+    def check_course(self) -> None:
+        """Check every lesson at its own numbers, in the background (SymPy, the engine
+        and finite differences must agree, as `tutor check` does with more variants)."""
+        worker = get_current_worker()
+        for lesson in list(self.course.lessons if self.course else []):
+            if worker.is_cancelled:
+                return
+            if lesson.id not in self.checked:
+                errors = check_lesson(lesson)
+                if not worker.is_cancelled:
+                    self.call_from_thread(self.lesson_checked, lesson, errors)
+
+    def lesson_checked(self, lesson: Lesson, errors: list[LessonError]) -> None:
+        """A lesson that fails its check leaves the course, its errors on the home screen."""
+        self.checked[lesson.id] = errors
+        if not errors or self.course is None or lesson not in self.course.lessons:
+            return
+        self.course.lessons.remove(lesson)
+        self.course.broken[lesson.path] = errors
+        self.notify(
+            "\n".join(map(str, errors[:3])), title=f"{lesson.title}: not shown", severity="error"
+        )
+        tracker = getattr(self.screen, "tracker", None)
+        if tracker is not None and tracker.session.lesson is lesson:
+            self.go_home()  # it was open: leave it
+        elif self.home is not None:
+            self.home.refresh_course()
+
+    @work(thread=True, exit_on_error=False, group="open")
+    def _check_then_open(self, lesson: Lesson, seed: int, make: Callable[[], Screen]) -> None:
+        errors = check_lesson(lesson, seed)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._open_checked, lesson, seed, errors, make)
+
+    def _open_checked(
+        self, lesson: Lesson, seed: int, errors: list[LessonError], make: Callable[[], Screen]
+    ) -> None:
+        if seed == 0:
+            self.lesson_checked(lesson, errors)
+        if errors:
+            if seed:
+                self.notify(
+                    "\n".join(map(str, errors[:3])),
+                    title="These numbers fail the lesson's check",
+                    severity="error",
+                )
+            return
+        self._push_lesson(lesson, make)
 
     @property
     def home(self) -> HomeScreen | None:
@@ -172,7 +230,7 @@ class TutorApp(App[int]):
 
         lesson = self._lesson(lesson_id)
         if lesson is not None:
-            self._open(lesson, lambda: LessonScreen.for_lesson(self.store, lesson))
+            self._open(lesson, 0, lambda: LessonScreen.for_lesson(self.store, lesson))
 
     def start_quiz(self, lesson_id: str) -> None:
         from tutor.tui.screens.lesson import LessonScreen
@@ -183,7 +241,8 @@ class TutorApp(App[int]):
         if not lesson.questions:
             self.notify(f"{lesson.title} has no questions to quiz on.", severity="warning")
             return
-        self._open(lesson, lambda: LessonScreen.for_quiz(self.store, lesson, self.seeds()))
+        seed = self.seeds()
+        self._open(lesson, seed, lambda: LessonScreen.for_quiz(self.store, lesson, seed))
 
     def go_home(self) -> None:
         """Back to the home screen, whatever is open on top of it."""
@@ -197,7 +256,15 @@ class TutorApp(App[int]):
         while self.screen is not home and len(self.screen_stack) > 1:
             self.pop_screen()
 
-    def _open(self, lesson: Lesson, make: Callable[[], Screen]) -> None:
+    def _open(self, lesson: Lesson, seed: int, make: Callable[[], Screen]) -> None:
+        """Open a lesson (``seed`` 0) or a quiz on variant ``seed``, once it is checked."""
+        if seed == 0 and lesson.id in self.checked:
+            self._open_checked(lesson, 0, self.checked[lesson.id], make)
+            return
+        self.notify(f"Checking {lesson.title}…", timeout=2)
+        self._check_then_open(lesson, seed, make)
+
+    def _push_lesson(self, lesson: Lesson, make: Callable[[], Screen]) -> None:
         """Open a lesson or quiz screen straight above the home screen."""
         from tutor.lesson import GraphError
 
@@ -233,6 +300,17 @@ class TutorApp(App[int]):
             if command.title in ("Theme", "Quit", "Screenshot"):
                 yield command
         yield SystemCommand("Help", "Keys and how the tutor works (F1)", self.action_help)
+
+
+def check_lesson(lesson: Lesson, seed: int = 0) -> list[LessonError]:
+    """The lesson's problems at its own numbers (or at quiz variant ``seed``)."""
+    from tutor.check.validate import validate
+    from tutor.lesson.model import LessonError
+
+    try:
+        return validate(lesson, variants=0, seed=seed or None).errors
+    except Exception as exc:  # a lesson that cannot even be checked is not shown
+        return [LessonError(str(lesson.path), None, f"cannot be checked: {exc}")]
 
 
 def create_app(
