@@ -26,6 +26,16 @@ class ConfirmScreen(ModalScreen[bool]):
         self.question, self.detail = question, detail
         self.yes_label, self.no_label = yes, no
 
+    @classmethod
+    def reset_lesson(cls, title: str) -> ConfirmScreen:
+        """The one question asked before a lesson's progress is forgotten."""
+        return cls(
+            f"Reset {title}?",
+            "Your answers, hints, earned gradients and quiz scores for this lesson "
+            "will be forgotten.",
+            yes="Reset",
+        )
+
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
             yield Label(self.question, id="confirm-question")

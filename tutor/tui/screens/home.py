@@ -199,15 +199,7 @@ class HomeScreen(TutorScreen):
                 self.refresh_course()
                 self.notify(f"{lesson.title}: progress reset.", title="Reset")
 
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Reset {lesson.title}?",
-                "Your answers, hints, earned gradients and quiz scores for this lesson "
-                "will be forgotten.",
-                yes="Reset",
-            ),
-            reset,
-        )
+        self.app.push_screen(ConfirmScreen.reset_lesson(lesson.title), reset)
 
 
 def _count(n: int, noun: str) -> str:

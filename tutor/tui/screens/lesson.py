@@ -554,15 +554,7 @@ class LessonScreen(TutorScreen):
             self._move(lambda: None)
             self.notify(f"{lesson.title}: progress reset.", title="Reset")
 
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Reset {lesson.title}?",
-                "Your answers, hints, earned gradients and quiz scores for this lesson "
-                "will be forgotten.",
-                yes="Reset",
-            ),
-            reset,
-        )
+        self.app.push_screen(ConfirmScreen.reset_lesson(lesson.title), reset)
 
     @guarded
     def action_leave(self) -> None:
