@@ -232,6 +232,11 @@ class TestScript:
         (error,) = info.value.errors
         assert error.caret() == "bb = a + 2q\n         ^"
 
+    def test_a_name_defined_in_terms_of_itself(self):
+        with pytest.raises(ScriptError) as info:
+            parse_script("b = b\na = tanh(b)")
+        assert [e.message for e in info.value.errors] == ["`b` is defined in terms of itself"]
+
     @pytest.mark.parametrize("text", ["", "# only a comment\n\n"])
     def test_empty_script(self, text):
         with pytest.raises(ScriptError, match="empty"):

@@ -19,7 +19,10 @@ from tutor.lesson import Graph
 def exact_gradients(graph: Graph) -> dict[Value, sympy.Expr]:
     """Exact gradients of the whole graph, checked against sympy.diff (once per graph)."""
     if "exact-gradients" not in graph.cache:
-        graph.cache["exact-gradients"] = symbolic.check_gradients(graph.output, graph.exact)
+        found = symbolic.check_gradients(graph.output, graph.exact)
+        # A node the output does not depend on has gradient 0.
+        unused = {node: sympy.S.Zero for node in graph.nodes.values() if node not in found}
+        graph.cache["exact-gradients"] = found | unused
     return graph.cache["exact-gradients"]  # type: ignore[return-value]
 
 

@@ -65,7 +65,8 @@ def value(graph: Graph, node: str) -> float:
 def grad(graph: Graph, node: str, rules: Rules | None = None) -> float:
     if not rules:
         return graph.grad(node)
-    return gradients(graph.output, rules)[graph.nodes[node]]
+    # A node the output does not depend on gets no gradient: 0.
+    return gradients(graph.output, rules).get(graph.nodes[node], 0.0)
 
 
 def local(graph: Graph, node: str, wrt: str, rules: Rules | None = None) -> float:

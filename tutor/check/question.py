@@ -169,8 +169,9 @@ def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
     question = Question(lesson, ask, index, graph, at, symbol)
     question.mistakes = _known_mistakes(question)
     # A mistake that gives the right answer here is no mistake: drop it.
+    right = question.expected
     question.mistakes = [
-        m for m in question.mistakes if not question.within(m.at(graph), question.expected)
+        m for m in question.mistakes if not question.within(_safely(m.at, graph), right)
     ]
     return question
 

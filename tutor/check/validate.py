@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property
 
+from tutor.check import exact
 from tutor.check.grade import grade
 from tutor.check.quantities import local_graph
 from tutor.check.question import prepare
-from tutor.engine import Value, numeric_grad, topo_order
+from tutor.engine import numeric_grad
 from tutor.expr import Assignment, Num
 from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, build_graph, lesson_graph
 from tutor.lesson.graph import has_kink
@@ -61,9 +61,8 @@ def validate(lesson: Lesson, variants: int = VARIANTS, seed: int | None = None) 
     graphs = _variants(lesson, variants) if seed is None else [lesson_graph(lesson, seed)]
     report.distinct = distinct(graphs[1:])
     for variant in graphs:
-        exact = _Exact(variant)
         for index, ask in enumerate(lesson.questions):
-            _check_sources(report, exact, index, ask)
+            _check_sources(report, variant, index, ask)
         if len(report.errors) > 20:
             break
     _check_checker(report, graphs[0])
@@ -99,12 +98,11 @@ def _name(index: int, ask: Ask) -> str:
     return f"question {index + 1} (ask = {ask.kind!r}{', ' + about if about else ''})"
 
 
-def _check_sources(report: Report, exact: _Exact, index: int, ask: Ask) -> None:
-    lesson, graph = report.lesson, exact.graph
-    question = prepare(lesson, graph, ask, index)
-    engine = question.expected
+def _check_sources(report: Report, graph: Graph, index: int, ask: Ask) -> None:
+    lesson = report.lesson
     try:
-        symbolic = _symbolic(lesson, exact, ask)
+        engine = prepare(lesson, graph, ask, index).expected
+        symbolic = _symbolic(lesson, graph, ask)
         finite = _finite(graph, ask)
     except (GraphError, ArithmeticError, ValueError) as exc:
         report.add(ask, f"{_name(index, ask)} cannot be computed at {_where(graph)}: {exc}")
@@ -127,55 +125,29 @@ def _where(graph: Graph) -> str:
     return f"seed {graph.seed} ({values})"
 
 
-def _symbolic(lesson: Lesson, exact: _Exact, ask: Ask) -> float:
+def _symbolic(lesson: Lesson, graph: Graph, ask: Ask) -> float:
     """The exact answer from the symbolic side, as a float."""
-    from tutor import symbolic
-
-    graph = exact.graph
     match ask.kind:
         case "value":
-            node = graph.nodes[ask.node]
-            return float(symbolic.node_values(node, graph.exact)[node])
+            return float(exact.exact_value(graph, graph.nodes[ask.node]))
         case "grad":
-            return float(exact.gradients[graph.nodes[ask.node]])
+            return float(exact.exact_gradients(graph)[graph.nodes[ask.node]])
         case "local":
-            root, env = local_graph(graph, ask.node)
-            values = {leaf: _exact(graph, name) for name, leaf in env.items()}
-            values.update(_constants(root))
-            return float(symbolic.graph_gradients(root, values)[env[ask.wrt]])
+            return float(exact.exact_local(graph, ask.node, ask.wrt))
         case "nudge":
             h = Fraction(repr(ask.h))
             after = _rebuilt(lesson, graph, {ask.node: _exact(graph, ask.node) + h})
-            rise = _exact_output(after) - _exact_output(graph)
+            rise = exact.exact_value(after, after.output) - exact.exact_value(graph, graph.output)
             return float(rise / h)
-    grads = exact.gradients
+    grads = exact.exact_gradients(graph)
     rate = Fraction(repr(ask.rate))
     # Each leaf moves by rate × its gradient (exact, where the gradient is rational).
     moved = {
         name: _exact(graph, name) + rate * _fraction(grads[leaf])
         for name, leaf in graph.leaves.items()
     }
-    return float(_exact_output(_rebuilt(lesson, graph, moved)))
-
-
-class _Exact:
-    """The symbolic side at one variant: gradients computed once, then shared."""
-
-    def __init__(self, graph: Graph):
-        self.graph = graph
-
-    @cached_property
-    def gradients(self) -> dict:
-        """Exact gradients, checked against sympy.diff of the whole output."""
-        from tutor import symbolic
-
-        return symbolic.check_gradients(self.graph.output, self.graph.exact)
-
-
-def _exact_output(graph: Graph):
-    from tutor import symbolic
-
-    return symbolic.node_values(graph.output, graph.exact)[graph.output]
+    after = _rebuilt(lesson, graph, moved)
+    return float(exact.exact_value(after, after.output))
 
 
 def _fraction(value) -> Fraction:
@@ -199,10 +171,6 @@ def _finite(graph: Graph, ask: Ask) -> float | None:
 def _exact(graph: Graph, name: str) -> Fraction:
     node = graph.nodes[name]
     return graph.exact.get(node, Fraction(repr(node.data)))
-
-
-def _constants(root: Value) -> dict[Value, Fraction]:
-    return {n: Fraction(repr(n.data)) for n in topo_order(root) if n.is_leaf and not n.label}
 
 
 def _rebuilt(lesson: Lesson, graph: Graph, values: dict[str, Fraction]) -> Graph:

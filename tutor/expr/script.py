@@ -86,12 +86,15 @@ def parse_script(text: str) -> list[Assignment]:
         try:
             expr = parse(rhs, names=list(defined))
         except ExprError as exc:
-            defined[name] = number
-            broken.add(name)
             if not _mentions_broken(exc, broken):
                 rhs_col = eq + 1 + exc.col if exc.col is not None else None
-                later = _defined_later(exc, lines[number:], number)
-                fail(number, later or exc.message, line, rhs_col)
+                if exc.message.startswith(f"unknown name `{name}`"):
+                    message = f"`{name}` is defined in terms of itself"
+                else:
+                    message = _defined_later(exc, lines[number:], number) or exc.message
+                fail(number, message, line, rhs_col)
+            defined[name] = number
+            broken.add(name)
             continue
         defined[name] = number
         assignments.append(Assignment(name, expr, number))

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from tutor.engine import EngineError, Value, topo_order
+from tutor.engine import EngineError, Value, evaluate, topo_order
 from tutor.expr import Assignment, Expr, Name
 from tutor.expr.convert import to_engine
-from tutor.lesson.model import Lesson
+from tutor.lesson.model import Ask, Lesson
 
 MAX_VARIANT_DRAWS = 50
 
@@ -120,6 +120,30 @@ def build_graph(
     return Graph(nodes, root, exact, definitions, seed)
 
 
+def question_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
+    """Questions whose answer cannot be computed at these numbers.
+
+    A nudge or a step moves values: ``log(x)`` nudged by ``h = -5`` leaves the
+    domain of log even though the graph itself is fine.
+    """
+    problems: list[tuple[Ask, str]] = []
+    for ask in lesson.questions:
+        if ask.kind == "nudge" and ask.node is not None and ask.h is not None:
+            node = graph.nodes[ask.node]
+            moved = {node: node.data + ask.h}
+            what = f"nudging `{ask.node}` by h = {_show(ask.h)}"
+        elif ask.kind == "step" and ask.rate is not None:
+            moved = {n: n.data + ask.rate * n.grad for n in graph.leaves.values()}
+            what = f"a step with rate {_show(ask.rate)}"
+        else:
+            continue
+        try:
+            evaluate(graph.output, moved)
+        except EngineError as exc:
+            problems.append((ask, f"{what} cannot be computed: {exc}"))
+    return problems
+
+
 def lesson_graph(lesson: Lesson, seed: int = 0) -> Graph:
     """The lesson's graph at variant ``seed`` (0: the file's own numbers).
 
@@ -141,7 +165,7 @@ def lesson_graph(lesson: Lesson, seed: int = 0) -> Graph:
             graph = build_graph(lesson.assignments, output, values, seed)
         except GraphError:
             continue
-        if not has_kink(graph):
+        if not has_kink(graph) and not question_problems(lesson, graph):
             return graph
     return build_graph(lesson.assignments, output, seed=0)
 

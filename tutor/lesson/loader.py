@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.expr import ScriptError, names, parse_script
-from tutor.lesson.graph import GraphError, build_graph
+from tutor.lesson.graph import GraphError, build_graph, lesson_graph, question_problems
 from tutor.lesson.locate import KeyLines
 from tutor.lesson.model import (
     FORMS,
@@ -89,6 +89,9 @@ def load_lesson_text(source: str, path: str = "<lesson>") -> Lesson:
         raise LessonLoadError([_toml_error(path, exc)]) from None
     errors = _Errors(path, KeyLines(source))
     lesson = _build(table, source, errors, Path(path))
+    if lesson is not None and lesson.has_graph:
+        for ask, problem in question_problems(lesson, lesson_graph(lesson, 0)):
+            errors.add(ask.line, problem)
     if errors.found or lesson is None:
         raise LessonLoadError(errors.found)
     return lesson
