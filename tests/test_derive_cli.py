@@ -9,7 +9,7 @@ import pytest
 import sympy
 
 from tutor.expr import names, parse
-from tutor.symbolic import chain_rule, derive_main, symbol, to_sympy
+from tutor.symbolic import chain_rule, derive_main, format_derivation, symbol, to_sympy, unicode
 
 
 def derive(expr: str, wrt: str, *at: str, as_json: bool = False) -> tuple[int, str, str]:
@@ -42,6 +42,46 @@ def test_a_sum_routes_the_gradient():
     assert out.rstrip().endswith("d(c + e)/dc = 1")
 
 
+@pytest.mark.parametrize(
+    ("expr", "wrt", "definition"),
+    [
+        ("c + e", "c", "(f(c + h) − f(c))/h as h → 0, where f(c) = c + e"),
+        (
+            "top/bottom",
+            "bottom",
+            "(f(bottom + h) − f(bottom))/h as h → 0, where f(bottom) = top/bottom",
+        ),
+        ("3*x**2", "x", "(f(x² + h) − f(x²))/h as h → 0, where f(x²) = 3·x²"),
+        ("3*x**2", "x", "(f(x + h) − f(x))/h as h → 0, where f(x) = x²"),
+        ("f*g", "f", "(F(f + h) − F(f))/h as h → 0, where F(f) = f·g"),
+        ("x*x", "x", "(f(x + h) − f(x))/h as h → 0, where f(t) = x·t"),
+    ],
+)
+def test_the_definition_names_the_function_and_the_input_that_moves(expr, wrt, definition):
+    code, out, _ = derive(expr, wrt)
+    assert code == 0
+    assert f"the derivative is the limit of the difference quotient {definition}" in out
+
+
+def test_the_steps_are_the_shared_formatter_s_lines():
+    code, out, _ = derive("top/bottom", "bottom")
+    cases = chain_rule(parse("top/bottom"), "bottom").links[0].cases
+    steps = [unicode(line) for line in format_derivation(cases)]
+    assert code == 0 and len(steps) == 2 * len(cases[0].steps)
+    assert out.splitlines()[2 : 2 + len(steps)] == steps
+    assert steps[0] == " 1. lim[h→0] (top/(bottom + h) − top/bottom)/h"
+    assert steps[1].startswith("      start from the definition: ")
+
+
+def test_a_subtracted_sum_keeps_its_brackets():
+    code, out, _ = derive("a + a", "a")
+    assert code == 0
+    assert "   1. lim[h→0] (a + h + a − (a + a))/h" in out
+    assert "   1. lim[h→0] (a + a + h − (a + a))/h" in out
+    code, out, _ = derive("-x", "x")
+    assert "1. lim[h→0] (−(x + h) − (−x))/h" in out
+
+
 def test_relu_at_zero_explains_the_missing_limit():
     code, out, _ = derive("relu(x)", "x", "x=0")
     assert code == 0
@@ -58,6 +98,20 @@ def test_relu_without_a_value_shows_every_case():
         "When x < 0:",
         "When x = 0:",
     ]
+
+
+def test_cases_are_laid_out_under_their_conditions():
+    cases = chain_rule(parse("relu(x)"), "x").links[0].cases
+    lines = format_derivation(cases, indent="  ")
+    assert lines[:4] == [
+        "  It depends on the value of x.",
+        "  When x > 0:",
+        "     1. lim[h→0] (relu(x + h) - relu(x))/h",
+        "          start from the definition: the derivative is the limit of the difference "
+        "quotient (f(x + h) - f(x))/h as h → 0, where f(x) = relu(x)",
+    ]
+    assert sum(line.startswith("  When ") for line in lines) == 3
+    assert len(lines) == 1 + len(cases) + 2 * sum(len(case.steps) for case in cases)
 
 
 def test_several_operations_show_the_chain_rule_and_each_derivation():
@@ -87,7 +141,7 @@ def test_json_has_exactly_the_promised_fields():
     assert data["steps"][0] == {
         "expr": "lim[h→0] ((x + h)*y - x*y)/h",
         "why": "start from the definition: the derivative is the limit of the difference "
-        "quotient (f(x + h) - f(x))/h as h → 0",
+        "quotient (f(x + h) - f(x))/h as h → 0, where f(x) = x*y",
     }
     assert all(set(step) == {"expr", "why"} for step in data["steps"])
 

@@ -26,6 +26,7 @@ from tutor.symbolic.derivations import H, X, Y
 from tutor.symbolic.limits import EXP_LIMIT, U, check
 from tutor.symbolic.verify import verify
 
+A = sympy.Symbol("a", real=True)
 ALL = [(op, index) for op, (arity, _) in CASES.items() for index in range(arity)]
 
 
@@ -200,6 +201,72 @@ def test_specialising_to_an_expression_brackets_it_in_the_words():
     found = derivation("exp", 0).specialise({X: w + b})
     assert show(found.result) == "exp(b + w)"
     assert found.steps[2].did == "take out exp(b + w)"
+
+
+# -- the definition names its function and the input that moves ----------------------------
+
+
+def _specialised(op: str, index: int, *inputs: sympy.Expr) -> list:
+    exponent = sympy.Rational(3) if op == "pow" else None
+    return [
+        d.specialise(dict(zip(d.inputs, inputs, strict=False)))
+        for d in derivations(op, index, exponent=exponent)
+    ]
+
+
+@pytest.mark.parametrize(("op", "index"), ALL)
+def test_the_definition_moves_the_input_it_differentiates(op, index):
+    top, bottom = sympy.symbols("top bottom", real=True)
+    for found in _specialised(op, index, top, bottom):
+        moving = show(found.wrt)
+        assert moving == ("top", "bottom")[index]
+        why = found.steps[0].why
+        assert f"(f({moving} + h) - f({moving}))/h as h → 0" in why
+        assert why.endswith(f", where f({moving}) = {show(found.forward)}")
+
+
+def test_the_second_input_is_named_not_the_first():
+    top, bottom = sympy.symbols("top bottom", real=True)
+    (div,) = _specialised("div", 1, top, bottom)
+    assert div.steps[0].why == (
+        "the derivative is the limit of the difference quotient "
+        "(f(bottom + h) - f(bottom))/h as h → 0, where f(bottom) = top/bottom"
+    )
+    three, square = sympy.Integer(3), X**2
+    (mul,) = _specialised("mul", 1, three, square)
+    assert "(f(x**2 + h) - f(x**2))/h" in mul.steps[0].why
+    assert mul.steps[0].why.endswith("where f(x**2) = 3*x**2")
+
+
+def test_the_function_is_named_by_a_letter_no_name_uses():
+    f, g, F = sympy.symbols("f g F", real=True)
+    (mul,) = _specialised("mul", 0, f, g)
+    assert "(F(f + h) - F(f))/h" in mul.steps[0].why
+    assert mul.steps[0].why.endswith("where F(f) = f*g")
+    (tanh,) = _specialised("tanh", 0, F)
+    assert "(f(F + h) - f(F))/h" in tanh.steps[0].why
+    # names the expression does not use, but a graph around it does (lecture: f is a node)
+    d = sympy.Symbol("d", real=True)
+    (lecture,) = [
+        c.specialise({X: d, Y: f}, reserved={"L", "d", "f", "h"}) for c in cases("mul", 0)
+    ]
+    assert lecture.h.name != "h"
+    assert f"(g(d + {lecture.h}) - g(d))/{lecture.h}" in lecture.steps[0].why
+
+
+def test_when_every_letter_is_a_name_the_function_is_numbered():
+    letters = {"f", "g", "F", "G", "φ", "ψ"}
+    (tanh,) = [c.specialise({X: A}, reserved=letters) for c in cases("tanh", 0)]
+    assert "(f1(a + h) - f1(a))/h" in tanh.steps[0].why
+
+
+def test_an_input_used_twice_moves_once():
+    for index, body in ((0, "t*a"), (1, "a*t")):
+        (found,) = _specialised("mul", index, A, A)
+        assert found.steps[0].why.endswith(f"(f(a + h) - f(a))/h as h → 0, where f(t) = {body}")
+    t = sympy.Symbol("t", real=True)
+    (found,) = _specialised("add", 0, t, t)
+    assert found.steps[0].why.endswith("where f(u) = u + t")
 
 
 # -- verification rejects what does not follow ---------------------------------------

@@ -5,7 +5,8 @@ generic symbols and cached (`derivations`), then specialised to a graph node or
 an expression by substitution (`Derivation.specialise`). On top of them:
 symbolic gradients of a whole engine graph (`graph_gradients`, checked against
 `sympy.diff` by `check_gradients`), the chain rule over an expression
-(`chain_rule`), and the `tutor derive` command (`derive_main`).
+(`chain_rule`), how a derivation reads (`format_derivation`, `derivation_rows`:
+one layout for the `tutor derive` command, `derive_main`, and the app).
 
 Importing this package imports SymPy (about 0.3 s); nothing is derived until
 first asked for.
@@ -28,6 +29,16 @@ from tutor.symbolic.graph import (
 )
 from tutor.symbolic.show import show, unicode
 from tutor.symbolic.steps import Derivation, DerivationError, Kind, LimitUse, StandardLimit, Step
+from tutor.symbolic.text import (
+    Row,
+    chain_paths,
+    derivation_rows,
+    derivative_name,
+    format_derivation,
+    link_heading,
+    link_names,
+    step_why,
+)
 
 __all__ = [
     "CASES",
@@ -40,23 +51,31 @@ __all__ = [
     "Kind",
     "LimitUse",
     "Link",
+    "Row",
     "StandardLimit",
     "Step",
     "all_derivations",
     "cases",
+    "chain_paths",
     "chain_rule",
     "check_gradients",
     "derivation",
+    "derivation_rows",
     "derivations",
+    "derivative_name",
     "derive_main",
+    "format_derivation",
     "graph_expression",
     "graph_gradients",
+    "link_heading",
+    "link_names",
     "local_derivative",
     "node_derivation",
     "node_values",
     "relu",
     "show",
     "sigmoid",
+    "step_why",
     "symbol",
     "to_sympy",
     "unicode",

@@ -9,7 +9,7 @@ the product along each path, summed over the paths (``x*x`` has two).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import sympy
@@ -87,13 +87,20 @@ def _op(node: Tree) -> tuple[str, tuple[Tree, ...], Rational | None]:
     raise TypeError(f"not an operation: {node!r}")
 
 
-def chain_rule(tree: Tree, wrt: str, values: Mapping[str, Rational] | None = None) -> ChainRule:
+def chain_rule(
+    tree: Tree,
+    wrt: str,
+    values: Mapping[str, Rational] | None = None,
+    *,
+    reserved: Collection[str] = (),
+) -> ChainRule:
     """The chain rule for d tree / d wrt, each op's derivation written with the
     sub-expressions it works on, as typed (``x*w + b``, not SymPy's ``b + w*x``).
 
     With ``values`` for the names, each op's case is chosen at its inputs' values
     (relu's by their sign) and values that break a derivation's condition raise
-    `DerivationError`, naming the op.
+    `DerivationError`, naming the op. ``reserved`` are names the derivations must not
+    use for anything else (the other nodes of the graph the expression is part of).
     """
     exact = {symbol(name): value for name, value in (values or {}).items()}
     shown: dict[Tree, Expr] = {}
@@ -113,7 +120,7 @@ def chain_rule(tree: Tree, wrt: str, values: Mapping[str, Rational] | None = Non
             below = paths(child)
             if below:
                 inputs = tuple(show_tree(c) for c in children)
-                link = _link(op, index, show_tree(node), inputs, exponent, exact)
+                link = _link(op, index, show_tree(node), inputs, exponent, exact, reserved)
                 found += [(link, *rest) for rest in below]
         return found
 
@@ -127,11 +134,12 @@ def _link(
     inputs: tuple[Expr, ...],
     exponent: Rational | None,
     values: Mapping[Expr, Expr],
+    reserved: Collection[str],
 ) -> Link:
     options = derivations(op, index, exponent=exponent)
     names = dict(zip(options[0].inputs, inputs, strict=True))
     try:
-        found = select([case.specialise(names) for case in options], values)
+        found = select([case.specialise(names, reserved) for case in options], values)
     except DerivationError as error:
         raise DerivationError(f"{show(output)}: {error}") from error
     return Link(output, index, found)

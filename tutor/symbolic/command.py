@@ -4,24 +4,32 @@ For one operation (``x*y``, ``tanh(n)``) it prints the numbered steps from the
 limit definition to the local derivative; for an expression of several
 operations (``tanh(x*w + b)``) the chain rule along each path and every
 operation's derivation. With ``--at`` it also gives the value. Bad input is one
-line on ``err`` and exit status 2, never a traceback.
+line on ``err`` and exit status 2, never a traceback. The steps are laid out by
+`tutor.symbolic.text`, as the app's derivation panel shows them.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections import Counter
 from collections.abc import Mapping
 from typing import TextIO
 
-from sympy import Expr, Rational, Symbol
+from sympy import Expr, Rational
 
 from tutor.expr import ExprError, Num, names, parse, to_text
-from tutor.symbolic.chain import ChainRule, Link, chain_rule
+from tutor.symbolic.chain import ChainRule, chain_rule
 from tutor.symbolic.convert import symbol
 from tutor.symbolic.show import show, unicode
-from tutor.symbolic.steps import Derivation, DerivationError, Step
+from tutor.symbolic.steps import DerivationError
+from tutor.symbolic.text import (
+    chain_paths,
+    derivative_name,
+    format_derivation,
+    link_heading,
+    link_names,
+    step_why,
+)
 
 USAGE_ERROR = 2
 
@@ -91,47 +99,13 @@ def _value(chain: ChainRule, values: Mapping[str, Rational]) -> Expr:
 # -- text -------------------------------------------------------------------------------
 
 
-def _d(top: Expr, bottom: Expr) -> str:
-    """``dL/dx``, ``d tanh(n)/dn``, ``d(x*y)/dx``."""
-
-    def part(e: Expr) -> str:
-        text = show(e)
-        if isinstance(e, Symbol):
-            return text
-        return f" {text}" if e.is_Function else f"({text})"
-
-    return f"d{part(top)}/d{part(bottom).strip()}"
-
-
-def _steps_text(derivation: Derivation, indent: str) -> list[str]:
-    lines = []
-    for number, step in enumerate(derivation.steps, start=1):
-        lines.append(f"{indent}{number:>2}. {step.show(derivation.h)}")
-        lines.append(f"{indent}      {_why(step, derivation)}")
-    return lines
-
-
-def _why(step: Step, derivation: Derivation) -> str:
-    return f"{step.did}: {step.reason(derivation.h)}"
-
-
-def _link_text(link: Link, indent: str) -> list[str]:
-    if len(link.cases) == 1:
-        return _steps_text(link.cases[0], indent)
-    lines = [f"{indent}It depends on the value of {show(link.input)}."]
-    for case in link.cases:
-        lines.append(f"{indent}When {show(case.condition)}:")
-        lines += _steps_text(case, indent + "  ")
-    return lines
-
-
 def _as_text(chain: ChainRule, at: list[str], value: Expr | None) -> str:
     """The derivation in plain text (SymPy's syntax; the caller dresses it in Unicode)."""
-    whole = _d(chain.expr, chain.wrt)
+    whole = derivative_name(chain.expr, chain.wrt)
     lines: list[str] = []
     if _single(chain):
         lines += [f"{whole}, from the definition of the derivative:", ""]
-        lines += _link_text(chain.links[0], "")
+        lines += format_derivation(chain.links[0].cases)
         lines.append("")
     elif chain.links:
         lines += [*_chain_text(chain, whole), ""]
@@ -158,31 +132,18 @@ def _single(chain: ChainRule) -> bool:
 
 def _chain_text(chain: ChainRule, whole: str) -> list[str]:
     count = len(chain.paths)
+    names = link_names(chain)
     lines = [
         f"{whole}, by the chain rule: multiply the local derivatives along "
         + ("the path" if count == 1 else f"each of the {count} paths, and add the paths up")
         + f" from {chain.wrt} to the output:",
         "",
+        f"  {whole} = {chain_paths(chain, names)}",
     ]
-    name = _link_names(chain)
-    products = (" · ".join(name[id(link)] for link in path) for path in chain.paths)
-    lines += [f"  {whole} = " + " + ".join(products)]
     for link in chain.links:
-        lines += ["", f"{name[id(link)]}, the local derivative of {link.cases[0].op}:"]
-        lines += _link_text(link, "  ")
+        lines += ["", link_heading(link, names[id(link)])]
+        lines += format_derivation(link.cases, indent="  ")
     return lines
-
-
-def _link_names(chain: ChainRule) -> dict[int, str]:
-    """``d(x*w)/dw`` for each link, with the operand named where that alone is ambiguous
-    (``x*x`` through its first or its second input)."""
-    plain = {id(link): _d(link.output, link.input) for link in chain.links}
-    counts = Counter(plain.values())
-    return {
-        id(link): plain[id(link)]
-        + (f" (input {link.index + 1})" if counts[plain[id(link)]] > 1 else "")
-        for link in chain.links
-    }
 
 
 # -- json -------------------------------------------------------------------------------
@@ -191,13 +152,13 @@ def _link_names(chain: ChainRule) -> dict[int, str]:
 def _as_json(text: str, wrt: str, chain: ChainRule, value: Expr | None) -> dict:
     steps = []
     single = _single(chain)
-    name = _link_names(chain)
+    names = link_names(chain)
     for link in chain.links:
-        about = "" if single else f"{name[id(link)]}: "
+        about = "" if single else f"{names[id(link)]}: "
         for case in link.cases:
             when = "" if len(link.cases) == 1 else f"when {show(case.condition)}: "
             steps += [
-                {"expr": step.show(case.h), "why": about + when + _why(step, case)}
+                {"expr": step.show(case.h), "why": about + when + step_why(step, case.h)}
                 for step in case.steps
             ]
     if chain.links and not single:

@@ -21,7 +21,15 @@ from sympy import Add, Expr, Mul, Piecewise, Pow, Rational, Symbol
 
 from tutor.symbolic.functions import FORWARD, relu, sigmoid
 from tutor.symbolic.limits import EXP_LIMIT, LOG_LIMIT, TANH_LIMIT, power_limit
-from tutor.symbolic.steps import Derivation, DerivationError, Kind, LimitUse, Step, substitute
+from tutor.symbolic.steps import (
+    Derivation,
+    DerivationError,
+    Kind,
+    LimitUse,
+    Step,
+    definition_why,
+    substitute,
+)
 from tutor.symbolic.verify import verify
 
 X = Symbol("x", real=True)
@@ -60,12 +68,13 @@ def _minus(term: Expr) -> Expr:
     )
 
 
-def _definition(forward: Expr, x: Symbol) -> Step:
+def _definition(forward: Expr, inputs: tuple[Symbol, ...], index: int = 0) -> Step:
+    x = inputs[index]
     shifted = substitute(forward, {x: _add(x, H)})
     return Step(
         _over(_add(shifted, _minus(forward)), H),
         "start from the definition",
-        "the derivative is the limit of the difference quotient (f(x + h) - f(x))/h as h → 0",
+        definition_why(forward, inputs, index, H),
         Kind.DEFINITION,
         under_limit=True,
     )
@@ -101,7 +110,7 @@ def _by_expansion(
     change = sympy.expand(expanded - forward)  # c*h
     slope = sympy.cancel(change / H)
     steps = (
-        _definition(forward, x),
+        _definition(forward, inputs, index),
         _step(
             _over(_add(*Add.make_args(expanded), *Add.make_args(sympy.expand(-forward))), H),
             "multiply out",
@@ -137,7 +146,7 @@ def _div_cases(index: int) -> tuple[Derivation, ...]:
     forward = X / Y
     shifted = _add(Y, H)
     steps = (
-        _definition(forward, Y),
+        _definition(forward, (X, Y), 1),
         _step(
             _over(_add(_mul(X, Y), _mul(-1, X, shifted)), _mul(H, Y, shifted)),
             "put both fractions over one denominator",
@@ -164,7 +173,7 @@ def _pow_natural(n: int) -> Derivation:
     terms = sorted(Add.make_args(sympy.expand((X + H) ** n)), key=lambda t: sympy.degree(t, H))
     with_h = terms[1:] or [sympy.S.Zero]
     steps = (
-        _definition(forward, X),
+        _definition(forward, (X,)),
         _step(
             _over(_add(*terms, _mul(-1, forward)), H),
             f"expand (x + h)**{n}",
@@ -187,7 +196,7 @@ def _pow_general(condition: sympy.Basic, assume: tuple[tuple[Symbol, Expr], ...]
     r, u = R, H / X
     forward = X**r
     steps = (
-        _definition(forward, X),
+        _definition(forward, (X,)),
         _step(
             _over(_mul(X**r, _add(Pow(_add(1, u), r), -1)), H),
             "take x out of the bracket",
@@ -221,7 +230,7 @@ def _pow_cases(index: int) -> tuple[Derivation, ...]:
 def _exp_cases(index: int) -> tuple[Derivation, ...]:
     e = sympy.exp
     steps = (
-        _definition(e(X), X),
+        _definition(e(X), (X,)),
         _step(
             _over(_add(_mul(e(X), e(H)), -e(X)), H),
             "split the exponential",
@@ -237,7 +246,7 @@ def _log_cases(index: int) -> tuple[Derivation, ...]:
     log = sympy.log
     u = H / X
     steps = (
-        _definition(log(X), X),
+        _definition(log(X), (X,)),
         _step(
             _over(log(_over(_add(X, H), X)), H),
             "combine the logarithms",
@@ -258,7 +267,7 @@ def _tanh_cases(index: int) -> tuple[Derivation, ...]:
     t, th = sympy.tanh(X), sympy.tanh(H)
     denominator = _add(1, _mul(t, th))
     steps = (
-        _definition(t, X),
+        _definition(t, (X,)),
         _step(
             _over(_add(_over(_add(t, th), denominator), -t), H),
             "use the addition formula",
@@ -288,7 +297,7 @@ def _sigmoid_cases(index: int) -> tuple[Derivation, ...]:
     e_x, e_xh = e(-X), e(_add(-X, -H), evaluate=False)
     below_x, below_xh = _add(1, e_x), _add(1, e_xh)
     steps = (
-        _definition(sigmoid(X), X),
+        _definition(sigmoid(X), (X,)),
         _step(
             _over(_add(_over(1, below_xh), _mul(-1, _over(1, below_x))), H),
             "write out the sigmoid",
@@ -329,7 +338,7 @@ def _sigmoid_cases(index: int) -> tuple[Derivation, ...]:
 def _relu_cases(index: int) -> tuple[Derivation, ...]:
     forward = relu(X)
     positive = (
-        _definition(forward, X),
+        _definition(forward, (X,)),
         _step(
             _over(_add(X, H, -X), H),
             "relu(t) = t for t > 0",
@@ -340,7 +349,7 @@ def _relu_cases(index: int) -> tuple[Derivation, ...]:
         _limit(sympy.S.One, _CONSTANT),
     )
     negative = (
-        _definition(forward, X),
+        _definition(forward, (X,)),
         _step(
             _over(sympy.S.Zero, H),
             "relu(t) = 0 for t < 0",
@@ -350,7 +359,7 @@ def _relu_cases(index: int) -> tuple[Derivation, ...]:
         _limit(sympy.S.Zero, _CONSTANT),
     )
     at_zero = (
-        _definition(forward, X),
+        _definition(forward, (X,)),
         _step(_over(relu(H), H), "put in x = 0", "relu(0 + h) = relu(h), and relu(0) = 0"),
         _step(
             Piecewise((0, H < 0), (1, H > 0)),

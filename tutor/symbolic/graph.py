@@ -178,12 +178,14 @@ def named(node: Value) -> Expr:
 
 def node_derivation(node: Value, index: int, values: LeafValues | None = None) -> Derivation:
     """The derivation of d node / d input ``index``, written with the graph's labels
-    (the case that applies at the graph's values, for relu)."""
+    (the case that applies at the graph's values, for relu). Its own letters (``h``,
+    the function of the definition) are none of the labels of the node and the
+    nodes it depends on."""
     exact_values = node_values(node, values)
     at = [exact_values[x] for x in node.inputs]
     found = _derivation(node, index, at)
     names = dict(zip(found.inputs, (named(x) for x in node.inputs), strict=True))
-    return found.specialise(names)
+    return found.specialise(names, {x.label for x in exact_values if x.label})
 
 
 def local_derivative(

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -39,6 +40,7 @@ class Substitution:
     """
 
     def __init__(self, subs: Mapping[Expr, Expr]):
+        self.subs = dict(subs)
         self._done: dict[Expr, Expr] = dict(subs)
 
     def __call__(self, e: Expr) -> Expr:
@@ -197,6 +199,52 @@ def _one_term(text: str) -> bool:
 
 
 _SPARE_H = ("δ", "ε", "η")
+_FUNCTION_NAMES = ("f", "g", "F", "G", "φ", "ψ")
+_ARGUMENT_NAMES = ("t", "u", "s", "τ")
+
+
+def _unused(names: tuple[str, ...], taken: Collection[str]) -> str:
+    """The first of ``names`` not taken, else the first one numbered (``f1``, ``f2``, ...)."""
+    numbered = (f"{names[0]}{k}" for k in itertools.count(1))
+    return next(name for name in itertools.chain(names, numbered) if name not in taken)
+
+
+def definition_why(
+    forward: Expr,
+    inputs: tuple[Expr, ...],
+    index: int,
+    h: Symbol,
+    put: Substitution | None = None,
+    reserved: Collection[str] = (),
+) -> str:
+    """Why the first step holds: the definition, with the function named and defined.
+
+    ``forward`` is the op on its generic ``inputs`` and ``put`` what puts names in for
+    them (see `Derivation.specialise`). The function gets a letter that no name shown
+    uses, nor any of ``reserved`` (a graph's other nodes): ``(f(c + h) - f(c))/h``
+    for ``c + e``, ``(g(f + h) - g(f))/h`` for ``d*f``. It is defined as a function
+    of the input that moves (``f(bottom) = top/bottom``); when the other input is
+    the same, it is written with a fresh argument (``f(t) = t*x`` for ``x*x``), so
+    that only the one input moves.
+    """
+    put = put or Substitution({})
+    shown = tuple(put(x) for x in inputs)
+    moving, others = shown[index], shown[:index] + shown[index + 1 :]
+    step = put(h).name  # names, not symbols, in f-strings: str() of a symbol is slow
+    taken = {s.name for x in shown for s in x.free_symbols} | {step, *reserved}
+    function = _unused(_FUNCTION_NAMES, taken)
+    variable = show(moving)
+    quotient = f"({function}({variable} + {step}) - {function}({variable}))/{step}"
+    text = f"the derivative is the limit of the difference quotient {quotient} as {step} → 0"
+    if any(moving == x or moving.free_symbols & x.free_symbols for x in others):
+        generic = inputs[index]
+        rest = inputs[:index] + inputs[index + 1 :]
+        if not generic.is_Symbol or any(generic in x.free_symbols for x in rest):
+            return text  # already specialised: the moving input cannot be told apart
+        argument = _unused(_ARGUMENT_NAMES, taken | {function})
+        body = Substitution({**put.subs, generic: Symbol(argument, real=True)})(forward)
+        return f"{text}, where {function}({argument}) = {show(body)}"
+    return f"{text}, where {function}({variable}) = {show(put(forward))}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,27 +305,37 @@ class Derivation:
         self.require(values)
         return self.result.xreplace(values)
 
-    def specialise(self, subs: Mapping[Expr, Expr]) -> Derivation:
+    def specialise(self, subs: Mapping[Expr, Expr], reserved: Collection[str] = ()) -> Derivation:
         """The same derivation with ``subs`` put in for its symbols (node labels, numbers).
 
         Substitution only (`substitute`): the steps keep the shape they were built
         with, and their texts name the new symbols. If a substituted expression
-        uses the name ``h``, the derivation's ``h`` is renamed. Raises
+        uses the name ``h``, or it is one of the ``reserved`` names (a graph's other
+        nodes), the derivation's ``h`` is renamed, and the definition names its
+        function with a letter that is neither (`definition_why`). Raises
         `DerivationError` if ``subs`` breaks the condition.
         """
         self.require(subs)
         taken = {s.name for value in subs.values() for s in value.free_symbols}
+        taken |= set(reserved)
         if self.h.name in taken:
-            spare = next(name for name in _SPARE_H if name not in taken)
+            spare = _unused(_SPARE_H, taken)
             subs = {**subs, self.h: Symbol(spare, real=True, nonzero=True)}
         words = {k.name: show(v) for k, v in subs.items() if isinstance(k, Symbol)}
         put = Substitution(subs)
+        first, *rest = self.steps
+        if first.kind is Kind.DEFINITION:  # its words are written anew: they name more
+            why = definition_why(self.forward, self.inputs, self.index, self.h, put, reserved)
+            first = dataclasses.replace(first.substitute(put, {}), why=why)
+        else:
+            first = first.substitute(put, words)
+        steps = (first, *(step.substitute(put, words) for step in rest))
         return Derivation(
             op=self.op,
             index=self.index,
             inputs=tuple(put(x) for x in self.inputs),
             forward=put(self.forward),
             h=put(self.h),
-            steps=tuple(step.substitute(put, words) for step in self.steps),
+            steps=steps,
             condition=put(self.condition),
         )

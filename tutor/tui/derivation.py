@@ -4,12 +4,13 @@
 never on the UI thread. It asks `tutor.symbolic` for the chain rule over the
 node's definition (one op: that op's derivation from the limit definition;
 several: each op's, multiplied along the paths), and `tutor.check` for the
-value at the current numbers, and only writes them out.
+value at the current numbers, and only writes them out: each derivation's rows
+and lines come from `tutor.symbolic.text`, the layout `tutor derive` prints, so
+that the panel, the quiz results and the command read the same.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from tutor.check.quantities import local
@@ -32,7 +33,8 @@ class Edge:
 
 @dataclass(frozen=True)
 class Line:
-    """One step: ``=`` (or ``→`` where h → 0 is taken), the expression, what and why."""
+    """One row: a step's number, its expression, and what was done and why under it;
+    or, with no number and no note, words between steps (``When x > 0:``)."""
 
     mark: str
     expr: str
@@ -41,10 +43,12 @@ class Line:
 
 @dataclass(frozen=True)
 class Block:
-    """One op's derivation (``heading`` names it when there are several)."""
+    """One op's derivation (``heading`` names it when there are several): its rows,
+    and the same as the lines of text `tutor derive` prints."""
 
     heading: str
     lines: list[Line] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -56,86 +60,68 @@ class Shown:
     value: str
 
     def text(self) -> list[str]:
-        """Plain lines (for the quiz results)."""
+        """Plain lines (for the quiz results), laid out as `tutor derive` prints them."""
         out = [self.title]
         for block in self.blocks:
             if block.heading:
                 out.append(block.heading)
-            out += [f"  {line.mark} {line.expr}\n      {line.note}" for line in block.lines]
+            out += block.text
         return [*out, self.value]
 
 
 def derive(graph: Graph, edge: Edge) -> Shown:
-    """How d ``edge.node`` / d ``edge.wrt`` comes from the limit definition, at ``graph``."""
+    """How d ``edge.node`` / d ``edge.wrt`` comes from the limit definition, at ``graph``.
+
+    The words and the layout are `tutor.symbolic.text`'s, as `tutor derive` prints
+    them; the derivations use no letter that names a node of the graph (``f`` is a
+    node of the lecture's graph, so the definition's function is ``g`` there).
+    """
     from tutor import symbolic
+    from tutor.symbolic import text
 
     definition = graph.definitions[edge.node]
     exact = {
         name: symbolic.node_values(graph.nodes[name], graph.exact)[graph.nodes[name]]
         for name in names(definition)
     }
-    chain = symbolic.chain_rule(definition, edge.wrt, exact)
-    written = symbolic.unicode(f"{edge.node} = {to_text(definition)}")
+    chain = symbolic.chain_rule(definition, edge.wrt, exact, reserved=graph.nodes)
+    unicode = symbolic.unicode
+    written = unicode(f"{edge.node} = {to_text(definition)}")
     if len(chain.paths) == 1 and len(chain.paths[0]) == 1:
         title = f"{edge.symbol}, from the definition of the derivative ({written}):"
-        blocks = [_link_block(chain.links[0])]
+        blocks = [_block(chain.links[0].cases)]
     else:
         count = len(chain.paths)
         along = "the path" if count == 1 else f"each of the {count} paths, adding the paths up"
-        products = " + ".join(" · ".join(_d(link) for link in path) for path in chain.paths)
+        link_names = text.link_names(chain)
+        products = unicode(text.chain_paths(chain, link_names))
         title = (
             f"{edge.symbol} by the chain rule ({written}): multiply the local derivatives "
             f"along {along}:\n  {edge.symbol} = {products}"
         )
-        repeated = Counter(_d(link) for link in chain.links)
-        blocks = []
-        for link in chain.links:
-            name = _d(link) + (f" (input {link.index + 1})" if repeated[_d(link)] > 1 else "")
-            blocks.append(_link_block(link, f"{name}, the local derivative:"))
-    values = ", ".join(f"{name} = {short(graph.value(name))}" for name in names(definition))
-    result = _unicode_of(chain.result)
-    value = short(local(graph, edge.node, edge.wrt))
+        blocks = [
+            _block(link.cases, unicode(text.link_heading(link, link_names[id(link)])))
+            for link in chain.links
+        ]
+    values = ", ".join(
+        f"{name} = {unicode(short(graph.value(name)))}" for name in names(definition)
+    )
+    result = unicode(symbolic.show(chain.result))
+    value = unicode(short(local(graph, edge.node, edge.wrt)))
     equals = f" = {value}" if value != result else ""
     where = f" at the current numbers ({values})" if values else ""
     return Shown(title, blocks, f"{edge.symbol} = {result}{equals}{where}.")
 
 
-def _d(link) -> str:
-    """``d(d*f)/d(d)``: one op's local derivative, named by its output and input."""
-    from tutor.symbolic import show, unicode
-
-    return unicode(f"d({show(link.output)})/d({show(link.input)})")
-
-
-def _unicode_of(expr) -> str:
-    from tutor.symbolic import show, unicode
-
-    return unicode(show(expr))
-
-
-def _link_block(link, heading: str = "") -> Block:
+def _block(cases, heading: str = "") -> Block:
     """One op's derivation; relu's cases one after the other when its sign is not known."""
-    from tutor.symbolic import unicode
+    from tutor.symbolic import text, unicode
 
-    if len(link.cases) == 1:
-        return Block(heading, _steps(link.cases[0]))
-    lines: list[Line] = []
-    for case in link.cases:
-        lines.append(Line(" ", f"when {_unicode_of(case.condition)}:", ""))
-        lines += _steps(case)
-    return Block(unicode(heading), lines)
-
-
-def _steps(derivation) -> list[Line]:
-    from tutor.symbolic import Kind, unicode
-
-    h = derivation.h
-    lines = []
-    for number, step in enumerate(derivation.steps):
-        limit = step.kind in (Kind.LIMIT, Kind.NO_LIMIT)
-        mark = " " if number == 0 else "→" if limit else "="
-        lines.append(Line(mark, unicode(step.show(h)), unicode(f"{step.did}: {step.reason(h)}")))
-    return lines
+    lines = [
+        Line(row.label, unicode(row.text), unicode(row.why)) for row in text.derivation_rows(cases)
+    ]
+    shown = [unicode(line) for line in text.format_derivation(cases, indent="  ")]
+    return Block(heading, lines, shown)
 
 
 def warm_up(graph: Graph) -> None:
