@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import OptionList
+from tui_pilot import until_lesson
 
 from tutor.paths import bundled_lessons
 from tutor.progress import ProgressStore
@@ -93,10 +94,7 @@ async def answer(pilot, text: str) -> None:
 async def open_lesson(pilot, lesson_id: str) -> LessonScreen:
     await pilot.pause()
     pilot.app.open_lesson(lesson_id)
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, LessonScreen)
-    return screen
+    return await until_lesson(pilot)
 
 
 async def to_question(pilot, screen: LessonScreen, index: int) -> None:
@@ -308,9 +306,7 @@ async def test_continue_after_restart_at_the_same_step_with_earned_gradients():
         assert f"at step {position + 1} of" in text_of(second.screen.query_one("#continue"))
         assert "1 of 13 questions" in rows(second)[2]
         await pilot.press("c")
-        await pilot.pause()
-        screen = second.screen
-        assert isinstance(screen, LessonScreen)
+        screen = await until_lesson(pilot)
         assert screen.session.position == position
         assert screen.session.records[1].status == "correct"
         assert "grad -2" in graph_text(screen)  # dL/dd, earned last time
@@ -348,9 +344,8 @@ async def test_quiz_to_its_results_and_the_best_score_on_home():
         await pilot.pause()
         app.screen.query_one(OptionList).highlighted = 4  # chain-rule
         await pilot.press("t")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, LessonScreen) and screen.quiz
+        screen = await until_lesson(pilot)
+        assert screen.quiz
         session = screen.session
         assert session.seed == QUIZ_SEED and session.mode == "quiz"
         assert screen.check_action("reveal", ()) is False
@@ -386,8 +381,7 @@ async def test_a_quiz_answer_is_final_and_leaving_asks_first():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.start_quiz("manual-backprop")
-        await pilot.pause()
-        screen = app.screen
+        screen = await until_lesson(pilot)
         await answer(pilot, "5")
         assert screen.session.question_index == 1
         await pilot.press("ctrl+b")
@@ -417,8 +411,7 @@ async def test_a_broken_lesson_shows_its_error_and_the_others_still_open(tmp_pat
         assert "02-broken.toml" in lines[1] and "02-broken.toml:5" in lines[1]
         assert "hint" in lines[1]
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, LessonScreen)
+        await until_lesson(pilot)
 
 
 LOOSE = (

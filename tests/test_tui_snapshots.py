@@ -7,6 +7,8 @@ After a deliberate change to the look, review the new pictures and accept them w
 
 from __future__ import annotations
 
+from tui_pilot import until_lesson
+
 from tutor.paths import bundled_lessons
 from tutor.tui.app import create_app
 from tutor.tui.widgets.answer_input import AnswerInput
@@ -29,8 +31,7 @@ def at_question(lesson_id: str, index: int, *answers: str):
     async def run_before(pilot) -> None:
         await pilot.pause()
         pilot.app.open_lesson(lesson_id)
-        await pilot.pause()
-        screen = pilot.app.screen
+        screen = await until_lesson(pilot)
         steady_cursor(screen)
         screen.session.goto_question(index)
         screen.go_to(screen.session.position)
@@ -38,6 +39,7 @@ def at_question(lesson_id: str, index: int, *answers: str):
             screen.query_one(AnswerInput).value = text
             await pilot.press("enter")
         await pilot.app.workers.wait_for_complete()
+        pilot.app.clear_notifications()  # "Checking the lesson…" comes and goes with timing
         await pilot.pause()
 
     return run_before
