@@ -329,3 +329,13 @@ def test_importing_the_engine_imports_neither_sympy_nor_textual():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["[]", "True"]
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_every_op_has_one_signature_with_a_local_derivative_per_operand(name):
+    op = OPS[name]
+    x = (0.5, 2.0)[: op.arity]
+    p = 3.0 if name == "pow" else None
+    out = op.forward(x, p)
+    assert isinstance(out, float)
+    assert len(op.local(x, out, p)) == op.arity
