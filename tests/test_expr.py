@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tutor.engine.ops import FUNCTIONS, OPS
 from tutor.expr import (
     BinOp,
     Call,
@@ -101,7 +102,7 @@ class TestRefuses:
             ("a = 3", "`=` is not allowed here", 2),
             ("", "nothing to read", None),
             ("a**b", "an exponent must be a number", 3),
-            ("log(-1)", "log of a number that is not positive", 0),
+            ("log(-1)", "`log(-1)` cannot be computed: log of a non-positive number (-1)", 0),
         ],
     )
     def test_message_and_column(self, text, message, col):
@@ -173,6 +174,20 @@ class TestRefuses:
         monkeypatch.chdir(tmp_path)
         error_of(f"__import__('pathlib').Path('{marker}').touch()")
         assert not marker.exists()
+
+
+@pytest.mark.parametrize("func", FUNCTIONS)
+def test_constants_are_folded_with_the_op_tables_forward_values(func):
+    # f(0.5) minus the engine's own f(0.5) is folded to exactly zero, and dividing
+    # by it is refused, only if the parser folds f with the engine's forward value.
+    value = OPS[func].forward((0.5,), None)
+    with pytest.raises(ExprError, match="divides by zero"):
+        parse(f"1 / ({func}(0.5) - {value!r})")
+    assert parse(f"1 / ({func}(0.5) - {value + 0.25!r})")
+
+
+def test_a_constant_outside_a_functions_domain_says_what_the_engine_says():
+    assert str(error_of("exp(1000)")) == "`exp(1000)` cannot be computed: exp(1000) overflows"
 
 
 _ALPHABET = st.sampled_from([*"abcxo0123456789.+-*/^()e, _=[]'\"λ−×:;!@#$%&|<>{}\\", "**"])

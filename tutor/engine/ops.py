@@ -32,6 +32,7 @@ class EngineError(ArithmeticError):
     def __init__(self, op: str, message: str, inputs: tuple[float, ...] = ()):
         super().__init__(f"{op}: {message}")
         self.op = op
+        self.message = message
         self.inputs = inputs
 
 
