@@ -13,7 +13,7 @@ import textwrap
 import pytest
 from micrograd.engine import Value as MGValue
 
-from tutor.engine import OPS, EngineError, Value, evaluate, numeric_grad, topo_order
+from tutor.engine import OPS, EngineError, Value, apply, evaluate, numeric_grad, topo_order
 
 # -- the lecture ----------------------------------------------------------------
 
@@ -339,3 +339,12 @@ def test_every_op_has_one_signature_with_a_local_derivative_per_operand(name):
     out = op.forward(x, p)
     assert isinstance(out, float)
     assert len(op.local(x, out, p)) == op.arity
+
+
+def test_apply_makes_the_node_the_operator_makes():
+    a, b = Value(2.0), Value(3.0)
+    assert (apply(OPS["mul"], (a, b)).data, apply(OPS["mul"], (a, b)).inputs) == (6.0, (a, b))
+    cube = apply(OPS["pow"], (a,), 3)
+    assert (cube.op, cube.param, cube.data) == ("pow", 3.0, 8.0)
+    with pytest.raises(TypeError, match="tanh takes 1 operand"):
+        apply(OPS["tanh"], (a, b))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tutor.engine.ops import FUNCTIONS, OPS
+from tutor.engine.ops import BINARY, FUNCTIONS, OPS
 from tutor.expr import (
     BinOp,
     Call,
@@ -24,6 +24,7 @@ from tutor.expr import (
     parse_script,
     to_text,
 )
+from tutor.expr.nodes import operation
 
 NODES = ["a", "b", "c", "d", "e", "f", "L"]
 
@@ -260,3 +261,14 @@ class TestScript:
     def test_too_long(self):
         with pytest.raises(ScriptError, match="too long"):
             parse_script("\n".join(f"x{i} = {i}" for i in range(400)))
+
+
+def test_every_op_of_the_engine_can_be_written_and_is_read_back_as_that_op():
+    written = {"neg": "-a", "pow": "a**3"}
+    written |= {op.name: f"a {sign} b" for sign, op in BINARY.items()}
+    written |= {name: f"{name}(a)" for name in FUNCTIONS}
+    assert set(written) == set(OPS)
+    for name, text in written.items():
+        op, operands, _ = operation(parse(text))
+        assert op is OPS[name]
+        assert len(operands) == op.arity

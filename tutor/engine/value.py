@@ -16,7 +16,7 @@ of its training step).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from math import isfinite
 
 from tutor.engine.ops import (
@@ -189,6 +189,16 @@ def _unary(op: Op, x: Value, param: float | None = None) -> Value:
     if not isfinite(data):
         raise _overflow(op, (x.data,))
     return Value(data, "", op, x, None, param)
+
+
+def apply(op: Op, operands: Sequence[Value], param: float | None = None) -> Value:
+    """The node of ``op`` on ``operands``, as the operators make it (``apply(MUL, (a, b))``
+    is ``a * b``): for code that has the op as data, such as the expression parser's."""
+    if len(operands) != op.arity:
+        raise TypeError(f"{op.name} takes {op.arity} operand(s), got {len(operands)}")
+    if op.arity == 2:
+        return _binary(op, *operands)
+    return _unary(op, operands[0], None if param is None else _real(param))
 
 
 def _overflow(op: Op, x: tuple[float, ...]) -> EngineError:
