@@ -57,7 +57,7 @@ class Value:
         self.data = _real(data) if _op is None else data
         self.grad = 0.0
         self.label = label
-        self._op = _op  # the op that made this node; None for a leaf
+        self._op = _op  # the op that made it (micrograd: a closure, a cycle); None for a leaf
         self._x = _x  # its operands, in order: micrograd keeps a set, and so
         self._y = _y  # adds gradients up in an order that changes between runs
         self.param = _param  # the op's constant: the exponent of pow, else None
@@ -120,7 +120,7 @@ class Value:
             raise TypeError("Value ** Value is not supported: the exponent must be a number")
         return _unary(POW, self, _real(exponent))
 
-    def tanh(self) -> Value:
+    def tanh(self) -> Value:  # micrograd's repository has relu only; the lecture adds tanh, exp
         return _unary(TANH, self)
 
     def exp(self) -> Value:
