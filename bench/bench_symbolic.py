@@ -3,9 +3,10 @@
 * Building: a fresh process imports `tutor.symbolic` and builds every derivation
   (derived step by step, each step verified by SymPy, the standard limits checked
   by `sympy.limit`), timed inside that process. Beside it, in the same run and
-  alternating with it, the cost of ``import sympy``: the wall time of
-  ``python -c "import sympy"`` less that of ``python -c pass``. Target: building
-  costs at most 3x the import.
+  alternating with it, the cost of ``import sympy``, timed inside a fresh process
+  too (not the wall time of ``python -c "import sympy"``, which adds the
+  interpreter's start and the teardown of everything SymPy made). Target:
+  building costs at most 3x the import.
 * Specialising: putting fresh node labels into one cached derivation (every step
   substituted, the texts renamed) and evaluating its result at exact numbers, for
   every derivation in turn. Target: p95 under 1 ms.
@@ -38,25 +39,27 @@ print(json.dumps({"import": imported - start, "build": built - imported, "count"
 """
 
 
-def wall(code: str) -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
-    return time.perf_counter() - start
+IMPORT = """
+import json, time
+start = time.perf_counter()
+import sympy
+print(json.dumps({"import": time.perf_counter() - start}))
+"""
 
 
-def build_in_fresh_process() -> dict:
-    done = subprocess.run([sys.executable, "-c", BUILD], check=True, capture_output=True, text=True)
+def in_fresh_process(code: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return json.loads(done.stdout)
 
 
 def measure_build(runs: int) -> tuple[float, float, dict]:
     """Median import cost of sympy, median build cost, and the last child's report."""
-    wall("import sympy")  # warm the file cache and bytecode, untimed
-    build_in_fresh_process()
+    in_fresh_process(IMPORT)  # warm the file cache and bytecode, untimed
+    in_fresh_process(BUILD)
     imports, builds = [], []
     for _ in range(runs):
-        imports.append(wall("import sympy") - wall("pass"))
-        child = build_in_fresh_process()
+        imports.append(in_fresh_process(IMPORT)["import"])
+        child = in_fresh_process(BUILD)
         builds.append(child["build"])
     return statistics.median(imports), statistics.median(builds), child
 
@@ -94,7 +97,7 @@ def main(quick: bool) -> int:
     imports, builds, child = measure_build(runs=1 if quick else 5)
     ratio = builds / imports
     print(f"building every derivation ({child['count']}), in a fresh process, median:")
-    print(f"  import sympy (python -c, less start-up)  {imports * 1000:7.0f} ms")
+    print(f"  import sympy (in-process)                {imports * 1000:7.0f} ms")
     print(f"  import tutor.symbolic (with sympy)       {child['import'] * 1000:7.0f} ms")
     print(
         f"  derive and verify them all               {builds * 1000:7.0f} ms"

@@ -13,7 +13,7 @@ import textwrap
 import pytest
 from micrograd.engine import Value as MGValue
 
-from tutor.engine import OPS, EngineError, Value, evaluate, numeric_grad, topo_order
+from tutor.engine import OPS, EngineError, Value, apply, evaluate, numeric_grad, topo_order
 
 # -- the lecture ----------------------------------------------------------------
 
@@ -329,3 +329,22 @@ def test_importing_the_engine_imports_neither_sympy_nor_textual():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["[]", "True"]
+
+
+@pytest.mark.parametrize("name", OPS)
+def test_every_op_has_one_signature_with_a_local_derivative_per_operand(name):
+    op = OPS[name]
+    x = (0.5, 2.0)[: op.arity]
+    p = 3.0 if name == "pow" else None
+    out = op.forward(x, p)
+    assert isinstance(out, float)
+    assert len(op.local(x, out, p)) == op.arity
+
+
+def test_apply_makes_the_node_the_operator_makes():
+    a, b = Value(2.0), Value(3.0)
+    assert (apply(OPS["mul"], (a, b)).data, apply(OPS["mul"], (a, b)).inputs) == (6.0, (a, b))
+    cube = apply(OPS["pow"], (a,), 3)
+    assert (cube.op, cube.param, cube.data) == ("pow", 3.0, 8.0)
+    with pytest.raises(TypeError, match="tanh takes 1 operand"):
+        apply(OPS["tanh"], (a, b))

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tutor.engine.ops import BINARY, FUNCTIONS, OPS
 from tutor.expr import (
     BinOp,
     Call,
@@ -23,6 +24,7 @@ from tutor.expr import (
     parse_script,
     to_text,
 )
+from tutor.expr.nodes import operation
 
 NODES = ["a", "b", "c", "d", "e", "f", "L"]
 
@@ -101,7 +103,7 @@ class TestRefuses:
             ("a = 3", "`=` is not allowed here", 2),
             ("", "nothing to read", None),
             ("a**b", "an exponent must be a number", 3),
-            ("log(-1)", "log of a number that is not positive", 0),
+            ("log(-1)", "`log(-1)` cannot be computed: log of a non-positive number (-1)", 0),
         ],
     )
     def test_message_and_column(self, text, message, col):
@@ -175,6 +177,20 @@ class TestRefuses:
         assert not marker.exists()
 
 
+@pytest.mark.parametrize("func", FUNCTIONS)
+def test_constants_are_folded_with_the_op_tables_forward_values(func):
+    # f(0.5) minus the engine's own f(0.5) is folded to exactly zero, and dividing
+    # by it is refused, only if the parser folds f with the engine's forward value.
+    value = OPS[func].forward((0.5,), None)
+    with pytest.raises(ExprError, match="divides by zero"):
+        parse(f"1 / ({func}(0.5) - {value!r})")
+    assert parse(f"1 / ({func}(0.5) - {value + 0.25!r})")
+
+
+def test_a_constant_outside_a_functions_domain_says_what_the_engine_says():
+    assert str(error_of("exp(1000)")) == "`exp(1000)` cannot be computed: exp(1000) overflows"
+
+
 _ALPHABET = st.sampled_from([*"abcxo0123456789.+-*/^()e, _=[]'\"λ−×:;!@#$%&|<>{}\\", "**"])
 
 
@@ -245,3 +261,14 @@ class TestScript:
     def test_too_long(self):
         with pytest.raises(ScriptError, match="too long"):
             parse_script("\n".join(f"x{i} = {i}" for i in range(400)))
+
+
+def test_every_op_of_the_engine_can_be_written_and_is_read_back_as_that_op():
+    written = {"neg": "-a", "pow": "a**3"}
+    written |= {op.name: f"a {sign} b" for sign, op in BINARY.items()}
+    written |= {name: f"{name}(a)" for name in FUNCTIONS}
+    assert set(written) == set(OPS)
+    for name, text in written.items():
+        op, operands, _ = operation(parse(text))
+        assert op is OPS[name]
+        assert len(operands) == op.arity

@@ -56,7 +56,7 @@ def broken_product_rule():
     """Make the engine's local rule for * wrong, as a bug in the op table would."""
     mul = OPS["mul"]
     right = mul.local
-    object.__setattr__(mul, "local", lambda x, y, out: (x, y))
+    object.__setattr__(mul, "local", lambda x, out, p: (x[0], x[1]))
     yield
     object.__setattr__(mul, "local", right)
 

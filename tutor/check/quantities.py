@@ -21,14 +21,14 @@ LocalRule = Callable[..., object]
 Rules = Mapping[int, LocalRule]
 
 
-def swapped_product(x: float, y: float, out: float) -> tuple[float, float]:
+def swapped_product(x: tuple[float, ...], out: float, p: None) -> tuple[float, float]:
     """A product's local derivatives swapped: d(x*y)/dx taken as x instead of y."""
-    return x, y
+    return x[0], x[1]
 
 
-def tanh_of_input(x: float, out: float, p: object) -> float:
+def tanh_of_input(x: tuple[float, ...], out: float, p: None) -> tuple[float]:
     """tanh's local derivative taken as 1 - n**2 (its input) instead of 1 - o**2."""
-    return 1.0 - x * x
+    return (1.0 - x[0] * x[0],)
 
 
 def gradients(root: Value, rules: Rules | None = None) -> dict[Value, float]:
@@ -46,15 +46,10 @@ def gradients(root: Value, rules: Rules | None = None) -> dict[Value, float]:
         if node.is_leaf:
             continue
         local = rules.get(position, OPS[node.op].local)
-        g = grads[node]
-        if len(node.inputs) == 2:
-            a, b = node.inputs
-            da, db = local(a.data, b.data, node.data)
-            grads[a] += da * g
-            grads[b] += db * g
-        else:
-            (a,) = node.inputs
-            grads[a] += local(a.data, node.data, node.param) * g
+        inputs = node.inputs
+        partials = local(tuple(v.data for v in inputs), node.data, node.param)
+        for v, d in zip(inputs, partials, strict=True):
+            grads[v] += d * grads[node]
     return grads
 
 
@@ -124,10 +119,5 @@ def owner(graph: Graph, node: Value) -> str:
 
 def share(graph: Graph, consumer: Value, index: int) -> float:
     """One use's contribution to the gradient: local derivative × upstream gradient."""
-    op = OPS[consumer.op]
-    if len(consumer.inputs) == 2:
-        a, b = consumer.inputs
-        local_ = op.local(a.data, b.data, consumer.data)[index]
-    else:
-        local_ = op.local(consumer.inputs[0].data, consumer.data, consumer.param)
-    return local_ * consumer.grad
+    x = tuple(v.data for v in consumer.inputs)
+    return OPS[consumer.op].local(x, consumer.data, consumer.param)[index] * consumer.grad

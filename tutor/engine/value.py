@@ -1,30 +1,23 @@
 """`Value`: a scalar that remembers how it was computed, and `backward()`.
 
-Compatible with micrograd's `Value` (``data``, ``grad``, the arithmetic operators,
-``tanh() exp() log() relu() sigmoid()``, ``backward()``), with these differences:
+Read it next to micrograd's ``engine.py``: the same `Value` (``data``, ``grad``,
+the arithmetic operators, ``tanh() exp() log() relu() sigmoid()``,
+``backward()``), improved where a comment says "micrograd:".
 
-* ``backward()`` is **idempotent**: it first sets every gradient in the graph to
-  zero, then seeds the output with 1. Calling it twice gives the same gradients
-  (micrograd accumulates into whatever was there, so a second call doubles them).
-* It sorts the graph iteratively, so a chain of a million ops is fine (micrograd's
-  recursive sort raises `RecursionError` near 500).
-* A node's inputs are kept in operand order (not in a set), so the order of the
-  backward pass, and every bit of every gradient, is the same on every run.
-* A node is one object holding no closures, so a graph has no reference cycles
-  and is freed by reference counting alone; the cycle collector has far less to
-  scan (micrograd allocates seven collector-tracked objects per node).
-* Each operator is made from its op's entry in the op table (`tutor.engine.ops`),
-  and `backward()` applies the same entries' local derivatives.
-* Subtraction, division and negation are ops of their own (``sub``, ``div``,
-  ``neg``) rather than compositions, so the graph reads the way it was written.
+The one change of structure: micrograd writes each op's local derivative in a
+closure stored on the node the op made. Here the node stores *which* op made it
+(an entry of the op table, `tutor.engine.ops`), and `backward()` asks that op for
+its local derivatives. The same table is what the parser, the symbolic layer and
+the tests read, so an op means one thing everywhere; and a node holds no closure
+that refers back to the node, so a graph has no reference cycle and is freed by
+reference counting alone (micrograd's cycles make the cycle collector take most
+of its training step).
 """
 
 from __future__ import annotations
 
-import itertools
-import math
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
+from math import isfinite
 
 from tutor.engine.ops import (
     ADD,
@@ -42,98 +35,32 @@ from tutor.engine.ops import (
     Op,
 )
 
-_isfinite = math.isfinite
-_new = object.__new__
-_marks = itertools.count(1, 2)  # two marks per sort: "inputs pushed" and "placed"
-# Marks live on the nodes, so two sorts of one graph must not interleave (the
-# app derives in a worker thread while it draws): one sort at a time.
-_sorting = threading.Lock()
-
-
-def _real(data: object) -> float:
-    if type(data) is float:
-        x = data
-    elif isinstance(data, int | float) and not isinstance(data, bool):
-        try:
-            x = float(data)
-        except OverflowError:
-            raise ValueError(f"Value: {data} is too large for a float") from None
-    else:
-        raise TypeError(
-            f"Value expects a real number (int or float), got {type(data).__name__} {data!r}"
-        )
-    if not _isfinite(x):
-        raise ValueError(f"Value expects a finite number, got {x}")
-    return x
-
-
-def _overflow(op: Op, inputs: tuple[float, ...]) -> EngineError:
-    shown = ", ".join(map(repr, inputs))
-    return EngineError(op.name, f"the result overflows (inputs {shown})", inputs)
-
-
-def _node(op: Op, data: float, x: Value, y: Value | None, param: float | None) -> Value:
-    """A new node: ``op`` applied to ``x`` (and ``y``) gave ``data``."""
-    if not _isfinite(data):
-        raise _overflow(op, (x.data,) if y is None else (x.data, y.data))
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    out._op = op
-    out._x = x
-    out._y = y
-    out._param = param
-    out._mark = 0
-    return out
-
-
-def _binary(op: Op, reflected: bool = False) -> Callable[[Value, object], Value]:
-    """The operator method for a binary op: ``self op other``, or ``other op self``."""
-    forward = op.forward
-
-    def method(self: Value, other: object) -> Value:
-        if not isinstance(other, Value):
-            other = Value(other)
-        if reflected:
-            self, other = other, self
-        return _node(op, forward(self.data, other.data), self, other, None)
-
-    method.__name__ = method.__qualname__ = f"Value.{op.name}{' (reflected)' if reflected else ''}"
-    return method
-
-
-def _unary(op: Op) -> Callable[[Value], Value]:
-    """The method for a unary op without a parameter: ``x.tanh()``, ``-x``."""
-    forward = op.forward
-
-    def method(self: Value) -> Value:
-        return _node(op, forward(self.data, None), self, None, None)
-
-    method.__name__ = method.__qualname__ = f"Value.{op.name}"
-    return method
-
 
 class Value:
-    """A scalar node of an expression graph.
+    """A scalar node of an expression graph: a leaf, or an op applied to operands."""
 
-    A leaf has no op; an op's node holds its operands ``_x`` and, for a binary
-    op, ``_y`` (two slots rather than a tuple: one object per node, not two).
-    """
+    # Slots: one small object per node for the cycle collector to track, so the
+    # operands are two slots rather than a tuple (a second object per node).
+    __slots__ = ("_op", "_x", "_y", "data", "grad", "label", "param")
 
-    __slots__ = ("_mark", "_op", "_param", "_x", "_y", "data", "grad", "label")
-
-    def __init__(self, data: float, label: str = ""):
-        self.data = _real(data)
+    def __init__(
+        self,
+        data: float,
+        label: str = "",
+        _op: Op | None = None,
+        _x: Value | None = None,
+        _y: Value | None = None,
+        _param: float | None = None,
+    ):
+        # A leaf's number is checked here (micrograd takes anything, even a string);
+        # an op's result, by `_binary` or `_unary`.
+        self.data = _real(data) if _op is None else data
         self.grad = 0.0
         self.label = label
-        self._op: Op | None = None
-        self._x: Value | None = None
-        self._y: Value | None = None
-        self._param: float | None = None
-        self._mark = 0
-
-    # -- introspection -------------------------------------------------------
+        self._op = _op  # the op that made it (micrograd: a closure, a cycle); None for a leaf
+        self._x = _x  # its operands, in order: micrograd keeps a set, and so
+        self._y = _y  # adds gradients up in an order that changes between runs
+        self.param = _param  # the op's constant: the exponent of pow, else None
 
     @property
     def op(self) -> str:
@@ -148,11 +75,6 @@ class Value:
         return (self._x,) if self._y is None else (self._x, self._y)
 
     @property
-    def param(self) -> float | None:
-        """The op's constant parameter: the exponent of ``pow``, else ``None``."""
-        return self._param
-
-    @property
     def is_leaf(self) -> bool:
         return self._op is None
 
@@ -160,90 +82,157 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
-    # -- building nodes ------------------------------------------------------
+    # -- building nodes: each operator applies one op of the table --------------------
 
-    __add__ = _binary(ADD)
-    __radd__ = _binary(ADD, reflected=True)
-    __sub__ = _binary(SUB)
-    __rsub__ = _binary(SUB, reflected=True)
-    __mul__ = _binary(MUL)
-    __rmul__ = _binary(MUL, reflected=True)
-    __truediv__ = _binary(DIV)
-    __rtruediv__ = _binary(DIV, reflected=True)
-    __neg__ = _unary(NEG)
-    tanh = _unary(TANH)
-    exp = _unary(EXP)
-    log = _unary(LOG)
-    relu = _unary(RELU)
-    sigmoid = _unary(SIGMOID)
+    def __add__(self, other: object) -> Value:
+        other = other if isinstance(other, Value) else Value(other)
+        return _binary(ADD, self, other)
+
+    def __radd__(self, other: object) -> Value:
+        return _binary(ADD, Value(other), self)
+
+    def __sub__(self, other: object) -> Value:  # micrograd: self + (-other), two nodes
+        other = other if isinstance(other, Value) else Value(other)
+        return _binary(SUB, self, other)
+
+    def __rsub__(self, other: object) -> Value:
+        return _binary(SUB, Value(other), self)
+
+    def __mul__(self, other: object) -> Value:
+        other = other if isinstance(other, Value) else Value(other)
+        return _binary(MUL, self, other)
+
+    def __rmul__(self, other: object) -> Value:
+        return _binary(MUL, Value(other), self)
+
+    def __truediv__(self, other: object) -> Value:  # micrograd: self * other**-1, two nodes
+        other = other if isinstance(other, Value) else Value(other)
+        return _binary(DIV, self, other)
+
+    def __rtruediv__(self, other: object) -> Value:
+        return _binary(DIV, Value(other), self)
+
+    def __neg__(self) -> Value:  # micrograd: self * -1, two nodes
+        return _unary(NEG, self)
 
     def __pow__(self, exponent: object) -> Value:
         if isinstance(exponent, Value):
             raise TypeError("Value ** Value is not supported: the exponent must be a number")
-        p = _real(exponent)
-        return _node(POW, POW.forward(self.data, p), self, None, p)
+        return _unary(POW, self, _real(exponent))
 
-    # -- the chain rule --------------------------------------------------------
+    def tanh(self) -> Value:  # micrograd's repository has relu only; the lecture adds tanh, exp
+        return _unary(TANH, self)
+
+    def exp(self) -> Value:
+        return _unary(EXP, self)
+
+    def log(self) -> Value:
+        return _unary(LOG, self)
+
+    def relu(self) -> Value:
+        return _unary(RELU, self)
+
+    def sigmoid(self) -> Value:
+        return _unary(SIGMOID, self)
+
+    # -- the chain rule ----------------------------------------------------------------
 
     def backward(self) -> None:
-        """Set ``grad`` of every node in the graph to d self / d node.
-
-        Idempotent: every gradient is reset to zero first, so a second call gives
-        the same gradients (unlike micrograd, which would add them up again).
-        """
+        """Set ``grad`` of every node in the graph to d self / d node."""
         order = topo_order(self)
-        for node in order:
+        for node in order:  # micrograd: no reset, so a second call doubles every gradient
             node.grad = 0.0
         self.grad = 1.0
         for node in reversed(order):
-            op = node._op
-            if op is None:
-                continue
-            g = node.grad
-            x = node._x
-            y = node._y
-            if y is None:
-                x.grad += op.local(x.data, node.data, node._param) * g
-            else:
-                dx, dy = op.local(x.data, y.data, node.data)
-                x.grad += dx * g
-                y.grad += dy * g
+            op, x, y = node._op, node._x, node._y
+            # The op's local derivatives times the upstream gradient, added with +=
+            # (a node used twice gets both contributions). Written out for one and
+            # two operands: a loop over the operands would double the time of a step.
+            if y is not None:
+                dx, dy = op.local((x.data, y.data), node.data, node.param)
+                x.grad += dx * node.grad
+                y.grad += dy * node.grad
+            elif x is not None:
+                (dx,) = op.local((x.data,), node.data, node.param)
+                x.grad += dx * node.grad
+
+
+def _real(data: object) -> float:
+    """``data`` as a finite float, or a clear error."""
+    if type(data) is float:
+        x = data
+    elif isinstance(data, int | float) and not isinstance(data, bool):
+        try:
+            x = float(data)
+        except OverflowError:
+            raise ValueError(f"Value: {data} is too large for a float") from None
+    else:
+        raise TypeError(
+            f"Value expects a real number (int or float), got {type(data).__name__} {data!r}"
+        )
+    if not isfinite(x):
+        raise ValueError(f"Value expects a finite number, got {x}")
+    return x
+
+
+def _binary(op: Op, x: Value, y: Value) -> Value:
+    """The node ``x op y``."""
+    data = op.forward((x.data, y.data), None)
+    if not isfinite(data):
+        raise _overflow(op, (x.data, y.data))
+    return Value(data, "", op, x, y)
+
+
+def _unary(op: Op, x: Value, param: float | None = None) -> Value:
+    """The node ``op(x)`` (``x ** param`` for pow)."""
+    data = op.forward((x.data,), param)
+    if not isfinite(data):
+        raise _overflow(op, (x.data,))
+    return Value(data, "", op, x, None, param)
+
+
+def apply(op: Op, operands: Sequence[Value], param: float | None = None) -> Value:
+    """The node of ``op`` on ``operands``, as the operators make it (``apply(MUL, (a, b))``
+    is ``a * b``): for code that has the op as data, such as the expression parser's."""
+    if len(operands) != op.arity:
+        raise TypeError(f"{op.name} takes {op.arity} operand(s), got {len(operands)}")
+    if op.arity == 2:
+        return _binary(op, *operands)
+    return _unary(op, operands[0], None if param is None else _real(param))
+
+
+def _overflow(op: Op, x: tuple[float, ...]) -> EngineError:
+    shown = ", ".join(map(repr, x))
+    return EngineError(op.name, f"the result overflows (inputs {shown})", x)
 
 
 def topo_order(root: Value) -> list[Value]:
     """Every node `root` depends on, inputs before the nodes that use them.
 
-    Iterative depth-first post-order, visiting operands left to right, so the
-    order is the same on every run and a graph of any depth is fine. A node is
-    placed once all its inputs are: the first time it is on top of the stack its
-    inputs are pushed above it, the second time they are all placed.
+    micrograd sorts recursively, and raises RecursionError near 500 chained ops:
+    this is the same depth-first post-order with a stack, so any depth is fine.
+    A node stays on the stack until its operands are placed, then is placed
+    itself. Operands are visited left to right, so the order is the same on
+    every run. The set of placed nodes is local: two threads may sort one graph.
     """
-    with _sorting:
-        pushed = next(_marks)
-        placed = pushed + 1
-        order: list[Value] = []
-        stack = [root]
-        place = order.append
-        push = stack.append
-        pop = stack.pop
-        while stack:
-            node = stack[-1]
-            mark = node._mark
-            if mark == pushed:
-                node._mark = placed
-                place(node)
-                pop()
-            elif mark == placed:  # it was an input of two nodes and is placed already
-                pop()
-            else:
-                node._mark = pushed
-                y = node._y
-                if y is not None and y._mark != placed:
-                    push(y)
-                x = node._x
-                if x is not None and x._mark != placed:
-                    push(x)
-        return order
+    order: list[Value] = []
+    placed: set[Value] = set()
+    stack = [root]
+    while stack:
+        node = stack[-1]
+        x, y = node._x, node._y
+        if y is not None and y not in placed:  # pushed first, so x is visited first
+            stack.append(y)
+            if x not in placed:
+                stack.append(x)
+        elif x is not None and x not in placed:
+            stack.append(x)
+        else:  # its operands are placed (or it has none): place it, once
+            stack.pop()
+            if node not in placed:
+                placed.add(node)
+                order.append(node)
+    return order
 
 
 def evaluate(root: Value, overrides: dict[Value, float] | None = None) -> float:
@@ -256,17 +245,15 @@ def evaluate(root: Value, overrides: dict[Value, float] | None = None) -> float:
     overrides = overrides or {}
     values: dict[Value, float] = {}
     for node in topo_order(root):
-        op = node._op
         if node in overrides:
             values[node] = overrides[node]
-        elif op is None:
+        elif node.is_leaf:
             values[node] = node.data
         else:
-            xs = tuple(values[v] for v in node.inputs)
-            out = op.forward(*xs) if op.arity == 2 else op.forward(*xs, node._param)
-            if not _isfinite(out):
-                raise _overflow(op, xs)
-            values[node] = out
+            x = tuple(values[v] for v in node.inputs)
+            values[node] = node._op.forward(x, node.param)
+            if not isfinite(values[node]):
+                raise _overflow(node._op, x)
     return values[root]
 
 

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from fractions import Fraction
 
-from tutor.engine import Value
-from tutor.expr.nodes import BinOp, Call, Expr, Name, Neg, Num, Pow
-
-_BINARY: dict[str, Callable[[Value, Value], Value]] = {
-    "+": Value.__add__,
-    "-": Value.__sub__,
-    "*": Value.__mul__,
-    "/": Value.__truediv__,
-}
-_CALLS: dict[str, Callable[[Value], Value]] = {
-    "tanh": Value.tanh,
-    "exp": Value.exp,
-    "log": Value.log,
-    "relu": Value.relu,
-    "sigmoid": Value.sigmoid,
-}
+from tutor.engine import Value, apply
+from tutor.expr.nodes import Expr, Name, Num, operation
 
 
 def to_engine(
@@ -42,15 +28,8 @@ def to_engine(
                 return leaf
             case Name(id=ident):
                 return env[ident]
-            case Neg(operand=x):
-                return -build(x)
-            case BinOp(op=op, left=left, right=right):
-                return _BINARY[op](build(left), build(right))
-            case Pow(base=base, exponent=k):
-                return build(base) ** float(k)
-            case Call(func=func, arg=arg):
-                return _CALLS[func](build(arg))
-        raise TypeError(f"not an expression node: {node!r}")
+        op, operands, k = operation(node)
+        return apply(op, [build(x) for x in operands], None if k is None else float(k))
 
     return build(expr)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from tutor.engine.ops import BINARY, NEG, OPS, POW, Op
+
 
 @dataclass(frozen=True, slots=True)
 class Num:
@@ -60,6 +62,25 @@ class Call:
 
 
 Expr = Num | Name | Neg | BinOp | Pow | Call
+
+
+def operation(node: Expr) -> tuple[Op, tuple[Expr, ...], Fraction | None]:
+    """The op of the engine's table that a tree node applies, its operands in order,
+    and its constant parameter (the exponent of ``**``, else None).
+
+    The one place where the tree's syntax meets the op table: ``a + b`` is the op
+    whose sign is ``+``, ``tanh(a)`` the op named ``tanh``.
+    """
+    match node:
+        case BinOp(op=sign, left=left, right=right):
+            return BINARY[sign], (left, right), None
+        case Neg(operand=x):
+            return NEG, (x,), None
+        case Pow(base=base, exponent=k):
+            return POW, (base,), k
+        case Call(func=func, arg=arg):
+            return OPS[func], (arg,), None
+    raise TypeError(f"not an operation: {node!r}")
 
 
 def names(expr: Expr) -> list[str]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-from tutor.engine.ops import FUNCTIONS
+from tutor.engine.ops import BINARY, FUNCTIONS, OPS, EngineError
 from tutor.expr.nodes import BinOp, Call, Expr, Name, Neg, Num, Pow
 
 MAX_LENGTH = 1000  # characters of one expression
@@ -69,7 +69,9 @@ _KINDS: dict[type, str] = {
     ast.Slice: "a slice",
 }
 
-_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+# Python's node for each binary op of the op table (ast.Add for "+", ...), read off
+# Python's own parse of the op's sign.
+_BINOPS = {type(ast.parse(f"x {sign} y", mode="eval").body.op): sign for sign in BINARY}
 
 
 class ExprError(ValueError):
@@ -335,17 +337,19 @@ class _Parser:
         arg, ac = self.visit(node.args[0], depth + 1)
         const = None
         if ac is not None:
-            const = _Const(None, self.apply(node, func.id, ac.approx))
+            const = _Const(None, self.forward(node, func.id, ac.approx))
         return Call(func.id, arg), const
 
     # -- constants, folded with their bounds checked first --------------------
 
-    def fold(self, node: ast.BinOp, op: str, a: _Const, b: _Const) -> _Const:
-        """Fold ``a op b`` (the divisor is known to be non-zero)."""
+    def fold(self, node: ast.BinOp, sign: str, a: _Const, b: _Const) -> _Const:
+        """Fold ``a sign b`` with the op's forward value (the divisor is known to be
+        non-zero): on exact fractions when both are exact, else on floats."""
+        forward = BINARY[sign].forward
         if a.exact is not None and b.exact is not None:
-            exact = _arith(op, a.exact, b.exact)
+            exact = forward((a.exact, b.exact), None)
             return self.bounded(node, exact, _float(exact))
-        return self.bounded(node, None, _arith(op, a.approx, b.approx))
+        return self.bounded(node, None, forward((a.approx, b.approx), None))
 
     def fold_power(self, node: ast.BinOp, base: _Const, k: Fraction) -> _Const:
         x = base.approx
@@ -362,7 +366,7 @@ class _Parser:
             if _bits(base.exact) * abs(n) <= MAX_BITS:
                 exact = base.exact**n
                 return self.bounded(node, exact, _float(exact))
-        return self.bounded(node, None, abs(x) ** float(k) * (-1 if x < 0 and int(k) % 2 else 1))
+        return self.bounded(node, None, self.forward(node, "pow", x, float(k)))
 
     def bounded(self, node: ast.AST, exact: Fraction | None, approx: float) -> _Const:
         too_big = not math.isfinite(approx) or abs(approx) > MAX_MAGNITUDE
@@ -372,39 +376,14 @@ class _Parser:
             raise self.error(f"`{self.source(node)}` is too large a number", self.col_of(node))
         return _Const(exact, approx)
 
-    def apply(self, node: ast.Call, func: str, x: float) -> float:
+    def forward(self, node: ast.AST, op: str, x: float, p: float | None = None) -> float:
+        """The op's value at ``x``, from the op table; outside its domain, an error."""
         try:
-            match func:
-                case "tanh":
-                    return math.tanh(x)
-                case "exp":
-                    return math.exp(x)
-                case "log":
-                    if x <= 0:
-                        raise self.error(
-                            f"`{self.source(node)}`: log of a number that is not positive",
-                            self.col_of(node),
-                        )
-                    return math.log(x)
-                case "relu":
-                    return max(x, 0.0)
-                case _:
-                    return 1 / (1 + math.exp(-x)) if x > -700 else 0.0
-        except OverflowError:
+            return OPS[op].forward((x,), p)
+        except EngineError as error:
             raise self.error(
-                f"`{self.source(node)}` is too large a number", self.col_of(node)
+                f"`{self.source(node)}` cannot be computed: {error.message}", self.col_of(node)
             ) from None
-
-
-def _arith(op: str, x, y):
-    match op:
-        case "+":
-            return x + y
-        case "-":
-            return x - y
-        case "*":
-            return x * y
-    return x / y
 
 
 def _float(q: Fraction) -> float:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 import sympy
 from sympy import Expr, Rational, Symbol
 
-from tutor.expr.nodes import BinOp, Call, Name, Neg, Num, Pow
 from tutor.expr.nodes import Expr as Tree
-from tutor.symbolic.convert import BINARY_OPS, symbol, to_sympy
+from tutor.expr.nodes import Name, Num, operation
+from tutor.symbolic.convert import symbol, to_sympy
 from tutor.symbolic.derivations import derivations, select
 from tutor.symbolic.show import show
 from tutor.symbolic.steps import Derivation, DerivationError
@@ -74,19 +74,6 @@ class ChainRule:
         return self.product.doit()
 
 
-def _op(node: Tree) -> tuple[str, tuple[Tree, ...], Rational | None]:
-    match node:
-        case BinOp(op=op, left=left, right=right):
-            return BINARY_OPS[op], (left, right), None
-        case Neg(operand=x):
-            return "neg", (x,), None
-        case Pow(base=base, exponent=k):
-            return "pow", (base,), Rational(k.numerator, k.denominator)
-        case Call(func=func, arg=arg):
-            return func, (arg,), None
-    raise TypeError(f"not an operation: {node!r}")
-
-
 def chain_rule(
     tree: Tree,
     wrt: str,
@@ -114,13 +101,14 @@ def chain_rule(
     def paths(node: Tree) -> list[tuple[Link, ...]]:
         if isinstance(node, Name | Num):
             return [()] if node == Name(wrt) else []
-        op, children, exponent = _op(node)
+        op, children, k = operation(node)
+        exponent = None if k is None else Rational(k.numerator, k.denominator)
         found = []
         for index, child in enumerate(children):
             below = paths(child)
             if below:
                 inputs = tuple(show_tree(c) for c in children)
-                link = _link(op, index, show_tree(node), inputs, exponent, exact, reserved)
+                link = _link(op.name, index, show_tree(node), inputs, exponent, exact, reserved)
                 found += [(link, *rest) for rest in below]
         return found
 

@@ -10,12 +10,9 @@ from collections.abc import Mapping
 
 from sympy import Expr, Rational, Symbol
 
-from tutor.expr.nodes import BinOp, Call, Name, Neg, Num, Pow
 from tutor.expr.nodes import Expr as Tree
+from tutor.expr.nodes import Name, Num, operation
 from tutor.symbolic.functions import FORWARD
-
-#: The op of each binary operator of the tree.
-BINARY_OPS = {"+": "add", "-": "sub", "*": "mul", "/": "div"}
 
 
 def symbol(name: str) -> Symbol:
@@ -33,14 +30,8 @@ def to_sympy(expr: Tree, symbols: Mapping[str, Expr] | None = None) -> Expr:
                 return Rational(q.numerator, q.denominator)
             case Name(id=name):
                 return symbols[name] if name in symbols else symbol(name)
-            case Neg(operand=x):
-                return FORWARD["neg"](go(x))
-            case BinOp(op=op, left=left, right=right):
-                return FORWARD[BINARY_OPS[op]](go(left), go(right))
-            case Pow(base=base, exponent=k):
-                return FORWARD["pow"](go(base), Rational(k.numerator, k.denominator))
-            case Call(func=func, arg=arg):
-                return FORWARD[func](go(arg))
-        raise TypeError(f"not an expression node: {node!r}")
+        op, operands, k = operation(node)
+        constant = () if k is None else (Rational(k.numerator, k.denominator),)
+        return FORWARD[op.name](*(go(x) for x in operands), *constant)
 
     return go(expr)

@@ -17,7 +17,6 @@ without letting SymPy simplify that shape away.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import itertools
 import re
 from collections.abc import Collection, Mapping
@@ -54,12 +53,8 @@ class Substitution:
             new = e
         elif (e.is_Add or e.is_Mul or e.is_Pow) and all(a.is_Number for a in args):
             new = e.func(*args)
-        elif e.is_Add or e.is_Mul:
-            new = e.func._from_args(args, True)  # evaluate=False, without its overhead
-        elif e.is_Pow or e.is_Relational:
+        elif e.is_Add or e.is_Mul or e.is_Pow or e.is_Relational or e.is_Function:
             new = e.func(*args, evaluate=False)
-        elif e.is_Function:
-            new = _call(e.func, args)
         else:
             new = e.func(*args)
         self._done[e] = new
@@ -69,19 +64,6 @@ class Substitution:
 def substitute(expr: Expr, subs: Mapping[Expr, Expr]) -> Expr:
     """``expr.xreplace(subs)``, keeping the shape (see `Substitution`)."""
     return Substitution(subs)(expr)
-
-
-@functools.cache
-def _nargs(function: type) -> sympy.Set:
-    return function(Symbol("t"), evaluate=False).nargs
-
-
-def _call(function: type, args: tuple[Expr, ...]) -> Expr:
-    """``function(*args, evaluate=False)``, without SymPy building the same ``nargs`` set
-    again for each new call (100-300 µs each, most of the cost of a specialisation)."""
-    call = sympy.Basic.__new__(function, *args)
-    call.nargs = _nargs(function)
-    return call
 
 
 class DerivationError(ValueError):

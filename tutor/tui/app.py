@@ -200,7 +200,7 @@ class TutorApp(App[int]):
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         covering = isinstance(self.screen, TooSmallScreen)
         if small and not covering:
-            self.push_screen(TooSmallScreen(width, height))
+            self.push_screen(TooSmallScreen(width, height, need=(MIN_WIDTH, MIN_HEIGHT)))
         elif covering:
             if small:
                 self.screen.update_size(width, height)

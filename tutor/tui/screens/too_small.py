@@ -12,9 +12,10 @@ MESSAGE = "Make the terminal larger (needs {need}, now {now})."
 class TooSmallScreen(ModalScreen[None]):
     """A plain message instead of a broken layout; it goes when the terminal grows."""
 
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, need: tuple[int, int]) -> None:
         super().__init__()
         self.width, self.height = width, height
+        self.need = need  # the smallest size the layout fits, given by the app
 
     def compose(self) -> ComposeResult:
         yield Static(self._message(), id="too-small")
@@ -24,9 +25,5 @@ class TooSmallScreen(ModalScreen[None]):
         self.query_one("#too-small", Static).update(self._message())
 
     def _message(self) -> str:
-        from tutor.tui.app import MIN_HEIGHT, MIN_WIDTH
-
-        return (
-            MESSAGE.format(need=f"{MIN_WIDTH}×{MIN_HEIGHT}", now=f"{self.width}×{self.height}")
-            + "\n\nCtrl+q quits."
-        )
+        need = "×".join(map(str, self.need))
+        return MESSAGE.format(need=need, now=f"{self.width}×{self.height}") + "\n\nCtrl+q quits."
