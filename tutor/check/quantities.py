@@ -10,10 +10,12 @@ alternative local derivatives and run through the same backward pass.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 
 from tutor.engine import OPS, Value, evaluate, topo_order
 from tutor.expr import names, to_engine
-from tutor.lesson import Graph
+from tutor.lesson import Graph, build_graph
+from tutor.numbers import short
 
 LocalRule = Callable[..., object]
 #: Local rules to use instead of the op table's: for one node (by its position
@@ -131,3 +133,37 @@ def share(graph: Graph, consumer: Value, index: int) -> float:
     else:
         local_ = op.local(consumer.inputs[0].data, consumer.data, consumer.param)
     return local_ * consumer.grad
+
+
+def shown(x: float) -> float:
+    """A number as the screen shows it (`tutor.numbers.short`, 4 decimals), as a float."""
+    return float(short(x))
+
+
+def as_shown(assignments, graph: Graph) -> Graph:
+    """The graph a student works from who copies the numbers off the screen.
+
+    The screen shows every named node's value and gradient to 4 decimals. Here
+    each leaf is rounded as shown, each named node's value is computed from the
+    rounded values of its inputs and rounded in turn, and each gradient is the
+    rounded upstream gradient times the local derivative at the rounded values,
+    rounded once it is complete. A question asking for N decimal places accepts
+    what such a student would get (see `Question.tolerance`).
+    """
+    leaves = {name: Fraction(short(leaf.data)) for name, leaf in graph.leaves.items()}
+    rounded = build_graph(assignments, graph.output.label, leaves, graph.seed)
+    order = list(rounded.definitions)  # named operation nodes, in script order
+    for name in order:
+        root, _ = local_graph(rounded, name)
+        rounded.nodes[name].data = shown(root.data)
+    grads = dict.fromkeys(rounded.nodes, 0.0)
+    grads[rounded.output.label] = 1.0
+    for name in reversed(order):
+        upstream = grads[name] = shown(grads[name])
+        root, env = local_graph(rounded, name)
+        local_grads = gradients(root)
+        for input_name, leaf in env.items():
+            grads[input_name] += upstream * local_grads[leaf]
+    for name, node in rounded.nodes.items():
+        node.grad = shown(grads[name])
+    return rounded
