@@ -209,7 +209,11 @@ def cmd_check(paths: list[Path], out: TextIO) -> int:
             if report.errors:
                 failed = True
             else:
-                variants = f"{report.variants} variants ({report.distinct} distinct)"
+                dropped = report.dropped_text()
+                variants = (
+                    f"{report.variants} variants ({report.distinct} distinct"
+                    f"{'; ' + dropped if dropped else ''})"
+                )
                 print(
                     f"ok {lesson.id}: {len(lesson.questions)} questions, the file's numbers and "
                     f"{variants}: three sources agree ({lesson.path})",
@@ -400,14 +404,15 @@ def _indent(text: str) -> str:
 
 
 def cmd_graph(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
-    from tutor.lesson import GraphError, lesson_graph
+    from tutor.check.variants import quiz_graph
+    from tutor.lesson import GraphError
     from tutor.render import render_dot, render_text
 
     lesson = _lesson(folder, args.lesson)
     if not lesson.has_graph:
         raise CommandError(f"{lesson.id} has no graph")
     try:
-        graph = lesson_graph(lesson, args.seed)
+        graph = quiz_graph(lesson, args.seed)
     except GraphError as exc:
         raise CommandError(f"{lesson.path}: {exc}") from None
     if args.format == "dot":

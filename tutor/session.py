@@ -21,7 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tutor.check import NOT_UNDERSTOOD, Question, Verdict, explain, grade, prepare
-from tutor.lesson import Ask, Graph, Lesson, Say, Show, Step, fill, lesson_graph
+from tutor.check.variants import quiz_graph
+from tutor.lesson import Ask, Graph, Lesson, Say, Show, Step, fill
 
 HINT_COST = 0.25
 
@@ -65,7 +66,7 @@ class Session:
         self.lesson = lesson
         self.seed = seed
         self.mode = mode
-        self.graph: Graph | None = lesson_graph(lesson, seed) if lesson.has_graph else None
+        self.graph: Graph | None = quiz_graph(lesson, seed) if lesson.has_graph else None
         steps = lesson.steps if mode == "lesson" else tuple(lesson.questions)
         self.steps: tuple[Step, ...] = steps
         self.position = 0

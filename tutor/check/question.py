@@ -41,6 +41,9 @@ class Mistake:
     explain: str
     edge: tuple[str, str] | None = None
     names: tuple[tuple[object, ...], ...] = ()
+    #: A finite nudge taken for the exact slope, or the other way round: close to
+    #: the answer by nature, so at a coarse tolerance it may be graded right.
+    approximates: bool = False
 
 
 @dataclass
@@ -113,7 +116,7 @@ class Question:
         A point where the quantity cannot be computed gives NaN, which matches nothing.
         """
         if quantity not in self._values:
-            self._values[quantity] = [_safely(quantity, g) for g in self.points]
+            self._values[quantity] = [safely(quantity, g) for g in self.points]
         return self._values[quantity]
 
     @cached_property
@@ -193,7 +196,7 @@ class Question:
         if not math.isfinite(x):
             return False
         for secret in self.secrets:
-            answer = _safely(secret.at, self.graph)
+            answer = safely(secret.at, self.graph)
             if math.isfinite(answer) and (
                 secret.within(x, answer) or short(x) == short(answer) or full(x) == full(answer)
             ):
@@ -218,7 +221,7 @@ class Question:
                 continue
             if self.gives_away(values[0]) or any(
                 all(
-                    abs(v - _safely(at, g)) <= 1e-9 * max(1.0, abs(v))
+                    abs(v - safely(at, g)) <= 1e-9 * max(1.0, abs(v))
                     for v, g in zip(values, self.points, strict=True)
                 )
                 for at in answers
@@ -235,7 +238,7 @@ class Question:
         return {k for ask in self.lesson.questions[self.index :] for k in keys(ask, self.graph)}
 
 
-def _safely(quantity: Quantity, graph: Graph) -> float:
+def safely(quantity: Quantity, graph: Graph) -> float:
     try:
         return quantity(graph)
     except (ArithmeticError, ValueError):
@@ -290,7 +293,7 @@ def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
         m
         for m in question.mistakes
         # A mistake that gives the right answer here is no mistake: drop it.
-        if not question.within(_safely(m.at, graph), right)
+        if not question.within(safely(m.at, graph), right)
         # "That is dd/dc" would tell the answer of a question still to come.
         and not question.later_quantities.intersection(m.names)
     ]
@@ -401,6 +404,7 @@ def _grad_mistakes(question: Question) -> list[Mistake]:
                 f"that is the rise over run with h = {short(h, 6)}, which only approximates "
                 f"the slope. The gradient is the limit as h → 0: d{out}/d{node} exactly.",
                 names=(("nudge", node, h),),
+                approximates=True,
             )
         )
     found.append(
@@ -466,6 +470,7 @@ def _nudge_mistakes(question: Question) -> list[Mistake]:
             f"that is the exact slope d{out}/d{node}. The question asks for the rise over "
             f"run with a finite h = {short(h, 6)}, which differs from it a little.",
             names=(("grad", node),),
+            approximates=True,
         ),
         Mistake(
             "rise-only",

@@ -1,0 +1,59 @@
+"""A quiz's numbers: a variant of the lesson where every known mistake still shows.
+
+A quiz draws fresh numbers from the lesson's ``vary`` table (`tutor.lesson.draw`).
+Some draws would make the quiz unfair: at ``a = b`` the swapped-factor mistake
+gives the right answer, so a student who makes it scores. Such a draw is refused
+and another drawn. The mistakes compared are the ones the diagnosis knows
+(`tutor.check.question`) and can tell apart from the answer at the file's own
+numbers; a mistake that coincides with the answer there (``-0`` for a gradient
+of 0) belongs to the lesson, not to the draw. Approximations (a rise over run
+with a small h taken for the exact slope, or the other way round) are close to
+the answer by nature and are not compared: at a coarse tolerance they may pass.
+"""
+
+from __future__ import annotations
+
+from tutor.check.question import safely, unfiltered
+from tutor.lesson import Draw, Graph, Lesson, draw, lesson_graph
+
+
+def quiz_graph(lesson: Lesson, seed: int) -> Graph:
+    """The graph of variant ``seed`` (0: the file's own numbers) as a quiz shows it."""
+    return draw_quiz(lesson, seed).graph
+
+
+def draw_quiz(lesson: Lesson, seed: int) -> Draw:
+    """Variant ``seed`` of the lesson, with why each refused draw was refused."""
+    if seed == 0 or not lesson.vary:
+        return Draw(lesson_graph(lesson, 0))
+    known = _distinct_mistakes(lesson)
+
+    def a_mistake_scores(graph: Graph) -> str | None:
+        for index, ask in enumerate(lesson.questions):
+            question = unfiltered(lesson, graph, ask, index)
+            right = safely(question.at, graph)
+            for position, mistake in enumerate(question.mistakes):
+                if position in known[index] and question.within(safely(mistake.at, graph), right):
+                    return f"question {index + 1}'s {mistake.code} mistake gives the answer"
+        return None
+
+    return draw(lesson, seed, reject=a_mistake_scores)
+
+
+def _distinct_mistakes(lesson: Lesson) -> list[set[int]]:
+    """For each question, the positions of the mistakes that differ from the answer at
+    the file's own numbers (the mistake lists of all variants have the same shape)."""
+    graph = lesson_graph(lesson, 0)
+    found = []
+    for index, ask in enumerate(lesson.questions):
+        question = unfiltered(lesson, graph, ask, index)
+        right = question.expected
+        found.append(
+            {
+                position
+                for position, mistake in enumerate(question.mistakes)
+                if not mistake.approximates
+                and not question.within(safely(mistake.at, graph), right)
+            }
+        )
+    return found
