@@ -14,10 +14,15 @@ Scoring (also in the README):
 * In a quiz the first answer that can be read is final, and reveal waits for
   the end. An answer that cannot be read ("not understood") never counts.
 * Revealed and skipped questions earn nothing.
+* A lesson is done when every question is settled and its score reaches the
+  lesson's pass mark (`Standing`); all revealed or skipped is not done.
+* On an open question, a derivation that ends in the asked answer counts as a
+  reveal (`derivation_reveals`): the app says so first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from tutor.check import NOT_UNDERSTOOD, Question, Verdict, explain, grade, prepare
@@ -51,6 +56,40 @@ class Record:
 class Reveal:
     answer: str
     explanation: list[str]
+
+
+#: How the progress store writes each settled status of a question.
+STORED_VERDICTS = {CORRECT: "correct", REVEALED: "revealed", SKIPPED: "skipped"}
+#: The answer text stored for a question skipped or revealed, by the app and by
+#: `tutor run --record` alike (an answer the tutor could not read keeps its text).
+NO_ANSWER = ""
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How far a student is in a lesson: what the course list and `tutor progress` say."""
+
+    started: bool
+    settled: int
+    questions: int
+    score: float
+    total: float
+    passed: bool
+
+    @property
+    def finished(self) -> bool:
+        return self.settled >= self.questions
+
+    @property
+    def done(self) -> bool:
+        """Every question settled and the pass mark met: all revealed is not done."""
+        return self.started and self.finished and self.passed
+
+    @property
+    def status(self) -> str:
+        if not self.started:
+            return "not-started"
+        return "done" if self.done else "in-progress"
 
 
 class SessionError(Exception):
@@ -189,6 +228,52 @@ class Session:
             raise ValueError(f"not a settled status: {status!r}")
         record = self.records[index]
         record.status, record.points, record.hints_used = status, points, hints_used
+
+    def restore_history(
+        self,
+        answers: Iterable[Mapping[str, object]],
+        settled: Iterable[int],
+        earned: Iterable[str] = (),
+    ) -> None:
+        """Settle the lesson's questions as an earlier sitting left them.
+
+        ``answers`` are the stored answers (rows with ``question_index``, ``verdict``,
+        ``points``, ``hints_used`` and ``mode``; only the lesson's own count),
+        ``settled`` the indices of the questions finished then, and ``earned`` the
+        nodes whose gradient was shown. A settled question keeps its best verdict:
+        correct (with its points) before revealed before skipped.
+        """
+        verdicts: dict[int, dict[str, float]] = {}
+        hints: dict[int, int] = {}
+        for row in answers:
+            if row.get("mode", "lesson") != "lesson":
+                continue
+            index = int(row["question_index"])  # type: ignore[arg-type]
+            seen = verdicts.setdefault(index, {})
+            seen[str(row["verdict"])] = max(
+                float(row["points"]),  # type: ignore[arg-type]
+                seen.get(str(row["verdict"]), 0.0),
+            )
+            hints[index] = max(hints.get(index, 0), int(row["hints_used"]))  # type: ignore[arg-type]
+        for index in settled:
+            if not 0 <= index < len(self.records):
+                continue  # the lesson file has changed since
+            seen = verdicts.get(index, {})
+            status = next((s for s, v in STORED_VERDICTS.items() if v in seen), SKIPPED)
+            points = seen.get(STORED_VERDICTS[status], 0.0)
+            self.restore(index, status, points, hints.get(index, 0))
+        self.restore_earned(set(earned))
+
+    def standing(self, started: bool = True) -> Standing:
+        """The lesson's standing after this session (``started``: anything was recorded)."""
+        return Standing(
+            started=started,
+            settled=sum(r.settled for r in self.records),
+            questions=len(self.records),
+            score=self.score,
+            total=self.total,
+            passed=self.passed,
+        )
 
     def restore_earned(self, nodes: set[str] | frozenset[str]) -> None:
         """Gradients earned in an earlier sitting (shown in the graph again)."""
