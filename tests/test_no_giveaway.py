@@ -8,7 +8,8 @@ still to come, judged the way a student would read it:
 
 * a number in the feedback that is one of those answers, written the way the
   feedback writes numbers (`short`, `full`) or close enough to be graded right,
-  unless the student typed that number or their own expression gives it;
+  unless the student typed that number (`2O` read back as `20` is the student's
+  own) or their own expression gives it;
 * a formula that is the answer of a `local` question (`1 - o**2`; a bare name
   such as `f` only where the feedback says "is `f`", "= f" or quotes it alone),
   unless the student typed it;
@@ -36,6 +37,7 @@ REPORTED = ("14", "1-n^2", "1 - n**2", "o**2", "c", "d*f", "2O", "14,3", "log(d 
 
 _NUMBER = re.compile(r"(?<![\w.*^/])-?\d+(?:\.\d+)?(?:e-?\d+)?(?![\w.]*\w)")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_AS_MEANT = str.maketrans({"O": "0", "o": "0", ",": "."})
 
 
 def typical_wrong_answers(session: Session, index: int) -> list[str]:
@@ -55,7 +57,8 @@ def own_value(session: Session, text: str) -> float | None:
 def giveaways(session: Session, index: int, text: str, feedback: str) -> list[str]:
     """What in ``feedback`` tells the answer of question ``index`` or a later one."""
     own = own_value(session, text)
-    typed = set(_DIGITS.findall(text))
+    # What the student typed, read as they meant it: `2O` is 20, `14,3` is 14.3.
+    typed = set(_DIGITS.findall(text)) | set(_DIGITS.findall(text.translate(_AS_MEANT)))
     compact_text = text.replace(" ", "")
     compact = feedback.replace(" ", "")
     found = []

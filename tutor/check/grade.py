@@ -59,9 +59,10 @@ def _grade(question: Question, text: str) -> Verdict:
     try:
         expr = parse(text, question.graph.nodes.keys())
     except ExprError as error:
+        message = error.message if error.message.endswith(("?", ".")) else f"{error.message}."
         return Verdict(
             NOT_UNDERSTOOD,
-            f"Not understood: {error.message}.",
+            f"Not understood: {message}",
             caret=error.caret() if error.col is not None else None,
         )
     used = names(expr)
