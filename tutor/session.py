@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from tutor.check import NOT_UNDERSTOOD, Question, Verdict, explain, grade, prepare
+from tutor.check.quantities import local
 from tutor.check.variants import quiz_graph
 from tutor.lesson import Ask, Graph, Lesson, Say, Show, Step, fill
 
@@ -295,6 +296,29 @@ class Session:
             record.status = REVEALED
             record.points = 0.0
         return Reveal(question.expected_text, explain(question))
+
+    def derivation_reveals(self, node: str, wrt: str) -> bool:
+        """Whether the derivation of d ``node`` / d ``wrt`` would give the open current
+        question's answer: it is the asked local derivative, or its value at these
+        numbers is the asked value (dL/dd when L = d * f uses d directly)."""
+        question = self.question()
+        if question is None or self.records[question.index].settled:
+            return False
+        if question.kind == "local" and (question.node, question.wrt) == (node, wrt):
+            return True
+        try:  # the value the derivation ends with
+            value = local(self.graph, node, wrt)
+        except (ArithmeticError, ValueError, KeyError):
+            return False
+        return question.shows(value)
+
+    def see_derivation(self, node: str, wrt: str) -> bool:
+        """The derivation of d ``node`` / d ``wrt`` is shown. If it gives the open
+        question's answer, that is a reveal (the question earns nothing): True then."""
+        if not self.derivation_reveals(node, wrt):
+            return False
+        self.reveal()
+        return True
 
     def skip(self) -> None:
         """Give up on the current question (it earns nothing) and move on."""

@@ -30,13 +30,9 @@ def explain(question: Question) -> list[str]:
                 f"({short(lo)})" if p == out else f"({short(up)}) × ({short(lo)})"
                 for p, up, lo in terms
             )
-            direct = f"`{out}` = {to_text(g.definitions[out])} uses `{n}` directly"
+            direct = f"{out} = {to_text(g.definitions[out])} uses {n} directly"
             if [p for p, _, _ in terms] == [out]:
-                return [
-                    f"d{out}/d{n} = ∂{out}/∂{n}: {direct}, so the gradient is the local "
-                    f"derivative of {out} with respect to {n}",
-                    f"= {answer}",
-                ]
+                return [f"d{out}/d{n} = ∂{out}/∂{n}, the local derivative: {direct}", f"= {answer}"]
             lines = [f"d{out}/d{n} = {symbols}", f"= {numbers} = {answer}"]
             if any(p == out for p, _, _ in terms):
                 lines.append(f"(∂{out}/∂{n}: {direct}; its local derivative there.)")

@@ -190,6 +190,13 @@ class Question:
         ]
         return [self, *later]
 
+    def shows(self, x: float) -> bool:
+        """Whether the number ``x`` is this question's answer, as graded or as written."""
+        e = self.expected
+        return math.isfinite(x) and (
+            self.within(x, e) or short(x) == short(e) or full(x) == full(e)
+        )
+
     def gives_away(self, x: float) -> bool:
         """Whether showing the number ``x`` would tell the answer of this question or a
         later one: it would be graded right there, or it looks the same when written."""

@@ -91,6 +91,8 @@ class LessonScreen(TutorScreen):
         self.diagnosed_edge: tuple[str, str] | None = None
         self._footer_state: tuple | None = None
         self._warned: str | None = None
+        #: The derivation the student was told would count as a reveal.
+        self._derive_warned: tuple[int, Edge] | None = None
 
     @classmethod
     def for_lesson(cls, store: ProgressStore, lesson: Lesson) -> LessonScreen:
@@ -518,13 +520,34 @@ class LessonScreen(TutorScreen):
         if not edges:
             self.query_one(Feedback).say("This step has no edge to derive.", "info")
         elif self.view != DERIVATION:
-            self._show_visual(DERIVATION)
+            self._derive(edges[self.edge_choice % len(edges)])
         elif self.edge_choice + 1 < len(edges):
             self.edge_choice += 1
-            self._show_visual(DERIVATION)
+            self._derive(edges[self.edge_choice])
         else:
             self.edge_choice = 0
             self._show_visual(GRAPH)
+
+    def _derive(self, edge: Edge) -> None:
+        """Show an edge's derivation; one that gives the open question's answer is a
+        reveal (the session's rule), so the first press says so and the second shows it."""
+        session = self.session
+        index = session.question_index
+        if session.derivation_reveals(edge.node, edge.wrt):
+            if self._derive_warned != (session.position, edge):
+                self._derive_warned = (session.position, edge)
+                self.query_one(Feedback).say(
+                    f"The derivation of {edge.symbol} ends in this question's answer: seeing "
+                    "it counts as a reveal, and the question earns nothing. Press ctrl+l "
+                    "again to see it.",
+                    "warning",
+                )
+                return
+            session.see_derivation(edge.node, edge.wrt)
+            self.tracker.revealed(index)
+            self._warn_if_not_saving()
+            self.show_step()
+        self._show_visual(DERIVATION)
 
     @guarded
     def action_zoom(self) -> None:
