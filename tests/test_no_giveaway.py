@@ -20,6 +20,7 @@ still to come, judged the way a student would read it:
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 import pytest
 
@@ -170,3 +171,18 @@ def test_an_expression_question_shows_examples_that_are_no_answer_of_the_lesson(
             assert "1 - o**2" not in verdict.feedback
             for example in examples:
                 assert example.replace(" ", "") not in formulas, (lesson.id, example)
+
+
+def test_the_answer_box_examples_are_never_an_answer_to_come():
+    for lesson in LESSONS:
+        session = Session(lesson)
+        for index, ask in enumerate(lesson.questions):
+            question = session.question(index)
+            shown = question.examples if ask.form == "expression" else question.number_examples
+            assert shown, (lesson.id, index)
+            for later in range(index, len(lesson.questions)):
+                answer = session.question(later).expected
+                for example in question.number_examples:
+                    assert float(Fraction(example)) != answer, (lesson.id, index, example)
+    dd = Session(COURSE.find("manual-backprop")).question(1)  # dL/dd = -2
+    assert "-2" not in dd.number_examples

@@ -23,6 +23,8 @@ from tutor.numbers import full, short
 
 NEIGHBOURS = 5  # extra points at which an expression answer is tested
 MAX_EXAMPLE_TRIES = 60  # candidate example expressions looked at
+#: How a number answer may be written, for examples (the first three that are no answer).
+NUMBER_EXAMPLES = ("-2", "0.5", "1/2", "-3", "1.5", "-0.25", "2/3", "4", "0.125", "-3/4")
 
 Quantity = Callable[[Graph], float]
 
@@ -238,6 +240,13 @@ class Question:
             if len(found) == 2:
                 break
         return tuple(found)
+
+    @cached_property
+    def number_examples(self) -> tuple[str, ...]:
+        """Three numbers to show how an answer is written (``-2``, ``0.5``, ``1/2``),
+        none of them the answer of this question or of a later one."""
+        fits = [t for t in NUMBER_EXAMPLES if not self.gives_away(float(Fraction(t)))]
+        return tuple(fits[:3])
 
     @cached_property
     def later_quantities(self) -> set[tuple[object, ...]]:

@@ -155,7 +155,7 @@ class HomeScreen(TutorScreen):
         questions = len(lesson.questions)
         now = self.standings.get(lesson.id)
         score = (
-            f"your score {now.score:g} of {now.total:g} · "
+            f"score {now.score:g}/{now.total:g} · "
             if now is not None and now.started and now.total
             else ""
         )

@@ -41,8 +41,8 @@ from tutor.tui.widgets.plot_panel import PlotPanel
 GRAPH, DERIVATION, PLOT = "graph", "derivation", "plot"
 
 PLACEHOLDERS = {
-    "number": "Your answer: a number, such as -2, 0.5 or 1/2",
-    "expression": "Your answer: an expression in the node names, such as 2*x or a + b",
+    "number": "Your answer: a number",
+    "expression": "Your answer: an expression in the node names",
     "any": "Your answer: a number, or an expression in the node names",
 }
 GO_ON = "Press Enter to go on"
@@ -224,8 +224,11 @@ class LessonScreen(TutorScreen):
     def _placeholder(self) -> str:
         step, record = self.session.step, self.session.record
         if isinstance(step, Ask) and record is not None and record.status == OPEN:
-            question = self.session.question()
-            return PLACEHOLDERS.get(question.form, PLACEHOLDERS["any"])
+            question = self.session.question()  # its examples are never an answer to come
+            text = PLACEHOLDERS.get(question.form, PLACEHOLDERS["any"])
+            examples = {"number": question.number_examples, "expression": question.examples}
+            shown = examples.get(question.form)
+            return f"{text}, such as {_either(shown)}" if shown else text
         return GO_ON
 
     # -- the visual panel: graph, derivation or plot ------------------------------------
@@ -605,3 +608,8 @@ class LessonScreen(TutorScreen):
     def key_help(self) -> Iterator[KeyHelp]:
         yield KeyHelp("Enter", "Answer / go on", "Check the answer, or go on to the next step")
         yield from super().key_help()
+
+
+def _either(items: tuple[str, ...]) -> str:
+    """``a, b or c``."""
+    return " or ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
