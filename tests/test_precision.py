@@ -146,7 +146,7 @@ def test_every_n_decimal_question_refuses_seven_units_off_and_accepts_the_rounde
 ):
     places = lesson.questions[index].decimals
     unit = 10.0**-places
-    for seed in (0, *range(1, 21, 4)):
+    for seed in range(21):
         q = Session(lesson, seed=seed).question(index)
         assert grade(q, f"{q.expected:.{places}f}").correct, (seed, q.expected)
         for off in (7 * unit, -7 * unit):
