@@ -148,8 +148,14 @@ def as_shown(assignments, graph: Graph) -> Graph:
     rounded values of its inputs and rounded in turn, and each gradient is the
     rounded upstream gradient times the local derivative at the rounded values,
     rounded once it is complete. A question asking for N decimal places accepts
-    what such a student would get (see `Question.tolerance`).
+    what such a student would get (see `Question.tolerance`). Made once per graph.
     """
+    if "as-shown" not in graph.cache:
+        graph.cache["as-shown"] = _as_shown(assignments, graph)
+    return graph.cache["as-shown"]  # type: ignore[return-value]
+
+
+def _as_shown(assignments, graph: Graph) -> Graph:
     leaves = {name: Fraction(short(leaf.data)) for name, leaf in graph.leaves.items()}
     rounded = build_graph(assignments, graph.output.label, leaves, graph.seed)
     order = list(rounded.definitions)  # named operation nodes, in script order

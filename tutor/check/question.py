@@ -204,13 +204,15 @@ class Question:
         later one: it would be graded right there, or it looks the same when written."""
         if not math.isfinite(x):
             return False
-        for secret in self.secrets:
-            answer = safely(secret.at, self.graph)
-            if math.isfinite(answer) and (
-                secret.within(x, answer) or short(x) == short(answer) or full(x) == full(answer)
-            ):
-                return True
-        return False
+        return any(
+            secret.within(x, answer) or short(x) == short(answer) or full(x) == full(answer)
+            for secret, answer in self._secret_answers
+        )
+
+    @cached_property
+    def _secret_answers(self) -> list[tuple[Question, float]]:
+        found = [(secret, safely(secret.at, self.graph)) for secret in self.secrets]
+        return [(secret, answer) for secret, answer in found if math.isfinite(answer)]
 
     @cached_property
     def examples(self) -> tuple[str, ...]:
@@ -220,20 +222,27 @@ class Question:
         labels = list(graph.nodes)
         pairs = [(x, y) for i, x in enumerate(labels) for y in labels[i + 1 :]]
         candidates = [t for x, y in pairs for t in (f"{x} + {y}", f"{x}*{y}")]
-        answers = [quantity(ask, self.output)[0] for ask in self.lesson.questions]
+        # Expression answers are local derivatives; any other answer is one number
+        # here, which `gives_away` checks.
+        answers = [
+            [safely(quantity(ask, self.output)[0], g) for g in self.points]
+            for ask in self.lesson.questions
+            if ask.kind == "local"
+        ]
+        points = [g.values() for g in self.points]
         found: list[str] = []
         for text in candidates[:MAX_EXAMPLE_TRIES]:
             expr = parse(text, labels)
             try:
-                values = [evaluate(expr, g.values()) for g in self.points]
+                values = [evaluate(expr, at) for at in points]
             except (ArithmeticError, ValueError):
                 continue
             if self.gives_away(values[0]) or any(
                 all(
-                    abs(v - safely(at, g)) <= 1e-9 * max(1.0, abs(v))
-                    for v, g in zip(values, self.points, strict=True)
+                    abs(v - a) <= 1e-9 * max(1.0, abs(v))
+                    for v, a in zip(values, answer, strict=True)
                 )
-                for at in answers
+                for answer in answers
             ):
                 continue
             found.append(text)
