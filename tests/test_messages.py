@@ -33,6 +33,11 @@ def test_the_letter_o_in_a_number_is_taken_for_a_zero(text, meant):
     assert f"did you mean `{meant}`?" in said
 
 
+def test_a_name_that_starts_with_o_is_not_taken_for_a_number():
+    assert "letter" not in message("o1 +", ["o1"])
+    assert "letter" not in message("O5 +", None)
+
+
 def test_a_lone_letter_o_asks_for_a_zero_and_a_node_named_o_is_a_product():
     assert "did you mean the number `0`?" in message("O")
     assert "write `2*o`" in message("2o", ["o", "n"])  # o is a node: 2 times o

@@ -229,6 +229,8 @@ class _Parser:
         """``2O`` or ``0.7O1``: the letter O typed for a zero, unless it names a node."""
         for match in _LETTER_O.finditer(text):
             token = match.group(0)
+            if token[0] in "oO" and token[1:2] != ".":
+                continue  # a name such as `o1`, not a number
             letters = {ch for ch in token if ch in "oO"}
             if self.names is not None and any(
                 name in self.names for name in re.findall(r"[A-Za-z_]\w*", token)
