@@ -152,3 +152,14 @@ def test_every_n_decimal_question_refuses_seven_units_off_and_accepts_the_rounde
         for off in (7 * unit, -7 * unit):
             verdict = grade(q, f"{q.expected + off:.{places}f}")
             assert not verdict.correct, (seed, q.expected, off)
+
+
+def test_a_quiz_never_draws_numbers_where_the_asked_places_are_out_of_reach():
+    # Five decimals of do/dn: within reach at the file's w1 = -3 (the screen's rounding
+    # moves it by under 2 units of the fifth place), not at w1 = -3.5.
+    source = NEURON.replace('node = "n"\ndecimals = 4', 'node = "n"\ndecimals = 5')
+    report = validate(load_lesson_text(source, "p.toml"))
+    assert report.errors == []
+    assert report.dropped["question 2's 5 decimal places are out of the screen's reach"] > 0
+    lesson = report.lesson
+    assert {Session(lesson, seed=s).graph.value("w1") for s in range(1, 21)} == {-2.5}

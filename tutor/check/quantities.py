@@ -140,36 +140,45 @@ def shown(x: float) -> float:
     return float(short(x))
 
 
-def as_shown(assignments, graph: Graph) -> Graph:
+def as_shown(assignments, graph: Graph) -> tuple[Graph, Graph]:
     """The graph a student works from who copies the numbers off the screen.
 
     The screen shows every named node's value and gradient to 4 decimals. Here
     each leaf is rounded as shown, each named node's value is computed from the
-    rounded values of its inputs and rounded in turn, and each gradient is the
-    rounded upstream gradient times the local derivative at the rounded values,
-    rounded once it is complete. A question asking for N decimal places accepts
-    what such a student would get (see `Question.tolerance`). Made once per graph.
+    rounded values of its inputs, and each gradient from the rounded gradient
+    above it times the local derivative at the rounded values. Two graphs: one
+    with every value and gradient rounded as the screen shows them, one with each
+    as the student computes it (from rounded inputs, not rounded itself). A
+    question asking for N decimal places accepts what such a student would get
+    (see `Question.allowance`). Made once per graph.
     """
     if "as-shown" not in graph.cache:
-        graph.cache["as-shown"] = _as_shown(assignments, graph)
+        graph.cache["as-shown"] = (
+            _as_shown(assignments, graph, rounded=True),
+            _as_shown(assignments, graph, rounded=False),
+        )
     return graph.cache["as-shown"]  # type: ignore[return-value]
 
 
-def _as_shown(assignments, graph: Graph) -> Graph:
+def _as_shown(assignments, graph: Graph, rounded: bool) -> Graph:
     leaves = {name: Fraction(short(leaf.data)) for name, leaf in graph.leaves.items()}
-    rounded = build_graph(assignments, graph.output.label, leaves, graph.seed)
-    order = list(rounded.definitions)  # named operation nodes, in script order
+    copy = build_graph(assignments, graph.output.label, leaves, graph.seed)
+    order = list(copy.definitions)  # named operation nodes, in script order
+    computed: dict[str, float] = {}
     for name in order:
-        root, _ = local_graph(rounded, name)
-        rounded.nodes[name].data = shown(root.data)
-    grads = dict.fromkeys(rounded.nodes, 0.0)
-    grads[rounded.output.label] = 1.0
+        root, _ = local_graph(copy, name)  # from the inputs' rounded values
+        computed[name] = root.data
+        copy.nodes[name].data = shown(root.data)
+    grads = dict.fromkeys(copy.nodes, 0.0)
+    grads[copy.output.label] = 1.0
     for name in reversed(order):
-        upstream = grads[name] = shown(grads[name])
-        root, env = local_graph(rounded, name)
+        upstream = shown(grads[name])
+        root, env = local_graph(copy, name)
         local_grads = gradients(root)
         for input_name, leaf in env.items():
             grads[input_name] += upstream * local_grads[leaf]
-    for name, node in rounded.nodes.items():
-        node.grad = shown(grads[name])
-    return rounded
+    for name, node in copy.nodes.items():
+        node.grad = shown(grads[name]) if rounded else grads[name]
+        if not rounded and name in computed:
+            node.data = computed[name]
+    return copy

@@ -23,6 +23,9 @@ from tutor.numbers import full, short
 
 NEIGHBOURS = 5  # extra points at which an expression answer is tested
 MAX_EXAMPLE_TRIES = 60  # candidate example expressions looked at
+#: Units of the last asked decimal place that working from the screen's rounded
+#: numbers may move an answer; beyond this the places are out of reach.
+MAX_ALLOWANCE = 2
 #: How a number answer may be written, for examples (the first three that are no answer).
 NUMBER_EXAMPLES = ("-2", "0.5", "1/2", "-3", "1.5", "-0.25", "2/3", "4", "0.125", "-3/4")
 
@@ -161,10 +164,20 @@ class Question:
         if self.decimals is None:
             return 0.0
         try:
-            moved = self.at(q.as_shown(self.lesson.assignments, self.graph))
+            shown = q.as_shown(self.lesson.assignments, self.graph)
         except (ArithmeticError, ValueError):
             return 0.0
-        return abs(moved - self.expected) if math.isfinite(moved) else 0.0
+        moved = [safely(self.at, g) for g in shown]
+        return max((abs(m - self.expected) for m in moved if math.isfinite(m)), default=0.0)
+
+    @property
+    def out_of_reach(self) -> bool:
+        """True when the N asked decimal places cannot be had from the screen's numbers:
+        worked from them, the answer moves by more than `MAX_ALLOWANCE` units of the
+        N-th place."""
+        if self.decimals is None:
+            return False
+        return self.allowance * 10.0**self.decimals > MAX_ALLOWANCE
 
     def tolerance(self, expected: float) -> float:
         """How far an answer may be from ``expected`` and still count as it.

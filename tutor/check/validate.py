@@ -38,7 +38,6 @@ from tutor.numbers import full
 VARIANTS = 20
 MAX_SEEDS = 200  # seeds tried to find VARIANTS distinct variants
 AGREE_RTOL = 1e-9  # symbolic against the engine: both exact up to rounding
-MAX_ALLOWANCE = 2  # units of the last asked place a student may be off from the screen's numbers
 FD_RTOL, FD_ATOL = 1e-4, 1e-6  # finite differences are only approximate
 
 
@@ -87,10 +86,11 @@ def validate(lesson: Lesson, variants: int = VARIANTS, seed: int | None = None) 
         report.dropped.update(quiz.rejected)
         graphs = [quiz.graph]
     report.distinct = distinct(graphs[1:])
+    for index, ask in enumerate(lesson.questions):
+        _check_allowance(report, graphs[0], index, ask)  # a draw out of reach is not drawn
     for variant in graphs:
         for index, ask in enumerate(lesson.questions):
             _check_sources(report, variant, index, ask)
-            _check_allowance(report, variant, index, ask)
         if len(report.errors) > 20:
             break
     _check_checker(report, graphs[0])
@@ -254,7 +254,7 @@ def _check_allowance(report: Report, graph: Graph, index: int, ask: Ask) -> None
         return
     question = prepare(report.lesson, graph, ask, index)
     units = question.allowance * 10.0**ask.decimals
-    if units > MAX_ALLOWANCE and not any(e.line == ask.line for e in report.errors):
+    if question.out_of_reach and not any(e.line == ask.line for e in report.errors):
         report.add(
             ask,
             f"{_name(index, ask)}: asks for {places(ask.decimals)}, but worked from the "

@@ -9,11 +9,14 @@ numbers; a mistake that coincides with the answer there (``-0`` for a gradient
 of 0) belongs to the lesson, not to the draw. Approximations (a rise over run
 with a small h taken for the exact slope, or the other way round) are close to
 the answer by nature and are not compared: at a coarse tolerance they may pass.
+
+A draw is also refused where a question's asked decimal places cannot be reached
+from the numbers on the screen (`Question.out_of_reach`).
 """
 
 from __future__ import annotations
 
-from tutor.check.question import safely, unfiltered
+from tutor.check.question import places, safely, unfiltered
 from tutor.lesson import Draw, Graph, Lesson, draw, lesson_graph
 
 
@@ -28,16 +31,19 @@ def draw_quiz(lesson: Lesson, seed: int) -> Draw:
         return Draw(lesson_graph(lesson, 0))
     known = _distinct_mistakes(lesson)
 
-    def a_mistake_scores(graph: Graph) -> str | None:
+    def unfair(graph: Graph) -> str | None:
         for index, ask in enumerate(lesson.questions):
             question = unfiltered(lesson, graph, ask, index)
             right = safely(question.at, graph)
             for position, mistake in enumerate(question.mistakes):
                 if position in known[index] and question.within(safely(mistake.at, graph), right):
                     return f"question {index + 1}'s {mistake.code} mistake gives the answer"
+            if question.out_of_reach:
+                where = f"question {index + 1}'s {places(question.decimals or 0)}"
+                return f"{where} are out of the screen's reach"
         return None
 
-    return draw(lesson, seed, reject=a_mistake_scores)
+    return draw(lesson, seed, reject=unfair)
 
 
 def _distinct_mistakes(lesson: Lesson) -> list[set[int]]:
