@@ -7,6 +7,7 @@ of the graph involved), and the chain-rule hints with the numbers.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
@@ -233,8 +234,8 @@ class Question:
         looks like: never the answer of one of the lesson's questions, nor its value."""
         graph = self.graph
         labels = list(graph.nodes)
-        pairs = [(x, y) for i, x in enumerate(labels) for y in labels[i + 1 :]]
-        candidates = [t for x, y in pairs for t in (f"{x} + {y}", f"{x}*{y}")]
+        pairs = ((x, y) for i, x in enumerate(labels) for y in labels[i + 1 :])
+        candidates = (t for x, y in pairs for t in (f"{x} + {y}", f"{x}*{y}"))
         # Expression answers are local derivatives; any other answer is one number
         # here, which `gives_away` checks.
         answers = [
@@ -244,7 +245,7 @@ class Question:
         ]
         points = [g.values() for g in self.points]
         found: list[str] = []
-        for text in candidates[:MAX_EXAMPLE_TRIES]:
+        for text in itertools.islice(candidates, MAX_EXAMPLE_TRIES):  # a big graph: bounded
             expr = parse(text, labels)
             try:
                 values = [evaluate(expr, at) for at in points]
