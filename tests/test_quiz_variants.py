@@ -113,3 +113,15 @@ def test_the_lessons_own_coincidences_do_not_block_its_quizzes():
     w2 = next(i for i, a in enumerate(lesson.questions) if a.kind == "grad" and a.node == "w2")
     assert prepare(lesson, graph, lesson.questions[w2], w2).expected == 0
     assert not draw_quiz(lesson, 1).fell_back
+
+
+def test_a_lesson_too_large_to_check_each_draw_is_drawn_without_the_check(monkeypatch):
+    import tutor.check.variants as variants
+
+    lesson = load_lesson_text(SWAP.replace("choices = [2, -3]", "choices = [2, -3, 4]"), "s.toml")
+    assert variants.fairness_checked(lesson)
+    monkeypatch.setattr(variants, "MAX_WORK", 1)
+    assert not variants.fairness_checked(lesson)
+    drawn = {quiz_graph(lesson, seed).value("a") for seed in range(1, 30)}
+    assert drawn == {-3.0, 4.0}  # -3 = b is no longer refused
+    assert "not checked for mistakes that score" in validate(lesson).dropped_text()

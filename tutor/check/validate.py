@@ -28,7 +28,7 @@ from tutor.check import exact
 from tutor.check.grade import grade
 from tutor.check.quantities import local_graph
 from tutor.check.question import asked_places, places, prepare
-from tutor.check.variants import draw_quiz
+from tutor.check.variants import draw_quiz, fairness_checked
 from tutor.engine import numeric_grad
 from tutor.expr import Assignment, Num
 from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, build_graph, lesson_graph
@@ -55,10 +55,16 @@ class Report:
     def dropped_text(self) -> str:
         """``12 draws dropped: 8 the file's own numbers, 4 ...`` (empty if none)."""
         count = sum(self.dropped.values())
+        unchecked = (
+            ""
+            if not self.lesson.vary or fairness_checked(self.lesson)
+            else "draws not checked for mistakes that score: the lesson is too large"
+        )
         if not count:
-            return ""
+            return unchecked
         why = ", ".join(f"{n} {reason}" for reason, n in self.dropped.most_common())
-        return f"{count} draw{'s' if count != 1 else ''} dropped: {why}"
+        text = f"{count} draw{'s' if count != 1 else ''} dropped: {why}"
+        return f"{text}; {unchecked}" if unchecked else text
 
     def add(self, ask: Ask | None, message: str) -> None:
         line = ask.line if ask is not None else None

@@ -12,12 +12,28 @@ the answer by nature and are not compared: at a coarse tolerance they may pass.
 
 A draw is also refused where a question's asked decimal places cannot be reached
 from the numbers on the screen (`Question.out_of_reach`).
+
+Checking a draw costs about questions × nodes² (one backward pass per mistake,
+and a product makes a mistake of every question); a lesson beyond `MAX_WORK`
+is drawn without this check (`fairness_checked`), so that a large lesson file
+cannot make a quiz hang.
 """
 
 from __future__ import annotations
 
 from tutor.check.question import places, safely, unfiltered
+from tutor.engine import topo_order
 from tutor.lesson import Draw, Graph, Lesson, draw, lesson_graph
+
+MAX_WORK = 2_000_000  # questions × nodes², the most a draw's fairness check may cost
+
+
+def fairness_checked(lesson: Lesson) -> bool:
+    """Whether quiz draws of this lesson are checked for mistakes that score."""
+    if not lesson.has_graph:
+        return True
+    nodes = len(topo_order(lesson_graph(lesson, 0).output))  # unnamed ones too
+    return len(lesson.questions) * nodes * nodes <= MAX_WORK
 
 
 def quiz_graph(lesson: Lesson, seed: int) -> Graph:
@@ -29,6 +45,8 @@ def draw_quiz(lesson: Lesson, seed: int) -> Draw:
     """Variant ``seed`` of the lesson, with why each refused draw was refused."""
     if seed == 0 or not lesson.vary:
         return Draw(lesson_graph(lesson, 0))
+    if not fairness_checked(lesson):
+        return draw(lesson, seed)
     known = _distinct_mistakes(lesson)
 
     def unfair(graph: Graph) -> str | None:
