@@ -81,8 +81,12 @@ def test_feedback_not_understood(snap_compare):
 
 
 def test_derivation_panel(snap_compare):
+    # dL/dd with L = d * f: the derivation of the edge d → L ends in the answer, so the
+    # first ctrl+l says that seeing it is a reveal, and the second shows it.
     async def run_before(pilot) -> None:
         await at_question("manual-backprop", 1)(pilot)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
         await pilot.press("ctrl+l")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()

@@ -48,7 +48,12 @@ def test_a_good_lesson_passes_at_its_numbers_and_twenty_variants():
     report = validate(load_lesson_text(LESSON, "v.toml"))
     assert report.errors == []
     assert report.variants == 20
-    assert report.distinct == 9  # a takes the 9 values -4..4
+    # a takes the values -4..4 but never the file's own 2, nor a value where a known
+    # mistake scores: -3 (= b: swapping the factors of e = a * b changes nothing),
+    # 0 (de/db = a = 0 is its own negative) and 4 (d = f = -2: L = d * f's factors swap).
+    assert report.distinct == 5
+    assert report.dropped["the file's own numbers"] > 0
+    assert report.dropped["question 1's swapped-operand mistake gives the answer"] > 0
 
 
 @pytest.fixture

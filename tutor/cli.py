@@ -209,7 +209,11 @@ def cmd_check(paths: list[Path], out: TextIO) -> int:
             if report.errors:
                 failed = True
             else:
-                variants = f"{report.variants} variants ({report.distinct} distinct)"
+                dropped = report.dropped_text()
+                variants = (
+                    f"{report.variants} variants ({report.distinct} distinct"
+                    f"{'; ' + dropped if dropped else ''})"
+                )
                 print(
                     f"ok {lesson.id}: {len(lesson.questions)} questions, the file's numbers and "
                     f"{variants}: three sources agree ({lesson.path})",
@@ -313,17 +317,19 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
 def _record(session, results: list[dict]) -> None:
     """Store a scripted run's answers and score like a quiz's (``--record``)."""
     from tutor.progress import Answer
+    from tutor.session import NO_ANSWER
 
     store = _store()
     lesson = session.lesson
     attempt = store.start_quiz(lesson.id, session.seed)
     for result, record in zip(results, session.records, strict=True):
+        skipped = result["verdict"] == "skipped"
         store.record_answer(
             Answer(
                 lesson.id,
                 result["index"],
                 session.seed,
-                result["answer"],
+                NO_ANSWER if skipped else result["answer"],
                 result["verdict"],
                 result["diagnosis"],
                 record.hints_used,
@@ -357,21 +363,44 @@ def cmd_progress(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
         writer.writeheader()
         writer.writerows(store.answer_rows())
         return 0
+    from tutor.tui.tracker import standing  # no Textual: the app's link to the store
+
     course = load_course(folder)
     summaries = store.summaries({lesson.id: len(lesson.questions) for lesson in course.lessons})
+    lessons = {lesson.id: lesson for lesson in course.lessons}
+    # A lesson is done when every question is settled and its pass mark is met.
+    standings = {
+        s.lesson_id: standing(store, lessons[s.lesson_id], s.status != "not-started")
+        for s in summaries
+    }
     if args.json:
-        json.dump([asdict(s) for s in summaries], out, indent=2)
+        data = []
+        for s in summaries:
+            st = standings[s.lesson_id]
+            data.append(
+                asdict(s)
+                | {"status": st.status, "score": st.score, "total": st.total, "passed": st.passed}
+            )
+        json.dump(data, out, indent=2)
         out.write("\n")
         return 0
-    titles = {lesson.id: lesson.title for lesson in course.lessons}
     for s in summaries:
-        status = {"not-started": "not started", "done": "done"}.get(
-            s.status, f"{s.done} of {s.questions} questions"
-        )
+        lesson, st = lessons[s.lesson_id], standings[s.lesson_id]
+        if not st.started:
+            status = "not started"
+        elif not st.finished:
+            status = f"{s.done} of {s.questions} questions"
+        elif st.passed:
+            status = f"done, {st.score:g} of {st.total:g} points"
+        else:
+            status = (
+                f"finished, {st.score:g} of {st.total:g} points: below the pass mark "
+                f"({lesson.pass_mark:.0%})"
+            )
         best = f", best quiz {s.best_score:g}/{s.best_total:g}" if s.best_score is not None else ""
         plural = "s" if s.quiz_attempts != 1 else ""
         quizzes = f", {s.quiz_attempts} quiz attempt{plural}" if s.quiz_attempts else ""
-        print(f"{titles[s.lesson_id]:<45} {status}{quizzes}{best}", file=out)
+        print(f"{lesson.title:<45} {status}{quizzes}{best}", file=out)
     return 0
 
 
@@ -400,14 +429,15 @@ def _indent(text: str) -> str:
 
 
 def cmd_graph(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
-    from tutor.lesson import GraphError, lesson_graph
+    from tutor.check.variants import quiz_graph
+    from tutor.lesson import GraphError
     from tutor.render import render_dot, render_text
 
     lesson = _lesson(folder, args.lesson)
     if not lesson.has_graph:
         raise CommandError(f"{lesson.id} has no graph")
     try:
-        graph = lesson_graph(lesson, args.seed)
+        graph = quiz_graph(lesson, args.seed)
     except GraphError as exc:
         raise CommandError(f"{lesson.path}: {exc}") from None
     if args.format == "dot":

@@ -14,14 +14,21 @@ Scoring (also in the README):
 * In a quiz the first answer that can be read is final, and reveal waits for
   the end. An answer that cannot be read ("not understood") never counts.
 * Revealed and skipped questions earn nothing.
+* A lesson is done when every question is settled and its score reaches the
+  lesson's pass mark (`Standing`); all revealed or skipped is not done.
+* On an open question, a derivation that ends in the asked answer counts as a
+  reveal (`derivation_reveals`): the app says so first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from tutor.check import NOT_UNDERSTOOD, Question, Verdict, explain, grade, prepare
-from tutor.lesson import Ask, Graph, Lesson, Say, Show, Step, fill, lesson_graph
+from tutor.check.quantities import local
+from tutor.check.variants import quiz_graph
+from tutor.lesson import Ask, Graph, Lesson, Say, Show, Step, fill
 
 HINT_COST = 0.25
 
@@ -52,6 +59,40 @@ class Reveal:
     explanation: list[str]
 
 
+#: How the progress store writes each settled status of a question.
+STORED_VERDICTS = {CORRECT: "correct", REVEALED: "revealed", SKIPPED: "skipped"}
+#: The answer text stored for a question skipped or revealed, by the app and by
+#: `tutor run --record` alike (an answer the tutor could not read keeps its text).
+NO_ANSWER = ""
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How far a student is in a lesson: what the course list and `tutor progress` say."""
+
+    started: bool
+    settled: int
+    questions: int
+    score: float
+    total: float
+    passed: bool
+
+    @property
+    def finished(self) -> bool:
+        return self.settled >= self.questions
+
+    @property
+    def done(self) -> bool:
+        """Every question settled and the pass mark met: all revealed is not done."""
+        return self.started and self.finished and self.passed
+
+    @property
+    def status(self) -> str:
+        if not self.started:
+            return "not-started"
+        return "done" if self.done else "in-progress"
+
+
 class SessionError(Exception):
     """An action that does not apply now (e.g. reveal during a quiz)."""
 
@@ -65,7 +106,7 @@ class Session:
         self.lesson = lesson
         self.seed = seed
         self.mode = mode
-        self.graph: Graph | None = lesson_graph(lesson, seed) if lesson.has_graph else None
+        self.graph: Graph | None = quiz_graph(lesson, seed) if lesson.has_graph else None
         steps = lesson.steps if mode == "lesson" else tuple(lesson.questions)
         self.steps: tuple[Step, ...] = steps
         self.position = 0
@@ -189,6 +230,52 @@ class Session:
         record = self.records[index]
         record.status, record.points, record.hints_used = status, points, hints_used
 
+    def restore_history(
+        self,
+        answers: Iterable[Mapping[str, object]],
+        settled: Iterable[int],
+        earned: Iterable[str] = (),
+    ) -> None:
+        """Settle the lesson's questions as an earlier sitting left them.
+
+        ``answers`` are the stored answers (rows with ``question_index``, ``verdict``,
+        ``points``, ``hints_used`` and ``mode``; only the lesson's own count),
+        ``settled`` the indices of the questions finished then, and ``earned`` the
+        nodes whose gradient was shown. A settled question keeps its best verdict:
+        correct (with its points) before revealed before skipped.
+        """
+        verdicts: dict[int, dict[str, float]] = {}
+        hints: dict[int, int] = {}
+        for row in answers:
+            if row.get("mode", "lesson") != "lesson":
+                continue
+            index = int(row["question_index"])  # type: ignore[arg-type]
+            seen = verdicts.setdefault(index, {})
+            seen[str(row["verdict"])] = max(
+                float(row["points"]),  # type: ignore[arg-type]
+                seen.get(str(row["verdict"]), 0.0),
+            )
+            hints[index] = max(hints.get(index, 0), int(row["hints_used"]))  # type: ignore[arg-type]
+        for index in settled:
+            if not 0 <= index < len(self.records):
+                continue  # the lesson file has changed since
+            seen = verdicts.get(index, {})
+            status = next((s for s, v in STORED_VERDICTS.items() if v in seen), SKIPPED)
+            points = seen.get(STORED_VERDICTS[status], 0.0)
+            self.restore(index, status, points, hints.get(index, 0))
+        self.restore_earned(set(earned))
+
+    def standing(self, started: bool = True) -> Standing:
+        """The lesson's standing after this session (``started``: anything was recorded)."""
+        return Standing(
+            started=started,
+            settled=sum(r.settled for r in self.records),
+            questions=len(self.records),
+            score=self.score,
+            total=self.total,
+            passed=self.passed,
+        )
+
     def restore_earned(self, nodes: set[str] | frozenset[str]) -> None:
         """Gradients earned in an earlier sitting (shown in the graph again)."""
         self._earned_before |= set(nodes) & set(self.graph.nodes if self.graph else ())
@@ -209,6 +296,29 @@ class Session:
             record.status = REVEALED
             record.points = 0.0
         return Reveal(question.expected_text, explain(question))
+
+    def derivation_reveals(self, node: str, wrt: str) -> bool:
+        """Whether the derivation of d ``node`` / d ``wrt`` would give the open current
+        question's answer: it is the asked local derivative, or its value at these
+        numbers is the asked value (dL/dd when L = d * f uses d directly)."""
+        question = self.question()
+        if question is None or self.records[question.index].settled:
+            return False
+        if question.kind == "local" and (question.node, question.wrt) == (node, wrt):
+            return True
+        try:  # the value the derivation ends with
+            value = local(self.graph, node, wrt)
+        except (ArithmeticError, ValueError, KeyError):
+            return False
+        return question.shows(value)
+
+    def see_derivation(self, node: str, wrt: str) -> bool:
+        """The derivation of d ``node`` / d ``wrt`` is shown. If it gives the open
+        question's answer, that is a reveal (the question earns nothing): True then."""
+        if not self.derivation_reveals(node, wrt):
+            return False
+        self.reveal()
+        return True
 
     def skip(self) -> None:
         """Give up on the current question (it earns nothing) and move on."""

@@ -21,9 +21,22 @@ def explain(question: Question) -> list[str]:
             if n == out:
                 return [f"d{out}/d{out} = 1: the output moves exactly as much as itself."]
             terms = [(p, g.grad(p), local(g, p, n)) for p in named_parents(question)]
-            symbols = " + ".join(f"d{out}/d{p} · d{p}/d{n}" for p, _, _ in terms)
-            numbers = " + ".join(f"({short(up)}) × ({short(lo)})" for _, up, lo in terms)
-            return [f"d{out}/d{n} = {symbols}", f"= {numbers} = {answer}"]
+            # The output's own use is its local derivative alone: "dL/dL · dL/dd" would
+            # explain dL/dd by itself.
+            symbols = " + ".join(
+                f"∂{out}/∂{n}" if p == out else f"d{out}/d{p} · d{p}/d{n}" for p, _, _ in terms
+            )
+            numbers = " + ".join(
+                f"({short(lo)})" if p == out else f"({short(up)}) × ({short(lo)})"
+                for p, up, lo in terms
+            )
+            direct = f"{out} = {to_text(g.definitions[out])} uses {n} directly"
+            if [p for p, _, _ in terms] == [out]:
+                return [f"d{out}/d{n} = ∂{out}/∂{n}, the local derivative: {direct}", f"= {answer}"]
+            lines = [f"d{out}/d{n} = {symbols}", f"= {numbers} = {answer}"]
+            if any(p == out for p, _, _ in terms):
+                lines.append(f"(∂{out}/∂{n}: {direct}; its local derivative there.)")
+            return lines
         case "local":
             formula = str(question.formula)
             if formula == answer:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from tutor.check.question import Question
+from tutor.check.question import Question, places
 from tutor.engine import EngineError
 from tutor.expr import Expr, ExprError, Num, evaluate, names, parse, to_text
 from tutor.numbers import full, short
@@ -44,46 +44,61 @@ class Verdict:
 
 
 def grade(question: Question, text: str) -> Verdict:
-    """Grade ``text`` as an answer to ``question``."""
+    """Grade ``text`` as an answer to ``question``.
+
+    The feedback on a wrong answer never tells the expected answer of this
+    question or of a later one in the lesson (`Question.gives_away`): it names
+    the mistake and the edge, and leaves the number to the student, the hints
+    and a reveal. The student's own text is kept in the verdict, whatever it is.
+    """
     text = text.strip()
+    return replace(_grade(question, text), answer=text)
+
+
+def _grade(question: Question, text: str) -> Verdict:
     try:
         expr = parse(text, question.graph.nodes.keys())
     except ExprError as error:
+        message = error.message if error.message.endswith(("?", ".")) else f"{error.message}."
         return Verdict(
             NOT_UNDERSTOOD,
-            f"Not understood: {error.message}.",
+            f"Not understood: {message}",
             caret=error.caret() if error.col is not None else None,
-            answer=text,
         )
     used = names(expr)
     if used and question.form == "number":
+        value = question.graph.value(used[0])
+        shown = "" if question.gives_away(value) else f" (it is {short(value)} here)"
         return Verdict(
             NOT_UNDERSTOOD,
-            f"This question asks for a number: write the value, not the name `{used[0]}` "
-            f"(it is {short(question.graph.value(used[0]))} here).",
-            answer=text,
+            f"This question asks for a number: write the value, not the name `{used[0]}`{shown}.",
         )
     try:
         values = _values(expr, question)
     except (EngineError, ZeroDivisionError, OverflowError) as error:
-        return Verdict(NOT_UNDERSTOOD, f"Not understood: your answer cannot be computed ({error}).")
+        return Verdict(
+            NOT_UNDERSTOOD,
+            f"Not understood: your answer cannot be computed at the current numbers "
+            f"({_words(error, question)}).",
+        )
     answer = values[0]
     if not used and question.form == "expression" and not question.is_constant:
         right = question.within(answer, question.expected)
         word = "is the right value here" if right else "is a number"
+        examples = " or ".join(f"`{e}`" for e in question.examples)
+        such_as = f" (such as {examples})" if examples else ""
         return Verdict(
             INCORRECT,
             f"{full(answer)} {word}, but this question asks for an expression in the node "
-            f"names (such as `f` or `1 - o**2`) that holds whatever the numbers are.",
+            f"names{such_as} that holds whatever the numbers are.",
             diagnosis="needs-expression",
-            answer=text,
         )
     expected = question.values_at(question.at)[: len(values)]
     if all(question.within(v, e) for v, e in zip(values, expected, strict=True)):
         # Checked against the engine above; against SymPy's exact value here.
         exact = question.symbolic_expected
         if exact is None or question.within(answer, exact):
-            return Verdict(CORRECT, _praise(question, expr), answer=text)
+            return Verdict(CORRECT, _praise(question, expr))
     for mistake in question.mistakes:
         wrong = question.values_at(mistake.at)[: len(values)]
         if all(_same(v, w, question) for v, w in zip(values, wrong, strict=True)):
@@ -92,18 +107,49 @@ def grade(question: Question, text: str) -> Verdict:
                 f"Not quite: {mistake.explain}",
                 diagnosis=mistake.code,
                 edge=mistake.edge,
-                answer=text,
             )
     expected = question.expected
     if not used and abs(answer - expected) <= CLOSE * max(abs(expected), 1e-12):
-        return Verdict(INCORRECT, _close(question, answer), diagnosis="close", answer=text)
+        return Verdict(INCORRECT, _close(question, answer), diagnosis="close")
     if used and not question.within(answer, expected):
-        detail = f"at the current numbers it gives {short(answer)}, not {short(expected)}"
+        if question.gives_away(answer):
+            detail = f"your expression does not give {question.symbol} at the current numbers"
+        else:
+            detail = (
+                f"at the current numbers your expression gives {short(answer)}, which is not "
+                f"{question.symbol}"
+            )
     elif used:
         detail = "it matches at the current numbers but not when they change"
     else:
         detail = f"{question.symbol} is not {full(answer)}"
-    return Verdict(INCORRECT, f"Not quite: {detail}.", answer=text)
+    return Verdict(INCORRECT, f"Not quite: {detail}.")
+
+
+#: What goes wrong in each op, in words, when the numbers cannot be shown.
+_FAILS = {
+    "div": "it divides by zero",
+    "log": "it takes the log of a number that is not positive",
+    "pow": "a power cannot be computed",
+    "exp": "exp of too large a number",
+}
+
+
+def _words(error: Exception, question: Question) -> str:
+    """An engine error for a student: what went wrong, without the op's internal name,
+    and without numbers that are the answer of this question or a later one."""
+    if isinstance(error, ZeroDivisionError):
+        return "it divides by zero"
+    if isinstance(error, OverflowError):
+        return "a number grows too large"
+    op = getattr(error, "op", "")
+    inputs = getattr(error, "inputs", ())
+    message = str(error)
+    if message.startswith(f"{op}: "):
+        message = message[len(op) + 2 :]
+    if any(question.gives_away(x) for x in inputs) or not message:
+        return _FAILS.get(op, "a step cannot be computed")
+    return message
 
 
 def _values(expr: Expr, question: Question) -> list[float]:
@@ -117,6 +163,8 @@ def _values(expr: Expr, question: Question) -> list[float]:
 def _same(answer: float, candidate: float, question: Question) -> bool:
     # A mistake is recognised with the question's own tolerance, at least a
     # little slack for answers rounded to a few digits.
+    if question.decimals is not None:
+        return question.within(answer, candidate)
     slack = max(question.ask.rtol, 1e-4)
     return abs(answer - candidate) <= question.ask.atol + slack * abs(candidate)
 
@@ -129,6 +177,11 @@ def _praise(question: Question, expr: Expr) -> str:
 
 
 def _close(question: Question, answer: float) -> str:
+    if question.decimals is not None:
+        return (
+            f"Close, but not right to {places(question.decimals)}: check the last digits. "
+            "Keep every digit while you compute, and round only at the end."
+        )
     expected = question.expected
     off = abs(answer - expected) / abs(expected) if expected else abs(answer)
     allowed = question.ask.rtol

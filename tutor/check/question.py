@@ -7,8 +7,10 @@ of the graph involved), and the chain-rule hints with the numbers.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -16,23 +18,38 @@ from functools import cached_property, partial
 
 from tutor.check import quantities as q
 from tutor.engine import Value, topo_order
-from tutor.expr import names, to_text
+from tutor.expr import evaluate, names, parse, to_text
 from tutor.lesson import Ask, Graph, GraphError, Lesson, build_graph, fill
 from tutor.numbers import full, short
 
 NEIGHBOURS = 5  # extra points at which an expression answer is tested
+MAX_EXAMPLE_TRIES = 60  # candidate example expressions looked at
+#: Units of the last asked decimal place that working from the screen's rounded
+#: numbers may move an answer; beyond this the places are out of reach.
+MAX_ALLOWANCE = 2
+#: How a number answer may be written, for examples (the first three that are no answer).
+NUMBER_EXAMPLES = ("-2", "0.5", "1/2", "-3", "1.5", "-0.25", "2/3", "4", "0.125", "-3/4")
 
 Quantity = Callable[[Graph], float]
 
 
 @dataclass(frozen=True)
 class Mistake:
-    """A known wrong turn: ``at(graph)`` is the answer it gives there."""
+    """A known wrong turn: ``at(graph)`` is the answer it gives there.
+
+    ``names`` are the quantities the explanation tells the wrong answer is made
+    of, as `keys` of questions (``("local", "d", "c")`` for "that is dd/dc"): a
+    mistake that would tell the answer of a question still to come is not used.
+    """
 
     code: str
     at: Quantity
     explain: str
     edge: tuple[str, str] | None = None
+    names: tuple[tuple[object, ...], ...] = ()
+    #: A finite nudge taken for the exact slope, or the other way round: close to
+    #: the answer by nature, so at a coarse tolerance it may be graded right.
+    approximates: bool = False
 
 
 @dataclass
@@ -78,8 +95,11 @@ class Question:
 
     @property
     def prompt(self) -> str:
-        text = self.ask.prompt or default_prompt(self)
-        return fill(text, self.graph.values())
+        text = fill(self.ask.prompt or default_prompt(self), self.graph.values())
+        if self.decimals is not None and asked_places(text) is None:
+            how = "as a whole number" if self.decimals == 0 else f"to {places(self.decimals)}"
+            text = f"{text.rstrip()} Give it {how}."
+        return text
 
     @cached_property
     def hints(self) -> list[str]:
@@ -102,7 +122,7 @@ class Question:
         A point where the quantity cannot be computed gives NaN, which matches nothing.
         """
         if quantity not in self._values:
-            self._values[quantity] = [_safely(quantity, g) for g in self.points]
+            self._values[quantity] = [safely(quantity, g) for g in self.points]
         return self._values[quantity]
 
     @cached_property
@@ -134,11 +154,130 @@ class Question:
 
         return symbolic_value(self)
 
+    @property
+    def decimals(self) -> int | None:
+        return self.ask.decimals
+
+    @cached_property
+    def allowance(self) -> float:
+        """For a question asking for N decimal places: how far the answer moves when it is
+        computed from the numbers as the screen shows them (4 decimals), not exactly."""
+        if self.decimals is None:
+            return 0.0
+        try:
+            shown = q.as_shown(self.lesson.assignments, self.graph)
+        except (ArithmeticError, ValueError):
+            return 0.0
+        moved = [safely(self.at, g) for g in shown]
+        return max((abs(m - self.expected) for m in moved if math.isfinite(m)), default=0.0)
+
+    @property
+    def out_of_reach(self) -> bool:
+        """True when the N asked decimal places cannot be had from the screen's numbers:
+        worked from them, the answer moves by more than `MAX_ALLOWANCE` units of the
+        N-th place."""
+        if self.decimals is None:
+            return False
+        return self.allowance * 10.0**self.decimals > MAX_ALLOWANCE
+
+    def tolerance(self, expected: float) -> float:
+        """How far an answer may be from ``expected`` and still count as it.
+
+        With ``decimals = N``: half a unit of the N-th decimal place, plus the
+        `allowance` for a student working from the rounded numbers on the screen;
+        otherwise ``atol + rtol × |expected|``.
+        """
+        if self.decimals is not None:
+            half = 0.5 * 10.0**-self.decimals
+            return half + self.allowance + 1e-9 * max(1.0, abs(expected))
+        return self.ask.atol + self.ask.rtol * abs(expected)
+
     def within(self, answer: float, expected: float) -> bool:
-        return abs(answer - expected) <= self.ask.atol + self.ask.rtol * abs(expected)
+        return abs(answer - expected) <= self.tolerance(expected)
+
+    @cached_property
+    def secrets(self) -> list[Question]:
+        """This question and every later one in the lesson, at these numbers: the
+        answers the feedback on a wrong answer must not tell."""
+        later = [
+            Question(self.lesson, ask, i, self.graph, *quantity(ask, self.output))
+            for i, ask in enumerate(self.lesson.questions)
+            if i > self.index
+        ]
+        return [self, *later]
+
+    def shows(self, x: float) -> bool:
+        """Whether the number ``x`` is this question's answer, as graded or as written."""
+        e = self.expected
+        return math.isfinite(x) and (
+            self.within(x, e) or short(x) == short(e) or full(x) == full(e)
+        )
+
+    def gives_away(self, x: float) -> bool:
+        """Whether showing the number ``x`` would tell the answer of this question or a
+        later one: it would be graded right there, or it looks the same when written."""
+        if not math.isfinite(x):
+            return False
+        return any(
+            secret.within(x, answer) or short(x) == short(answer) or full(x) == full(answer)
+            for secret, answer in self._secret_answers
+        )
+
+    @cached_property
+    def _secret_answers(self) -> list[tuple[Question, float]]:
+        found = [(secret, safely(secret.at, self.graph)) for secret in self.secrets]
+        return [(secret, answer) for secret, answer in found if math.isfinite(answer)]
+
+    @cached_property
+    def examples(self) -> tuple[str, ...]:
+        """Two expressions in this lesson's node names to show what an expression answer
+        looks like: never the answer of one of the lesson's questions, nor its value."""
+        graph = self.graph
+        labels = list(graph.nodes)
+        pairs = ((x, y) for i, x in enumerate(labels) for y in labels[i + 1 :])
+        candidates = (t for x, y in pairs for t in (f"{x} + {y}", f"{x}*{y}"))
+        # Expression answers are local derivatives; any other answer is one number
+        # here, which `gives_away` checks.
+        answers = [
+            [safely(quantity(ask, self.output)[0], g) for g in self.points]
+            for ask in self.lesson.questions
+            if ask.kind == "local"
+        ]
+        points = [g.values() for g in self.points]
+        found: list[str] = []
+        for text in itertools.islice(candidates, MAX_EXAMPLE_TRIES):  # a big graph: bounded
+            expr = parse(text, labels)
+            try:
+                values = [evaluate(expr, at) for at in points]
+            except (ArithmeticError, ValueError):
+                continue
+            if self.gives_away(values[0]) or any(
+                all(
+                    abs(v - a) <= 1e-9 * max(1.0, abs(v))
+                    for v, a in zip(values, answer, strict=True)
+                )
+                for answer in answers
+            ):
+                continue
+            found.append(text)
+            if len(found) == 2:
+                break
+        return tuple(found)
+
+    @cached_property
+    def number_examples(self) -> tuple[str, ...]:
+        """Three numbers to show how an answer is written (``-2``, ``0.5``, ``1/2``),
+        none of them the answer of this question or of a later one."""
+        fits = [t for t in NUMBER_EXAMPLES if not self.gives_away(float(Fraction(t)))]
+        return tuple(fits[:3])
+
+    @cached_property
+    def later_quantities(self) -> set[tuple[object, ...]]:
+        """The quantities this question and the later ones ask for (see `Mistake.names`)."""
+        return {k for ask in self.lesson.questions[self.index :] for k in keys(ask, self.graph)}
 
 
-def _safely(quantity: Quantity, graph: Graph) -> float:
+def safely(quantity: Quantity, graph: Graph) -> float:
     try:
         return quantity(graph)
     except (ArithmeticError, ValueError):
@@ -151,28 +290,60 @@ def formula(question: Question):
     return local_formula(question.graph, question.node, question.wrt)
 
 
-def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
-    """Make a lesson's question ready to grade at the numbers of ``graph``."""
-    out = graph.output.label
+def quantity(ask: Ask, out: str) -> tuple[Quantity, str]:
+    """What ``ask`` asks for, as a function of the graph, and how it is written."""
     n, w = ask.node, ask.wrt
     match ask.kind:
         case "value":
-            at, symbol = partial(q.value, node=n), n
+            return partial(q.value, node=n), n
         case "grad":
-            at, symbol = partial(q.grad, node=n), f"d{out}/d{n}"
+            return partial(q.grad, node=n), f"d{out}/d{n}"
         case "local":
-            at, symbol = partial(q.local, node=n, wrt=w), f"d{n}/d{w}"
+            return partial(q.local, node=n, wrt=w), f"d{n}/d{w}"
         case "nudge":
-            at, symbol = partial(q.rise_over_run, node=n, h=ask.h), f"the rise over run of {out}"
-        case _:
-            at, symbol = partial(q.after_step, rate=ask.rate), f"{out} after the step"
-    question = Question(lesson, ask, index, graph, at, symbol)
-    question.mistakes = _known_mistakes(question)
-    # A mistake that gives the right answer here is no mistake: drop it.
+            return partial(q.rise_over_run, node=n, h=ask.h), f"the rise over run of {out}"
+    return partial(q.after_step, rate=ask.rate), f"{out} after the step"
+
+
+def keys(ask: Ask, graph: Graph) -> set[tuple[object, ...]]:
+    """A question's quantity, to compare with what a mistake's explanation names
+    (`Mistake.names`); a local derivative of the output is also the gradient of an
+    input that only the output uses."""
+    match ask.kind:
+        case "local":
+            found = {("local", ask.node, ask.wrt)}
+            if ask.node == graph.output.label and all(
+                q.owner(graph, consumer) == ask.node for consumer, _ in q.uses(graph, ask.wrt)
+            ):
+                found.add(("grad", ask.wrt))
+            return found
+        case "nudge":
+            return {("nudge", ask.node, ask.h)}
+        case "step":
+            return {("step", ask.rate)}
+    return {(ask.kind, ask.node)}
+
+
+def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
+    """Make a lesson's question ready to grade at the numbers of ``graph``."""
+    question = unfiltered(lesson, graph, ask, index)
     right = question.expected
     question.mistakes = [
-        m for m in question.mistakes if not question.within(_safely(m.at, graph), right)
+        m
+        for m in question.mistakes
+        # A mistake that gives the right answer here is no mistake: drop it.
+        if not question.within(safely(m.at, graph), right)
+        # "That is dd/dc" would tell the answer of a question still to come.
+        and not question.later_quantities.intersection(m.names)
     ]
+    return question
+
+
+def unfiltered(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
+    """The question with every mistake its kind knows, even those that coincide here."""
+    at, symbol = quantity(ask, graph.output.label)
+    question = Question(lesson, ask, index, graph, at, symbol)
+    question.mistakes = _known_mistakes(question)
     return question
 
 
@@ -217,7 +388,7 @@ def _grad_mistakes(question: Question) -> list[Mistake]:
                     # The same use at other numbers: graphs share their structure.
                     lambda g2, p=position: q.share(g2, *q.uses(g2, node)[p]),
                     f"that is only the share that flows along {node} → {parent}. "
-                    f"`{node}` is used {len(uses)} times, and the gradients from every use "
+                    f"`{node}` is used more than once, and the gradients from every use "
                     f"add up: d{out}/d{node} is their sum.",
                     (node, parent),
                 )
@@ -231,6 +402,7 @@ def _grad_mistakes(question: Question) -> list[Mistake]:
                 f"alone. The chain rule multiplies it by the gradient arriving at {parent} "
                 f"from above, d{out}/d{parent}.",
                 (node, parent),
+                (("local", parent, node),),
             )
         )
         found.append(
@@ -241,6 +413,7 @@ def _grad_mistakes(question: Question) -> list[Mistake]:
                 f"be multiplied by the local derivative on the edge {node} → {parent}, "
                 f"d{parent}/d{node}.",
                 (node, parent),
+                (("grad", parent),),
             )
         )
     for position, product in q.positions(g.output, "mul"):
@@ -258,8 +431,7 @@ def _grad_mistakes(question: Question) -> list[Mistake]:
             Mistake(
                 "tanh-input",
                 partial(q.grad, node=node, rules={position: q.tanh_of_input}),
-                "tanh's local derivative is 1 - o**2, with o = tanh(n) its *output*; "
-                "1 - n**2 uses its input.",
+                _tanh_input(tanh.label, tanh.inputs[0].label),
                 _edge(g, tanh, node),
             )
         )
@@ -270,6 +442,8 @@ def _grad_mistakes(question: Question) -> list[Mistake]:
                 partial(q.rise_over_run, node=node, h=h),
                 f"that is the rise over run with h = {short(h, 6)}, which only approximates "
                 f"the slope. The gradient is the limit as h → 0: d{out}/d{node} exactly.",
+                names=(("nudge", node, h),),
+                approximates=True,
             )
         )
     found.append(
@@ -278,6 +452,7 @@ def _grad_mistakes(question: Question) -> list[Mistake]:
             partial(q.value, node=node),
             f"that is the value of {node} from the forward pass. The question asks for "
             f"its gradient, d{out}/d{node}: how much {out} moves when {node} is nudged.",
+            names=(("value", node),),
         )
     )
     found.append(_wrong_sign(question))
@@ -286,7 +461,8 @@ def _grad_mistakes(question: Question) -> list[Mistake]:
 
 def _local_mistakes(question: Question) -> list[Mistake]:
     node, wrt, out = question.node, question.wrt, question.output
-    return [
+    root, _ = q.local_graph(question.graph, node)
+    found = [
         Mistake(
             "with-upstream",
             lambda g2: q.local(g2, node, wrt) * g2.grad(node),
@@ -294,8 +470,14 @@ def _local_mistakes(question: Question) -> list[Mistake]:
             f"The question asks only for the local derivative d{node}/d{wrt}, on the edge "
             f"{wrt} → {node}.",
             (wrt, node),
-        ),
-        *(
+            # With one use of wrt, that product is d out / d wrt.
+            (("grad", node), ("grad", wrt))
+            if len(q.uses(question.graph, wrt)) == 1
+            else (("grad", node),),
+        )
+    ]
+    for position, _ in q.positions(root, "mul"):
+        found.append(
             Mistake(
                 "swapped-operand",
                 partial(q.local, node=node, wrt=wrt, rules={position: q.swapped_product}),
@@ -303,20 +485,19 @@ def _local_mistakes(question: Question) -> list[Mistake]:
                 f"factor, not {wrt} itself.",
                 (wrt, node),
             )
-            for position, _ in q.positions(q.local_graph(question.graph, node)[0], "mul")
-        ),
-        *(
+        )
+    for position, tanh in q.positions(root, "tanh"):
+        direct = tanh is root and tanh.inputs[0].label == wrt
+        found.append(
             Mistake(
                 "tanh-input",
                 partial(q.local, node=node, wrt=wrt, rules={position: q.tanh_of_input}),
-                f"tanh's local derivative is 1 - {node}**2, using its output {node}; "
-                f"1 - {wrt}**2 uses its input.",
+                _tanh_input(node, wrt) if direct else _tanh_input(None, None),
                 (wrt, node),
             )
-            for position, _ in q.positions(q.local_graph(question.graph, node)[0], "tanh")
-        ),
-        _wrong_sign(question),
-    ]
+        )
+    found.append(_wrong_sign(question))
+    return found
 
 
 def _nudge_mistakes(question: Question) -> list[Mistake]:
@@ -327,6 +508,8 @@ def _nudge_mistakes(question: Question) -> list[Mistake]:
             partial(q.grad, node=node),
             f"that is the exact slope d{out}/d{node}. The question asks for the rise over "
             f"run with a finite h = {short(h, 6)}, which differs from it a little.",
+            names=(("grad", node),),
+            approximates=True,
         ),
         Mistake(
             "rise-only",
@@ -350,6 +533,7 @@ def _step_mistakes(question: Question) -> list[Mistake]:
             lambda g2: g2.output.data,
             f"that is {out} before the step. Move every leaf first, then run the forward "
             f"pass again.",
+            names=(("value", out),),
         ),
         Mistake(
             "descended",
@@ -365,6 +549,16 @@ def _step_mistakes(question: Question) -> list[Mistake]:
         ),
         _wrong_sign(question),
     ]
+
+
+def _tanh_input(output: str | None, given: str | None) -> str:
+    """The tanh-input mistake in words, without writing the derivative out (it may be
+    the answer of a question to come)."""
+    which = f" (`{output}` = tanh({given}))" if output and given else ""
+    return (
+        f"tanh's local derivative is computed from its *output*{which}, not from its "
+        "input: squaring the input gives a different number."
+    )
 
 
 def named_parents(question: Question) -> list[str]:
@@ -400,6 +594,25 @@ def _nudges_of(question: Question) -> list[float]:
 
 
 # -- prompts and hints -------------------------------------------------------------
+
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_PLACES = re.compile(
+    r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r"|ten)\s+(?:decimal\s+places?|decimals)\b",
+    re.IGNORECASE,
+)
+
+
+def asked_places(text: str) -> int | None:
+    """The number of decimal places a text asks for ("to four decimal places": 4)."""
+    match = _PLACES.search(text)
+    if match is None:
+        return None
+    word = match.group(1).lower()
+    return int(word) if word.isdigit() else [*_NUMBER_WORDS, "ten"].index(word)
+
+
+def places(n: int) -> str:
+    return f"{n} decimal place" + ("" if n == 1 else "s")
 
 
 def default_prompt(question: Question) -> str:

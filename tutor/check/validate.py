@@ -9,22 +9,30 @@ For every question, at the file's numbers and at least `VARIANTS` variants:
 
 A question where they disagree is an error naming it. Then the checker itself is
 checked: the expected answer with its sign flipped, doubled, and plus one must
-each be graded incorrect, or the question's tolerance is too loose.
+each be graded incorrect, or the question's tolerance is too loose; a prompt
+that asks for N decimal places must say `decimals = N`, and N places must be
+reachable from the numbers on the screen.
+
+Variants are drawn as a quiz draws them (`tutor.check.variants`); the report
+counts the draws refused on the way, and why. A lesson with `vary` where no
+draw is usable is an error: its quizzes would show the file's own numbers.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from tutor.check import exact
 from tutor.check.grade import grade
 from tutor.check.quantities import local_graph
-from tutor.check.question import prepare
+from tutor.check.question import asked_places, places, prepare
+from tutor.check.variants import draw_quiz, fairness_checked
 from tutor.engine import numeric_grad
 from tutor.expr import Assignment, Num
 from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, build_graph, lesson_graph
-from tutor.lesson.graph import has_kink
+from tutor.lesson.graph import MAX_VARIANT_DRAWS, has_kink
 from tutor.numbers import full
 
 VARIANTS = 20
@@ -39,6 +47,24 @@ class Report:
     errors: list[LessonError] = field(default_factory=list)
     variants: int = 0
     distinct: int = 0
+    #: Draws refused on the way to the variants, by reason.
+    dropped: Counter[str] = field(default_factory=Counter)
+    #: Seeds where no draw was usable (a quiz there shows the file's own numbers).
+    fell_back: list[int] = field(default_factory=list)
+
+    def dropped_text(self) -> str:
+        """``12 draws dropped: 8 the file's own numbers, 4 ...`` (empty if none)."""
+        count = sum(self.dropped.values())
+        unchecked = (
+            ""
+            if not self.lesson.vary or fairness_checked(self.lesson)
+            else "draws not checked for mistakes that score: the lesson is too large"
+        )
+        if not count:
+            return unchecked
+        why = ", ".join(f"{n} {reason}" for reason, n in self.dropped.most_common())
+        text = f"{count} draw{'s' if count != 1 else ''} dropped: {why}"
+        return f"{text}; {unchecked}" if unchecked else text
 
     def add(self, ask: Ask | None, message: str) -> None:
         line = ask.line if ask is not None else None
@@ -58,8 +84,16 @@ def validate(lesson: Lesson, variants: int = VARIANTS, seed: int | None = None) 
         report.add(
             None, "a relu input is exactly 0 at the lesson's numbers: its slope does not exist"
         )
-    graphs = _variants(lesson, variants) if seed is None else [lesson_graph(lesson, seed)]
+    _check_precision(report)
+    if seed is None:
+        graphs = _variants(report, variants)
+    else:
+        quiz = draw_quiz(lesson, seed)
+        report.dropped.update(quiz.rejected)
+        graphs = [quiz.graph]
     report.distinct = distinct(graphs[1:])
+    for index, ask in enumerate(lesson.questions):
+        _check_allowance(report, graphs[0], index, ask)  # a draw out of reach is not drawn
     for variant in graphs:
         for index, ask in enumerate(lesson.questions):
             _check_sources(report, variant, index, ask)
@@ -70,20 +104,37 @@ def validate(lesson: Lesson, variants: int = VARIANTS, seed: int | None = None) 
     return report
 
 
-def _variants(lesson: Lesson, count: int) -> list[Graph]:
+def _variants(report: Report, count: int) -> list[Graph]:
     """The file's numbers, then the variants of seeds 1, 2, ... up to ``count`` of them.
 
-    A seed with no valid draw (it falls back to the file's numbers) is passed over.
+    A seed with no usable draw (it falls back to the file's numbers) is passed over
+    and noted: `validate` reports it as an error, since a quiz there would not have
+    fresh numbers.
     """
+    lesson = report.lesson
     graphs = [lesson_graph(lesson, 0)]
-    if not lesson.vary:
+    if not lesson.vary or count <= 0:
         return graphs
     for seed in range(1, MAX_SEEDS):
         if len(graphs) > count:
             break
-        graph = lesson_graph(lesson, seed)
-        if graph.seed != 0:
-            graphs.append(graph)
+        quiz = draw_quiz(lesson, seed)
+        report.dropped.update(quiz.rejected)
+        if quiz.fell_back:
+            report.fell_back.append(seed)
+            if len(graphs) == 1 and len(report.fell_back) >= 3:
+                break  # nothing is usable: no need to try every seed
+        else:
+            graphs.append(quiz.graph)
+    if report.fell_back:
+        seeds = ", ".join(map(str, report.fell_back[:5]))
+        more = "…" if len(report.fell_back) > 5 else ""
+        what = "every draw fails" if len(graphs) == 1 else "some seeds have no usable draw"
+        report.add(
+            None,
+            f"`vary`: {what} (seed {seeds}{more}: none of {MAX_VARIANT_DRAWS} draws usable; "
+            f"{report.dropped_text()}); a quiz there would show the file's own numbers",
+        )
     return graphs
 
 
@@ -185,6 +236,39 @@ def _rebuilt(lesson: Lesson, graph: Graph, values: dict[str, Fraction]) -> Graph
     return build_graph(assignments, graph.output.label, {**current, **values}, graph.seed)
 
 
+def _check_precision(report: Report) -> None:
+    """A prompt that asks for N decimal places is graded to N decimal places."""
+    for index, ask in enumerate(report.lesson.questions):
+        asked = asked_places(ask.prompt) if ask.prompt else None
+        if asked is None or asked == ask.decimals:
+            continue
+        if ask.decimals is None:
+            tolerance = f"the tolerance is rtol {ask.rtol:g}, atol {ask.atol:g}"
+            fix = f"write `decimals = {asked}` instead of `rtol`/`atol`"
+        else:
+            tolerance = f"`decimals = {ask.decimals}`"
+            fix = "make them agree"
+        report.add(
+            ask,
+            f"{_name(index, ask)}: the prompt asks for {places(asked)} but {tolerance}: {fix}",
+        )
+
+
+def _check_allowance(report: Report, graph: Graph, index: int, ask: Ask) -> None:
+    """N decimal places must be reachable from the numbers the screen shows."""
+    if ask.decimals is None:
+        return
+    question = prepare(report.lesson, graph, ask, index)
+    units = question.allowance * 10.0**ask.decimals
+    if question.out_of_reach and not any(e.line == ask.line for e in report.errors):
+        report.add(
+            ask,
+            f"{_name(index, ask)}: asks for {places(ask.decimals)}, but worked from the "
+            f"numbers on the screen (4 decimals) the answer moves by {units:.1f} units of the "
+            f"last place at {_where(graph)}: ask for fewer decimal places",
+        )
+
+
 def _check_checker(report: Report, graph: Graph) -> None:
     """The expected answer, perturbed, must be graded incorrect."""
     for index, ask in enumerate(report.lesson.questions):
@@ -199,8 +283,13 @@ def _check_checker(report: Report, graph: Graph) -> None:
                 continue
             verdict = grade(question, repr(wrong))
             if verdict.correct:
+                tolerance = (
+                    f"decimals {ask.decimals}"
+                    if ask.decimals is not None
+                    else f"rtol {ask.rtol:g}, atol {ask.atol:g}"
+                )
                 report.add(
                     ask,
                     f"{_name(index, ask)}: the answer {label} ({full(wrong)}) is graded correct; "
-                    f"the tolerance (rtol {ask.rtol:g}, atol {ask.atol:g}) is too loose",
+                    f"the tolerance ({tolerance}) is too loose",
                 )

@@ -42,6 +42,11 @@ _FLOAT_LITERAL = re.compile(r"(\d[\d_]*\.?[\d_]*|\.\d[\d_]*)([eE][+-]?\d+)?")
 _GLUED = re.compile(r"(?<![\w.])(\d+\.?\d*|\.\d+)([A-Za-z_]\w*)")
 
 _SIDE_BY_SIDE = re.compile(r"([\w.]+|\))\s+([\w.]+|\()")
+# A number with the letter O in it (``2O``, ``0.7O1``, ``O.5``), as a whole token.
+_LETTER_O = re.compile(r"(?<![\w.])(?=[\d.oO]*\d)(?=[\d.]*[oO])[\d.oO]+(?![\w.])")
+_ZEROS = str.maketrans("oO", "00")
+# ``14,3``: a decimal comma, as some keyboards and countries write it.
+_DECIMAL_COMMA = re.compile(r"\s*(-?)\s*(\d+)\s*,\s*(\d+)\s*")
 
 _SIDE_BY_SIDE_MESSAGE = "two things stand side by side: write `*` between them for a product"
 
@@ -186,6 +191,9 @@ class _Parser:
 
     def syntax_error(self, exc: SyntaxError) -> ExprError:
         stripped, lead = self.body, self.lead
+        letter = self.letter_o(stripped, lead)
+        if letter is not None:
+            return letter
         glued = _GLUED.search(stripped)
         if glued and not _FLOAT_LITERAL.fullmatch(glued.group(0)):
             number, name = glued.groups()
@@ -218,6 +226,27 @@ class _Parser:
         else:
             message = f"this is not an expression I can read; {ALLOWED} are allowed"
         return self.error(message, col)
+
+    def letter_o(self, text: str, lead: int) -> ExprError | None:
+        """``2O`` or ``0.7O1``: the letter O typed for a zero, unless it names a node."""
+        for match in _LETTER_O.finditer(text):
+            token = match.group(0)
+            if token[0] in "oO" and token[1:2] != ".":
+                continue  # a name such as `o1`, not a number
+            letters = {ch for ch in token if ch in "oO"}
+            if self.names is not None and any(
+                name in self.names for name in re.findall(r"[A-Za-z_]\w*", token)
+            ):
+                continue  # `2o` with a node `o`: a product, said elsewhere
+            number = token.translate(_ZEROS)
+            if not _FLOAT_LITERAL.fullmatch(number):
+                continue
+            which = " and ".join(f"`{x}`" for x in sorted(letters))
+            return self.error(
+                f"`{token}`: {which} is a letter, not a zero; did you mean `{number}`?",
+                self.origin[lead + match.start()],
+            )
+        return None
 
     # -- the whitelist -----------------------------------------------------------
 
@@ -258,6 +287,15 @@ class _Parser:
                 return self.call(node, depth)
             case ast.UnaryOp():
                 raise self.error(f"`{self.source(node)}`: {ALLOWED} are allowed", self.col_of(node))
+        if isinstance(node, ast.Tuple):
+            comma = _DECIMAL_COMMA.fullmatch(self.source(node))
+            if comma is not None:
+                sign, whole, fraction = comma.groups()
+                raise self.error(
+                    f"`{self.source(node)}`: write a decimal point, not a comma: "
+                    f"`{sign}{whole}.{fraction}`",
+                    self.col_of(node),
+                )
         kind = _KINDS.get(type(node), "this")
         raise self.error(
             f"`{self.source(node)}`: {kind} is not allowed; {ALLOWED} are", self.col_of(node)
@@ -291,6 +329,18 @@ class _Parser:
             raise self.error(f"`{ident}` is a function: write `{ident}(...)`", col)
         if self.names is not None and ident not in self.names:
             known = ", ".join(self.names) if self.names else "none"
+            if set(ident) <= {"o", "O"} and len(ident) == 1:
+                raise self.error(
+                    f"unknown name `{ident}`: that is the letter {ident}; did you mean the "
+                    f"number `0`? The names here are {known}",
+                    col,
+                )
+            close = did_you_mean(ident, self.names)
+            if close:
+                raise self.error(
+                    f"unknown name `{ident}`: did you mean `{close}`? The names here are {known}",
+                    col,
+                )
             raise self.error(f"unknown name `{ident}`; the names here are {known}", col)
         return Name(ident)
 
@@ -384,6 +434,27 @@ class _Parser:
             raise self.error(
                 f"`{self.source(node)}` cannot be computed: {error.message}", self.col_of(node)
             ) from None
+
+
+def did_you_mean(word: str, known: Collection[str]) -> str | None:
+    """The one known name that ``word`` misspells: the same but for the case of its
+    letters, or one letter added, dropped or changed; None if none or several."""
+    same_case = [k for k in known if k.lower() == word.lower()]
+    if len(same_case) == 1:
+        return same_case[0]
+    # One letter for another in a one-letter name is no misspelling: `x` is not
+    # "almost `a`"; but `w` may well be `w1`.
+    near = [k for k in known if _one_edit(word, k) and (len(word) > 1 or len(k) > 1)]
+    return near[0] if len(near) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _float(q: Fraction) -> float:

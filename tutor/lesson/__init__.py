@@ -1,6 +1,6 @@
 """Lessons: the TOML model and loader, variants, and the graph built from a script."""
 
-from tutor.lesson.graph import Graph, GraphError, build_graph, lesson_graph
+from tutor.lesson.graph import Draw, Graph, GraphError, build_graph, draw, lesson_graph
 from tutor.lesson.loader import load_lesson, load_lesson_text
 from tutor.lesson.model import (
     Ask,
@@ -18,6 +18,7 @@ from tutor.lesson.text import fill, placeholders
 __all__ = [
     "Ask",
     "Choices",
+    "Draw",
     "Graph",
     "GraphError",
     "Lesson",
@@ -28,6 +29,7 @@ __all__ = [
     "Show",
     "Step",
     "build_graph",
+    "draw",
     "fill",
     "lesson_graph",
     "load_lesson",

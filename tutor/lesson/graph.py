@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -13,6 +13,9 @@ from tutor.expr.convert import to_engine
 from tutor.lesson.model import Ask, Lesson
 
 MAX_VARIANT_DRAWS = 50
+
+#: A further test of a drawn graph: a reason to refuse it, or None.
+Reject = Callable[["Graph"], str | None]
 
 
 class GraphError(ValueError):
@@ -145,29 +148,70 @@ def question_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
 
 
 def lesson_graph(lesson: Lesson, seed: int = 0) -> Graph:
+    """The lesson's graph at variant ``seed`` (0: the file's own numbers); see `draw`."""
+    return draw(lesson, seed).graph
+
+
+#: Why a draw of a variant's numbers was not used (`Draw.rejected`).
+OWN_NUMBERS = "the file's own numbers"
+OUT_OF_DOMAIN = "an operation cannot be computed"
+KINK = "a relu input is exactly 0"
+MOVED_OUT_OF_DOMAIN = "a nudge or a step cannot be computed"
+
+
+@dataclass(frozen=True)
+class Draw:
+    """A variant's graph, and why each draw before it was refused."""
+
+    graph: Graph
+    rejected: tuple[str, ...] = ()
+
+    @property
+    def fell_back(self) -> bool:
+        """True when no draw was usable and the graph has the file's own numbers."""
+        return self.graph.seed == 0
+
+
+def draw(lesson: Lesson, seed: int = 0, reject: Reject | None = None) -> Draw:
     """The lesson's graph at variant ``seed`` (0: the file's own numbers).
 
     A variant's numbers come from a generator seeded by the lesson id and the
-    seed, so the same seed always gives the same numbers. Numbers that break
-    the graph (an op out of its domain, a relu exactly at 0, where the slope
-    does not exist) are drawn again; after `MAX_VARIANT_DRAWS` tries the file's
-    own numbers are used.
+    seed, so the same seed always gives the same numbers. A draw is refused, and
+    another drawn, when it repeats the file's own numbers, breaks the graph (an
+    op out of its domain, a relu exactly at 0, where the slope does not exist, a
+    nudge or step that cannot be computed), or when ``reject`` gives a reason.
+    After `MAX_VARIANT_DRAWS` refused draws the file's own numbers are used.
     """
     if not lesson.has_graph:
         raise GraphError("this lesson has no graph")
     output = lesson.output or lesson.assignments[-1].name
     if seed == 0 or not lesson.vary:
-        return build_graph(lesson.assignments, output, seed=0)
+        return Draw(build_graph(lesson.assignments, output, seed=0))
     rng = random.Random(f"{lesson.id}/{seed}")
+    own = {name: lesson.leaves[name] for name in lesson.vary}
+    rejected: list[str] = []
     for _ in range(MAX_VARIANT_DRAWS):
         values = {name: rng.choice(spec.values()) for name, spec in sorted(lesson.vary.items())}
+        if values == own:
+            rejected.append(OWN_NUMBERS)
+            continue
         try:
             graph = build_graph(lesson.assignments, output, values, seed)
         except GraphError:
+            rejected.append(OUT_OF_DOMAIN)
             continue
-        if not has_kink(graph) and not question_problems(lesson, graph):
-            return graph
-    return build_graph(lesson.assignments, output, seed=0)
+        if has_kink(graph):
+            reason = KINK
+        elif question_problems(lesson, graph):
+            reason = MOVED_OUT_OF_DOMAIN
+        else:
+            reason = None
+        if reason is None and reject is not None:
+            reason = reject(graph)
+        if reason is None:
+            return Draw(graph, tuple(rejected))
+        rejected.append(reason)
+    return Draw(build_graph(lesson.assignments, output, seed=0), tuple(rejected))
 
 
 def has_kink(graph: Graph) -> bool:

@@ -39,7 +39,8 @@ MAX_STEPS = 500
 MAX_VARIANTS = 100_000
 
 TOP_KEYS = {"format", "id", "title", "summary", "order", "graph", "output", "vary", "pass", "steps"}
-QUESTION_COMMON = {"prompt", "hints", "form", "rtol", "atol", "points"}
+QUESTION_COMMON = {"prompt", "hints", "form", "rtol", "atol", "decimals", "points"}
+MAX_DECIMALS = 10
 NEEDS = {
     "value": ("node",),
     "grad": ("node",),
@@ -298,6 +299,7 @@ def _ask(raw, label, at, defined, assignments, errors: _Errors) -> Ask | None:
     for key, value in (("rtol", rtol), ("atol", atol)):
         if value is not None and not 0 <= value < 1:
             errors.add(at(key), f"{label}: `{key}` must be at least 0 and below 1")
+    decimals = _decimals(raw, label, at, form, errors)
     points = _number(raw, "points", label, at, errors) if "points" in raw else 1.0
     if points is not None and points <= 0:
         errors.add(at("points"), f"{label}: `points` must be above 0")
@@ -326,7 +328,29 @@ def _ask(raw, label, at, defined, assignments, errors: _Errors) -> Ask | None:
         atol=atol if atol is not None else 1e-9,
         points=points if points is not None else 1.0,
         line=at(),
+        decimals=decimals,
     )
+
+
+def _decimals(raw, label, at, form, errors: _Errors) -> int | None:
+    """``decimals = N``: the places asked for, which then set the tolerance."""
+    if "decimals" not in raw:
+        return None
+    value = raw["decimals"]
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_DECIMALS:
+        errors.add(
+            at("decimals"), f"{label}: `decimals` must be a whole number from 0 to {MAX_DECIMALS}"
+        )
+        return None
+    for key in ("rtol", "atol"):
+        if key in raw:
+            errors.add(
+                at(key),
+                f"{label}: `{key}` and `decimals` both set the tolerance: keep only `decimals`",
+            )
+    if form == "expression":
+        errors.add(at("decimals"), f'{label}: `decimals` is for numbers, not `form = "expression"`')
+    return value
 
 
 def _node_key(raw, key, label, at, defined, errors: _Errors, required: bool) -> str | None:

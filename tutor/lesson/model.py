@@ -64,6 +64,9 @@ class Ask:
     atol: float = 1e-9
     points: float = 1.0
     line: int | None = None
+    #: The number of decimal places asked for; when set it is the tolerance
+    #: (half a unit of the last place), and ``rtol``/``atol`` are not used.
+    decimals: int | None = None
 
 
 Step = Say | Show | Ask

@@ -15,10 +15,16 @@ from dataclasses import dataclass
 from tutor.check import Verdict
 from tutor.lesson import Lesson
 from tutor.progress import Answer, ProgressStore
-from tutor.session import CORRECT, REVEALED, SKIPPED, Session
+from tutor.session import NO_ANSWER, STORED_VERDICTS, Session, Standing
 
-#: The store's verdict for each settled status of a session's question.
-_SETTLED = {CORRECT: "correct", REVEALED: "revealed", SKIPPED: "skipped"}
+
+def standing(store: ProgressStore, lesson: Lesson, started: bool) -> Standing:
+    """A lesson's standing from the store, read only (the lesson is not "opened")."""
+    session = Session(lesson, seed=0, mode="lesson")
+    if started:
+        position = store.position(lesson.id)
+        session.restore_history(store.answer_rows(lesson.id), position.done)
+    return session.standing(started)
 
 
 @dataclass
@@ -49,22 +55,7 @@ class Tracker:
     def _restore(self) -> None:
         session, lesson_id = self.session, self.session.lesson.id
         position = self.store.open_lesson(lesson_id)
-        verdicts: dict[int, dict[str, float]] = {}
-        hints: dict[int, int] = {}
-        for row in self.store.answer_rows(lesson_id):
-            if row["mode"] != "lesson":
-                continue
-            index = int(row["question_index"])
-            verdicts.setdefault(index, {})[str(row["verdict"])] = float(row["points"])
-            hints[index] = max(hints.get(index, 0), int(row["hints_used"]))
-        for index in position.done:
-            if not 0 <= index < len(session.records):
-                continue  # the lesson file has changed since
-            seen = verdicts.get(index, {})
-            status = next((s for s, v in _SETTLED.items() if v in seen), SKIPPED)
-            points = seen.get(_SETTLED[status], 0.0)
-            session.restore(index, status, points, hints.get(index, 0))
-        session.restore_earned(position.earned)
+        session.restore_history(self.store.answer_rows(lesson_id), position.done, position.earned)
         session.goto(position.step)
 
     # -- what the student did --------------------------------------------------
@@ -86,10 +77,10 @@ class Tracker:
         )
 
     def revealed(self, index: int) -> None:
-        self._write(index, "", "revealed")
+        self._write(index, NO_ANSWER, "revealed")
 
     def skipped(self, index: int) -> None:
-        self._write(index, "", "skipped")
+        self._write(index, NO_ANSWER, "skipped")
 
     def moved(self) -> None:
         """Remember the step reached (lessons only: a quiz always starts afresh)."""
@@ -134,7 +125,7 @@ class Tracker:
 
         def write() -> None:
             self.store.record_answer(answer)
-            if session.mode == "lesson" and (record.settled or verdict in _SETTLED.values()):
+            if session.mode == "lesson" and (record.settled or verdict in STORED_VERDICTS.values()):
                 self.store.mark_done(session.lesson.id, index)
                 self.store.earn_gradients(session.lesson.id, sorted(session.earned))
 

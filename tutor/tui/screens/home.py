@@ -34,6 +34,11 @@ class HomeScreen(TutorScreen):
         Binding(keys.THEME, "app.change_theme", "Theme", tooltip="Switch the colours"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: Each lesson's standing (score, pass mark met, done), by lesson id.
+        self.standings: dict = {}
+
     def compose(self) -> ComposeResult:
         yield Header(icon="∂")
         with Horizontal(id="course-head"):
@@ -73,17 +78,23 @@ class HomeScreen(TutorScreen):
         lessons = course.lessons
         counts = {lesson.id: len(lesson.questions) for lesson in lessons}
         summaries = {s.lesson_id: s for s in store.summaries(counts)}
+        from tutor.tui.tracker import standing  # the session's scoring rules, after first paint
+
+        self.standings = {
+            lesson.id: standing(store, lesson, summaries[lesson.id].status != "not-started")
+            for lesson in lessons
+        }
         rows = []
         for number, lesson in enumerate(lessons, start=1):
-            summary = summaries[lesson.id]
+            summary, now = summaries[lesson.id], self.standings[lesson.id]
             rows.append(
                 LessonRow(
                     lesson.id,
                     str(number),
                     lesson.title,
-                    _status(summary),
+                    _status(summary, now, lesson.pass_mark),
                     self._quiz(lesson.id),
-                    summary.status == "done",
+                    now.done,
                 )
             )
         for errors in course.broken.values():
@@ -142,9 +153,15 @@ class HomeScreen(TutorScreen):
             detail.update("")
             return
         questions = len(lesson.questions)
+        now = self.standings.get(lesson.id)
+        score = (
+            f"score {now.score:g}/{now.total:g} · "
+            if now is not None and now.started and now.total
+            else ""
+        )
         detail.update(
             f"{lesson.summary}\n{len(lesson.steps)} steps, {questions} questions · "
-            f"pass mark {lesson.pass_mark:.0%} · {lesson.path.name}"
+            f"{score}pass mark {lesson.pass_mark:.0%} · {lesson.path.name}"
         )
 
     def _highlighted(self):
@@ -206,9 +223,13 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _status(summary) -> str:
-    if summary.status == "done":
-        return "✔ done"
-    if summary.status == "in-progress":
+def _status(summary, now, pass_mark: float) -> str:
+    """Short (it shares a line): done only with the pass mark met, and the score."""
+    if not now.started:
+        return "not started"
+    if not now.finished:
         return f"{summary.done} of {summary.questions} questions"
-    return "not started"
+    score = f" {now.score:g}/{now.total:g}" if now.total else ""
+    if now.passed:
+        return f"✔ done{score}"
+    return f"✘{score} below {pass_mark:.0%}"

@@ -41,8 +41,8 @@ from tutor.tui.widgets.plot_panel import PlotPanel
 GRAPH, DERIVATION, PLOT = "graph", "derivation", "plot"
 
 PLACEHOLDERS = {
-    "number": "Your answer: a number, such as -2, 0.5 or 1/2",
-    "expression": "Your answer: an expression in the node names, such as 2*x or a + b",
+    "number": "Your answer: a number",
+    "expression": "Your answer: an expression in the node names",
     "any": "Your answer: a number, or an expression in the node names",
 }
 GO_ON = "Press Enter to go on"
@@ -91,6 +91,8 @@ class LessonScreen(TutorScreen):
         self.diagnosed_edge: tuple[str, str] | None = None
         self._footer_state: tuple | None = None
         self._warned: str | None = None
+        #: The derivation the student was told would count as a reveal.
+        self._derive_warned: tuple[int, Edge] | None = None
 
     @classmethod
     def for_lesson(cls, store: ProgressStore, lesson: Lesson) -> LessonScreen:
@@ -222,8 +224,11 @@ class LessonScreen(TutorScreen):
     def _placeholder(self) -> str:
         step, record = self.session.step, self.session.record
         if isinstance(step, Ask) and record is not None and record.status == OPEN:
-            question = self.session.question()
-            return PLACEHOLDERS.get(question.form, PLACEHOLDERS["any"])
+            question = self.session.question()  # its examples are never an answer to come
+            text = PLACEHOLDERS.get(question.form, PLACEHOLDERS["any"])
+            examples = {"number": question.number_examples, "expression": question.examples}
+            shown = examples.get(question.form)
+            return f"{text}, such as {_either(shown)}" if shown else text
         return GO_ON
 
     # -- the visual panel: graph, derivation or plot ------------------------------------
@@ -518,13 +523,34 @@ class LessonScreen(TutorScreen):
         if not edges:
             self.query_one(Feedback).say("This step has no edge to derive.", "info")
         elif self.view != DERIVATION:
-            self._show_visual(DERIVATION)
+            self._derive(edges[self.edge_choice % len(edges)])
         elif self.edge_choice + 1 < len(edges):
             self.edge_choice += 1
-            self._show_visual(DERIVATION)
+            self._derive(edges[self.edge_choice])
         else:
             self.edge_choice = 0
             self._show_visual(GRAPH)
+
+    def _derive(self, edge: Edge) -> None:
+        """Show an edge's derivation; one that gives the open question's answer is a
+        reveal (the session's rule), so the first press says so and the second shows it."""
+        session = self.session
+        index = session.question_index
+        if session.derivation_reveals(edge.node, edge.wrt):
+            if self._derive_warned != (session.position, edge):
+                self._derive_warned = (session.position, edge)
+                self.query_one(Feedback).say(
+                    f"The derivation of {edge.symbol} ends in this question's answer: seeing "
+                    "it counts as a reveal, and the question earns nothing. Press ctrl+l "
+                    "again to see it.",
+                    "warning",
+                )
+                return
+            session.see_derivation(edge.node, edge.wrt)
+            self.tracker.revealed(index)
+            self._warn_if_not_saving()
+            self.show_step()
+        self._show_visual(DERIVATION)
 
     @guarded
     def action_zoom(self) -> None:
@@ -582,3 +608,8 @@ class LessonScreen(TutorScreen):
     def key_help(self) -> Iterator[KeyHelp]:
         yield KeyHelp("Enter", "Answer / go on", "Check the answer, or go on to the next step")
         yield from super().key_help()
+
+
+def _either(items: tuple[str, ...]) -> str:
+    """``a, b or c``."""
+    return " or ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)

@@ -1,0 +1,188 @@
+"""No answer given away: the feedback on a wrong answer never tells the expected
+answer of the open question, nor of a later question in the same lesson.
+
+For every bundled question, at the file's numbers and at two quiz variants, the
+typical wrong answers (negated, ±1, 0, 1, 2, every node name of the lesson, and a
+few the issue reported) are graded, and the feedback is searched for the answers
+still to come, judged the way a student would read it:
+
+* a number in the feedback that is one of those answers, written the way the
+  feedback writes numbers (`short`, `full`) or close enough to be graded right,
+  unless the student typed that number (`2O` read back as `20` is the student's
+  own) or their own expression gives it;
+* a formula that is the answer of a `local` question (`1 - o**2`; a bare name
+  such as `f` only where the feedback says "is `f`", "= f" or quotes it alone),
+  unless the student typed it;
+* a sentence that names a later question's quantity ("that is the exact slope
+  df/dx") when the student's number is that quantity's answer.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import pytest
+
+from tutor.check import grade
+from tutor.expr import ExprError, evaluate, parse
+from tutor.lesson.folder import load_course
+from tutor.numbers import full, short
+from tutor.paths import bundled_lessons
+from tutor.session import Session
+
+COURSE = load_course(bundled_lessons())
+LESSONS = [lesson for lesson in COURSE.lessons if lesson.questions]
+SEEDS = (0, 1, 2)
+REPORTED = ("14", "1-n^2", "1 - n**2", "o**2", "c", "d*f", "2O", "14,3", "log(d - 10)")
+
+_NUMBER = re.compile(r"(?<![\w.*^/])-?\d+(?:\.\d+)?(?:e-?\d+)?(?![\w.]*\w)")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_AS_MEANT = str.maketrans({"O": "0", "o": "0", ",": "."})
+
+
+def typical_wrong_answers(session: Session, index: int) -> list[str]:
+    expected = session.question(index).expected
+    numbers = [-expected, expected + 1, expected - 1, 0, 1, 2]
+    texts = [full(x) for x in numbers] + list(session.graph.nodes) + list(REPORTED)
+    return list(dict.fromkeys(texts))
+
+
+def own_value(session: Session, text: str) -> float | None:
+    try:
+        return evaluate(parse(text, list(session.graph.nodes)), session.graph.values())
+    except (ExprError, ArithmeticError, ValueError):
+        return None
+
+
+def giveaways(session: Session, index: int, text: str, feedback: str) -> list[str]:
+    """What in ``feedback`` tells the answer of question ``index`` or a later one."""
+    own = own_value(session, text)
+    # What the student typed, read as they meant it: `2O` is 20, `14,3` is 14.3.
+    typed = set(_DIGITS.findall(text)) | set(_DIGITS.findall(text.translate(_AS_MEANT)))
+    compact_text = text.replace(" ", "")
+    compact = feedback.replace(" ", "")
+    found = []
+    for later in range(index, len(session.lesson.questions)):
+        question = session.question(later)
+        answer = question.expected
+        for token in _NUMBER.findall(feedback):
+            value = float(token)
+            if token.lstrip("-") in typed or (own is not None and abs(value - own) < 1e-9):
+                continue  # the student's own number, said back
+            if token in (short(answer), full(answer)) or question.within(value, answer):
+                found.append(f"the number {token}, the answer of {question.symbol}")
+        if question.kind == "local":
+            formula = str(question.formula).replace(" ", "")
+            if re.search(rf"(?<!\w){re.escape(formula)}(?!\w)", compact_text):
+                pass  # the student wrote it
+            elif re.fullmatch(r"\w+", formula):
+                if re.search(rf"`{formula}`|(=|\bis){formula}\b(?![-+*/])", compact):
+                    found.append(f"the formula {formula} of {question.symbol}")
+            elif formula in compact:
+                found.append(f"the formula {formula} of {question.symbol}")
+        if (
+            later > index
+            and own is not None
+            and question.within(own, answer)
+            and "/" in question.symbol
+            and question.symbol in feedback
+        ):
+            found.append(f"that the answer is {question.symbol}")
+    return found
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.id for lesson in LESSONS])
+def test_no_wrong_answer_is_told_an_answer_still_to_come(lesson):
+    checked = 0
+    problems = []
+    for seed in SEEDS:
+        session = Session(lesson, seed=seed)
+        for index in range(len(lesson.questions)):
+            question = session.question(index)
+            for text in typical_wrong_answers(session, index):
+                verdict = grade(question, text)
+                if verdict.correct:
+                    continue
+                checked += 1
+                for found in giveaways(session, index, text, verdict.feedback):
+                    problems.append(
+                        f"seed {seed}, Q{index + 1} {question.symbol}, answer {text!r}: "
+                        f"{found}\n    {verdict.feedback}"
+                    )
+    assert checked > 10 * len(lesson.questions)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_judge_catches_what_the_issue_reported():
+    """The judge itself: the feedback the issue quoted is a giveaway by its rules."""
+    lesson = COURSE.find("local-derivatives")
+    session = Session(lesson)
+    assert giveaways(session, 0, "c", "Not quite: at the current numbers it gives 10, not 1.")
+    assert giveaways(
+        session_of("derivative-by-nudging"),
+        1,
+        "14",
+        "Not quite: that is the exact slope df/dx. The question asks for the rise over run.",
+    )
+    neuron = session_of("neuron")
+    o_n = next(i for i, a in enumerate(neuron.lesson.questions) if a.kind == "local")
+    assert giveaways(neuron, o_n, "1-n^2", "tanh's local derivative is 1 - o**2.")
+    assert not giveaways(session, 0, "c", "Not quite: dd/dc is not 10.")
+
+
+def session_of(lesson_id: str) -> Session:
+    return Session(COURSE.find(lesson_id))
+
+
+def test_the_reported_cases_no_longer_tell_the_answer():
+    lesson = COURSE.find("local-derivatives")
+    session = Session(lesson)
+    feedback = grade(session.question(0), "c").feedback  # dd/dc = 1
+    assert "not 1" not in feedback and "10" in feedback
+
+    nudging = session_of("derivative-by-nudging")
+    feedback = grade(nudging.question(1), "14").feedback  # h = 1: the exact slope is Q5
+    assert "slope" not in feedback and "df/dx" not in feedback
+
+    neuron = session_of("neuron")
+    o_n = next(i for i, a in enumerate(neuron.lesson.questions) if a.kind == "local")
+    verdict = grade(neuron.question(o_n), "1-n^2")
+    assert verdict.diagnosis == "tanh-input"
+    assert "1 - o**2" not in verdict.feedback and "output" in verdict.feedback
+
+
+def test_an_expression_question_shows_examples_that_are_no_answer_of_the_lesson():
+    for lesson in LESSONS:
+        session = Session(lesson)
+        formulas = {
+            str(session.question(i).formula).replace(" ", "")
+            for i, a in enumerate(lesson.questions)
+            if a.kind == "local"
+        }
+        for index, ask in enumerate(lesson.questions):
+            if ask.kind != "local" or ask.form != "expression":
+                continue
+            question = session.question(index)
+            verdict = grade(question, "0.123")
+            assert verdict.diagnosis == "needs-expression"
+            examples = re.findall(r"`([^`]+)`", verdict.feedback)
+            assert len(examples) == 2, verdict.feedback
+            assert "1 - o**2" not in verdict.feedback
+            for example in examples:
+                assert example.replace(" ", "") not in formulas, (lesson.id, example)
+
+
+def test_the_answer_box_examples_are_never_an_answer_to_come():
+    for lesson in LESSONS:
+        session = Session(lesson)
+        for index, ask in enumerate(lesson.questions):
+            question = session.question(index)
+            shown = question.examples if ask.form == "expression" else question.number_examples
+            assert shown, (lesson.id, index)
+            for later in range(index, len(lesson.questions)):
+                answer = session.question(later).expected
+                for example in question.number_examples:
+                    assert float(Fraction(example)) != answer, (lesson.id, index, example)
+    dd = Session(COURSE.find("manual-backprop")).question(1)  # dL/dd = -2
+    assert "-2" not in dd.number_examples
