@@ -35,7 +35,7 @@ from tutor.tui.widgets.feedback import Feedback
 from tutor.tui.widgets.footer import Footer
 from tutor.tui.widgets.graph_panel import GraphPanel
 from tutor.tui.widgets.lesson_bar import LessonBar
-from tutor.tui.widgets.narrative import Narrative
+from tutor.tui.widgets.narrative import Body, Narrative, Resized
 from tutor.tui.widgets.plot_panel import PlotPanel
 
 GRAPH, DERIVATION, PLOT = "graph", "derivation", "plot"
@@ -112,14 +112,15 @@ class LessonScreen(TutorScreen):
 
     def compose(self) -> ComposeResult:
         yield LessonBar(id="lesson-bar")
-        with Container(id="visual"), ContentSwitcher(initial=GRAPH, id="visual-switcher"):
-            yield GraphPanel(id=GRAPH)
-            yield DerivationPanel(id=DERIVATION)
-            yield PlotPanel(id=PLOT)
-        yield Narrative(id="narrative")
+        with Body(id="body"):  # the text takes what it needs, the picture the rest
+            with Container(id="visual"), ContentSwitcher(initial=GRAPH, id="visual-switcher"):
+                yield GraphPanel(id=GRAPH)
+                yield DerivationPanel(id=DERIVATION)
+                yield PlotPanel(id=PLOT)
+            yield Narrative(id="narrative")
         yield Feedback(id="feedback")
         yield AnswerInput(id="answer")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     @guarded
     def on_mount(self) -> None:
@@ -165,6 +166,7 @@ class LessonScreen(TutorScreen):
         answer.value = ""
         answer.placeholder = self._placeholder()
         self._refresh_footer()
+        self.call_after_refresh(self.fit_body)
 
     def _refresh_footer(self) -> None:
         """Redraw the footer's keys, only when what applies has changed (it is slow)."""
@@ -226,6 +228,39 @@ class LessonScreen(TutorScreen):
             return PLACEHOLDERS.get(question.form, PLACEHOLDERS["any"])
         return GO_ON
 
+    # -- sharing the rows: the text first, the picture gets the rest -------------------
+
+    @on(Resized)
+    def _resized(self, event: Resized) -> None:
+        event.stop()
+        self.call_after_refresh(self.fit_body)
+
+    def fit_body(self) -> None:
+        """Give the step's text every row it needs, and the picture what is left.
+
+        The graph is drawn to fit those rows and takes no more than its drawing
+        needs; a picture left fewer than 3 rows steps aside (ctrl+g still shows it).
+        """
+        visual = self.query_one("#visual")
+        if self._default_view() is None and self.view == GRAPH:
+            return
+        body = self.query_one("#body")
+        room = body.size.height - self.query_one(Narrative).text_height
+        squeezed = room < 5
+        visual.set_class(squeezed, "-squeezed")
+        if squeezed or body.size.height == 0:
+            return
+        height = room
+        if self.view == GRAPH:
+            chrome = visual.styles.gutter.height
+            inner = visual.size.width - visual.styles.gutter.width
+            if inner > 0:
+                picture = self.query_one(GraphPanel).fit(inner, room - chrome)
+                if picture is not None:
+                    height = min(room, picture.height + chrome)
+        if visual.styles.height is None or visual.styles.height.value != height:
+            visual.styles.height = height
+
     # -- the visual panel: graph, derivation or plot ------------------------------------
 
     def _default_view(self) -> str | None:
@@ -241,7 +276,6 @@ class LessonScreen(TutorScreen):
         if view is None:
             return
         self.view = view
-        visual.set_class(view == PLOT, "-fill")
         self.query_one(ContentSwitcher).current = view
         if view == GRAPH:
             self._draw_graph()
