@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -81,6 +81,12 @@ class LessonScreen(TutorScreen):
             tooltip="Forget your progress in this lesson and start it again",
         ),
         Binding(keys.LEAVE, "leave", "Course", tooltip="Back to the list of lessons"),
+        Binding(
+            keys.SCROLL_UP, "scroll_graph(-1)", "Scroll graph", show=False, tooltip="Scroll up"
+        ),
+        Binding(
+            keys.SCROLL_DOWN, "scroll_graph(1)", "Scroll graph", show=False, tooltip="Scroll down"
+        ),
     ]
 
     def __init__(self, tracker: Tracker) -> None:
@@ -190,7 +196,7 @@ class LessonScreen(TutorScreen):
             score = f"{settled} of {len(session.records)} answered"
         else:
             title = lesson.title
-            score = f"{session.answered} of {len(session.records)} answered"
+            score = f"{self.tracker.done} of {len(session.records)} done"
         self.query_one(LessonBar).show(
             title,
             session.position + 1,
@@ -217,8 +223,8 @@ class LessonScreen(TutorScreen):
     def _end_message(self) -> str:
         session = self.session
         return (
-            f"The end of the lesson: {session.answered} of {len(session.records)} questions "
-            "answered. Enter or Esc goes back to the course."
+            f"The end of the lesson: {self.tracker.done} of {len(session.records)} questions "
+            "done. Enter or Esc goes back to the course."
         )
 
     def _placeholder(self) -> str:
@@ -366,8 +372,8 @@ class LessonScreen(TutorScreen):
             else:
                 self._move(session.next)
             return
-        if record.settled and not text:
-            self._after_settled()
+        if (record.settled and not text) or (record.status == CORRECT and not self.quiz):
+            self._after_settled()  # answered right: Enter goes on, whatever was typed
             return
         if not text:
             self.query_one(Feedback).say(
@@ -559,15 +565,52 @@ class LessonScreen(TutorScreen):
         else:
             self.edge_choice = 0
             self._show_visual(GRAPH)
+        self._answer_box_keeps_keys()
+        self.call_after_refresh(self.fit_body)
 
     @guarded
     def action_zoom(self) -> None:
         if self.maximized is not None:
             self.minimize()
+            self._answer_box_keeps_keys()
             return
         panel = self.query_one(ContentSwitcher).visible_content
         if panel is not None:
             self.maximize(panel, container=False)
+            self._answer_box_keeps_keys()
+
+    def action_scroll_graph(self, rows: int) -> None:
+        panel = self.query_one(ContentSwitcher).visible_content
+        if panel is not None:
+            panel.scroll_relative(y=rows * 2, animate=False)
+
+    def _answer_box_keeps_keys(self) -> None:
+        """Typing goes to the answer box (a panel that took the focus gives it back)."""
+        answer = self.query_one(AnswerInput)
+        if self.maximized is None:
+            answer.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """A key no widget took while a question is open: it is meant for the answer box.
+
+        (The focus can be on the graph or the text after Tab, or on nothing after a
+        panel closes; typing then still answers, and Enter still submits.)
+        """
+        answer = self.query_one(AnswerInput)
+        if self.focused is answer:
+            return
+        if event.key == "enter":
+            event.stop()
+            if self.maximized is not None:
+                self.minimize()
+            answer.focus()
+            answer.action_submit()
+        elif event.is_printable and event.character and self.session.record is not None:
+            event.stop()
+            if self.maximized is not None:
+                self.minimize()
+            answer.focus()
+            answer.insert_text_at_cursor(event.character)
 
     @guarded
     def action_reset(self) -> None:
@@ -592,8 +635,15 @@ class LessonScreen(TutorScreen):
 
     @guarded
     def action_leave(self) -> None:
+        """Esc: close the topmost panel (zoom, then a derivation), else leave the lesson."""
         if self.maximized is not None:
             self.minimize()
+            self._answer_box_keeps_keys()
+            return
+        if self.view == DERIVATION and self._default_view() != DERIVATION:
+            self.edge_choice = 0
+            self._show_visual(GRAPH)
+            self._answer_box_keeps_keys()
             return
         if not self.quiz:
             self.app.go_home()

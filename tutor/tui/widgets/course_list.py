@@ -10,13 +10,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.console import RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-TITLE_WIDTH = 44
+#: The status column's width: "12 of 13 questions" fits, and so does "✔ done".
 STATUS_WIDTH = 18
+#: Room kept for the quiz column (a best score, or another short status).
+QUIZ_WIDTH = 20
 
 
 @dataclass(frozen=True)
@@ -50,14 +54,16 @@ class CourseList(OptionList):
             self.highlighted = next(i for i, x in enumerate(ids) if x is not None)
 
 
-def _line(row: LessonRow) -> Text:
+def _line(row: LessonRow) -> RenderableType:
+    """One row, on one line at any width: the title gives way (…) to the columns after it."""
     if row.lesson_id is None:  # a file that did not load: its errors, one a line
         text = Text(f"{row.number:>3}  ", style="bold")
         text.append(row.title.replace("\n", "\n" + " " * 5))
         return text
-    title = row.title if len(row.title) <= TITLE_WIDTH else row.title[: TITLE_WIDTH - 1] + "…"
-    text = Text(f"{row.number:>3}  ")
-    text.append(title.ljust(TITLE_WIDTH + 2), style="bold")
-    text.append(row.status.ljust(STATUS_WIDTH + 2))
-    text.append(row.quiz)
-    return text
+    grid = Table.grid(expand=True, padding=(0, 0, 0, 2), pad_edge=False)
+    grid.add_column(width=3, justify="right", no_wrap=True)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(width=STATUS_WIDTH + 2, no_wrap=True, overflow="ellipsis")
+    grid.add_column(max_width=QUIZ_WIDTH + 2, no_wrap=True, overflow="ellipsis", justify="right")
+    grid.add_row(row.number, Text(row.title, style="bold"), row.status, row.quiz)
+    return grid
