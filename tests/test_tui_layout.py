@@ -1,5 +1,6 @@
-"""Every step of every bundled lesson, read at 80×24: its whole text, the feedback,
-the answer box and the help and quit keys are on screen, not merely mounted.
+"""Every step of every bundled lesson, read at 80×24: its whole text (with every
+hint taken), the feedback, the answer box and the help and quit keys are on
+screen, not merely mounted.
 
 One app per lesson, the session driven directly (``go_to``), each question
 answered with the lesson's right answer from ``tests/answers`` (value + Enter).
@@ -55,6 +56,12 @@ def problems(screen, where: str) -> list[str]:
     return found
 
 
+async def settled(pilot) -> None:
+    """A new text is laid out, then the rows shared out again: two refreshes."""
+    await pilot.pause()
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("lesson_id", LESSONS)
 def test_every_step_reads_whole_at_80x24(lesson_id, monkeypatch):
     answers = iter(read_answers(ANSWERS / f"{lesson_id}.answers"))
@@ -75,6 +82,10 @@ def test_every_step_reads_whole_at_80x24(lesson_id, monkeypatch):
                 where = f"{lesson_id} step {position + 1}"
                 found += problems(screen, where)
                 if isinstance(screen.session.step, Ask):
+                    for _ in screen.session.question().hints:  # every hint, under the text
+                        screen.action_hint()
+                    await settled(pilot)
+                    found += problems(screen, f"{where}, with its hints")
                     box = screen.query_one(AnswerInput)
                     box.value = next(answers)
                     await box.action_submit()  # what Enter does, without the key's ~80 ms
@@ -84,3 +95,39 @@ def test_every_step_reads_whole_at_80x24(lesson_id, monkeypatch):
         return found
 
     assert asyncio.run(walk()) == []
+
+
+def longest_reveal() -> tuple[str, int]:
+    """The bundled question whose revealed answer and explanation are the longest."""
+    from tutor.session import Session
+
+    sizes = []
+    for lesson in load_course(bundled_lessons()).lessons:
+        if not lesson.has_graph:
+            continue
+        for index in range(len(lesson.questions)):
+            reveal = Session(lesson).reveal(index)
+            sizes.append((sum(map(len, reveal.explanation)), lesson.id, index))
+    _, lesson_id, index = max(sizes)
+    return lesson_id, index
+
+
+def test_a_revealed_answer_shows_whole_at_80x24(monkeypatch):
+    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
+    lesson_id, index = longest_reveal()
+
+    async def reveal() -> list[str]:
+        app = create_app(bundled_lessons())
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            app.checked[lesson_id] = []
+            app.open_lesson(lesson_id)
+            screen = await until_lesson(pilot)
+            screen.session.goto_question(index)
+            screen.go_to(screen.session.position)
+            await pilot.press("ctrl+t", "ctrl+r")
+            await settled(pilot)
+            assert "Answer:" in screen.query_one(Narrative).query_one("#narrative-text")._markdown
+            return problems(screen, f"{lesson_id} question {index + 1}, revealed")
+
+    assert asyncio.run(reveal()) == []

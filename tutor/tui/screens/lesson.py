@@ -57,6 +57,7 @@ SETTLED_WORDS = {
 class LessonScreen(TutorScreen):
     """A lesson, or a quiz on one, over a `Tracker` (session + progress store)."""
 
+    ESCAPE_TO_MINIMIZE = False  # Esc is `action_leave`'s: it closes zoom and gives keys back
     MOVE = Binding.Group("Back/Next", compact=True)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(keys.BACK, "back", "Back", tooltip="The previous step", group=MOVE),
@@ -245,15 +246,17 @@ class LessonScreen(TutorScreen):
         """Give the step's text every row it needs, and the picture what is left.
 
         The graph is drawn to fit those rows and takes no more than its drawing
-        needs; a picture left fewer than 3 rows steps aside (ctrl+g still shows it).
+        needs; a picture left fewer than 2 rows steps aside (ctrl+g still shows it).
         """
         visual = self.query_one("#visual")
-        if self._default_view() is None and self.view == GRAPH:
+        if self.maximized is not None or (self._default_view() is None and self.view == GRAPH):
             return
         body = self.query_one("#body")
         room = body.size.height - self.query_one(Narrative).text_height
-        squeezed = room < 5
-        visual.set_class(squeezed, "-squeezed")
+        squeezed = room < 4
+        if visual.display == squeezed:
+            visual.display = not squeezed
+            self.refresh(layout=True)
         if squeezed or body.size.height == 0:
             return
         height = room
@@ -475,8 +478,8 @@ class LessonScreen(TutorScreen):
                 return False if record is None else (open_question or None)
             case "derive":
                 return not self.quiz and bool(self._edges())
-            case "zoom":
-                return self.query_one("#visual").display or None
+            case "zoom":  # the picture, even when a long text has squeezed it out
+                return (self._default_view() is not None or self.view != GRAPH) or None
             case "reset":
                 return not self.quiz
         return True
@@ -573,9 +576,11 @@ class LessonScreen(TutorScreen):
         if self.maximized is not None:
             self.minimize()
             self._answer_box_keeps_keys()
+            self.call_after_refresh(self.fit_body)
             return
         panel = self.query_one(ContentSwitcher).visible_content
         if panel is not None:
+            self.query_one("#visual").display = True  # a squeezed picture too
             self.maximize(panel, container=False)
             self._answer_box_keeps_keys()
 
@@ -589,6 +594,7 @@ class LessonScreen(TutorScreen):
         answer = self.query_one(AnswerInput)
         if self.maximized is None:
             answer.focus()
+            self.call_after_refresh(answer.focus)  # after Textual's own focus moves
 
     def on_key(self, event: events.Key) -> None:
         """A key no widget took while a question is open: it is meant for the answer box.
@@ -603,12 +609,14 @@ class LessonScreen(TutorScreen):
             event.stop()
             if self.maximized is not None:
                 self.minimize()
+                self.call_after_refresh(self.fit_body)
             answer.focus()
             answer.action_submit()
         elif event.is_printable and event.character and self.session.record is not None:
             event.stop()
             if self.maximized is not None:
                 self.minimize()
+                self.call_after_refresh(self.fit_body)
             answer.focus()
             answer.insert_text_at_cursor(event.character)
 
@@ -639,6 +647,7 @@ class LessonScreen(TutorScreen):
         if self.maximized is not None:
             self.minimize()
             self._answer_box_keeps_keys()
+            self.call_after_refresh(self.fit_body)
             return
         if self.view == DERIVATION and self._default_view() != DERIVATION:
             self.edge_choice = 0
