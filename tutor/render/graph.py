@@ -43,6 +43,8 @@ _UP, _DOWN, _LEFT, _RIGHT = 1, 2, 4, 8
 #: The line glyph for each combination of arms, indexed by the arm bits.
 _GLYPHS = " │││─┘┐┤─└┌├─┴┬┼"
 _CROSSING = "│"
+#: After a node or wire that the next band goes on from.
+CONTINUED = "…"
 _Span = tuple[int, int]  # the first and last row of a trunk
 #: The trunk orders of one gap are all tried up to this many trunks.
 _MAX_SEARCH = 5
@@ -71,6 +73,8 @@ class GraphPicture:
     values: dict[Value, Box] = field(default_factory=dict)
     compact: bool = False
     bands: int = 1
+    #: Where a band starts again with a node drawn above it (its box is in ``boxes``).
+    repeats: tuple[Box, ...] = ()
 
     @property
     def width(self) -> int:
@@ -188,6 +192,8 @@ def _draw(
                 canvas.text(slot.top + i, slot.x, line)
             if slot.users:  # the wire out, to the end of the column
                 canvas.hline(slot.row, slot.x + len(lines[0]) - 1, slot.x + widths[c])
+            if slot.continued:
+                canvas.text(slot.row, slot.x + len(lines[0]), CONTINUED)
     for gap in gaps:
         gap.draw(canvas)
     return GraphPicture(canvas.lines(), boxes, values, compact=compact)
@@ -221,8 +227,9 @@ def _band(columns: list[list[_Slot]], start: int, end: int) -> list[list[_Slot]]
                 slot.value,
                 slot.is_wire,
                 inputs=[copies[s] for s in slot.inputs],
-                users=slot.users,  # past the band's end, a wire out says "continued below"
+                users=slot.users if c < end - 1 else 0,  # the next band draws it again
                 tall=False,
+                continued=c == end - 1 and slot.users > 0,
             )
             copies[slot] = copy
             column.append(copy)
@@ -235,17 +242,23 @@ def _stack(bands: list[GraphPicture]) -> GraphPicture:
     lines: list[str] = []
     boxes: dict[Value, Box] = {}
     values: dict[Value, Box] = {}
+    repeats: list[Box] = []
     for band in bands:
         if lines:
             lines.append("")
         top = len(lines)
         for node, box in band.boxes.items():
-            if node not in boxes or box.col > 0:  # not the repeat at a band's start
-                boxes[node] = Box(box.row + top, box.col, box.height, box.width)
-                cells = band.values[node]
-                values[node] = Box(cells.row + top, cells.col, cells.height, cells.width)
+            moved = Box(box.row + top, box.col, box.height, box.width)
+            if node in boxes and box.col == 0:  # the repeat at a band's start
+                repeats.append(moved)
+                continue
+            boxes[node] = moved
+            cells = band.values[node]
+            values[node] = Box(cells.row + top, cells.col, cells.height, cells.width)
         lines += band.lines
-    return GraphPicture(lines, boxes, values, compact=True, bands=len(bands))
+    return GraphPicture(
+        lines, boxes, values, compact=True, bands=len(bands), repeats=tuple(repeats)
+    )
 
 
 def _hidden_with_wires(root: Value, hidden: Collection[Value]) -> set[Value]:
@@ -315,6 +328,7 @@ class _Slot:
     inputs: list[_Slot] = field(default_factory=list)
     users: int = 0  # how many slots of the next column use this one
     tall: bool = True  # a labelled node drawn as a box of four lines (else one)
+    continued: bool = False  # used in the next band: drawn with "…" after it
     is_box: bool = False
     top: int = 0
     x: int = 0

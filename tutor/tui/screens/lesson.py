@@ -83,10 +83,14 @@ class LessonScreen(TutorScreen):
         ),
         Binding(keys.LEAVE, "leave", "Course", tooltip="Back to the list of lessons"),
         Binding(
-            keys.SCROLL_UP, "scroll_graph(-1)", "Scroll graph", show=False, tooltip="Scroll up"
+            keys.SCROLL_UP, "scroll_graph(-1)", "Graph up", show=False, tooltip="Scroll the graph"
         ),
         Binding(
-            keys.SCROLL_DOWN, "scroll_graph(1)", "Scroll graph", show=False, tooltip="Scroll down"
+            keys.SCROLL_DOWN,
+            "scroll_graph(1)",
+            "Graph down",
+            show=False,
+            tooltip="Scroll the graph",
         ),
     ]
 
