@@ -52,6 +52,7 @@ class GraphPanel(ScrollableContainer, can_focus=True):
 
     _shown: tuple | None = None
     _request: _Request | None = None
+    _fitted: tuple | None = None  # (request, width, height) of `picture`
     _focus_box: Box | None = None
     picture: GraphPicture | None = None
 
@@ -103,15 +104,18 @@ class GraphPanel(ScrollableContainer, can_focus=True):
         highlight = node if node is not None and node.label else None
         hidden = [graph.nodes[name] for name in request.hidden_values if name in graph.nodes]
         width, height = room or self._room()
-        picture = fit_text(
-            graph.output,
-            width,
-            height,
-            show_grad=lambda v: v.label in request.earned,
-            highlight=highlight,
-            hidden=hidden,
-        )
-        self.picture = picture
+        if self._fitted == (request, width, height) and self.picture is not None:
+            picture = self.picture  # drawn for this room already (a resize, a refit)
+        else:
+            picture = fit_text(
+                graph.output,
+                width,
+                height,
+                show_grad=lambda v: v.label in request.earned,
+                highlight=highlight,
+                hidden=hidden,
+            )
+            self.picture, self._fitted = picture, (request, width, height)
         lines = picture.lines
         by_name = {v.label: box for v, box in picture.boxes.items()}
         value_at = {v.label: cells for v, cells in picture.values.items()}
