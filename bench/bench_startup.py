@@ -1,13 +1,16 @@
-"""Start-up: process start to the first painted screen, `tutor` against a bare Textual app.
+"""Start-up as the student sees it: process spawn to the first painted text, on a pty.
 
-Each app runs in a subprocess on a pseudo-terminal of 100×30 and exits right after
-its first screen is painted (``TUTOR_EXIT_AFTER_PAINT=first`` for tutor, the same
-``call_after_refresh(exit)`` for a "hello" app). The wall time of the whole process
-is measured, the two apps alternating in the same run so that they share the
-machine's load. The target: tutor's median within 1.5× the bare app's.
+Two processes, alternating in the same run so that they share the machine's load,
+each on a fresh pseudo-terminal of 100×30:
 
-Also reported, not judged: the time until the home screen shows the loaded course
-(``TUTOR_EXIT_AFTER_PAINT=ready``).
+* a bare Textual app that shows ``hello``: the baseline, its first paint;
+* ``tutor``: the time until its home screen is painted (the header), and until the
+  course list is shown (the first lesson's title on screen). The course is judged.
+
+The clock stops when the marker text appears in what the process has drawn (ANSI
+escape sequences removed), not when the process exits: a process's teardown is
+not something the student waits for. The process is then killed. The target:
+tutor's course shown within 1.5× the bare app's first paint (medians).
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import select
+import signal
 import statistics
 import struct
 import subprocess
@@ -37,11 +42,11 @@ class Hello(App):
     def compose(self):
         yield Static("hello")
 
-    def on_mount(self):
-        self.call_after_refresh(self.exit)
-
 Hello().run()
 """
+
+#: Escape sequences (CSI, OSC, two-character ones): removed before looking for a marker.
+ESCAPES = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 
 
 def tutor_command() -> list[str]:
@@ -49,8 +54,8 @@ def tutor_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "tutor"]
 
 
-def run_in_terminal(command: list[str], env: dict[str, str]) -> tuple[float, bytes]:
-    """Run ``command`` on a fresh pseudo-terminal; its wall time and everything it drew."""
+def until_drawn(command: list[str], env: dict[str, str], markers: list[bytes]) -> list[float]:
+    """Spawn ``command`` on a fresh pty; seconds from spawn until each marker is drawn."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
     start = time.perf_counter()
@@ -59,62 +64,66 @@ def run_in_terminal(command: list[str], env: dict[str, str]) -> tuple[float, byt
     )
     os.close(slave)
     output = bytearray()
-    deadline = start + TIMEOUT
+    found: dict[bytes, float] = {}
     try:
-        while time.perf_counter() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:  # the child closed its side
-                    chunk = b""
-                if chunk:
-                    output += chunk
-                    continue
-            if process.poll() is not None:
-                break
-        else:
-            process.kill()
-            raise RuntimeError(f"{command} did not exit within {TIMEOUT} s")
-        process.wait()
-        elapsed = time.perf_counter() - start
+        while len(found) < len(markers):
+            left = start + TIMEOUT - time.perf_counter()
+            if left <= 0:
+                raise RuntimeError(f"{command}: {markers} not drawn within {TIMEOUT} s")
+            ready, _, _ = select.select([master], [], [], min(left, 0.05))
+            if not ready:
+                if process.poll() is not None:
+                    raise RuntimeError(f"{command} exited with {process.returncode}")
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child closed its side
+                chunk = b""
+            if not chunk:
+                raise RuntimeError(f"{command} closed its terminal: {bytes(output[-500:])!r}")
+            now = time.perf_counter()
+            output += chunk
+            text = ESCAPES.sub(b"", bytes(output))
+            for marker in markers:
+                if marker not in found and marker in text:
+                    found[marker] = now - start
     finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        process.wait()
         os.close(master)
-    if process.returncode != 0:
-        raise RuntimeError(f"{command} exited with {process.returncode}: {bytes(output[-2000:])!r}")
-    return elapsed, bytes(output)
+    return [found[m] for m in markers]
 
 
 def main(quick: bool) -> int:
-    runs = 3 if quick else 10
+    runs = 5 if quick else 21
     with tempfile.TemporaryDirectory() as home:
         base = {k: v for k, v in os.environ.items() if k not in ("TUTOR_LESSONS",)}
+        base.pop("TUTOR_EXIT_AFTER_PAINT", None)
         base.update(TUTOR_HOME=home, TERM="xterm-256color", COLUMNS=str(COLUMNS))
-        hello_cmd = [sys.executable, "-c", HELLO]
-        tutor_cmd = tutor_command()
-        first = {**base, "TUTOR_EXIT_AFTER_PAINT": "first"}
-        ready = {**base, "TUTOR_EXIT_AFTER_PAINT": "ready"}
-        # Warm the file cache and bytecode once, untimed.
-        run_in_terminal(hello_cmd, base)
-        run_in_terminal(tutor_cmd, ready)
-        times: dict[str, list[float]] = {"hello": [], "tutor": [], "ready": []}
+        hello = ([sys.executable, "-c", HELLO], [b"hello"])
+        tutor = (tutor_command(), [b"backpropagation by hand", b"Derivative by nudging"])
+        until_drawn(*hello[:1], base, hello[1])  # warm the file cache and bytecode, untimed
+        until_drawn(tutor[0], base, tutor[1])
+        times: dict[str, list[float]] = {"hello": [], "first": [], "course": []}
         for _ in range(runs):
-            elapsed, drawn = run_in_terminal(hello_cmd, base)
-            assert b"hello" in drawn, "the hello app painted nothing"
+            (elapsed,) = until_drawn(hello[0], base, hello[1])
             times["hello"].append(elapsed)
-            elapsed, drawn = run_in_terminal(tutor_cmd, first)
-            assert b"backpropagation" in drawn, "tutor painted no home screen"
-            times["tutor"].append(elapsed)
-            elapsed, drawn = run_in_terminal(tutor_cmd, ready)
-            assert b"Derivative" in drawn, "tutor painted no course"
-            times["ready"].append(elapsed)
-    hello, tutor, loaded = (statistics.median(times[k]) for k in ("hello", "tutor", "ready"))
-    ratio = tutor / hello
-    print(f"{runs} runs each, medians, process start to exit after the paint ({COLUMNS}x{ROWS}):")
-    print(f"  bare Textual hello app       {hello * 1000:7.0f} ms")
+            first, course = until_drawn(tutor[0], base, tutor[1])
+            times["first"].append(first)
+            times["course"].append(course)
+    bare, first, course = (statistics.median(times[k]) for k in ("hello", "first", "course"))
+    # The ratio judged is the median of each pair's ratio (the two ran back to back),
+    # which a machine whose load drifts during the run disturbs least.
+    pairs = zip(times["hello"], times["first"], times["course"], strict=True)
+    first_ratios, ratios = zip(*((f / h, c / h) for h, f, c in pairs), strict=True)
+    ratio = statistics.median(ratios)
+    print(f"{runs} runs each, medians, spawn to the marker on a {COLUMNS}x{ROWS} pty:")
+    print(f"  bare Textual app, first paint   {bare * 1000:7.0f} ms")
+    first_ratio = statistics.median(first_ratios)
+    print(f"  tutor, home screen painted      {first * 1000:7.0f} ms   {first_ratio:.2f}x")
     target = f"(target <= {TARGET}x)"
-    print(f"  tutor, first screen painted  {tutor * 1000:7.0f} ms   {ratio:.2f}x {target}")
-    print(f"  tutor, course shown          {loaded * 1000:7.0f} ms   {loaded / hello:.2f}x")
+    print(f"  tutor, course shown             {course * 1000:7.0f} ms   {ratio:.2f}x {target}")
     if ratio > TARGET:
         print(f"  MISSED: {ratio:.2f}x{' (not judged in a quick run)' if quick else ''}")
     # A quick run (CI, perhaps on a busy machine) reports a miss but does not fail on it.

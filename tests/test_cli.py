@@ -192,3 +192,27 @@ def test_injection_attempts_in_an_answers_file_are_not_understood(capsys, folder
         first = json.loads(out)["questions"][0]
         assert first["verdict"] == "not-understood", (line[:40], first["feedback"])
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_graph_fits_the_width_it_is_given(capsys, width):
+    code, out, _ = run(capsys, "graph", "tanh-from-pieces", "--width", str(width))
+    assert code == 0
+    lines = out.rstrip("\n").splitlines()
+    assert max(map(len, lines)) <= width
+    assert "o=0.7071" in out and lines[-1] == "(each node: name=data g=grad)"
+
+
+def test_graph_width_defaults_to_the_terminal(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "300")
+    code, out, _ = run(capsys, "graph", "tanh-from-pieces")
+    assert code == 0 and "┌ o ─" in out, "wide enough for full boxes"
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run(capsys, "graph", "tanh-from-pieces")
+    assert max(map(len, out.splitlines())) <= 80
+
+
+def test_graph_width_must_be_a_sensible_number(capsys):
+    with pytest.raises(SystemExit):
+        main(["graph", "neuron", "--width", "5"])
+    assert "give 20 to 10000" in capsys.readouterr().err

@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tutor.engine import Value, topo_order
-from tutor.render import GraphPicture, format_number, op_symbol, render_dot, render_text
+from tutor.render import (
+    GraphPicture,
+    fit_text,
+    format_number,
+    op_symbol,
+    render_dot,
+    render_text,
+)
 
 
 def named(value: Value, label: str) -> Value:
@@ -343,7 +350,7 @@ class Wires:
         self.grid = [line.ljust(picture.width) for line in picture.lines]
         in_box = {
             (row, col)
-            for b in picture.boxes.values()
+            for b in [*picture.boxes.values(), *picture.repeats]
             for row in range(b.row, b.row + b.height)
             for col in range(b.col, b.col + b.width)
         }
@@ -549,3 +556,57 @@ def test_dot_hides_gradients_and_never_shows_minus_zero():
     dot = render_dot(root, show_grad=lambda node: node.label == "L")
     assert dot.count("grad ?") == len(topo_order(root)) - 1
     assert "data 0.0000" in render_dot(named(Value(-1e-9, "z") * 1, "y"))
+
+
+# -- fitting a width (the app at 80 columns, `tutor graph --width`) -------------------
+
+
+def test_a_graph_that_fits_is_drawn_in_full_boxes():
+    root = lecture_a()
+    assert fit_text(root, 80).lines == render_text(root).lines
+
+
+def test_a_wide_graph_is_drawn_compact_then_folded_into_bands():
+    root = lecture_b()
+    root.backward()
+    full = render_text(root)
+    assert full.width > 76
+    picture = fit_text(root, 76, highlight=root, show_grad=False)
+    assert picture.compact and picture.bands == 2 and picture.width <= 76
+    text = str(picture)
+    assert "│x1=2 g=? ├" in text and "║o=0.7071 g=?║" in text
+    assert text.count("n=0.8814") == 2, "the second band starts again with n"
+    assert len(picture.repeats) == 1
+    assert set(picture.boxes) == {v for v in topo_order(root) if v.label}
+    assert Wires(picture).faults() == []
+    first, second = text.split("\n\n")
+    assert "tanh" in second and "tanh" not in first
+
+
+def test_compact_fits_the_height_when_boxes_would_not():
+    root = lecture_a()
+    assert fit_text(root, 200, 12).compact is False
+    picture = fit_text(root, 200, 6)
+    assert picture.compact and picture.height <= 6
+
+
+def test_a_hidden_value_is_not_given_away_by_a_wire():
+    # lesson 1 drew (15)──+ 5─▶ f while asking for f
+    x = Value(3.0, "x")
+    f = named(3 * x**2 - 4 * x + 5, "f")
+    text = str(render_text(f, hidden=[f]))
+    assert "data ?" in text and "20" not in text
+    for shown in ("(9)", "(27)", "(12)", "(15)"):
+        assert shown not in text
+    assert "data 3" in text, "the leaf's value is not asked: it stays"
+    assert "(?)" in text
+
+
+@given(graphs(), st.integers(30, 90))
+def test_random_graphs_fit_any_width_they_can(root, width):
+    picture = fit_text(root, width, show_grad=False)
+    full = render_text(root, show_grad=False)
+    widest_column = max(box.width for box in full.boxes.values()) if full.boxes else 0
+    assert picture.width <= max(width, 2 * widest_column + 40)
+    assert Wires(picture).faults() == []
+    assert set(picture.boxes) == {v for v in topo_order(root) if v.label}

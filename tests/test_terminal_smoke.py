@@ -26,11 +26,13 @@ pytestmark = [
 
 
 class Terminal:
-    """A detached 100×30 tmux session running one command, on its own server."""
+    """A detached tmux session (``size`` columns × rows) running one command, on its
+    own server."""
 
-    def __init__(self, command: str, socket: str):
+    def __init__(self, command: str, socket: str, size: tuple[int, int] = (100, 30)):
         self.socket = socket
-        self.tmux("new-session", "-d", "-s", "smoke", "-x", "100", "-y", "30", command)
+        columns, rows = map(str, size)
+        self.tmux("new-session", "-d", "-s", "smoke", "-x", columns, "-y", rows, command)
 
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -62,10 +64,11 @@ class Terminal:
         self.tmux("kill-server", check=False)
 
 
-def test_tutor_in_a_real_terminal(tmp_path):
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
+def test_tutor_in_a_real_terminal(tmp_path, size):
     home = tmp_path / "home"
     command = f"env -u TUTOR_LESSONS TUTOR_HOME={home} {TUTOR}"
-    terminal = Terminal(command, socket=f"tutor-smoke-{os.getpid()}")
+    terminal = Terminal(command, socket=f"tutor-smoke-{os.getpid()}-{size[0]}", size=size)
     try:
         terminal.wait_for("Derivative by nudging", "Start with 1.")
         terminal.keys("Enter")  # the highlighted first lesson
@@ -76,6 +79,9 @@ def test_tutor_in_a_real_terminal(tmp_path):
         terminal.keys("Enter")
         screen = terminal.wait_for("✔ Correct")
         assert "f = 20" in screen
+        lines = screen.rstrip("\n").splitlines()
+        assert "F1 Help" in lines[-1] and "^q Quit" in lines[-1], "the footer keeps its keys"
+        assert len(lines) <= size[1] and max(map(len, lines)) <= size[0]
         terminal.keys("C-q")
         deadline = time.monotonic() + TIMEOUT
         while terminal.alive() and time.monotonic() < deadline:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
+import re
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from rich.text import Text
 from textual.widgets import OptionList
 from tui_pilot import until_lesson
 
@@ -112,9 +116,22 @@ def feedback(screen) -> Feedback:
     return screen.query_one(Feedback)
 
 
-def rows(app) -> list[str]:
+def plain(renderable, width: int = 74) -> str:
+    """A Rich renderable as the text it shows at ``width`` columns."""
+    if isinstance(renderable, Text):
+        return str(renderable)  # a broken file's errors: as written, one a line
+    console = Console(width=width, file=io.StringIO(), record=True)
+    console.print(renderable)
+    return console.export_text().rstrip("\n")
+
+
+def rows(app, width: int = 74) -> list[str]:
+    """The course list's rows as shown at ``width`` columns (80 less margins and border)."""
     option_list = app.screen.query_one(OptionList)
-    return [str(option_list.get_option_at_index(i).prompt) for i in range(option_list.option_count)]
+    return [
+        plain(option_list.get_option_at_index(i).prompt, width)
+        for i in range(option_list.option_count)
+    ]
 
 
 # -- home --------------------------------------------------------------------------------
@@ -222,7 +239,8 @@ async def test_hints_one_at_a_time_then_reveal_with_the_explanation():
         await pilot.pause()
         shown = narrative_text(screen)
         assert "Answer: `-2`" in shown and "dL/dd" in shown
-        assert "grad -2" in graph_text(screen)  # a revealed gradient is shown too
+        # a revealed gradient is shown too (in a full box, or a compact one where room is short)
+        assert re.search(r"grad -2|d=4 g=-2", graph_text(screen))
         assert "Hint 1 of" in shown
         verdicts = [row["verdict"] for row in app.store.answer_rows("manual-backprop")]
         assert verdicts == ["revealed"]
@@ -372,7 +390,7 @@ async def test_quiz_to_its_results_and_the_best_score_on_home():
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        assert f"best quiz {count - 1}/{count}, passed" in rows(app)[4]
+        assert f"quiz {count - 1}/{count} passed" in rows(app)[4]
 
 
 @pilot_test

@@ -104,3 +104,45 @@ def test_plot(snap_compare):
         await pilot.pause()
 
     assert snap_compare(app(), terminal_size=SIZE, run_before=run_before)
+
+
+# -- at 80×24, the student's terminal ---------------------------------------------------
+
+SMALL = (80, 24)
+
+
+def at_step(lesson_id: str, position: int):
+    """A ``run_before`` that opens a lesson at step ``position`` (counted from 0)."""
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        pilot.app.open_lesson(lesson_id)
+        screen = await until_lesson(pilot)
+        steady_cursor(screen)
+        screen.go_to(position)
+        await pilot.app.workers.wait_for_complete()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_small_long_say_step(snap_compare):
+    # the course's longest text: it shows whole, the graph gives way
+    assert snap_compare(app(), terminal_size=SMALL, run_before=at_step("node-used-twice", 6))
+
+
+def test_small_open_question_with_two_lines_of_feedback(snap_compare):
+    assert snap_compare(
+        app(), terminal_size=SMALL, run_before=at_question("manual-backprop", 1, "4")
+    )
+
+
+def test_small_neuron_graph(snap_compare):
+    # the neuron's graph is wider than 80 columns: compact nodes, folded into bands
+    assert snap_compare(app(), terminal_size=SMALL, run_before=at_question("neuron", 1))
+
+
+def test_small_plot(snap_compare):
+    assert snap_compare(app(), terminal_size=SMALL, run_before=at_step("derivative-by-nudging", 3))

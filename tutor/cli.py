@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -65,6 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="variant of the numbers (0: the file's)")
     p.add_argument("--grads", action="store_true", help="show every gradient")
     p.add_argument("--format", choices=("text", "dot"), default="text")
+    p.add_argument(
+        "--width",
+        type=_width,
+        default=None,
+        metavar="N",
+        help="fit the text drawing in N columns: compact nodes, then folded into bands "
+        "(default: the terminal's width)",
+    )
 
     p = sub.add_parser("progress", parents=[common], help="your progress, per lesson")
     fmt = p.add_mutually_exclusive_group()
@@ -431,7 +440,7 @@ def _indent(text: str) -> str:
 def cmd_graph(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     from tutor.check.variants import quiz_graph
     from tutor.lesson import GraphError
-    from tutor.render import render_dot, render_text
+    from tutor.render import fit_text, render_dot
 
     lesson = _lesson(folder, args.lesson)
     if not lesson.has_graph:
@@ -443,8 +452,27 @@ def cmd_graph(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "dot":
         out.write(render_dot(graph.output, show_grad=args.grads))
     else:
-        print(render_text(graph.output, show_grad=args.grads), file=out)
+        width = args.width or shutil.get_terminal_size().columns
+        picture = fit_text(graph.output, width, show_grad=args.grads)
+        print(picture, file=out)
+        if picture.compact:
+            print(f"({COMPACT_KEY})", file=out)
     return 0
+
+
+#: What a compact node says, under a compact drawing.
+COMPACT_KEY = "each node: name=data g=grad"
+
+
+def _width(text: str) -> int:
+    """``--width``: a whole number of columns, at least 20."""
+    try:
+        width = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 20 <= width <= 10_000:
+        raise argparse.ArgumentTypeError(f"{width} columns: give 20 to 10000")
+    return width
 
 
 if __name__ == "__main__":

@@ -5,13 +5,14 @@ share this one renderer.
 """
 
 from tutor.render.dot import render_dot
-from tutor.render.graph import Box, GraphPicture, ShowGrad, render_text
+from tutor.render.graph import Box, GraphPicture, ShowGrad, fit_text, render_text
 from tutor.render.notation import format_number, op_symbol
 
 __all__ = [
     "Box",
     "GraphPicture",
     "ShowGrad",
+    "fit_text",
     "format_number",
     "op_symbol",
     "render_dot",

@@ -17,12 +17,20 @@ The layout is a small layered drawing:
 
 Where two wires cross without joining, the horizontal one is broken (``│``), so
 a ``┼`` is always a junction.
+
+Where room is short (a terminal of 80 columns), `fit_text` draws the same layout
+compact, a node on one line (``│d=4 g=?├``), and if that is still too wide it
+folds the columns into bands stacked top to bottom, each band after the first
+starting again with the nodes that feed it.
+
+A value still asked for is drawn ``?``: in its box, and on every unlabelled wire
+value joined to it (``(15)──+ 5─▶ f`` would give ``f`` away).
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from tutor.engine import Value, topo_order
@@ -35,6 +43,8 @@ _UP, _DOWN, _LEFT, _RIGHT = 1, 2, 4, 8
 #: The line glyph for each combination of arms, indexed by the arm bits.
 _GLYPHS = " │││─┘┐┤─└┌├─┴┬┼"
 _CROSSING = "│"
+#: After a node or wire that the next band goes on from.
+CONTINUED = "…"
 _Span = tuple[int, int]  # the first and last row of a trunk
 #: The trunk orders of one gap are all tried up to this many trunks.
 _MAX_SEARCH = 5
@@ -52,10 +62,19 @@ class Box:
 
 @dataclass(frozen=True)
 class GraphPicture:
-    """A drawn graph: its lines, and the box of each labelled node."""
+    """A drawn graph: its lines, and the box of each labelled node.
+
+    ``values`` is where each labelled node's value is written (one line of cells);
+    ``compact`` and ``bands`` say how it was fitted (`fit_text`).
+    """
 
     lines: list[str]
     boxes: dict[Value, Box]
+    values: dict[Value, Box] = field(default_factory=dict)
+    compact: bool = False
+    bands: int = 1
+    #: Where a band starts again with a node drawn above it (its box is in ``boxes``).
+    repeats: tuple[Box, ...] = ()
 
     @property
     def width(self) -> int:
@@ -70,20 +89,77 @@ class GraphPicture:
 
 
 def render_text(
-    root: Value, *, show_grad: ShowGrad = True, highlight: Value | None = None
+    root: Value,
+    *,
+    show_grad: ShowGrad = True,
+    highlight: Value | None = None,
+    hidden: Collection[Value] = (),
+    compact: bool = False,
 ) -> GraphPicture:
     """Draw the graph of ``root``: inputs on the left, ``root`` on the right.
 
     ``show_grad`` is a bool, or is called with each labelled node; where it is
     false the box shows ``grad ?``. ``highlight``, a labelled node of the graph,
-    gets a double border (``ValueError`` for any other node).
+    gets a double border (``ValueError`` for any other node). The values of
+    ``hidden`` nodes, and of the unlabelled values wired to them, show as ``?``.
+    ``compact`` draws each labelled node on one line: ``│d=4 g=?├``.
     """
-    columns = _columns(root)
+    columns = _columns(root, compact)
+    picture = _draw(columns, show_grad, highlight, _hidden_with_wires(root, hidden), compact)
+    return _check_highlight(picture, highlight)
+
+
+def fit_text(
+    root: Value,
+    width: int,
+    height: int | None = None,
+    *,
+    show_grad: ShowGrad = True,
+    highlight: Value | None = None,
+    hidden: Collection[Value] = (),
+) -> GraphPicture:
+    """The graph drawn to fit ``width`` columns (and ``height`` rows, when given).
+
+    Full boxes if they fit; else compact nodes; else compact nodes folded into
+    bands of columns, stacked. A single column wider than ``width`` still
+    overflows (nothing is ever cut): the caller scrolls.
+    """
+    hide = _hidden_with_wires(root, hidden)
+    full = _draw(_columns(root, False), show_grad, highlight, hide, False)
+    if full.width <= width and (height is None or full.height <= height):
+        return _check_highlight(full, highlight)
+    columns = _columns(root, True)
+    compact = _draw(columns, show_grad, highlight, hide, True)
+    if compact.width <= width:
+        return compact
+    bands: list[GraphPicture] = []
+    start = 0
+    while start < len(columns):
+        end = start + 1
+        band = _draw(_band(columns, start, end), show_grad, highlight, hide, True)
+        while end < len(columns):
+            wider = _draw(_band(columns, start, end + 1), show_grad, highlight, hide, True)
+            if wider.width > width:
+                break
+            band, end = wider, end + 1
+        bands.append(band)
+        start = end
+    return _stack(bands)
+
+
+def _draw(
+    columns: list[list[_Slot]],
+    show_grad: ShowGrad,
+    highlight: Value | None,
+    hidden: Collection[Value],
+    compact: bool,
+) -> GraphPicture:
     _place_rows(columns)
     shown = show_grad if callable(show_grad) else lambda _node: show_grad
-    faces = {slot: _face(slot, shown) for column in columns for slot in column}
+    faces = {slot: _face(slot, shown, hidden, compact) for column in columns for slot in column}
     box_widths = [
-        max((_box_width(faces[s]) for s in column if s.is_box), default=0) for column in columns
+        max((_box_width(faces[s], compact) for s in column if s.is_box), default=0)
+        for column in columns
     ]
     widths = [
         max([box_widths[c]] + [len(faces[s][0]) for s in column if not s.is_box])
@@ -99,24 +175,114 @@ def render_text(
             gaps[c].start = x
             x += gaps[c].width
 
-    canvas = _Canvas(x, max(s.top + s.height for column in columns for s in column))
-    boxes = {}
+    canvas = _Canvas(x + 1, max(s.top + s.height for column in columns for s in column))
+    boxes: dict[Value, Box] = {}
+    values: dict[Value, Box] = {}
     for c, column in enumerate(columns):
         for slot in column:
             if slot.is_box:
-                lines = _box(faces[slot], box_widths[c], slot.users > 0, slot.value is highlight)
-                boxes[slot.value] = Box(slot.top, slot.x, len(lines), box_widths[c])
+                draw = _compact_box if compact else _box
+                lines = draw(faces[slot], box_widths[c], slot.users > 0, slot.value is highlight)
+                box = Box(slot.top, slot.x, len(lines), box_widths[c])
+                boxes.setdefault(slot.value, box)
+                values.setdefault(slot.value, _value_cells(faces[slot], box, compact))
             else:
                 lines = faces[slot]  # a wire's is "", so its wire out starts at x - 1
             for i, line in enumerate(lines):
                 canvas.text(slot.top + i, slot.x, line)
             if slot.users:  # the wire out, to the end of the column
                 canvas.hline(slot.row, slot.x + len(lines[0]) - 1, slot.x + widths[c])
+            if slot.continued:
+                canvas.text(slot.row, slot.x + len(lines[0]), CONTINUED)
     for gap in gaps:
         gap.draw(canvas)
-    if highlight is not None and highlight not in boxes:
+    return GraphPicture(canvas.lines(), boxes, values, compact=compact)
+
+
+def _check_highlight(picture: GraphPicture, highlight: Value | None) -> GraphPicture:
+    if highlight is not None and highlight not in picture.boxes:
         raise ValueError(f"highlight {highlight!r} is not a labelled node of this graph")
-    return GraphPicture(canvas.lines(), boxes)
+    return picture
+
+
+def _band(columns: list[list[_Slot]], start: int, end: int) -> list[list[_Slot]]:
+    """Columns ``start`` to ``end`` (exclusive) as a picture of their own.
+
+    A band after the first begins with the nodes that feed it, drawn again
+    (a wire passing through is drawn as its node), so each band reads alone.
+    """
+    copies: dict[_Slot, _Slot] = {}
+    band: list[list[_Slot]] = []
+    if start > 0:
+        entry = []
+        for slot in columns[start - 1]:
+            copy = _Slot(slot.value, is_wire=False, users=slot.users, tall=False)
+            copies[slot] = copy
+            entry.append(copy)
+        band.append(entry)
+    for c in range(start, end):
+        column = []
+        for slot in columns[c]:
+            copy = _Slot(
+                slot.value,
+                slot.is_wire,
+                inputs=[copies[s] for s in slot.inputs],
+                users=slot.users if c < end - 1 else 0,  # the next band draws it again
+                tall=False,
+                continued=c == end - 1 and slot.users > 0,
+            )
+            copies[slot] = copy
+            column.append(copy)
+        band.append(column)
+    return band
+
+
+def _stack(bands: list[GraphPicture]) -> GraphPicture:
+    """Bands one under the other, a blank line between; a node's box is where it is made."""
+    lines: list[str] = []
+    boxes: dict[Value, Box] = {}
+    values: dict[Value, Box] = {}
+    repeats: list[Box] = []
+    for band in bands:
+        if lines:
+            lines.append("")
+        top = len(lines)
+        for node, box in band.boxes.items():
+            moved = Box(box.row + top, box.col, box.height, box.width)
+            if node in boxes and box.col == 0:  # the repeat at a band's start
+                repeats.append(moved)
+                continue
+            boxes[node] = moved
+            cells = band.values[node]
+            values[node] = Box(cells.row + top, cells.col, cells.height, cells.width)
+        lines += band.lines
+    return GraphPicture(
+        lines, boxes, values, compact=True, bands=len(bands), repeats=tuple(repeats)
+    )
+
+
+def _hidden_with_wires(root: Value, hidden: Collection[Value]) -> set[Value]:
+    """``hidden``, and every unlabelled non-leaf value wired to one of them.
+
+    Such a value sits on a wire into or out of a hidden node, or on a chain of
+    unlabelled wires joined to one: ``(15)──+ 5─▶ f`` tells ``f``.
+    """
+    hidden = set(hidden)
+    if not hidden:
+        return hidden
+    nodes = topo_order(root)
+    near: dict[Value, set[Value]] = {node: set() for node in nodes}
+    for node in nodes:
+        for operand in node.inputs:
+            near[node].add(operand)
+            near[operand].add(node)
+    todo = list(hidden)
+    while todo:
+        for other in near.get(todo.pop(), ()):
+            if other not in hidden and not other.label and not other.is_leaf:
+                hidden.add(other)
+                todo.append(other)
+    return hidden
 
 
 # -- what is drawn --------------------------------------------------------------
@@ -161,6 +327,8 @@ class _Slot:
     is_wire: bool
     inputs: list[_Slot] = field(default_factory=list)
     users: int = 0  # how many slots of the next column use this one
+    tall: bool = True  # a labelled node drawn as a box of four lines (else one)
+    continued: bool = False  # used in the next band: drawn with "…" after it
     is_box: bool = False
     top: int = 0
     x: int = 0
@@ -170,12 +338,12 @@ class _Slot:
 
     @property
     def height(self) -> int:
-        return 4 if self.is_box else 1
+        return 4 if self.is_box and self.tall else 1
 
     @property
     def port(self) -> int:
         """Where wires enter and leave, counted from the top: a box's data line."""
-        return 1 if self.is_box else 0
+        return 1 if self.is_box and self.tall else 0
 
     @property
     def row(self) -> int:
@@ -187,7 +355,7 @@ class _Slot:
         return len(self.inputs) == 2 and self.inputs[0] is self.inputs[1]
 
 
-def _columns(root: Value) -> list[list[_Slot]]:
+def _columns(root: Value, compact: bool = False) -> list[list[_Slot]]:
     """The slots of each column, left to right, each column in drawing order."""
     depth = {root: 0}  # the longest path to the root, over the drawn wires
     for node in reversed(topo_order(root)):
@@ -196,13 +364,16 @@ def _columns(root: Value) -> list[list[_Slot]]:
                 depth[operand] = max(depth.get(operand, 0), depth[node] + 1)
     last = max(depth.values())
     home = {node: last - d for node, d in depth.items()}
-    slots = {(node, col): _Slot(node, is_wire=False) for node, col in home.items()}
+    slots = {
+        (node, col): _Slot(node, is_wire=False, tall=not compact) for node, col in home.items()
+    }
 
     def carrier(node: Value, col: int) -> _Slot:
         """The slot carrying ``node`` in column ``col``, adding wires as needed."""
         slot = slots[node, home[node]]
         for c in range(home[node] + 1, col + 1):
-            slot = slots.setdefault((node, c), _Slot(node, is_wire=True, inputs=[slot]))
+            wire = _Slot(node, is_wire=True, inputs=[slot], tall=not compact)
+            slot = slots.setdefault((node, c), wire)
         return slot
 
     for node, col in home.items():
@@ -348,20 +519,42 @@ def _crossings(
 # -- drawing --------------------------------------------------------------------
 
 
-def _face(slot: _Slot, shown: Callable[[Value], bool]) -> list[str]:
+def _face(
+    slot: _Slot, shown: Callable[[Value], bool], hidden: Collection[Value], compact: bool
+) -> list[str]:
     """A box's label, data and grad lines, or the one line of any other slot."""
     node = slot.value
     if slot.is_wire:
         return [""]
+    data = "?" if node in hidden else format_number(node.data)
     if not slot.is_box:
-        return [format_number(node.data) if node.is_leaf else f"({format_number(node.data)})"]
+        return [data if node.is_leaf else f"({data})"]
     grad = format_number(node.grad) if shown(node) else "?"
-    return [node.label, f"data {format_number(node.data)}", f"grad {grad}"]
+    if compact:
+        return [f"{node.label}={data} g={grad}"]
+    return [node.label, f"data {data}", f"grad {grad}"]
 
 
-def _box_width(face: list[str]) -> int:
+def _box_width(face: list[str], compact: bool = False) -> int:
+    if compact:
+        return len(face[0]) + 2
     label, data, grad = face
     return max(len(label) + 5, len(data) + 4, len(grad) + 4)
+
+
+def _value_cells(face: list[str], box: Box, compact: bool) -> Box:
+    """Where a box writes its node's value."""
+    if compact:
+        line = face[0]
+        start = line.index("=") + 1
+        return Box(box.row, box.col + 1 + start, 1, line.index(" g=") - start)
+    return Box(box.row + 1, box.col + 7, 1, len(face[1]) - 5)
+
+
+def _compact_box(face: list[str], width: int, has_users: bool, highlighted: bool) -> list[str]:
+    """A labelled node on one line: ``│d=4 g=?├`` (``║…╟`` when highlighted)."""
+    v, port = "║╟" if highlighted else "│├"
+    return [f"{v}{face[0].ljust(width - 2)}" + (port if has_users else v)]
 
 
 def _box(face: list[str], width: int, has_users: bool, highlighted: bool) -> list[str]:

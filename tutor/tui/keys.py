@@ -28,6 +28,8 @@ DERIVE = "ctrl+l"
 ZOOM = "ctrl+g"
 RESET = "f5"
 LEAVE = "escape"
+SCROLL_UP = "up"  # the answer box leaves up and down alone: they scroll the graph
+SCROLL_DOWN = "down"
 
 # Quiz results
 RETAKE = "t"

@@ -65,6 +65,19 @@ class Tracker:
         """Gradients to show: earned now, or in an earlier sitting."""
         return self.session.earned
 
+    @property
+    def done(self) -> int:
+        """Questions done in this lesson, as the home screen and `tutor progress` count
+        them (the store's record); the session's own count if the store cannot say."""
+        session = self.session
+        settled = sum(r.settled for r in session.records)
+        if session.mode != "lesson":
+            return settled
+        position = self._guard(lambda: self.store.position(session.lesson.id))
+        if position is None:
+            return settled
+        return sum(0 <= i < len(session.records) for i in position.done)
+
     def answered(self, index: int, verdict: Verdict) -> None:
         """Record an answer to question ``index`` as it was given."""
         record = self.session.records[index]

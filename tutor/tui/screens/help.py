@@ -30,8 +30,11 @@ expression in the node names such as `2*x` or `a + b` (`^` works for `**`).
 Hints come one at a time; reveal shows the answer and how it comes about. Your
 progress is saved as you go: open the tutor again to continue where you left off.
 
-A large graph scrolls: **Tab** moves from the answer box to the graph and the
-text, where the arrow keys scroll; **ctrl+g** shows the graph on the whole screen.
+The text of a step always shows whole; the graph takes the rows left over, drawn
+compact (`│d=4 g=?├` is node d, data 4, grad not yet known) when room is short.
+**↑** and **↓** scroll it, **ctrl+g** shows it on the whole screen, and **Esc**
+closes that view (and a derivation) before it leaves the lesson. Whatever has
+the focus, typing goes to the answer box.
 
 A **quiz** asks a lesson's questions with fresh numbers. The first answer to each
 question is final, each hint costs a quarter of its points, and the answers are

@@ -23,7 +23,12 @@ class HomeScreen(TutorScreen):
     """The lessons with their status; Enter opens one where the student left it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(keys.CONTINUE, "continue", "Continue", tooltip="Open the lesson you were last in"),
+        Binding(
+            keys.CONTINUE,
+            "continue",
+            "Continue",
+            tooltip="Open the lesson to continue: the last one, or the next unfinished",
+        ),
         Binding(keys.QUIZ, "quiz", "Quiz", tooltip="A quiz on the highlighted lesson"),
         Binding(
             keys.RESET_HOME,
@@ -120,7 +125,7 @@ class HomeScreen(TutorScreen):
         if best is None or not best.total:
             return ""
         mark = "passed" if best.passed else "not passed"
-        return f"best quiz {best.score:g}/{best.total:g}, {mark}"
+        return f"quiz {best.score:g}/{best.total:g} {mark}"
 
     def _show_continue(self, last: str | None) -> None:
         course, store = self.app.course, self.app.store
@@ -132,16 +137,34 @@ class HomeScreen(TutorScreen):
                 "folder of lesson files: tutor --lessons DIR (see LESSON_FORMAT.md)."
             )
             return
-        lesson = course.find(last) if last else None
+        lesson = self._next_lesson()
         if lesson is None:
-            widget.update(f"▶ Start with 1. {lessons[0].title} (press c)")
+            widget.update("✔ Every lesson done. Open any to go over it, or t for a quiz.")
             return
         number = lessons.index(lesson) + 1
+        if lesson.id != last and not store.position(lesson.id).done:
+            verb = "Start with" if last is None else "Next:"
+            widget.update(f"▶ {verb} {number}. {lesson.title} (press c)")
+            return
         step = min(store.position(lesson.id).step, len(lesson.steps) - 1) + 1
         widget.update(
             f"▶ Continue with {number}. {lesson.title} at step {step} of {len(lesson.steps)} "
             "(press c)"
         )
+
+    def _next_lesson(self):
+        """The lesson to continue: the last one opened if unfinished, else the next
+        unfinished one after it (in course order, going round); None when all are done."""
+        course, store = self.app.course, self.app.store
+        lessons = course.lessons
+        counts = {lesson.id: len(lesson.questions) for lesson in lessons}
+        unfinished = {s.lesson_id for s in store.summaries(counts) if s.status != "done"}
+        last = course.find(store.last_opened() or "")
+        start = lessons.index(last) if last in lessons else 0
+        for lesson in lessons[start:] + lessons[:start]:
+            if lesson.id in unfinished:
+                return lesson
+        return None
 
     def on_option_list_option_highlighted(self) -> None:
         self._show_detail()
@@ -191,12 +214,14 @@ class HomeScreen(TutorScreen):
 
     @guarded
     def action_continue(self) -> None:
-        course, store = self.app.course, self.app.store
+        course = self.app.course
         if not course or not course.lessons:
             return
-        last = store.last_opened()
-        lesson = course.find(last) if last else None
-        self.app.open_lesson((lesson or course.lessons[0]).id)
+        lesson = self._next_lesson()
+        if lesson is None:
+            self.notify("Every lesson is done: pick one to go over, or t for a quiz.")
+            return
+        self.app.open_lesson(lesson.id)
 
     @guarded
     def action_quiz(self) -> None:

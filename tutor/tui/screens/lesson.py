@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -35,7 +35,7 @@ from tutor.tui.widgets.feedback import Feedback
 from tutor.tui.widgets.footer import Footer
 from tutor.tui.widgets.graph_panel import GraphPanel
 from tutor.tui.widgets.lesson_bar import LessonBar
-from tutor.tui.widgets.narrative import Narrative
+from tutor.tui.widgets.narrative import Body, Narrative, Resized
 from tutor.tui.widgets.plot_panel import PlotPanel
 
 GRAPH, DERIVATION, PLOT = "graph", "derivation", "plot"
@@ -57,6 +57,7 @@ SETTLED_WORDS = {
 class LessonScreen(TutorScreen):
     """A lesson, or a quiz on one, over a `Tracker` (session + progress store)."""
 
+    ESCAPE_TO_MINIMIZE = False  # Esc is `action_leave`'s: it closes zoom and gives keys back
     MOVE = Binding.Group("Back/Next", compact=True)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(keys.BACK, "back", "Back", tooltip="The previous step", group=MOVE),
@@ -81,6 +82,16 @@ class LessonScreen(TutorScreen):
             tooltip="Forget your progress in this lesson and start it again",
         ),
         Binding(keys.LEAVE, "leave", "Course", tooltip="Back to the list of lessons"),
+        Binding(
+            keys.SCROLL_UP, "scroll_graph(-1)", "Graph up", show=False, tooltip="Scroll the graph"
+        ),
+        Binding(
+            keys.SCROLL_DOWN,
+            "scroll_graph(1)",
+            "Graph down",
+            show=False,
+            tooltip="Scroll the graph",
+        ),
     ]
 
     def __init__(self, tracker: Tracker) -> None:
@@ -114,14 +125,15 @@ class LessonScreen(TutorScreen):
 
     def compose(self) -> ComposeResult:
         yield LessonBar(id="lesson-bar")
-        with Container(id="visual"), ContentSwitcher(initial=GRAPH, id="visual-switcher"):
-            yield GraphPanel(id=GRAPH)
-            yield DerivationPanel(id=DERIVATION)
-            yield PlotPanel(id=PLOT)
-        yield Narrative(id="narrative")
+        with Body(id="body"):  # the text takes what it needs, the picture the rest
+            with Container(id="visual"), ContentSwitcher(initial=GRAPH, id="visual-switcher"):
+                yield GraphPanel(id=GRAPH)
+                yield DerivationPanel(id=DERIVATION)
+                yield PlotPanel(id=PLOT)
+            yield Narrative(id="narrative")
         yield Feedback(id="feedback")
         yield AnswerInput(id="answer")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     @guarded
     def on_mount(self) -> None:
@@ -167,6 +179,7 @@ class LessonScreen(TutorScreen):
         answer.value = ""
         answer.placeholder = self._placeholder()
         self._refresh_footer()
+        self.call_after_refresh(self.fit_body)
 
     def _refresh_footer(self) -> None:
         """Redraw the footer's keys, only when what applies has changed (it is slow)."""
@@ -190,7 +203,7 @@ class LessonScreen(TutorScreen):
             score = f"{settled} of {len(session.records)} answered"
         else:
             title = lesson.title
-            score = f"{session.answered} of {len(session.records)} answered"
+            score = f"{self.tracker.done} of {len(session.records)} done"
         self.query_one(LessonBar).show(
             title,
             session.position + 1,
@@ -217,8 +230,8 @@ class LessonScreen(TutorScreen):
     def _end_message(self) -> str:
         session = self.session
         return (
-            f"The end of the lesson: {session.answered} of {len(session.records)} questions "
-            "answered. Enter or Esc goes back to the course."
+            f"The end of the lesson: {self.tracker.done} of {len(session.records)} questions "
+            "done. Enter or Esc goes back to the course."
         )
 
     def _placeholder(self) -> str:
@@ -230,6 +243,41 @@ class LessonScreen(TutorScreen):
             shown = examples.get(question.form)
             return f"{text}, such as {_either(shown)}" if shown else text
         return GO_ON
+
+    # -- sharing the rows: the text first, the picture gets the rest -------------------
+
+    @on(Resized)
+    def _resized(self, event: Resized) -> None:
+        event.stop()
+        self.call_after_refresh(self.fit_body)
+
+    def fit_body(self) -> None:
+        """Give the step's text every row it needs, and the picture what is left.
+
+        The graph is drawn to fit those rows and takes no more than its drawing
+        needs; a picture left fewer than 2 rows steps aside (ctrl+g still shows it).
+        """
+        visual = self.query_one("#visual")
+        if self.maximized is not None or (self._default_view() is None and self.view == GRAPH):
+            return
+        body = self.query_one("#body")
+        room = body.size.height - self.query_one(Narrative).text_height
+        squeezed = room < 4
+        if visual.display == squeezed:
+            visual.display = not squeezed
+            self.refresh(layout=True)
+        if squeezed or body.size.height == 0:
+            return
+        height = room
+        if self.view == GRAPH:
+            chrome = visual.styles.gutter.height
+            inner = visual.size.width - visual.styles.gutter.width
+            if inner > 0:
+                picture = self.query_one(GraphPanel).fit(inner, room - chrome)
+                if picture is not None:
+                    height = min(room, picture.height + chrome)
+        if visual.styles.height is None or visual.styles.height.value != height:
+            visual.styles.height = height
 
     # -- the visual panel: graph, derivation or plot ------------------------------------
 
@@ -246,7 +294,6 @@ class LessonScreen(TutorScreen):
         if view is None:
             return
         self.view = view
-        visual.set_class(view == PLOT, "-fill")
         self.query_one(ContentSwitcher).current = view
         if view == GRAPH:
             self._draw_graph()
@@ -337,8 +384,8 @@ class LessonScreen(TutorScreen):
             else:
                 self._move(session.next)
             return
-        if record.settled and not text:
-            self._after_settled()
+        if (record.settled and not text) or (record.status == CORRECT and not self.quiz):
+            self._after_settled()  # answered right: Enter goes on, whatever was typed
             return
         if not text:
             self.query_one(Feedback).say(
@@ -440,8 +487,8 @@ class LessonScreen(TutorScreen):
                 return False if record is None else (open_question or None)
             case "derive":
                 return not self.quiz and bool(self._edges())
-            case "zoom":
-                return self.query_one("#visual").display or None
+            case "zoom":  # the picture, even when a long text has squeezed it out
+                return (self._default_view() is not None or self.view != GRAPH) or None
             case "reset":
                 return not self.quiz
         return True
@@ -530,6 +577,8 @@ class LessonScreen(TutorScreen):
         else:
             self.edge_choice = 0
             self._show_visual(GRAPH)
+        self._answer_box_keeps_keys()
+        self.call_after_refresh(self.fit_body)
 
     def _derive(self, edge: Edge) -> None:
         """Show an edge's derivation; one that gives the open question's answer is a
@@ -556,10 +605,50 @@ class LessonScreen(TutorScreen):
     def action_zoom(self) -> None:
         if self.maximized is not None:
             self.minimize()
+            self._answer_box_keeps_keys()
+            self.call_after_refresh(self.fit_body)
             return
         panel = self.query_one(ContentSwitcher).visible_content
         if panel is not None:
+            self.query_one("#visual").display = True  # a squeezed picture too
             self.maximize(panel, container=False)
+            self._answer_box_keeps_keys()
+
+    def action_scroll_graph(self, rows: int) -> None:
+        panel = self.query_one(ContentSwitcher).visible_content
+        if panel is not None:
+            panel.scroll_relative(y=rows * 2, animate=False)
+
+    def _answer_box_keeps_keys(self) -> None:
+        """Typing goes to the answer box (a panel that took the focus gives it back)."""
+        answer = self.query_one(AnswerInput)
+        if self.maximized is None:
+            answer.focus()
+            self.call_after_refresh(answer.focus)  # after Textual's own focus moves
+
+    def on_key(self, event: events.Key) -> None:
+        """A key no widget took while a question is open: it is meant for the answer box.
+
+        (The focus can be on the graph or the text after Tab, or on nothing after a
+        panel closes; typing then still answers, and Enter still submits.)
+        """
+        answer = self.query_one(AnswerInput)
+        if self.focused is answer:
+            return
+        if event.key == "enter":
+            event.stop()
+            if self.maximized is not None:
+                self.minimize()
+                self.call_after_refresh(self.fit_body)
+            answer.focus()
+            answer.action_submit()
+        elif event.is_printable and event.character and self.session.record is not None:
+            event.stop()
+            if self.maximized is not None:
+                self.minimize()
+                self.call_after_refresh(self.fit_body)
+            answer.focus()
+            answer.insert_text_at_cursor(event.character)
 
     @guarded
     def action_reset(self) -> None:
@@ -584,8 +673,16 @@ class LessonScreen(TutorScreen):
 
     @guarded
     def action_leave(self) -> None:
+        """Esc: close the topmost panel (zoom, then a derivation), else leave the lesson."""
         if self.maximized is not None:
             self.minimize()
+            self._answer_box_keeps_keys()
+            self.call_after_refresh(self.fit_body)
+            return
+        if self.view == DERIVATION and self._default_view() != DERIVATION:
+            self.edge_choice = 0
+            self._show_visual(GRAPH)
+            self._answer_box_keeps_keys()
             return
         if not self.quiz:
             self.app.go_home()

@@ -4,15 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual.containers import VerticalScroll
+from textual import events
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Markdown
 
 
+class Resized(Message):
+    """The text or the room for it changed size: the screen shares out its rows again."""
+
+
+class NarrativeText(Markdown):
+    def on_resize(self, event: events.Resize) -> None:
+        self.post_message(Resized())
+
+
+class Body(Vertical):
+    """The picture above the text; the screen decides how many rows the picture gets."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.post_message(Resized())
+
+
 class Narrative(VerticalScroll, can_focus=True):
-    """What the lesson says at this step (scrolls when it is long)."""
+    """What the lesson says at this step (scrolls only when it cannot fit at all)."""
 
     def compose(self):
-        yield Markdown(id="narrative-text")
+        yield NarrativeText(id="narrative-text")
+
+    @property
+    def text_height(self) -> int:
+        """The rows the whole text needs at the current width."""
+        return self.query_one(NarrativeText).outer_size.height
 
     def show(
         self,

@@ -1,0 +1,238 @@
+"""The repros of issue 10, points 2 and 3: no keystroke lost, one truth on every screen.
+
+Keys are pressed for real here (the point is what each key does), at 80×24.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from textual.geometry import Region
+from tui_pilot import until_lesson
+
+from tutor.paths import bundled_lessons
+from tutor.progress import ProgressStore
+from tutor.tui.app import TutorApp, create_app
+from tutor.tui.screens.help import HelpScreen
+from tutor.tui.screens.home import HomeScreen
+from tutor.tui.screens.lesson import DERIVATION, GRAPH, LessonScreen
+from tutor.tui.widgets.answer_input import AnswerInput
+from tutor.tui.widgets.feedback import Feedback
+from tutor.tui.widgets.graph_panel import GraphPanel
+
+SMALL = (80, 24)
+
+
+def pilot_test(test):
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+def quiet(monkeypatch) -> None:
+    """The background check of every lesson is tested elsewhere; keep the CPU for these."""
+    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
+
+
+async def open_at(pilot, lesson_id: str, position: int) -> LessonScreen:
+    await pilot.pause()
+    pilot.app.checked[lesson_id] = []
+    pilot.app.open_lesson(lesson_id)
+    screen = await until_lesson(pilot)
+    screen.go_to(position)
+    await pilot.pause()
+    return screen
+
+
+def feedback(screen) -> str:
+    return str(screen.query_one(Feedback).render())
+
+
+@pilot_test
+async def test_typing_after_derive_and_tab_still_answers(monkeypatch):
+    # "Gradients add up", step 5: ctrl+l, Tab, type 1, Enter. (The repro pressed
+    # ctrl+l twice; on this question the derivation ends in the answer, so the
+    # second press would now reveal it: see tests/test_derivation_reveal.py.)
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "gradients-add-up", 4)
+        await pilot.press("ctrl+l", "tab", "1", "enter")
+        await pilot.pause()
+        assert screen.session.record.status == "correct", feedback(screen)
+        assert "Correct" in feedback(screen)
+
+
+@pilot_test
+async def test_typing_while_zoomed_goes_to_the_answer_box(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "gradients-add-up", 4)
+        await pilot.press("ctrl+g")
+        assert screen.maximized is not None
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert screen.maximized is None
+        assert screen.session.record.status == "correct"
+
+
+@pilot_test
+async def test_enter_after_a_correct_answer_goes_on_and_grades_nothing(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "manual-backprop", 3)  # dL/dL
+        box = screen.query_one(AnswerInput)
+        box.value = "1"
+        await pilot.press("enter")
+        assert "Correct" in feedback(screen)
+        await pilot.press("5", "enter")
+        await pilot.pause()
+        assert screen.session.position == 4, "Enter went on"
+        verdicts = [row["verdict"] for row in app.store.answer_rows("manual-backprop")]
+        assert verdicts == ["correct"]
+
+
+@pilot_test
+async def test_escape_closes_the_topmost_panel_before_leaving(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "manual-backprop", 5)  # dL/dd: an edge to derive
+        await pilot.press("ctrl+l", "ctrl+l")  # the first press warns that it reveals
+        assert screen.view == DERIVATION
+        await pilot.press("ctrl+g")
+        assert screen.maximized is not None
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert app.screen is screen and screen.maximized is not None
+        await pilot.press("escape")
+        assert screen.maximized is None and screen.view == DERIVATION
+        await pilot.press("escape")
+        assert app.screen is screen and screen.view == GRAPH
+        assert screen.focused is screen.query_one(AnswerInput)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+
+
+@pilot_test
+async def test_skip_back_and_answer_later_agree_with_home_and_progress(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "manual-backprop", 3)
+        await pilot.press("ctrl+s")  # skip dL/dL
+        await pilot.pause()
+        header = str(screen.query_one("#lesson-score").render())
+        assert header == "1 of 13 done"
+        await pilot.press("ctrl+b")
+        screen.query_one(AnswerInput).value = "1"  # and answer it after all
+        await pilot.press("enter")
+        await pilot.pause()
+        header = str(screen.query_one("#lesson-score").render())
+        summary = {s.lesson_id: s for s in app.store.summaries({"manual-backprop": 13})}
+        assert header == f"{summary['manual-backprop'].done} of 13 done" == "1 of 13 done"
+        await pilot.press("escape")
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        row = home.query_one("#course-list").get_option("manual-backprop").prompt
+        assert "1 of 13 questions" in str(row)
+
+
+@pilot_test
+async def test_continue_offers_the_next_unfinished_lesson(monkeypatch, tmp_path):
+    quiet(monkeypatch)
+    store = ProgressStore.open(None)
+    store.open_lesson("derivative-by-nudging")
+    for index in range(5):
+        store.mark_done("derivative-by-nudging", index)
+    store.set_step("derivative-by-nudging", 13)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        shown = str(app.screen.query_one("#continue").render())
+        assert "2. The expression graph" in shown and "step 14" not in shown
+        await pilot.press("c")
+        screen = await until_lesson(pilot)
+        assert screen.session.lesson.id == "expression-graph"
+
+
+@pilot_test
+async def test_the_asked_node_stays_whole_in_view_through_resizes(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_at(pilot, "tanh-from-pieces", 0)
+        position = max(
+            p for p, q in screen.session._question_of_step.items() if screen.session.steps[p].node
+        )
+        screen.go_to(position)
+        await pilot.pause()
+        panel = screen.query_one(GraphPanel)
+        for size in [(80, 24), (120, 40), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            box = panel._focus_box
+            assert box is not None
+            view = Region(
+                int(panel.scroll_x), int(panel.scroll_y), *panel.scrollable_content_region.size
+            )
+            assert view.contains_region(Region(box.col, box.row, box.width, box.height)), size
+            assert panel.picture.width <= panel.scrollable_content_region.width, "no box cut"
+
+
+@pilot_test
+async def test_up_and_down_scroll_the_graph_from_the_answer_box(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "tanh-from-pieces", 0)
+        await pilot.press("ctrl+g", "escape")  # zoom in and out: the keys stay with the box
+        panel = screen.query_one(GraphPanel)
+        panel.styles.height = 3  # a panel shorter than its picture
+        await pilot.pause()
+        assert panel.max_scroll_y > 0
+        assert screen.focused is screen.query_one(AnswerInput)
+        await pilot.press("down")
+        assert panel.scroll_y > 0
+        await pilot.press("up")
+        assert panel.scroll_y == 0
+
+
+def test_a_course_row_never_wraps_at_80_or_100_columns():
+    import io
+
+    from rich.console import Console
+
+    from tutor.tui.widgets.course_list import LessonRow, _line
+
+    async def widths() -> list[int]:
+        found = []
+        for size in [(80, 24), (100, 30)]:
+            app = create_app(bundled_lessons())
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                found.append(app.screen.query_one("#course-list").scrollable_content_region.width)
+        return found
+
+    row = LessonRow(
+        "local-derivatives",
+        "11",
+        "Local derivatives from the limit definition, and a longer title still",
+        "12 of 13 questions",
+        "quiz 6.75/8 not passed",
+    )
+    for width in asyncio.run(widths()):
+        console = Console(width=width, file=io.StringIO(), record=True)
+        console.print(_line(row, width))
+        lines = console.export_text().rstrip("\n").split("\n")
+        assert len(lines) == 1, lines
+        assert "12 of 13 questions" in lines[0] and "quiz 6.75/8" in lines[0], lines

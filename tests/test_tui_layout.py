@@ -1,0 +1,132 @@
+"""Every step of every bundled lesson, read at 80×24: its whole text (with every
+hint taken), the feedback, the answer box and the help and quit keys are on
+screen, not merely mounted.
+
+One app per lesson, the session driven directly (``go_to``), each question
+answered with the lesson's right answer from ``tests/answers`` (value + Enter).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+from textual.widgets._footer import FooterKey
+from tui_pilot import until_lesson
+
+from tutor.cli import read_answers
+from tutor.lesson import Ask
+from tutor.lesson.folder import load_course
+from tutor.paths import bundled_lessons
+from tutor.tui.app import TutorApp, create_app
+from tutor.tui.widgets.answer_input import AnswerInput
+from tutor.tui.widgets.feedback import Feedback
+from tutor.tui.widgets.narrative import Narrative
+
+ANSWERS = Path(__file__).parent / "answers"
+LESSONS = [lesson.id for lesson in load_course(bundled_lessons()).lessons]
+SMALL = (80, 24)
+
+
+def whole_on_screen(widget, screen: Region) -> bool:
+    region = widget.region
+    return bool(region.area) and screen.contains_region(region)
+
+
+def problems(screen, where: str) -> list[str]:
+    """What a student at this step cannot see, in words (empty: all is there)."""
+    found = []
+    area = Region(0, 0, *screen.app.size)
+    narrative = screen.query_one(Narrative)
+    if not whole_on_screen(narrative, area):
+        found.append(f"{where}: the text is not on screen ({narrative.region})")
+    elif narrative.max_scroll_y > 0:
+        found.append(f"{where}: the text needs scrolling ({narrative.max_scroll_y} more rows)")
+    feedback = screen.query_one(Feedback)
+    if feedback.display and not whole_on_screen(feedback, area):
+        found.append(f"{where}: the feedback is off screen ({feedback.region})")
+    if not whole_on_screen(screen.query_one(AnswerInput), area):
+        found.append(f"{where}: the answer box is off screen")
+    keys = {key.key: key for key in screen.query(FooterKey)}
+    for key in ("f1", "ctrl+q"):
+        if key not in keys or not whole_on_screen(keys[key], area):
+            found.append(f"{where}: the footer does not show {key}")
+    return found
+
+
+async def settled(pilot) -> None:
+    """A new text is laid out, then the rows shared out again: two refreshes."""
+    await pilot.pause()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("lesson_id", LESSONS)
+def test_every_step_reads_whole_at_80x24(lesson_id, monkeypatch):
+    answers = iter(read_answers(ANSWERS / f"{lesson_id}.answers"))
+    # The lessons' checks are tested elsewhere (test_course, test_tui): skip them here.
+    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
+
+    async def walk() -> list[str]:
+        app = create_app(bundled_lessons())
+        found: list[str] = []
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            app.checked[lesson_id] = []
+            app.open_lesson(lesson_id)
+            screen = await until_lesson(pilot)
+            for position in range(len(screen.session.steps)):
+                screen.go_to(position)
+                where = f"{lesson_id} step {position + 1}"
+                if not isinstance(screen.session.step, Ask):
+                    await pilot.pause()
+                    found += problems(screen, where)
+                else:  # with its hints and the feedback it shows more than when it opened
+                    for _ in screen.session.question().hints:  # every hint, under the text
+                        screen.action_hint()
+                    box = screen.query_one(AnswerInput)
+                    box.value = next(answers)
+                    await box.action_submit()  # what Enter does, without the key's ~80 ms
+                    await settled(pilot)
+                    assert screen.session.record.status == "correct", where
+                    found += problems(screen, f"{where}, with its hints, answered")
+        return found
+
+    assert asyncio.run(walk()) == []
+
+
+def longest_reveal() -> tuple[str, int]:
+    """The bundled question whose revealed answer and explanation are the longest."""
+    from tutor.session import Session
+
+    sizes = []
+    for lesson in load_course(bundled_lessons()).lessons:
+        if not lesson.has_graph:
+            continue
+        for index in range(len(lesson.questions)):
+            reveal = Session(lesson).reveal(index)
+            sizes.append((sum(map(len, reveal.explanation)), lesson.id, index))
+    _, lesson_id, index = max(sizes)
+    return lesson_id, index
+
+
+def test_a_revealed_answer_shows_whole_at_80x24(monkeypatch):
+    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
+    lesson_id, index = longest_reveal()
+
+    async def reveal() -> list[str]:
+        app = create_app(bundled_lessons())
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            app.checked[lesson_id] = []
+            app.open_lesson(lesson_id)
+            screen = await until_lesson(pilot)
+            screen.session.goto_question(index)
+            screen.go_to(screen.session.position)
+            await pilot.press("ctrl+t", "ctrl+r")
+            await settled(pilot)
+            assert "Answer:" in screen.query_one(Narrative).query_one("#narrative-text")._markdown
+            return problems(screen, f"{lesson_id} question {index + 1}, revealed")
+
+    assert asyncio.run(reveal()) == []
