@@ -89,6 +89,17 @@ def test_backward_is_idempotent_where_micrograds_accumulates():
     assert theirs.grad == 12.0
 
 
+def test_backward_accumulate_adds_on_top_as_micrograds_does():
+    ours, theirs = Value(3.0), MGValue(3.0)
+    y, their_y = ours * ours, theirs * theirs
+    for _ in range(2):
+        y.backward(accumulate=True)
+        their_y.backward()
+    assert ours.grad == theirs.grad == 12.0
+    y.backward()  # the default resets: the true gradient again
+    assert ours.grad == 6.0
+
+
 def test_backward_from_an_inner_node_resets_what_an_earlier_backward_left():
     nodes = lecture_graph()
     nodes["L"].backward()

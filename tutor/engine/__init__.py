@@ -1,5 +1,7 @@
-"""The numeric engine: a micrograd-style scalar autograd `Value`.
+"""The numeric engine: a micrograd-style scalar autograd `Value`, and networks of them.
 
+`tutor.engine.nn` builds micrograd's `Neuron`, `Layer` and `MLP` from seeded
+weights; `tutor.engine.train` trains one by gradient descent (`Trainer`).
 Standard library only: importing it never imports SymPy or Textual.
 """
 
