@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pytest
 import sympy
+from hypothesis import given, settings
+from test_engine_props import programs
 
 from bench.mlp_lesson import mlp_lesson
 from tutor.check.validate import validate
-from tutor.engine import topo_order
+from tutor.engine import Value, topo_order
 from tutor.engine.nn import MLP
 from tutor.engine.train import total_loss
 from tutor.lesson import lesson_graph, load_lesson_text
@@ -67,3 +69,21 @@ def test_the_lectures_mlp_lesson_checks_through_the_loader():
     assert 380 <= len(topo_order(graph.output)) <= 420
     report = validate(lesson)
     assert report.errors == []
+
+
+@settings(max_examples=40)
+@given(programs())
+def test_the_bounded_path_agrees_with_the_engine_on_every_op(program):
+    # Every op of the table, through the large-graph path (bounded precision, a check
+    # per edge), however small the graph.
+    nodes = program.run(Value)
+    root = nodes[-1]
+    threshold = graph_module.WHOLE_GRAPH_NODES
+    graph_module.WHOLE_GRAPH_NODES = 0
+    try:
+        grads = check_gradients(root)
+    finally:
+        graph_module.WHOLE_GRAPH_NODES = threshold
+    root.backward()
+    for node, g in grads.items():
+        assert float(g) == pytest.approx(node.grad, rel=1e-9, abs=1e-9)
