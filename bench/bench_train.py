@@ -11,7 +11,7 @@
    graph in the same run: MLP(3, [2, 1]) over four examples (126 nodes; quick:
    MLP(3, [1]), 59 nodes). Ratio: the whole-expression path's time over the new one's.
 3. `tutor check` of the lecture's MLP(3, [4, 4, 1]) lesson over its four examples
-   (about 400 nodes, written out by `bench/mlp_lesson.py`), in a fresh process, as
+   (360 nodes, written out by `tutor.lesson.network`, through the loader), in a fresh process, as
    an author runs it. Target: at most 10 s (the issue measured 742 s for 360 nodes).
 """
 
