@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tutor.engine.nn import MLP
-from tutor.engine.train import Trainer, total_loss
+from tutor.engine.train import GraphTrainer, Trainer, total_loss
 from tutor.lesson.graph import build_graph
 from tutor.lesson.network import MAX_ROWS, NetworkError, network
 
@@ -46,6 +46,8 @@ def test_a_lone_neuron_is_named_as_in_the_lecture():
     assert built.parameters == ["w1", "w2", "b"]
     assert "n1 = b + w1*x1_1 + w2*x1_2" in built.script.splitlines()
     assert "ypred1 = tanh(n1)" in built.script.splitlines()
+    assert built.script.splitlines()[-1] == "L = (ypred1 - y1)**2"
+    assert built.losses == ["L"]
 
 
 def test_a_linear_activation_writes_no_function():
@@ -82,3 +84,31 @@ def test_a_network_too_large_for_a_lesson_is_refused_before_it_is_parsed():
 def test_an_unknown_activation_is_refused():
     with pytest.raises(NetworkError, match="activation is one of tanh"):
         network(3, [1], XS, YS, activation="softmax")
+
+
+@pytest.mark.parametrize("zero_grad", [True, False], ids=["zero_grad", "forgot"])
+def test_training_the_lessons_graph_moves_only_the_parameters_as_the_engines_loop(zero_grad):
+    built = network(3, [4, 4, 1], XS, YS, seed=1)
+    graph = build_graph(built.assignments, built.output)
+    data = {name: graph.value(name) for name in built.data}
+    on_graph = GraphTrainer(
+        graph.output, [graph.nodes[p] for p in built.parameters], rate=0.05, zero_grad=zero_grad
+    )
+    on_model = Trainer(MLP(3, [4, 4, 1], seed=1), XS, YS, rate=0.05, zero_grad=zero_grad)
+    assert on_graph.run(6) == pytest.approx(on_model.run(6), rel=1e-12)
+    assert [p.data for p in on_graph.params] == pytest.approx(
+        [p.data for p in on_model.params], rel=1e-12
+    )
+    assert [p.grad for p in on_graph.params] == pytest.approx(
+        [p.grad for p in on_model.params], rel=1e-11, abs=1e-14
+    )
+    assert {name: graph.value(name) for name in built.data} == data
+    on_graph.restart()
+    assert graph.output.data == on_graph.loss() == on_model.losses[0]
+
+
+def test_a_graph_trainer_trains_leaves_of_its_graph_only():
+    built = network(2, [1], [[2.0, 0.0]], [1.0])
+    graph = build_graph(built.assignments, built.output)
+    with pytest.raises(ValueError, match="n1 is not a leaf"):
+        GraphTrainer(graph.output, [graph.nodes["n1"]])

@@ -6,7 +6,15 @@ Standard library only: importing it never imports SymPy or Textual.
 """
 
 from tutor.engine.ops import BINARY, FUNCTIONS, OPS, EngineError, Op
-from tutor.engine.value import Value, apply, evaluate, numeric_grad, numeric_grads, topo_order
+from tutor.engine.value import (
+    Value,
+    apply,
+    evaluate,
+    numeric_grad,
+    numeric_grads,
+    recompute,
+    topo_order,
+)
 
 __all__ = [
     "BINARY",
@@ -19,5 +27,6 @@ __all__ = [
     "evaluate",
     "numeric_grad",
     "numeric_grads",
+    "recompute",
     "topo_order",
 ]

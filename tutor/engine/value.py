@@ -268,6 +268,26 @@ def evaluate(root: Value, overrides: dict[Value, float] | None = None) -> float:
     return values[root]
 
 
+def recompute(root: Value) -> None:
+    """Recompute every inner node's ``data`` in place from the leaves' current ``data``.
+
+    micrograd runs the forward pass again after a training step, making a new graph;
+    a lesson's graph is built once from its script, so after its parameters move it
+    is brought up to date here instead. Raises `EngineError` (the graph is then left
+    as it was) if a value leaves an op's domain.
+    """
+    order = topo_order(root)
+    values = {node: node.data for node in order if node.is_leaf}
+    for node in order:
+        if not node.is_leaf:
+            x = tuple(values[v] for v in node.inputs)
+            values[node] = node._op.forward(x, node.param)
+            if not isfinite(values[node]):
+                raise _overflow(node._op, x)
+    for node in order:
+        node.data = values[node]
+
+
 def numeric_grad(root: Value, node: Value, h: float = 1e-6) -> float:
     """d root / d node by central differences: (f(x + h) - f(x - h)) / 2h."""
     x = node.data

@@ -16,7 +16,7 @@ The names (all counted from 1):
 * per example, each neuron's weighted sum ``n{l}_{j}_{e}`` and its activation
   ``o{l}_{j}_{e}``; the network's output is ``ypred{e}``;
 * the example's squared error ``L{e} = (ypred{e} - y{e})**2``, and the loss
-  ``L = L1 + L2 + ...``.
+  ``L = L1 + L2 + ...`` (with one example, its squared error is ``L`` itself).
 
 `Network` says which leaves are parameters and which are data, so that a training
 step moves the parameters only.
@@ -96,9 +96,11 @@ def network(
                 outs.append(out)
             inputs = outs
         predictions.append(f"ypred{e}")
-        lines.append(f"L{e} = (ypred{e} - y{e})**2")
-        losses.append(f"L{e}")
-    lines.append(f"L = {' + '.join(losses)}")
+        loss = f"L{e}" if len(xs) > 1 else "L"  # one example: its error is the loss
+        lines.append(f"{loss} = (ypred{e} - y{e})**2")
+        losses.append(loss)
+    if len(xs) > 1:
+        lines.append(f"L = {' + '.join(losses)}")
     if len(lines) > MAX_LINES:
         raise NetworkError(f"the network over the data is {len(lines)} lines; at most {MAX_LINES}")
     script = "\n".join(lines)
