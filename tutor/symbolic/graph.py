@@ -94,7 +94,11 @@ class GradientMismatch(DerivationError):
 
 
 def exact(number: Exact | float) -> Rational:
-    """A number as an exact SymPy rational (a float by its shortest decimal)."""
+    """A number as an exact SymPy rational (a float by its shortest decimal). A SymPy
+    `Float` (a value already computed with bounded precision, such as a parameter
+    after a symbolic training step) stays as it is."""
+    if isinstance(number, sympy.Float):
+        return number
     if isinstance(number, Fraction):
         return Rational(number.numerator, number.denominator)
     if isinstance(number, float):
