@@ -112,3 +112,18 @@ def test_a_graph_trainer_trains_leaves_of_its_graph_only():
     graph = build_graph(built.assignments, built.output)
     with pytest.raises(ValueError, match="n1 is not a leaf"):
         GraphTrainer(graph.output, [graph.nodes["n1"]])
+
+
+def test_two_backward_passes_without_zeroing_on_a_lessons_graph_double_the_gradients():
+    built = network(3, [4, 4, 1], XS, YS)
+    graph = build_graph(built.assignments, built.output)
+    once = {name: graph.grad(name) for name in built.parameters}
+    trainer = GraphTrainer(
+        graph.output, [graph.nodes[p] for p in built.parameters], zero_grad=False
+    )
+    trainer.backward()
+    assert {name: graph.grad(name) for name in built.parameters} == once
+    trainer.backward()
+    twice = {name: graph.grad(name) for name in built.parameters}
+    assert twice == pytest.approx({name: 2 * g for name, g in once.items()}, rel=1e-14)
+    assert trainer.steps == 0  # nothing moved

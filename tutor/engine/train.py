@@ -95,6 +95,18 @@ class _Descent:
         """The loss at the parameters' current values (no step is taken)."""
         return self._loss().data
 
+    def backward(self) -> Value:
+        """A forward and a backward pass, the parameters left where they are: their
+        gradients zeroed first, or not (``zero_grad=False``: then two calls leave twice
+        the gradient, as two ``backward()`` calls without ``zero_grad`` do in micrograd).
+        Returns the loss."""
+        loss = self._loss()
+        if self.zero_grad:
+            for p in self.params:
+                p.grad = 0.0
+        loss.backward(accumulate=True)  # micrograd's backward: adds to what grad holds
+        return loss
+
     def step(self) -> float:
         """One step of gradient descent; returns the loss before it (the lecture's print).
 
@@ -104,11 +116,7 @@ class _Descent:
         if self.diverged is not None:
             raise EngineError("train", self.diverged)
         try:
-            loss = self._loss()
-            if self.zero_grad:
-                for p in self.params:
-                    p.grad = 0.0
-            loss.backward(accumulate=True)  # micrograd's backward: adds to what grad holds
+            loss = self.backward()
             moved = [p.data - self.rate * p.grad for p in self.params]
             if not all(math.isfinite(x) for x in moved):
                 raise EngineError("train", "a parameter overflows: the learning rate is too large")
