@@ -13,7 +13,16 @@ import textwrap
 import pytest
 from micrograd.engine import Value as MGValue
 
-from tutor.engine import OPS, EngineError, Value, apply, evaluate, numeric_grad, topo_order
+from tutor.engine import (
+    OPS,
+    EngineError,
+    Value,
+    apply,
+    evaluate,
+    numeric_grad,
+    recompute,
+    topo_order,
+)
 
 # -- the lecture ----------------------------------------------------------------
 
@@ -89,11 +98,35 @@ def test_backward_is_idempotent_where_micrograds_accumulates():
     assert theirs.grad == 12.0
 
 
+def test_backward_accumulate_adds_on_top_as_micrograds_does():
+    ours, theirs = Value(3.0), MGValue(3.0)
+    y, their_y = ours * ours, theirs * theirs
+    for _ in range(2):
+        y.backward(accumulate=True)
+        their_y.backward()
+    assert ours.grad == theirs.grad == 12.0
+    y.backward()  # the default resets: the true gradient again
+    assert ours.grad == 6.0
+
+
 def test_backward_from_an_inner_node_resets_what_an_earlier_backward_left():
     nodes = lecture_graph()
     nodes["L"].backward()
     nodes["d"].backward()
     assert (nodes["a"].grad, nodes["c"].grad, nodes["d"].grad) == (-3.0, 1.0, 1.0)
+
+
+def test_recompute_brings_a_graph_up_to_date_after_its_leaves_move():
+    nodes = lecture_graph()
+    nodes["a"].data = 3.0
+    recompute(nodes["L"])
+    assert (nodes["e"].data, nodes["d"].data, nodes["L"].data) == (-9.0, 1.0, -2.0)
+    x = Value(4.0)
+    y = x.log()
+    x.data = -1.0
+    with pytest.raises(EngineError, match="log"):
+        recompute(y)
+    assert y.data == math.log(4.0)  # left as it was
 
 
 def order_sensitive_gradients() -> list[str]:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from micrograd.engine import Value as MGValue
 
@@ -141,6 +141,47 @@ def test_same_values_and_gradients_as_micrograd(program):
     for a, b in zip(ours, theirs, strict=True):
         assert agree(a.data, b.data)
         assert agree(a.grad, b.grad)
+
+
+# micrograd's sub, div and neg are several nodes (a + (-b), a * b**-1, a * -1), whose
+# leftover gradients flow down again on a second backward(); add, mul, pow and relu
+# are one node in both engines, so two accumulating passes must agree node for node.
+SAME_SHAPE_OPS = ("add", "mul", "pow", "relu")
+
+
+@given(programs(SAME_SHAPE_OPS))
+def test_backward_accumulate_twice_on_one_graph_is_micrograds_backward_twice(program):
+    ours, theirs = program.run(Value), program.run(MGValue)
+    for _ in range(2):
+        ours[-1].backward(accumulate=True)
+        theirs[-1].backward()
+    for a, b in zip(ours, theirs, strict=True):
+        assert agree(a.grad, b.grad)
+
+
+def run_on(program: Program, leaves: list) -> list:
+    """The program's steps on these leaves: a fresh graph over the same leaves."""
+    nodes = list(leaves)
+    for name, j, p in program.steps:
+        nodes.append(APPLY[name](nodes[-1], nodes[j], p))
+    return nodes
+
+
+@given(programs(MICROGRAD_OPS))
+def test_forward_and_backward_twice_without_zeroing_double_as_in_micrograd(program):
+    # The training loop's bug: a fresh forward pass each time over the same leaves
+    # (the parameters), and no zero_grad in between.
+    assume(program.steps)  # the output is not itself a leaf, whose grad is set to 1
+    ours = [Value(x) for x in program.leaves]
+    theirs = [MGValue(x) for x in program.leaves]
+    run_on(program, ours)[-1].backward()
+    once = [leaf.grad for leaf in ours]
+    run_on(program, ours)[-1].backward(accumulate=True)
+    for _ in range(2):
+        run_on(program, theirs)[-1].backward()
+    for leaf, their, grad in zip(ours, theirs, once, strict=True):
+        assert agree(leaf.grad, 2 * grad)
+        assert agree(leaf.grad, their.grad)
 
 
 @settings(max_examples=30)

@@ -1,10 +1,20 @@
-"""The numeric engine: a micrograd-style scalar autograd `Value`.
+"""The numeric engine: a micrograd-style scalar autograd `Value`, and networks of them.
 
+`tutor.engine.nn` builds micrograd's `Neuron`, `Layer` and `MLP` from seeded
+weights; `tutor.engine.train` trains one by gradient descent (`Trainer`).
 Standard library only: importing it never imports SymPy or Textual.
 """
 
 from tutor.engine.ops import BINARY, FUNCTIONS, OPS, EngineError, Op
-from tutor.engine.value import Value, apply, evaluate, numeric_grad, numeric_grads, topo_order
+from tutor.engine.value import (
+    Value,
+    apply,
+    evaluate,
+    numeric_grad,
+    numeric_grads,
+    recompute,
+    topo_order,
+)
 
 __all__ = [
     "BINARY",
@@ -17,5 +27,6 @@ __all__ = [
     "evaluate",
     "numeric_grad",
     "numeric_grads",
+    "recompute",
     "topo_order",
 ]

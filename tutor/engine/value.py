@@ -137,11 +137,22 @@ class Value:
 
     # -- the chain rule ----------------------------------------------------------------
 
-    def backward(self) -> None:
-        """Set ``grad`` of every node in the graph to d self / d node."""
+    def backward(self, *, accumulate: bool = False) -> None:
+        """Set ``grad`` of every node in the graph to d self / d node.
+
+        By default every ``grad`` is reset first, so calling it twice gives the same
+        gradients. micrograd resets nothing: each call *adds* to what ``grad``
+        already holds. ``accumulate=True`` does exactly what micrograd does. That is
+        the classic bug of a training loop that forgets to zero the gradients: a
+        fresh forward pass makes fresh inner nodes, but the parameters are the same
+        leaves, so their gradients add up step after step (two forward and backward
+        passes at the same numbers give twice the gradient). On one graph called
+        twice, the inner nodes' leftover gradients flow down again as well.
+        """
         order = topo_order(self)
-        for node in order:  # micrograd: no reset, so a second call doubles every gradient
-            node.grad = 0.0
+        if not accumulate:
+            for node in order:  # micrograd: no reset, so a second call adds on top
+                node.grad = 0.0
         self.grad = 1.0
         for node in reversed(order):
             op, x, y = node._op, node._x, node._y
@@ -255,6 +266,26 @@ def evaluate(root: Value, overrides: dict[Value, float] | None = None) -> float:
             if not isfinite(values[node]):
                 raise _overflow(node._op, x)
     return values[root]
+
+
+def recompute(root: Value) -> None:
+    """Recompute every inner node's ``data`` in place from the leaves' current ``data``.
+
+    micrograd runs the forward pass again after a training step, making a new graph;
+    a lesson's graph is built once from its script, so after its parameters move it
+    is brought up to date here instead. Raises `EngineError` (the graph is then left
+    as it was) if a value leaves an op's domain.
+    """
+    order = topo_order(root)
+    values = {node: node.data for node in order if node.is_leaf}
+    for node in order:
+        if not node.is_leaf:
+            x = tuple(values[v] for v in node.inputs)
+            values[node] = node._op.forward(x, node.param)
+            if not isfinite(values[node]):
+                raise _overflow(node._op, x)
+    for node in order:
+        node.data = values[node]
 
 
 def numeric_grad(root: Value, node: Value, h: float = 1e-6) -> float:

@@ -4,7 +4,9 @@ Each derivation is a list of SymPy-verified steps (`Step`), built once on
 generic symbols and cached (`derivations`), then specialised to a graph node or
 an expression by substitution (`Derivation.specialise`). On top of them:
 symbolic gradients of a whole engine graph (`graph_gradients`, checked against
-`sympy.diff` by `check_gradients`), the chain rule over an expression
+`sympy.diff` by `check_gradients`; graphs as large as the lecture's MLP are
+checked edge by edge), the loss's d/dy (y - t)**2 (`squared_error`), the
+chain rule over an expression
 (`chain_rule`), how a derivation reads (`format_derivation`, `derivation_rows`:
 one layout for the `tutor derive` command, `derive_main`, and the app).
 
@@ -27,6 +29,7 @@ from tutor.symbolic.graph import (
     node_derivation,
     node_values,
 )
+from tutor.symbolic.loss import squared_error
 from tutor.symbolic.show import show, unicode
 from tutor.symbolic.steps import Derivation, DerivationError, Kind, LimitUse, StandardLimit, Step
 from tutor.symbolic.text import (
@@ -75,6 +78,7 @@ __all__ = [
     "relu",
     "show",
     "sigmoid",
+    "squared_error",
     "step_why",
     "symbol",
     "to_sympy",

@@ -19,10 +19,26 @@ every gradient then stays cheap.
 
 `graph_expression` and `check_gradients` give an independent check: the output
 as one expression of the leaves, differentiated by `sympy.diff`.
+
+Scale. The chain rule here is reverse accumulation, node by node: each node's
+gradient is the sum over its users of the user's gradient times the local
+derivative, so the work grows with the number of edges, not the number of paths
+(which an MLP multiplies layer by layer). What does not scale is exactness and
+the whole-expression check: an MLP's output written as one expression of its
+leaves repeats each hidden neuron once per path, and `sympy.diff` and evaluating
+its result grow with that (a 126-node network took 5 s, the lecture's 400-node one
+over 700 s). So a graph of more than `WHOLE_GRAPH_NODES` nodes is computed with
+bounded precision throughout (every value and gradient that is not a rational is
+a `DIGITS`-digit number as soon as it is made), and instead of the whole
+expression, every edge's local derivative is checked against `sympy.diff` of its
+op at the same numbers (`check_local_derivatives`). The composition is then the
+same reverse accumulation the engine does; the engine and central differences
+check it, numerically.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -32,7 +48,7 @@ import sympy
 from sympy import Dummy, Expr, Rational, Symbol
 
 from tutor.symbolic.convert import symbol
-from tutor.symbolic.derivations import derivation
+from tutor.symbolic.derivations import CASES, derivation
 from tutor.symbolic.functions import FORWARD
 from tutor.symbolic.show import show
 from tutor.symbolic.steps import Derivation, DerivationError
@@ -63,6 +79,7 @@ LeafValues = Mapping[Value, Exact]
 
 EXACT_OPS = 40
 DIGITS = 50
+WHOLE_GRAPH_NODES = 60  # larger graphs: bounded precision, and a check per edge
 
 
 class GradientMismatch(DerivationError):
@@ -77,7 +94,11 @@ class GradientMismatch(DerivationError):
 
 
 def exact(number: Exact | float) -> Rational:
-    """A number as an exact SymPy rational (a float by its shortest decimal)."""
+    """A number as an exact SymPy rational (a float by its shortest decimal). A SymPy
+    `Float` (a value already computed with bounded precision, such as a parameter
+    after a symbolic training step) stays as it is."""
+    if isinstance(number, sympy.Float):
+        return number
     if isinstance(number, Fraction):
         return Rational(number.numerator, number.denominator)
     if isinstance(number, float):
@@ -106,22 +127,34 @@ def exponent(node: Value) -> Rational | None:
     return exact(node.param) if node.op == "pow" else None
 
 
-def node_values(root: Value, values: LeafValues | None = None) -> dict[Value, Expr]:
+def node_values(
+    root: Value, values: LeafValues | None = None, *, order: list[Value] | None = None
+) -> dict[Value, Expr]:
     """Every node's value, exact while small: leaves from ``values`` or their data, the
-    rest by their op."""
+    rest by their op. In a graph of more than `WHOLE_GRAPH_NODES` nodes, every value
+    that is not rational is a `DIGITS`-digit number."""
     values = values or {}
+    order = order if order is not None else topo_order(root)
+    exact_ops = _exact_ops(order)
     out: dict[Value, Expr] = {}
-    for node in topo_order(root):
+    for node in order:
         if not node.inputs:
             out[node] = exact(values.get(node, node.data))
         else:
-            out[node] = _bounded(_apply(node, [out[x] for x in node.inputs]))
+            out[node] = _bounded(_apply(node, [out[x] for x in node.inputs]), exact_ops)
     return out
 
 
-def _bounded(value: Expr) -> Expr:
+def _exact_ops(order: list[Value]) -> int:
+    """How large an exact value may grow before it becomes a number (see the module)."""
+    return EXACT_OPS if len(order) <= WHOLE_GRAPH_NODES else 0
+
+
+def _bounded(value: Expr, exact_ops: int = EXACT_OPS) -> Expr:
     """``value`` itself while it is small, else its value to `DIGITS` digits."""
-    if value.is_Rational or sympy.count_ops(value) <= EXACT_OPS:
+    if value.is_Rational or value.is_Float:
+        return value
+    if exact_ops and sympy.count_ops(value) <= exact_ops:
         return value
     return value.evalf(DIGITS)
 
@@ -148,8 +181,9 @@ def graph_gradients(root: Value, values: LeafValues | None = None) -> dict[Value
     them along every path and adds the paths up. Raises `DerivationError` naming
     the node when a value breaks a derivation's condition.
     """
-    exact_values = node_values(root, values)
     order = topo_order(root)
+    exact_values = node_values(root, values, order=order)
+    exact_ops = _exact_ops(order)
     grads: dict[Value, Expr] = dict.fromkeys(order, sympy.S.Zero)
     grads[root] = sympy.S.One
     for node in reversed(order):
@@ -157,10 +191,15 @@ def graph_gradients(root: Value, values: LeafValues | None = None) -> dict[Value
             continue
         at = [exact_values[x] for x in node.inputs]
         for index, child in enumerate(node.inputs):
-            found = _derivation(node, index, at)
-            local = found.at(dict(zip(found.inputs, at, strict=True)))
-            grads[child] = _bounded(grads[child] + grads[node] * local)
+            local = _bounded(_local(node, index, at), exact_ops)
+            grads[child] = _bounded(grads[child] + grads[node] * local, exact_ops)
     return grads
+
+
+def _local(node: Value, index: int, at: list[Expr]) -> Expr:
+    """d node / d input ``index`` at the inputs' values, from the op's derivation."""
+    found = _derivation(node, index, at)
+    return found.at(dict(zip(found.inputs, at, strict=True)))
 
 
 # -- local derivatives in terms of node labels ------------------------------------------
@@ -238,12 +277,53 @@ def check_gradients(root: Value, values: LeafValues | None = None) -> dict[Value
     50 significant digits (a difference below 1e-40 of their size counts as equal).
     """
     grads = graph_gradients(root, values)
+    if len(grads) > WHOLE_GRAPH_NODES:
+        check_local_derivatives(root, values)
+        return grads
     whole = graph_expression(root, values)
     for leaf, x in whole.leaves.items():
         by_diff = sympy.diff(whole.expr, x).xreplace(whole.values)
         if not _same(grads[leaf], by_diff):
             raise GradientMismatch(leaf, grads[leaf], by_diff)
     return grads
+
+
+class LocalMismatch(DerivationError):
+    """An op's derivation and `sympy.diff` of the op disagree at a node's numbers."""
+
+    def __init__(self, node: Value, index: int, derived: Expr, diff: Expr):
+        super().__init__(
+            f"d {_describe(node)}/d input {index + 1}: the derivation gives "
+            f"{float(derived):.12g}, sympy.diff gives {float(diff):.12g}"
+        )
+        self.node = node
+
+
+def check_local_derivatives(root: Value, values: LeafValues | None = None) -> None:
+    """Check every edge's local derivative, as `graph_gradients` uses it, against
+    `sympy.diff` of the op at the same numbers; raise `LocalMismatch` naming the first
+    node that differs. The work grows with the number of edges."""
+    order = topo_order(root)
+    at_values = node_values(root, values, order=order)
+    for node in order:
+        if not node.inputs:
+            continue
+        at = [at_values[x] for x in node.inputs]
+        for index in range(len(node.inputs)):
+            derived = _local(node, index, at)
+            generic, slope = _diff(node.op, index, exponent(node))
+            by_diff = slope.xreplace(dict(zip(generic, at, strict=True)))
+            if not _same(sympy.sympify(derived), by_diff):
+                raise LocalMismatch(node, index, derived, by_diff)
+
+
+@functools.cache
+def _diff(op: str, index: int, power: Rational | None) -> tuple[tuple[Symbol, ...], Expr]:
+    """The op on generic symbols, differentiated by `sympy.diff` with respect to one."""
+    arity = 1 if op == "pow" else CASES[op][0]
+    generic = tuple(Symbol(f"x{k}", real=True) for k in range(arity))
+    forward = FORWARD[op](*generic, power) if op == "pow" else FORWARD[op](*generic)
+    return generic, sympy.diff(forward, generic[index])
 
 
 def _same(a: Expr, b: Expr) -> bool:

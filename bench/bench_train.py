@@ -1,0 +1,124 @@
+"""The lecture's second half at scale: training the MLP, and `tutor check` of a lesson on it.
+
+1. One training step (forward over the four examples, the summed squared error,
+   backward, update) of the lecture's MLP(3, [4, 4, 1]): tutor's `Trainer` against
+   micrograd 0.1.0's own MLP of the same sizes on the same data (micrograd's has
+   relu and a linear last layer, no tanh: the same number of nodes near enough).
+   Ratio: micrograd's time over tutor's.
+2. The symbolic source of `tutor check` on an MLP lesson, by the path each graph
+   size takes now (bounded precision, a check per edge) against the path small
+   graphs take (exact values, ``sympy.diff`` of the whole expression), on the same
+   graph in the same run: MLP(3, [2, 1]) over four examples (126 nodes; quick:
+   MLP(3, [1]), 59 nodes). Ratio: the whole-expression path's time over the new one's.
+3. `tutor check` of the lecture's MLP(3, [4, 4, 1]) lesson over its four examples
+   (360 nodes, written out by `tutor.lesson.network`, through the loader), in a fresh process, as
+   an author runs it. Target: at most 10 s (the issue measured 742 s for 360 nodes).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from micrograd.nn import MLP as MGMLP
+
+from bench.mlp_lesson import XS, YS, mlp_lesson
+from tutor.engine import topo_order
+from tutor.engine.nn import MLP
+from tutor.engine.train import Trainer
+
+TARGET_CHECK_S = 10.0
+
+
+def _median_ms(fn, repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def micrograd_step(model: MGMLP) -> float:
+    """The lecture's loop body, on micrograd's own classes."""
+    ypred = [model(x) for x in XS]
+    loss = sum((yout - ygt) ** 2 for ygt, yout in zip(YS, ypred, strict=True))
+    model.zero_grad()
+    loss.backward()
+    for p in model.parameters():
+        p.data += -0.05 * p.grad
+    return loss.data
+
+
+def bench_step(quick: bool) -> None:
+    repeat = 20 if quick else 200
+    trainer = Trainer(MLP(3, [4, 4, 1], seed=0), XS, YS, rate=0.05)
+    theirs = MGMLP(3, [4, 4, 1])
+    ours_ms = _median_ms(trainer.step, repeat)
+    their_ms = _median_ms(lambda: micrograd_step(theirs), repeat)
+    nodes = len(topo_order(trainer.forward()[1]))
+    print(f"one training step, MLP(3, [4, 4, 1]) over 4 examples ({nodes} nodes):")
+    print(
+        f"  micrograd {their_ms:8.3f} ms   tutor {ours_ms:8.3f} ms   "
+        f"ratio {their_ms / ours_ms:5.2f}x"
+    )
+
+
+def bench_symbolic(quick: bool) -> None:
+    from tutor.check.validate import validate
+    from tutor.lesson import lesson_graph, load_lesson_text
+    from tutor.symbolic import graph as graph_module
+
+    sizes = (1,) if quick else (2, 1)
+    lesson = load_lesson_text(mlp_lesson(sizes), "bench-mlp.toml")
+    nodes = len(topo_order(lesson_graph(lesson).output))
+    times = {}
+    threshold = graph_module.WHOLE_GRAPH_NODES
+    for path, limit in (("bounded, per edge", 0), ("exact, whole expression", 10**9)):
+        graph_module.WHOLE_GRAPH_NODES = limit
+        try:
+            start = time.perf_counter()
+            report = validate(lesson)
+            times[path] = time.perf_counter() - start
+        finally:
+            graph_module.WHOLE_GRAPH_NODES = threshold
+        assert not report.errors, report.errors
+    new, old = times["bounded, per edge"], times["exact, whole expression"]
+    print(f"validate() of MLP(3, {list(sizes)}) over 4 examples ({nodes} nodes), in process:")
+    print(f"  whole expression {old:7.2f} s   per edge {new:7.2f} s   ratio {old / new:6.1f}x")
+
+
+def bench_check() -> int:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench-mlp.toml"
+        path.write_text(mlp_lesson(), encoding="utf-8")
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "tutor", "check", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        elapsed = time.perf_counter() - start
+    print(
+        f"tutor check of the MLP(3, [4, 4, 1]) lesson (fresh process): {elapsed:.2f} s, "
+        f"exit {done.returncode}; target {TARGET_CHECK_S:.0f} s, "
+        f"{TARGET_CHECK_S / elapsed:.1f}x under it"
+    )
+    if done.returncode != 0:
+        print(done.stdout[-2000:], done.stderr[-2000:])
+        return 1
+    if elapsed > TARGET_CHECK_S:
+        print(f"  over the {TARGET_CHECK_S:.0f} s target")
+        return 1
+    return 0
+
+
+def main(quick: bool) -> int:
+    bench_step(quick)
+    bench_symbolic(quick)
+    return bench_check()

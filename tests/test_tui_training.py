@@ -1,0 +1,166 @@
+"""The training view: step, run, pause and start again change what it shows."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from textual.app import App
+from textual_plotext import PlotextPlot
+
+from tutor.engine.nn import MLP
+from tutor.engine.train import Trainer
+from tutor.tui.screens.training import TrainingScreen
+from tutor.tui.widgets.training_panel import TrainingPanel
+
+XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+YS = [1.0, -1.0, -1.0, 1.0]
+
+
+def lecture_trainer(**kwargs) -> Trainer:
+    return Trainer(MLP(3, [4, 4, 1], seed=0), XS, YS, rate=0.05, **kwargs)
+
+
+class TrainingApp(App):
+    """The smallest app that shows the training screen."""
+
+    def __init__(self, trainer: Trainer, interval: float = 0.0):
+        super().__init__()
+        self.trainer = trainer
+        self.interval = interval
+
+    def on_mount(self) -> None:
+        self.push_screen(TrainingScreen(self.trainer, "Gradient descent", interval=self.interval))
+
+
+def pilot_test(test):
+    """Run an ``async def`` test (no asyncio plugin needed)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+def text_of(panel: TrainingPanel, name: str) -> str:
+    return str(panel.query_one(f"#{name}").render())
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pilot_test
+async def test_step_shows_the_step_the_loss_and_the_gradients():
+    trainer = lecture_trainer()
+    app = TrainingApp(trainer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(TrainingPanel)
+        assert "step 0" in text_of(panel, "training-status")
+        assert "ready" in text_of(panel, "training-status")
+        assert panel.curve == []
+        await pilot.press("s")
+        await settle(pilot)
+        assert trainer.steps == 1
+        status = text_of(panel, "training-status")
+        assert "step 1" in status and "loss 7.7298" in status
+        params = text_of(panel, "training-param-list")
+        first = trainer.parameters()[0]
+        assert first.name in params and "∇" in params
+        assert panel.curve == [(0, trainer.losses[0])]
+        await pilot.press("f6")  # the function key does the same, from the screen
+        await settle(pilot)
+        assert trainer.steps == 2
+        assert len(panel.curve) == 2
+        assert panel.query_one(PlotextPlot) is not None
+
+
+@pilot_test
+async def test_run_pause_and_start_again():
+    trainer = lecture_trainer()
+    app = TrainingApp(trainer, interval=0.01)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(TrainingPanel)
+        await pilot.press("r")
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if panel.snapshot.steps >= 5:
+                break
+        assert panel.running
+        await pilot.press("p")
+        await settle(pilot)
+        assert not panel.running
+        stopped = panel.snapshot.steps
+        assert stopped >= 5
+        assert "paused" in text_of(panel, "training-status")
+        await pilot.pause(0.1)
+        assert trainer.steps == panel.snapshot.steps == stopped  # nothing moves while paused
+        assert len(panel.curve) == stopped
+        assert panel.curve[-1][1] < panel.curve[0][1]  # the loss went down
+        await pilot.press("a")
+        await settle(pilot)
+        assert trainer.steps == 0 and panel.curve == []
+        assert "step 0" in text_of(panel, "training-status")
+        await pilot.press("s")
+        await settle(pilot)
+        assert panel.curve == [(0, trainer.losses[0])]
+
+
+@pilot_test
+async def test_start_again_during_a_run_shows_the_new_start_only():
+    trainer = lecture_trainer()
+    app = TrainingApp(trainer, interval=0.001)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(TrainingPanel)
+        await pilot.press("r")
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if panel.snapshot.steps >= 3:
+                break
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.pause(0.05)
+        assert not panel.running
+        assert trainer.steps == panel.snapshot.steps == 0
+        assert panel.curve == []
+        assert "step 0" in text_of(panel, "training-status")
+
+
+@pilot_test
+async def test_a_run_that_diverges_stops_and_says_why():
+    trainer = Trainer(MLP(3, [4, 4, 1], seed=0), XS, YS, rate=1e308)
+    app = TrainingApp(trainer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(TrainingPanel)
+        await pilot.press("r")
+        await settle(pilot)
+        assert not panel.running
+        assert "stopped:" in text_of(panel, "training-status")
+        assert "overflows" in text_of(panel, "training-status")
+
+
+@pilot_test
+async def test_the_forgotten_zero_grad_is_said():
+    app = TrainingApp(lecture_trainer(zero_grad=False))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(TrainingPanel)
+        assert "gradients not zeroed" in text_of(panel, "training-status")
+
+
+def test_training_view_at_80x24(snap_compare):
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        for _ in range(12):
+            await pilot.press("s")
+            await settle(pilot)
+
+    assert snap_compare(
+        TrainingApp(lecture_trainer()), terminal_size=(80, 24), run_before=run_before
+    )

@@ -1,0 +1,72 @@
+"""Gradient descent by the symbolic source: each step's gradients from the derivations.
+
+The training questions of a lesson (the loss, or a parameter, after k steps at a
+rate; with or without zeroing the gradients) are answered by the engine
+(`tutor.engine.train.GraphTrainer`). This is the same descent with every
+gradient from `graph_gradients`: each op's local derivative derived from the
+limit definition, composed by reverse accumulation, at bounded precision
+(`DIGITS` digits once a value is not rational). A lesson checker holds the two
+(and central differences, `tutor.engine.train.finite_difference_descent`) equal.
+
+Values are passed per leaf, never written into the graph: the graph is read only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import sympy
+from sympy import Expr
+
+from tutor.symbolic.graph import DIGITS, LeafValues, Value, exact, graph_gradients, node_values
+
+MAX_STEPS = 100
+
+
+@dataclass(frozen=True)
+class Descent:
+    """What k steps did: the loss before each step, the parameters' values and the
+    gradients they held at the last step, and the loss after it."""
+
+    losses: list[Expr]
+    values: dict[Value, Expr]
+    grads: dict[Value, Expr]
+    final_loss: Expr
+
+
+def descent(
+    root: Value,
+    params: Sequence[Value],
+    rate: float | sympy.Rational,
+    steps: int,
+    *,
+    values: LeafValues | None = None,
+    zero_grad: bool = True,
+) -> Descent:
+    """``steps`` steps of gradient descent on ``params`` (leaves of ``root``'s graph):
+    each moves every parameter by ``-rate`` times its gradient, or, with
+    ``zero_grad=False``, times the sum of every gradient so far (micrograd's
+    accumulating ``backward()`` without ``zero_grad``). Other leaves keep their values
+    (from ``values``, else their own)."""
+    if not 0 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be 0 to {MAX_STEPS}, not {steps}")
+    step = exact(rate)
+    current: dict[Value, Expr] = {p: exact((values or {}).get(p, p.data)) for p in params}
+    fixed: Mapping[Value, Expr] = {k: exact(v) for k, v in (values or {}).items()}
+    held: dict[Value, Expr] = dict.fromkeys(params, sympy.S.Zero)
+    losses: list[Expr] = []
+    for _ in range(steps):
+        at = {**fixed, **current}
+        losses.append(node_values(root, at)[root])
+        grads = graph_gradients(root, at)
+        for p in params:
+            g = grads.get(p, sympy.S.Zero)
+            held[p] = g if zero_grad else _number(held[p] + g)
+            current[p] = _number(current[p] - step * held[p])
+    final = node_values(root, {**fixed, **current})[root]
+    return Descent(losses, current, held, final)
+
+
+def _number(value: Expr) -> Expr:
+    return value if value.is_Rational or value.is_Float else value.evalf(DIGITS)

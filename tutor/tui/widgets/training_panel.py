@@ -1,0 +1,199 @@
+"""The training view: the loss curve as the engine trains, the step, the loss, the parameters.
+
+The engine does the training (`tutor.engine.train.Trainer`); this widget only asks
+it to step or start again and draws what it reports. Steps run in a thread worker,
+one at a time under a lock, so the screen stays responsive while a run goes on;
+after each step the worker hands the UI a `Snapshot` (copied numbers, never the
+live nodes), and the UI draws only snapshots.
+
+Keys (when the panel has focus; the function keys also work from a screen that
+forwards them, see `TrainingScreen`): ``s`` / F6 one step, ``r`` / F7 run,
+``p`` / F8 pause, ``a`` / F9 start again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from tutor.engine import EngineError
+from tutor.engine.train import Parameter, Trainer
+from tutor.numbers import short
+
+STEP, RUN, PAUSE, AGAIN = "s,f6", "r,f7", "p,f8", "a,f9"
+CURVE = "braille"
+MAX_RUN_STEPS = 1000  # a run stops by itself after this many steps
+COLUMN = 31  # characters of one parameter in the list
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What the trainer reports after a step: copies, safe to read on the UI thread."""
+
+    steps: int
+    losses: tuple[float, ...]
+    parameters: tuple[Parameter, ...]
+    diverged: str | None
+
+    @classmethod
+    def of(cls, trainer: Trainer) -> Snapshot:
+        return cls(
+            trainer.steps, tuple(trainer.losses), tuple(trainer.parameters()), trainer.diverged
+        )
+
+
+class TrainingPanel(Vertical, can_focus=True):
+    """A trainer's run: status line, loss curve, and the parameters with their gradients."""
+
+    DEFAULT_CSS = """
+    TrainingPanel { height: 1fr; }
+    TrainingPanel:focus-within { border: none; }
+    TrainingPanel #training-status { height: auto; padding: 0 1; text-style: bold; }
+    TrainingPanel #training-curve { height: 1fr; min-height: 6; }
+    TrainingPanel #training-params { height: 8; padding: 0 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(STEP, "step", "Step"),
+        Binding(RUN, "run", "Run"),
+        Binding(PAUSE, "pause", "Pause"),
+        Binding(AGAIN, "again", "Start again"),
+    ]
+
+    running: reactive[bool] = reactive(False)
+
+    def __init__(self, trainer: Trainer, *, interval: float = 0.05, **kwargs):
+        """``interval`` is the pause between two steps of a run, in seconds."""
+        super().__init__(**kwargs)
+        self.trainer = trainer
+        self.interval = interval
+        self.snapshot = Snapshot.of(trainer)
+        self.curve: list[tuple[int, float]] = []  # what the plot shows: (step, loss)
+        self._lock = threading.Lock()
+        self._run = 0  # counts restarts: a worker's snapshot of an earlier run is not drawn
+
+    def compose(self):
+        yield Static(id="training-status")
+        with VerticalScroll(id="training-params"):
+            yield Static(id="training-param-list")
+
+    def on_mount(self) -> None:
+        from textual_plotext import PlotextPlot
+
+        self.mount(PlotextPlot(id="training-curve"), after=self.query_one("#training-status"))
+        self.draw(self.snapshot)
+
+    # -- actions: each asks the engine, in a worker ---------------------------------------
+
+    def action_step(self) -> None:
+        if not self.running:
+            self.run_worker(self._train(1), thread=True, group="train", exclusive=True)
+
+    def action_run(self) -> None:
+        if not self.running and self.snapshot.diverged is None:
+            self.running = True
+            self.run_worker(self._train(MAX_RUN_STEPS), thread=True, group="train", exclusive=True)
+
+    def action_pause(self) -> None:
+        self.running = False
+        self.workers.cancel_group(self, "train")
+
+    def action_again(self) -> None:
+        self.action_pause()
+        with self._lock:  # waits for a step under way, at most one step's time
+            self.trainer.restart()
+            self._run += 1
+            snapshot = Snapshot.of(self.trainer)
+        self.draw(snapshot)
+
+    def _train(self, steps: int):
+        run = self._run  # the run this work belongs to; a restart starts another
+
+        def work() -> None:
+            worker = get_current_worker()
+            for _ in range(steps):
+                with self._lock:
+                    if worker.is_cancelled or run != self._run:
+                        break  # paused or started again while this step waited
+                    # On an overflow the trainer keeps why in `diverged`; the snapshot shows it.
+                    with contextlib.suppress(EngineError):
+                        self.trainer.step()
+                    snapshot = Snapshot.of(self.trainer)
+                self.app.call_from_thread(self._show, run, snapshot)
+                if snapshot.diverged is not None:
+                    break
+                if steps > 1 and self.interval:
+                    time.sleep(self.interval)
+            if steps > 1:
+                self.app.call_from_thread(self._stopped)
+
+        return work
+
+    def _show(self, run: int, snapshot: Snapshot) -> None:
+        if run == self._run:  # not a step of a run started again since
+            self.draw(snapshot)
+
+    def _stopped(self) -> None:
+        self.running = False
+        self.draw(self.snapshot)
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def draw(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.query_one("#training-status", Static).update(self.status_text(snapshot))
+        self.query_one("#training-param-list", Static).update(self.parameter_text(snapshot))
+        self.curve = list(enumerate(snapshot.losses))
+        self._plot()
+
+    def status_text(self, snapshot: Snapshot) -> Text:
+        loss = short(snapshot.losses[-1]) if snapshot.losses else "–"
+        state = "running" if self.running else "paused" if snapshot.steps else "ready"
+        text = Text(
+            f"step {snapshot.steps}   loss {loss}   rate {short(self.trainer.rate)}   {state}"
+        )
+        if not self.trainer.zero_grad:
+            text.append("   gradients not zeroed", style="bold")
+        if snapshot.diverged is not None:
+            text.append(f"\nstopped: {snapshot.diverged}")
+        return text
+
+    def parameter_text(self, snapshot: Snapshot) -> Text:
+        """Every parameter as ``name value ∇grad``, as many to a line as fit."""
+        width = max(COLUMN, self.size.width - 2)
+        per_line = max(1, width // COLUMN)
+        cells = [
+            f"{p.name[:9]:<9} {short(p.data):>8} ∇{short(p.grad):>9}".ljust(COLUMN)
+            for p in snapshot.parameters
+        ]
+        lines = ["".join(cells[i : i + per_line]).rstrip() for i in range(0, len(cells), per_line)]
+        return Text("\n".join(lines))  # a Text, never markup: names come from lesson files
+
+    def _plot(self) -> None:
+        from textual_plotext import PlotextPlot
+
+        plots = self.query(PlotextPlot)
+        if not plots:
+            return
+        plot = plots.first()
+        plt = plot.plt
+        plt.clear_figure()
+        if self.curve:
+            xs, ys = zip(*self.curve, strict=True)
+            plt.plot(list(xs), list(ys), marker=CURVE)
+        plt.xlabel("step")
+        plt.ylabel("loss")
+        plot.refresh()
+
+    def on_resize(self) -> None:
+        self.query_one("#training-param-list", Static).update(self.parameter_text(self.snapshot))
