@@ -54,7 +54,7 @@ def test_the_quiz_the_app_shows_is_the_quiz_tutor_graph_shows(capsys):
     for seed in (1, 7, 123456):
         values = quiz_graph(lesson, seed).values()
         assert Session(lesson, seed=seed, mode="quiz").graph.values() == values
-        assert main(["graph", "neuron", "--seed", str(seed)]) == 0
+        assert main(["graph", "neuron", "--seed", str(seed), "--width", "200"]) == 0
         drawn = capsys.readouterr().out
         assert f"data {short(values['w1'])} " in drawn
         assert f"data {short(values['o'])} " in drawn
