@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from tutor.check import exact
+from tutor.check.finite import Estimate, slope
 from tutor.check.grade import grade
 from tutor.check.quantities import local_graph
 from tutor.check.question import prepare
-from tutor.engine import numeric_grad
 from tutor.expr import Assignment, Num
 from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, build_graph, lesson_graph
 from tutor.lesson.graph import has_kink
@@ -37,12 +37,20 @@ FD_RTOL, FD_ATOL = 1e-4, 1e-6  # finite differences are only approximate
 class Report:
     lesson: Lesson
     errors: list[LessonError] = field(default_factory=list)
+    #: What the author should know but that does not break the lesson.
+    warnings: list[LessonError] = field(default_factory=list)
     variants: int = 0
     distinct: int = 0
 
-    def add(self, ask: Ask | None, message: str) -> None:
-        line = ask.line if ask is not None else None
+    def add(self, ask: Ask | None, message: str, line: int | None = None) -> None:
+        line = ask.line if ask is not None else line
         self.errors.append(LessonError(str(self.lesson.path), line, message))
+
+    def warn(self, ask: Ask | None, message: str) -> None:
+        line = ask.line if ask is not None else None
+        error = LessonError(str(self.lesson.path), line, message)
+        if error not in self.warnings:
+            self.warnings.append(error)
 
 
 def validate(lesson: Lesson, variants: int = VARIANTS, seed: int | None = None) -> Report:
@@ -110,8 +118,15 @@ def _check_sources(report: Report, graph: Graph, index: int, ask: Ask) -> None:
     problems = []
     if abs(symbolic - engine) > AGREE_RTOL * max(1.0, abs(symbolic)):
         problems.append(f"the symbolic chain rule gives {full(symbolic)}")
-    if finite is not None and abs(finite - engine) > FD_ATOL + FD_RTOL * abs(finite):
-        problems.append(f"finite differences give {full(finite)}")
+    if finite is not None and not finite.trusted:
+        if not problems:
+            report.warn(
+                ask,
+                f"{_name(index, ask)}: finite differences cannot be trusted at {_where(graph)}: "
+                f"{finite.why}. The symbolic chain rule and the engine agree ({full(engine)})",
+            )
+    elif finite is not None and abs(finite.value - engine) > FD_ATOL + FD_RTOL * abs(finite.value):
+        problems.append(f"finite differences give {full(finite.value)}")
     if problems:
         report.add(
             ask,
@@ -157,14 +172,14 @@ def _fraction(value) -> Fraction:
     return Fraction(repr(float(value)))
 
 
-def _finite(graph: Graph, ask: Ask) -> float | None:
+def _finite(graph: Graph, ask: Ask) -> Estimate | None:
     """The same answer by central differences, where that is meaningful."""
     match ask.kind:
         case "grad":
-            return numeric_grad(graph.output, graph.nodes[ask.node])
+            return slope(graph.output, graph.nodes[ask.node])
         case "local":
             root, env = local_graph(graph, ask.node)
-            return numeric_grad(root, env[ask.wrt])
+            return slope(root, env[ask.wrt])
     return None
 
 
@@ -193,7 +208,7 @@ def _check_checker(report: Report, graph: Graph) -> None:
         for label, wrong in (
             ("flipped", -expected),
             ("doubled", 2 * expected),
-            ("plus one", expected + 1),
+            _near_miss(expected),
         ):
             if wrong == expected:
                 continue
@@ -204,3 +219,12 @@ def _check_checker(report: Report, graph: Graph) -> None:
                     f"{_name(index, ask)}: the answer {label} ({full(wrong)}) is graded correct; "
                     f"the tolerance (rtol {ask.rtol:g}, atol {ask.atol:g}) is too loose",
                 )
+
+
+def _near_miss(expected: float) -> tuple[str, float]:
+    """A slip a tolerance must not forgive, judged against the value's size: plus one
+    for values up to 100 (where one is at least 1%), else plus 1% of the value (so
+    2996005 plus one is not a slip that a relative tolerance of 1e-6 must catch)."""
+    if abs(expected) <= 100:
+        return "plus one", expected + 1
+    return "plus 1%", expected + abs(expected) / 100

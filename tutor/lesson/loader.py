@@ -146,7 +146,10 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         raw_steps = raw_steps[:MAX_STEPS]
 
     assignments, output, defined = _graph(table, source, raw_steps, errors)
-    steps = [_step(i, raw, defined, assignments, errors) for i, raw in enumerate(raw_steps)]
+    reaching = _reaching(assignments, output)
+    steps = [
+        _step(i, raw, defined, assignments, errors, reaching) for i, raw in enumerate(raw_steps)
+    ]
     vary = _vary(table.get("vary"), assignments, defined, errors)
 
     if errors.found:
@@ -162,7 +165,34 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         output=output,
         vary=vary,
         pass_mark=float(pass_mark) if pass_mark is not None else 0.7,
+        id_line=lines.of_top("id"),
+        graph_line=lines.graph_first_line(source) or 1,
     )
+
+
+class _Reaching(set):
+    """The names the output depends on (the output included)."""
+
+    def __init__(self, output: str):
+        super().__init__()
+        self.output = output
+
+
+def _reaching(assignments, output: str | None) -> _Reaching | None:
+    """The names ``output`` depends on; None without a (working) graph."""
+    if output is None or not assignments:
+        return None
+    definitions = {a.name: a for a in assignments}
+    found, todo = _Reaching(output), [output]
+    while todo:
+        name = todo.pop()
+        if name in found or name not in definitions:
+            continue
+        found.add(name)
+        a = definitions[name]
+        if not a.is_leaf:
+            todo.extend(names(a.expr))
+    return found
 
 
 def _graph(table, source, raw_steps, errors: _Errors):
@@ -199,7 +229,9 @@ def _graph(table, source, raw_steps, errors: _Errors):
     return assignments, output, defined
 
 
-def _step(index, raw: dict, defined: list[str], assignments, errors: _Errors) -> Step | None:
+def _step(
+    index, raw: dict, defined: list[str], assignments, errors: _Errors, reaching=None
+) -> Step | None:
     def at(key=None):
         return errors.lines.of_step(index, key)
 
@@ -223,7 +255,7 @@ def _step(index, raw: dict, defined: list[str], assignments, errors: _Errors) ->
 
     if kind == "show":
         return _show(raw, label, at, defined, assignments, errors)
-    return _ask(raw, label, at, defined, assignments, errors)
+    return _ask(raw, label, at, defined, assignments, errors, reaching)
 
 
 def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
@@ -259,7 +291,7 @@ def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
     return Show(what, node, wrt, rng, h, at())
 
 
-def _ask(raw, label, at, defined, assignments, errors: _Errors) -> Ask | None:
+def _ask(raw, label, at, defined, assignments, errors: _Errors, reaching=None) -> Ask | None:
     kind = raw["ask"]
     if kind not in QUESTION_KINDS:
         choices = ", ".join(f'"{k}"' for k in QUESTION_KINDS)
@@ -281,6 +313,15 @@ def _ask(raw, label, at, defined, assignments, errors: _Errors) -> Ask | None:
     if not assignments:
         return None  # the graph is broken, and reported already
     node = _node_key(raw, "node", label, at, defined, errors, required=False)
+    if node is not None and reaching is not None and node not in reaching:
+        output = reaching.output
+        errors.add(
+            at("node"),
+            f"{label}: `{node}` does not reach the output `{output}`: `{output}` does not "
+            f"depend on it, so the graph drawn for this question does not show it. Ask about "
+            f"a node `{output}` depends on, or set `output` to a node that uses `{node}`",
+        )
+        node = None
     wrt = _wrt(raw, node, label, at, defined, assignments, errors) if "wrt" in needs else None
     h = _number(raw, "h", label, at, errors) if "h" in needs and "h" in raw else None
     if h == 0:

@@ -102,6 +102,17 @@ class Lesson:
     output: str | None = None
     vary: dict[str, Range | Choices] = field(default_factory=dict)
     pass_mark: float = 0.7
+    #: File lines (1-based) of the `id` key and of the graph script's first line,
+    #: so that later checks can point at PATH:LINE.
+    id_line: int | None = None
+    graph_line: int = 1
+
+    def line_of(self, name: str) -> int | None:
+        """The file line where the graph assigns ``name``."""
+        for a in self.assignments:
+            if a.name == name:
+                return self.graph_line + a.line - 1
+        return None
 
     @property
     def questions(self) -> list[Ask]:
