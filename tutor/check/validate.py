@@ -20,11 +20,11 @@ from fractions import Fraction
 from tutor.check import exact
 from tutor.check.finite import Estimate, slope
 from tutor.check.grade import grade
-from tutor.check.quantities import local_graph
+from tutor.check.quantities import local_graph, owner
 from tutor.check.question import prepare
+from tutor.engine import topo_order
 from tutor.expr import Assignment, Num
 from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, build_graph, lesson_graph
-from tutor.lesson.graph import has_kink
 from tutor.numbers import full
 
 VARIANTS = 20
@@ -41,6 +41,8 @@ class Report:
     warnings: list[LessonError] = field(default_factory=list)
     variants: int = 0
     distinct: int = 0
+    #: The graphs checked: the file's numbers (or the one quiz variant), then variants.
+    graphs: list[Graph] = field(default_factory=list)
 
     def add(self, ask: Ask | None, message: str, line: int | None = None) -> None:
         line = ask.line if ask is not None else line
@@ -62,12 +64,11 @@ def validate(lesson: Lesson, variants: int = VARIANTS, seed: int | None = None) 
     if not lesson.has_graph or not lesson.questions:
         return report
     graph = lesson_graph(lesson, 0)
-    if has_kink(graph) and any(a.kind != "value" for a in lesson.questions):
-        report.add(
-            None, "a relu input is exactly 0 at the lesson's numbers: its slope does not exist"
-        )
+    if any(a.kind != "value" for a in lesson.questions):
+        _check_kinks(report, graph)
     graphs = _variants(lesson, variants) if seed is None else [lesson_graph(lesson, seed)]
     report.distinct = distinct(graphs[1:])
+    report.graphs = graphs
     for variant in graphs:
         for index, ask in enumerate(lesson.questions):
             _check_sources(report, variant, index, ask)
@@ -76,6 +77,24 @@ def validate(lesson: Lesson, variants: int = VARIANTS, seed: int | None = None) 
     _check_checker(report, graphs[0])
     report.variants = len(graphs) - 1 if seed is None else 1
     return report
+
+
+def _check_kinks(report: Report, graph: Graph) -> None:
+    """A relu whose input is exactly 0 at the file's numbers: name its line and node."""
+    lesson = report.lesson
+    for node in topo_order(graph.output):
+        if node.op != "relu" or node.inputs[0].data != 0.0:
+            continue
+        name = owner(graph, node)
+        inner = "" if node.label else " (inside it)"
+        values = ", ".join(f"{n} = {full(leaf.data)}" for n, leaf in graph.leaves.items())
+        report.add(
+            None,
+            f"graph: the input of relu in `{name}`{inner} is exactly 0 at the file's numbers "
+            f"({values}): relu has no slope there (the engine would use 0). Change a leaf "
+            f"so that relu's input is not 0",
+            lesson.line_of(name),
+        )
 
 
 def _variants(lesson: Lesson, count: int) -> list[Graph]:
@@ -119,7 +138,10 @@ def _check_sources(report: Report, graph: Graph, index: int, ask: Ask) -> None:
     if abs(symbolic - engine) > AGREE_RTOL * max(1.0, abs(symbolic)):
         problems.append(f"the symbolic chain rule gives {full(symbolic)}")
     if finite is not None and not finite.trusted:
-        if not problems:
+        kinked = graph.seed == 0 and any(
+            e.message.startswith("graph: the input of relu") for e in report.errors
+        )
+        if not problems and not kinked:  # a relu exactly at its kink is reported already
             report.warn(
                 ask,
                 f"{_name(index, ask)}: finite differences cannot be trusted at {_where(graph)}: "

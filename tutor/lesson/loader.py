@@ -50,6 +50,8 @@ NEEDS = {
 SHOW_KEYS = {"graph": set(), "derivation": {"node", "wrt"}, "plot": {"node", "range", "h"}}
 DEFAULT_TOLERANCE = {"nudge": (1e-3, 1e-6)}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: A bare key with a letter outside ASCII (`ω = ...`), which TOML does not allow.
+_NON_ASCII_KEY = re.compile(r"^\s*([^\s=\"'\[#]*[^\x00-\x7f][^\s=\"'\[#]*)\s*=")
 _SUGGEST = {"hint": "hints", "tolerance": "rtol", "question": "ask", "text": "say"}
 
 
@@ -86,7 +88,7 @@ def load_lesson_text(source: str, path: str = "<lesson>") -> Lesson:
     try:
         table = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        raise LessonLoadError([_toml_error(path, exc)]) from None
+        raise LessonLoadError([_toml_error(path, exc, source)]) from None
     errors = _Errors(path, KeyLines(source))
     lesson = _build(table, source, errors, Path(path))
     if lesson is not None and lesson.has_graph:
@@ -97,12 +99,21 @@ def load_lesson_text(source: str, path: str = "<lesson>") -> Lesson:
     return lesson
 
 
-def _toml_error(path: str, exc: tomllib.TOMLDecodeError) -> LessonError:
+def _toml_error(path: str, exc: tomllib.TOMLDecodeError, source: str = "") -> LessonError:
     text = str(exc)
     match = re.search(r"\(at line (\d+), column (\d+)\)", text)
     message = re.sub(r"\s*\(at line \d+, column \d+\)", "", text)
     if match:
-        return LessonError(path, int(match[1]), f"TOML: {message} (column {match[2]})")
+        number = int(match[1])
+        lines = source.splitlines()
+        bare = _NON_ASCII_KEY.match(lines[number - 1]) if number <= len(lines) else None
+        if bare:
+            key = bare[1]
+            message += (
+                f": TOML keys with letters outside ASCII must be quoted: "
+                f'write `"{key}" = ...` instead of `{key} = ...`'
+            )
+        return LessonError(path, number, f"TOML: {message} (column {match[2]})")
     return LessonError(path, None, f"TOML: {message}")
 
 
@@ -167,6 +178,7 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         pass_mark=float(pass_mark) if pass_mark is not None else 0.7,
         id_line=lines.of_top("id"),
         graph_line=lines.graph_first_line(source) or 1,
+        step_lines=tuple(dict(keys) for keys in lines.step_keys),
     )
 
 

@@ -106,6 +106,15 @@ class Lesson:
     #: so that later checks can point at PATH:LINE.
     id_line: int | None = None
     graph_line: int = 1
+    #: For each step, the file line of each of its keys (``{"prompt": 31, ...}``).
+    step_lines: tuple[dict[str, int], ...] = ()
+
+    def key_line(self, step: Step, key: str) -> int | None:
+        """The file line of ``key`` in ``step``, else the step's own line."""
+        for index, candidate in enumerate(self.steps):
+            if candidate is step and index < len(self.step_lines):
+                return self.step_lines[index].get(key, step.line)
+        return step.line
 
     def line_of(self, name: str) -> int | None:
         """The file line where the graph assigns ``name``."""
