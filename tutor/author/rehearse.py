@@ -64,6 +64,14 @@ def rehearse(lesson: Lesson, seeds: Iterable[int] = ()) -> list[LessonError]:
     return failures.found
 
 
+def rehearse_quiz(lesson: Lesson, seed: int) -> list[LessonError]:
+    """The quiz at ``seed`` only, as the app is about to show it."""
+    failures = _Failures(lesson)
+    if lesson.has_graph:
+        _quiz_mode_at(lesson, seed, failures)
+    return failures.found
+
+
 def _open(lesson: Lesson, seed: int, mode: str, failures: _Failures) -> Session | None:
     try:
         return Session(lesson, seed=seed, mode=mode)

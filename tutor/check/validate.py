@@ -227,6 +227,16 @@ def _check_checker(report: Report, graph: Graph) -> None:
     for index, ask in enumerate(report.lesson.questions):
         question = prepare(report.lesson, graph, ask, index)
         expected = question.expected
+        if expected != 0 and question.within(-expected, expected):
+            # Within atol of 0 (a saturated tanh's slope, 1e-10): every answer near 0
+            # passes, by the tolerance's own definition. Worth knowing, not broken.
+            report.warn(
+                ask,
+                f"{_name(index, ask)}: the answer ({full(expected)}) is within atol "
+                f"({ask.atol:g}) of 0, so 0 and answers of either sign are graded correct; "
+                f"if its sign and size matter, set atol lower (atol = {_below(expected)})",
+            )
+            continue
         for label, wrong in (
             ("flipped", -expected),
             ("doubled", 2 * expected),
@@ -250,3 +260,8 @@ def _near_miss(expected: float) -> tuple[str, float]:
     if abs(expected) <= 100:
         return "plus one", expected + 1
     return "plus 1%", expected + abs(expected) / 100
+
+
+def _below(expected: float) -> str:
+    below = abs(expected) * 1e-6
+    return f"{below:.0e}" if below else "0"

@@ -308,7 +308,12 @@ def check_lesson(lesson: Lesson, seed: int = 0) -> list[LessonError]:
     from tutor.lesson.model import LessonError
 
     try:
-        return validate(lesson, variants=0, seed=seed or None).errors
+        errors = validate(lesson, variants=0, seed=seed or None).errors
+        if seed and not errors:  # and the quiz at these numbers runs (as `tutor check` does)
+            from tutor.author.rehearse import rehearse_quiz
+
+            errors = rehearse_quiz(lesson, seed)
+        return errors
     except Exception as exc:  # a lesson that cannot even be checked is not shown
         return [LessonError(str(lesson.path), None, f"cannot be checked: {exc}")]
 
