@@ -169,7 +169,13 @@ def _tolerance(lesson: Lesson, ask: Ask, index: int, label: str, graphs: list[Gr
     expected = [prepare(lesson, g, ask, index).expected for g in graphs]
     allowed = [ask.atol + ask.rtol * abs(x) for x in expected]
     tolerance = f"rtol = {ask.rtol:g}, atol = {ask.atol:g}"
-    key = "atol" if ask.rtol == _default(ask)[0] and ask.atol != _default(ask)[1] else "rtol"
+    rtol, atol = _default(ask)
+    if ask.rtol != rtol:
+        key = "rtol"
+    elif ask.atol != atol:
+        key = "atol"
+    else:  # the default tolerance: the prompt's stated precision is what to change
+        key = "prompt"
     if any(x != 0 and a < SHOWN_DIGITS * abs(x) for x, a in zip(expected, allowed, strict=True)):
         yield (
             ask,

@@ -34,9 +34,12 @@ class _Failures:
         self.found: list[LessonError] = []
         self._seen: set[tuple[int | None, str]] = set()
 
-    def add(self, line: int | None, message: str) -> None:
-        if (line, message) not in self._seen and len(self.found) < MAX_FAILURES:
-            self._seen.add((line, message))
+    def add(self, line: int | None, message: str, key: str | None = None) -> None:
+        """Report once per ``key`` (default: the message): the same failure at the
+        lesson and at the quiz, or at several variants, is one problem."""
+        key = key or message
+        if (line, key) not in self._seen and len(self.found) < MAX_FAILURES:
+            self._seen.add((line, key))
             self.found.append(LessonError(str(self.lesson.path), line, message))
 
     def attempt(self, line: int | None, what: str, seed: int, action: Callable[[], object]):
@@ -44,8 +47,7 @@ class _Failures:
         try:
             return action()
         except Exception as exc:
-            where = "the file's numbers" if seed == 0 else f"quiz variant {seed}"
-            self.add(line, f"{what} fails at {where}: {_describe(exc)}")
+            self.add(line, f"{what} fails at {_where(seed)}: {_describe(exc)}", key=what)
             return None
 
 
@@ -114,7 +116,8 @@ def _lesson_mode(session: Session, failures: _Failures) -> None:
                     lambda n=node, lo=low, hi=high, hh=h: plot_data(session.graph, n, lo, hi, hh),
                 )
             case Ask():
-                _question(session, step, label, 0, failures, lesson_mode=True)
+                index = session.question_index
+                _question(session, step, f"question {index + 1}", 0, failures, lesson_mode=True)
 
 
 def _quiz_mode_at(lesson: Lesson, seed: int, failures: _Failures) -> None:
@@ -162,11 +165,11 @@ def _question(
         return
     verdict = failures.attempt(line, f"{label}: grading", seed, lambda: session.submit(answer))
     if verdict is not None and not verdict.correct:
-        where = "the file's numbers" if seed == 0 else f"quiz variant {seed}"
         failures.add(
             line,
-            f"{label}: the expected answer `{answer}` is graded {verdict.status} at {where} "
-            f"({verdict.feedback}); a student could not answer this question",
+            f"{label}: the expected answer `{answer}` is graded {verdict.status} at "
+            f"{_where(seed)} ({verdict.feedback}); a student could not answer this question",
+            key=f"{label}: graded",
         )
     if lesson_mode:
         failures.attempt(line, f"{label}: revealing the answer", seed, session.reveal)
@@ -205,6 +208,10 @@ def _answer(question: Question) -> str:
 
         return show(question.formula)
     return full(question.expected)
+
+
+def _where(seed: int) -> str:
+    return "the file's numbers" if seed == 0 else f"quiz variant {seed}"
 
 
 def _describe(exc: BaseException) -> str:

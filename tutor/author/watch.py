@@ -39,12 +39,13 @@ def watch(
     check: Callable[[], object],
     *,
     interval: float = INTERVAL,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     rounds: int | None = None,
 ) -> int:
     """Run ``check`` now and after every change to the files; return the number of
     checks run. ``rounds`` (for tests) stops after that many polls; otherwise it
     runs until Ctrl+C, which ends it quietly."""
+    sleep = sleep or time.sleep
     checks = 0
     try:
         before = stamp(paths)

@@ -45,7 +45,8 @@ class Report:
     graphs: list[Graph] = field(default_factory=list)
 
     def add(self, ask: Ask | None, message: str, line: int | None = None) -> None:
-        line = ask.line if ask is not None else line
+        if line is None and ask is not None:
+            line = ask.line
         self.errors.append(LessonError(str(self.lesson.path), line, message))
 
     def warn(self, ask: Ask | None, message: str) -> None:
@@ -87,7 +88,7 @@ def _check_kinks(report: Report, graph: Graph) -> None:
             continue
         name = owner(graph, node)
         inner = "" if node.label else " (inside it)"
-        values = ", ".join(f"{n} = {full(leaf.data)}" for n, leaf in graph.leaves.items())
+        values = ", ".join(f"{n} = {_exactly(leaf.data)}" for n, leaf in graph.leaves.items())
         report.add(
             None,
             f"graph: the input of relu in `{name}`{inner} is exactly 0 at the file's numbers "
@@ -158,8 +159,14 @@ def _check_sources(report: Report, graph: Graph, index: int, ask: Ask) -> None:
 
 
 def _where(graph: Graph) -> str:
-    values = ", ".join(f"{name} = {full(leaf.data)}" for name, leaf in graph.leaves.items())
+    values = ", ".join(f"{name} = {_exactly(leaf.data)}" for name, leaf in graph.leaves.items())
     return f"seed {graph.seed} ({values})"
+
+
+def _exactly(x: float) -> str:
+    """A leaf's value as the file wrote it: 10 digits, or all when 10 would round it."""
+    shown = full(x)
+    return shown if float(shown) == x else repr(x)
 
 
 def _symbolic(lesson: Lesson, graph: Graph, ask: Ask) -> float:
@@ -246,10 +253,13 @@ def _check_checker(report: Report, graph: Graph) -> None:
                 continue
             verdict = grade(question, repr(wrong))
             if verdict.correct:
+                # Point at the key that lets it through: atol alone, or else rtol.
+                key = "atol" if abs(wrong - expected) <= ask.atol else "rtol"
                 report.add(
                     ask,
                     f"{_name(index, ask)}: the answer {label} ({full(wrong)}) is graded correct; "
                     f"the tolerance (rtol {ask.rtol:g}, atol {ask.atol:g}) is too loose",
+                    report.lesson.key_line(ask, key),
                 )
 
 
