@@ -137,6 +137,6 @@ def check_lesson(result: FileResult) -> None:
     result.variants, result.distinct = report.variants, report.distinct
     if report.errors:
         return  # the answers are wrong: going through the app would only repeat it
-    result.errors += rehearse(lesson, [g.seed for g in report.graphs[1:]])
+    result.errors += rehearse(lesson, [g.seed for g in report.graphs[1:]], report.graphs)
     if not result.errors:  # lints are for lessons that work; errors come first
         result.warnings += lint(lesson, report.graphs)

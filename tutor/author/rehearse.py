@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 
 from tutor.check import Question
 from tutor.check.question import named_parents
-from tutor.lesson import Ask, GraphError, Lesson, LessonError, Say, Show
+from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, Say, Show
 from tutor.lesson.plot import plot_data
 from tutor.numbers import full
 from tutor.render import render_text
@@ -51,44 +51,58 @@ class _Failures:
             return None
 
 
-def rehearse(lesson: Lesson, seeds: Iterable[int] = ()) -> list[LessonError]:
+def rehearse(
+    lesson: Lesson, seeds: Iterable[int] = (), graphs: Iterable[Graph] = ()
+) -> list[LessonError]:
     """Every way the app or `tutor run` would fail on ``lesson``: as a lesson at the
-    file's numbers, and as a quiz at seed 0 and each of ``seeds``."""
+    file's numbers, and as a quiz at seed 0 and each of ``seeds``.
+
+    ``graphs`` are the lesson's graphs at some of these seeds, as `lesson_graph`
+    built them for the checker: a session at the same seed uses the same one
+    rather than building it again (its exact gradients cost SymPy a while).
+    """
     failures = _Failures(lesson)
     if not lesson.has_graph:
         session = failures.attempt(None, "opening the lesson", 0, lambda: Session(lesson))
         if session is not None:
             _lesson_mode(session, failures)
         return failures.found
-    _lesson_mode_at(lesson, failures)
+    built = {g.seed: g for g in graphs}
+    session = _open(lesson, 0, "lesson", failures, built.get(0))
+    if session is not None:
+        _lesson_mode(session, failures)
     for seed in dict.fromkeys([0, *seeds]):
-        _quiz_mode_at(lesson, seed, failures)
+        _quiz_mode_at(lesson, seed, failures, built.get(seed))
     return failures.found
 
 
-def rehearse_quiz(lesson: Lesson, seed: int) -> list[LessonError]:
+def rehearse_quiz(lesson: Lesson, seed: int, graph: Graph | None = None) -> list[LessonError]:
     """The quiz at ``seed`` only, as the app is about to show it."""
     failures = _Failures(lesson)
     if lesson.has_graph:
-        _quiz_mode_at(lesson, seed, failures)
+        _quiz_mode_at(lesson, seed, failures, graph)
     return failures.found
 
 
-def _open(lesson: Lesson, seed: int, mode: str, failures: _Failures) -> Session | None:
+def _open(
+    lesson: Lesson, seed: int, mode: str, failures: _Failures, graph: Graph | None = None
+) -> Session | None:
     try:
-        return Session(lesson, seed=seed, mode=mode)
+        session = Session(lesson, seed=seed, mode=mode)
     except GraphError as exc:
         line = lesson.line_of(exc.name) if exc.name else lesson.graph_line
         failures.add(line, f"opening the {mode} at seed {seed} fails: {exc}")
+        return None
     except Exception as exc:
         failures.add(None, f"opening the {mode} at seed {seed} fails: {_describe(exc)}")
-    return None
+        return None
+    if graph is not None and graph.seed == seed and _same_numbers(graph, session.graph):
+        session.graph = graph  # the same numbers, with SymPy's work already done
+    return session
 
 
-def _lesson_mode_at(lesson: Lesson, failures: _Failures) -> None:
-    session = _open(lesson, 0, "lesson", failures)
-    if session is not None:
-        _lesson_mode(session, failures)
+def _same_numbers(one: Graph, other: Graph | None) -> bool:
+    return other is not None and one.values() == other.values()
 
 
 def _lesson_mode(session: Session, failures: _Failures) -> None:
@@ -120,9 +134,11 @@ def _lesson_mode(session: Session, failures: _Failures) -> None:
                 _question(session, step, f"question {index + 1}", 0, failures, lesson_mode=True)
 
 
-def _quiz_mode_at(lesson: Lesson, seed: int, failures: _Failures) -> None:
+def _quiz_mode_at(
+    lesson: Lesson, seed: int, failures: _Failures, graph: Graph | None = None
+) -> None:
     """The quiz at ``seed``, as the app's quiz and `tutor run` go through it."""
-    session = _open(lesson, seed, "quiz", failures)
+    session = _open(lesson, seed, "quiz", failures, graph)
     if session is None:
         return
     for index, ask in enumerate(lesson.questions):
@@ -148,7 +164,10 @@ def _question(
         return
     failures.attempt(line, f"{label}: the prompt", seed, lambda: question.prompt)
     failures.attempt(line, f"{label}: the hints", seed, lambda: question.hints)
-    failures.attempt(line, f"{label}: drawing the graph for it", seed, lambda: _draw(session, ask))
+    if seed == 0:  # the picture's shape does not depend on the numbers
+        failures.attempt(
+            line, f"{label}: drawing the graph for it", seed, lambda: _draw(session, ask)
+        )
     if lesson_mode:
         for edge in (
             failures.attempt(line, f"{label}: its edges", seed, lambda: _edges(question)) or ()
