@@ -92,7 +92,7 @@ def _other_node(ask: Ask, text: str, label: str, output: str, nodes: set[str]):
     if want is not None:
         # A prompt may name other derivatives (`dL/dc = dL/dd · dd/dc`): only one
         # that never names the derivative asked is suspect.
-        named = [m for m in _DERIVATIVE.finditer(text) if m[2] in nodes]
+        named = [m for m in _DERIVATIVE.finditer(text) if m[1] in nodes and m[2] in nodes]
         if named and not any((m[1], m[2]) == want for m in named):
             yield (
                 ask,

@@ -151,6 +151,13 @@ def _quiz_mode_at(
             seed,
             lambda i=index: session.reveal(i),
         )
+        if ask.kind == "local":  # and derives each local derivative at the quiz's numbers
+            failures.attempt(
+                ask.line,
+                f"question {index + 1}: the derivation on the quiz results",
+                seed,
+                lambda a=ask: derive(session.graph, Edge(a.node, a.wrt)).text(),
+            )
 
 
 def _question(
