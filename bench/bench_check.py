@@ -80,7 +80,49 @@ def main(quick: bool) -> int:
     if check.returncode != 0:
         print(check.stdout[-2000:], check.stderr[-2000:])
         failed = 1
+    failed |= _author_check(course, quick)
     return failed
+
+
+def _author_check(course, quick: bool) -> int:
+    """What `tutor check` adds to the three-sources validation (the baseline, in the
+    same run): going through every step as the app does, and the lints; and what
+    adaptive finite differences cost beside the engine's fixed-step ones."""
+    from tutor.author.checking import FileResult, check_lesson
+    from tutor.check.finite import slope
+    from tutor.check.validate import validate
+    from tutor.engine import numeric_grad
+    from tutor.lesson import lesson_graph
+
+    lessons = course.lessons if not quick else course.lessons[:4]
+    start = time.perf_counter()
+    for lesson in lessons:
+        validate(lesson)
+    validated = time.perf_counter() - start
+    start = time.perf_counter()
+    results = [FileResult(str(lesson.path), lesson) for lesson in lessons]
+    for result in results:
+        check_lesson(result)
+    checked = time.perf_counter() - start
+    print(
+        f"author check of {len(lessons)} lessons: {checked:.2f} s; validation alone "
+        f"{validated:.2f} s; ratio {checked / validated:.2f}x"
+    )
+    pairs = [
+        (graph.output, graph.nodes[ask.node])
+        for lesson in lessons
+        for graph in [lesson_graph(lesson)]
+        for ask in lesson.questions
+        if ask.kind == "grad"
+    ]
+    repeat = 3 if quick else 20
+    fixed = min(_time(lambda: [numeric_grad(r, n) for r, n in pairs], repeat))
+    adaptive = min(_time(lambda: [slope(r, n) for r, n in pairs], repeat))
+    print(
+        f"finite differences on {len(pairs)} gradients: adaptive {adaptive:.2f} ms, "
+        f"fixed step {fixed:.2f} ms; ratio {adaptive / fixed:.1f}x"
+    )
+    return int(any(r.errors or r.warnings for r in results))
 
 
 def _parses(answer: str, names: list[str]) -> bool:

@@ -57,3 +57,6 @@ def test_the_course_passes_tutor_check(capsys):
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert out.count("three sources agree") == len(COURSE.lessons)
+    # and every step works as in the app, with no lint to report
+    assert out.count("every step works as in the app") == len(COURSE.lessons)
+    assert "warning" not in out

@@ -105,7 +105,7 @@ def test_decimals_is_for_numbers():
 def test_check_reports_a_prompt_that_asks_for_places_the_tolerance_does_not_give():
     no_key = NEURON.replace('node = "o"\ndecimals = 4', 'node = "o"\nrtol = 1e-3\natol = 1e-4')
     (error,) = validate(load_lesson_text(no_key, "p.toml"), variants=2).errors
-    assert error.line == line_of(no_key, "[[steps]]")
+    assert error.line == line_of(no_key, 'prompt = "What is `o`, to four decimal places?"')
     assert "the prompt asks for 4 decimal places but the tolerance is rtol 0.001" in str(error)
     assert "write `decimals = 4`" in str(error)
 

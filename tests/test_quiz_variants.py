@@ -96,7 +96,7 @@ def test_tutor_check_says_how_many_draws_it_dropped_and_why(tmp_path, capsys):
     path.write_text(SWAP.replace("choices = [2, -3]", "choices = [2, -3, 4, 5]"))
     assert main(["check", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "ok swap: 1 questions" in out
+    assert "ok swap: 1 question," in out
     assert "draws dropped:" in out and "swapped-operand mistake gives the answer" in out
 
     path.write_text(SWAP)

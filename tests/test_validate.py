@@ -86,4 +86,8 @@ def test_a_tolerance_that_accepts_wrong_answers_is_an_error():
 def test_a_relu_kink_at_the_lessons_numbers_is_an_error():
     source = LESSON.replace("d = e + c", "d = relu(e + 6) + c")
     errors = [str(e) for e in validate(load_lesson_text(source, "v.toml")).errors]
-    assert any("relu input is exactly 0" in e for e in errors)
+    # The message names the graph line of `d` (file line 10) and the node.
+    assert any(
+        e.startswith("v.toml:10: graph: the input of relu in `d` (inside it) is exactly 0")
+        for e in errors
+    )

@@ -53,6 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="validate lesson files (three sources must agree)"
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="lesson files or folders")
+    p.add_argument("--strict", action="store_true", help="treat warnings (lints) as errors")
+    p.add_argument("--json", action="store_true", help="print JSON, for editors and CI")
+    p.add_argument("--watch", action="store_true", help="check again whenever a file is saved")
+
+    p = sub.add_parser("new", parents=[common], help="write a lesson file to start from")
+    p.add_argument("id", metavar="ID", help="the new lesson's id (lowercase letters, digits, -)")
+    p.add_argument(
+        "--dir", default=".", metavar="DIR", help="the folder to write ID.toml in (default: .)"
+    )
 
     p = sub.add_parser("run", parents=[common], help="grade a file of scripted answers")
     p.add_argument("lesson", metavar="LESSON", help="a lesson id or a .toml file")
@@ -133,7 +142,12 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         case "lessons":
             return cmd_lessons(folder, args.json, out)
         case "check":
-            return cmd_check([Path(p) for p in args.paths] or [folder], out)
+            paths = [Path(p) for p in args.paths] or [folder]
+            if args.watch:
+                return cmd_watch(paths, args.strict, args.json, out)
+            return cmd_check(paths, out, strict=args.strict, as_json=args.json)
+        case "new":
+            return cmd_new(args.id, Path(args.dir), out)
         case "run":
             return cmd_run(folder, args, out)
         case "graph":
@@ -192,43 +206,52 @@ def cmd_lessons(folder: Path, as_json: bool, out: TextIO) -> int:
     return 0
 
 
-def cmd_check(paths: list[Path], out: TextIO) -> int:
-    from tutor.check.validate import validate
-    from tutor.lesson.folder import load_course
-    from tutor.lesson.loader import load_lesson
-    from tutor.lesson.model import LessonLoadError
+def cmd_check(paths: list[Path], out: TextIO, strict: bool = False, as_json: bool = False) -> int:
+    from tutor.author.checking import check_paths
 
-    failed = False
-    for path in paths:
-        if path.is_dir():
-            course = load_course(path)
-            lessons, errors = course.lessons, course.errors
-        else:
-            try:
-                lessons, errors = [load_lesson(path)], []
-            except LessonLoadError as exc:
-                lessons, errors = [], exc.errors
-        for error in errors:
-            print(error, file=out)
-            failed = True
-        for lesson in lessons:
-            report = validate(lesson)
-            for error in report.errors:
-                print(error, file=out)
-            if report.errors:
-                failed = True
-            else:
-                dropped = report.dropped_text()
-                variants = (
-                    f"{report.variants} variants ({report.distinct} distinct"
-                    f"{'; ' + dropped if dropped else ''})"
-                )
-                print(
-                    f"ok {lesson.id}: {len(lesson.questions)} questions, the file's numbers and "
-                    f"{variants}: three sources agree ({lesson.path})",
-                    file=out,
-                )
+    results = check_paths(paths)
+    failed = any(r.failed(strict) for r in results)
+    if as_json:
+        data = {
+            "ok": not failed,
+            "strict": strict,
+            "files": [r.as_json(strict) for r in results],
+        }
+        json.dump(data, out, indent=2)
+        out.write("\n")
+    else:
+        for result in results:
+            for line in result.lines(strict):
+                print(line, file=out)
+        if not results:
+            print("no lesson files found", file=out)
+    out.flush()
     return 1 if failed else 0
+
+
+def cmd_watch(paths: list[Path], strict: bool, as_json: bool, out: TextIO) -> int:
+    import time
+
+    from tutor.author.watch import watch
+
+    def check() -> None:
+        if not as_json:
+            print(f"-- checking at {time.strftime('%H:%M:%S')} (Ctrl+C stops)", file=out)
+        cmd_check(paths, out, strict=strict, as_json=as_json)
+
+    watch(paths, check)
+    return 0
+
+
+def cmd_new(lesson_id: str, folder: Path, out: TextIO) -> int:
+    from tutor.author.new import NewLessonError, new_lesson
+
+    try:
+        path = new_lesson(lesson_id, folder)
+    except NewLessonError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"wrote {path}: check it with `tutor check {path}`", file=out)
+    return 0
 
 
 def read_answers(path: Path) -> list[str | None]:

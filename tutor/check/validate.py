@@ -25,14 +25,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from tutor.check import exact
+from tutor.check.finite import Estimate, slope
 from tutor.check.grade import grade
-from tutor.check.quantities import local_graph
+from tutor.check.quantities import local_graph, owner
 from tutor.check.question import asked_places, places, prepare
 from tutor.check.variants import draw_quiz, fairness_checked
-from tutor.engine import numeric_grad
+from tutor.engine import topo_order
 from tutor.expr import Assignment, Num
 from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, build_graph, lesson_graph
-from tutor.lesson.graph import MAX_VARIANT_DRAWS, has_kink
+from tutor.lesson.graph import MAX_VARIANT_DRAWS
 from tutor.numbers import full
 
 VARIANTS = 20
@@ -45,6 +46,8 @@ FD_RTOL, FD_ATOL = 1e-4, 1e-6  # finite differences are only approximate
 class Report:
     lesson: Lesson
     errors: list[LessonError] = field(default_factory=list)
+    #: What the author should know but that does not break the lesson.
+    warnings: list[LessonError] = field(default_factory=list)
     variants: int = 0
     distinct: int = 0
     #: Draws refused on the way to the variants, by reason.
@@ -66,9 +69,19 @@ class Report:
         text = f"{count} draw{'s' if count != 1 else ''} dropped: {why}"
         return f"{text}; {unchecked}" if unchecked else text
 
-    def add(self, ask: Ask | None, message: str) -> None:
-        line = ask.line if ask is not None else None
+    #: The graphs checked: the file's numbers (or the one quiz variant), then variants.
+    graphs: list[Graph] = field(default_factory=list)
+
+    def add(self, ask: Ask | None, message: str, line: int | None = None) -> None:
+        if line is None and ask is not None:
+            line = ask.line
         self.errors.append(LessonError(str(self.lesson.path), line, message))
+
+    def warn(self, ask: Ask | None, message: str) -> None:
+        line = ask.line if ask is not None else None
+        error = LessonError(str(self.lesson.path), line, message)
+        if error not in self.warnings:
+            self.warnings.append(error)
 
 
 def validate(lesson: Lesson, variants: int = VARIANTS, seed: int | None = None) -> Report:
@@ -80,10 +93,8 @@ def validate(lesson: Lesson, variants: int = VARIANTS, seed: int | None = None) 
     if not lesson.has_graph or not lesson.questions:
         return report
     graph = lesson_graph(lesson, 0)
-    if has_kink(graph) and any(a.kind != "value" for a in lesson.questions):
-        report.add(
-            None, "a relu input is exactly 0 at the lesson's numbers: its slope does not exist"
-        )
+    if any(a.kind != "value" for a in lesson.questions):
+        _check_kinks(report, graph)
     _check_precision(report)
     if seed is None:
         graphs = _variants(report, variants)
@@ -92,6 +103,7 @@ def validate(lesson: Lesson, variants: int = VARIANTS, seed: int | None = None) 
         report.dropped.update(quiz.rejected)
         graphs = [quiz.graph]
     report.distinct = distinct(graphs[1:])
+    report.graphs = graphs
     for index, ask in enumerate(lesson.questions):
         _check_allowance(report, graphs[0], index, ask)  # a draw out of reach is not drawn
     for variant in graphs:
@@ -102,6 +114,24 @@ def validate(lesson: Lesson, variants: int = VARIANTS, seed: int | None = None) 
     _check_checker(report, graphs[0])
     report.variants = len(graphs) - 1 if seed is None else 1
     return report
+
+
+def _check_kinks(report: Report, graph: Graph) -> None:
+    """A relu whose input is exactly 0 at the file's numbers: name its line and node."""
+    lesson = report.lesson
+    for node in topo_order(graph.output):
+        if node.op != "relu" or node.inputs[0].data != 0.0:
+            continue
+        name = owner(graph, node)
+        inner = "" if node.label else " (inside it)"
+        values = ", ".join(f"{n} = {_exactly(leaf.data)}" for n, leaf in graph.leaves.items())
+        report.add(
+            None,
+            f"graph: the input of relu in `{name}`{inner} is exactly 0 at the file's numbers "
+            f"({values}): relu has no slope there (the engine would use 0). Change a leaf "
+            f"so that relu's input is not 0",
+            lesson.line_of(name),
+        )
 
 
 def _variants(report: Report, count: int) -> list[Graph]:
@@ -161,8 +191,18 @@ def _check_sources(report: Report, graph: Graph, index: int, ask: Ask) -> None:
     problems = []
     if abs(symbolic - engine) > AGREE_RTOL * max(1.0, abs(symbolic)):
         problems.append(f"the symbolic chain rule gives {full(symbolic)}")
-    if finite is not None and abs(finite - engine) > FD_ATOL + FD_RTOL * abs(finite):
-        problems.append(f"finite differences give {full(finite)}")
+    if finite is not None and not finite.trusted:
+        kinked = graph.seed == 0 and any(
+            e.message.startswith("graph: the input of relu") for e in report.errors
+        )
+        if not problems and not kinked:  # a relu exactly at its kink is reported already
+            report.warn(
+                ask,
+                f"{_name(index, ask)}: finite differences cannot be trusted at {_where(graph)}: "
+                f"{finite.why}. The symbolic chain rule and the engine agree ({full(engine)})",
+            )
+    elif finite is not None and abs(finite.value - engine) > FD_ATOL + FD_RTOL * abs(finite.value):
+        problems.append(f"finite differences give {full(finite.value)}")
     if problems:
         report.add(
             ask,
@@ -172,8 +212,14 @@ def _check_sources(report: Report, graph: Graph, index: int, ask: Ask) -> None:
 
 
 def _where(graph: Graph) -> str:
-    values = ", ".join(f"{name} = {full(leaf.data)}" for name, leaf in graph.leaves.items())
+    values = ", ".join(f"{name} = {_exactly(leaf.data)}" for name, leaf in graph.leaves.items())
     return f"seed {graph.seed} ({values})"
+
+
+def _exactly(x: float) -> str:
+    """A leaf's value as the file wrote it: 10 digits, or all when 10 would round it."""
+    shown = full(x)
+    return shown if float(shown) == x else repr(x)
 
 
 def _symbolic(lesson: Lesson, graph: Graph, ask: Ask) -> float:
@@ -208,14 +254,14 @@ def _fraction(value) -> Fraction:
     return Fraction(repr(float(value)))
 
 
-def _finite(graph: Graph, ask: Ask) -> float | None:
+def _finite(graph: Graph, ask: Ask) -> Estimate | None:
     """The same answer by central differences, where that is meaningful."""
     match ask.kind:
         case "grad":
-            return numeric_grad(graph.output, graph.nodes[ask.node])
+            return slope(graph.output, graph.nodes[ask.node])
         case "local":
             root, env = local_graph(graph, ask.node)
-            return numeric_grad(root, env[ask.wrt])
+            return slope(root, env[ask.wrt])
     return None
 
 
@@ -251,6 +297,7 @@ def _check_precision(report: Report) -> None:
         report.add(
             ask,
             f"{_name(index, ask)}: the prompt asks for {places(asked)} but {tolerance}: {fix}",
+            report.lesson.key_line(ask, "prompt"),
         )
 
 
@@ -274,10 +321,20 @@ def _check_checker(report: Report, graph: Graph) -> None:
     for index, ask in enumerate(report.lesson.questions):
         question = prepare(report.lesson, graph, ask, index)
         expected = question.expected
+        if expected != 0 and question.within(-expected, expected):
+            # Within atol of 0 (a saturated tanh's slope, 1e-10): every answer near 0
+            # passes, by the tolerance's own definition. Worth knowing, not broken.
+            report.warn(
+                ask,
+                f"{_name(index, ask)}: the answer ({full(expected)}) is within atol "
+                f"({ask.atol:g}) of 0, so 0 and answers of either sign are graded correct; "
+                f"if its sign and size matter, set atol lower (atol = {_below(expected)})",
+            )
+            continue
         for label, wrong in (
             ("flipped", -expected),
             ("doubled", 2 * expected),
-            ("plus one", expected + 1),
+            _near_miss(expected),
         ):
             if wrong == expected:
                 continue
@@ -288,8 +345,28 @@ def _check_checker(report: Report, graph: Graph) -> None:
                     if ask.decimals is not None
                     else f"rtol {ask.rtol:g}, atol {ask.atol:g}"
                 )
+                # Point at the key that lets it through: decimals, atol alone, or else rtol.
+                if ask.decimals is not None:
+                    key = "decimals"
+                else:
+                    key = "atol" if abs(wrong - expected) <= ask.atol else "rtol"
                 report.add(
                     ask,
                     f"{_name(index, ask)}: the answer {label} ({full(wrong)}) is graded correct; "
                     f"the tolerance ({tolerance}) is too loose",
+                    report.lesson.key_line(ask, key),
                 )
+
+
+def _near_miss(expected: float) -> tuple[str, float]:
+    """A slip a tolerance must not forgive, judged against the value's size: plus one
+    for values up to 100 (where one is at least 1%), else plus 1% of the value (so
+    2996005 plus one is not a slip that a relative tolerance of 1e-6 must catch)."""
+    if abs(expected) <= 100:
+        return "plus one", expected + 1
+    return "plus 1%", expected + abs(expected) / 100
+
+
+def _below(expected: float) -> str:
+    below = abs(expected) * 1e-6
+    return f"{below:.0e}" if below else "0"

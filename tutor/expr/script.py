@@ -11,6 +11,7 @@ from tutor.expr.nodes import Expr, Num
 from tutor.expr.parser import ExprError, parse
 
 MAX_LINES = 300
+_AUGMENTED = "+-*/%@&|^"  # `n += 1`, `n *= 2`, ... (`**=` and `//=` end in these too)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,19 @@ def parse_script(text: str) -> list[Assignment]:
             continue
         name = line[:eq].strip()
         col = len(line) - len(line.lstrip())
+        augmented = name.rstrip(_AUGMENTED).rstrip()
+        if augmented != name and augmented.isidentifier():
+            op = name[len(augmented) :].strip()
+            rhs = line[eq + 1 :].strip() or "..."
+            fail(
+                number,
+                f"`{augmented} {op}= ...` is an augmented assignment, which a graph does not "
+                f"allow (each name is assigned once): write `{augmented}2 = {augmented} {op} "
+                f"{rhs}` and use `{augmented}2` from there on",
+                line,
+                col,
+            )
+            continue
         if not name.isidentifier() or keyword.iskeyword(name):
             fail(number, f"`{name}` is not a name: use letters, digits and _", line, col)
             continue

@@ -62,7 +62,10 @@ def load_course(folder: Path) -> Course:
             continue
         if lesson.id in seen:
             error = LessonError(
-                str(path), 1, f"duplicate id `{lesson.id}` (also in {seen[lesson.id].name})"
+                str(path),
+                lesson.id_line,
+                f"duplicate id `{lesson.id}` (also in {seen[lesson.id].name}): "
+                "every lesson needs its own id",
             )
             course.broken[path] = [error]
             course.errors.append(error)

@@ -51,6 +51,8 @@ NEEDS = {
 SHOW_KEYS = {"graph": set(), "derivation": {"node", "wrt"}, "plot": {"node", "range", "h"}}
 DEFAULT_TOLERANCE = {"nudge": (1e-3, 1e-6)}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+#: A bare key with a letter outside ASCII (`ω = ...`), which TOML does not allow.
+_NON_ASCII_KEY = re.compile(r"^\s*([^\s=\"'\[#]*[^\x00-\x7f][^\s=\"'\[#]*)\s*=")
 _SUGGEST = {"hint": "hints", "tolerance": "rtol", "question": "ask", "text": "say"}
 
 
@@ -87,7 +89,7 @@ def load_lesson_text(source: str, path: str = "<lesson>") -> Lesson:
     try:
         table = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        raise LessonLoadError([_toml_error(path, exc)]) from None
+        raise LessonLoadError([_toml_error(path, exc, source)]) from None
     errors = _Errors(path, KeyLines(source))
     lesson = _build(table, source, errors, Path(path))
     if lesson is not None and lesson.has_graph:
@@ -98,12 +100,21 @@ def load_lesson_text(source: str, path: str = "<lesson>") -> Lesson:
     return lesson
 
 
-def _toml_error(path: str, exc: tomllib.TOMLDecodeError) -> LessonError:
+def _toml_error(path: str, exc: tomllib.TOMLDecodeError, source: str = "") -> LessonError:
     text = str(exc)
     match = re.search(r"\(at line (\d+), column (\d+)\)", text)
     message = re.sub(r"\s*\(at line \d+, column \d+\)", "", text)
     if match:
-        return LessonError(path, int(match[1]), f"TOML: {message} (column {match[2]})")
+        number = int(match[1])
+        lines = source.splitlines()
+        bare = _NON_ASCII_KEY.match(lines[number - 1]) if number <= len(lines) else None
+        if bare:
+            key = bare[1]
+            message += (
+                f": TOML keys with letters outside ASCII must be quoted: "
+                f'write `"{key}" = ...` instead of `{key} = ...`'
+            )
+        return LessonError(path, number, f"TOML: {message} (column {match[2]})")
     return LessonError(path, None, f"TOML: {message}")
 
 
@@ -147,7 +158,10 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         raw_steps = raw_steps[:MAX_STEPS]
 
     assignments, output, defined = _graph(table, source, raw_steps, errors)
-    steps = [_step(i, raw, defined, assignments, errors) for i, raw in enumerate(raw_steps)]
+    reaching = _reaching(assignments, output)
+    steps = [
+        _step(i, raw, defined, assignments, errors, reaching) for i, raw in enumerate(raw_steps)
+    ]
     vary = _vary(table.get("vary"), assignments, defined, errors)
 
     if errors.found:
@@ -163,7 +177,35 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         output=output,
         vary=vary,
         pass_mark=float(pass_mark) if pass_mark is not None else 0.7,
+        id_line=lines.of_top("id"),
+        graph_line=lines.graph_first_line(source) or 1,
+        step_lines=tuple(dict(keys) for keys in lines.step_keys),
     )
+
+
+class _Reaching(set):
+    """The names the output depends on (the output included)."""
+
+    def __init__(self, output: str):
+        super().__init__()
+        self.output = output
+
+
+def _reaching(assignments, output: str | None) -> _Reaching | None:
+    """The names ``output`` depends on; None without a (working) graph."""
+    if output is None or not assignments:
+        return None
+    definitions = {a.name: a for a in assignments}
+    found, todo = _Reaching(output), [output]
+    while todo:
+        name = todo.pop()
+        if name in found or name not in definitions:
+            continue
+        found.add(name)
+        a = definitions[name]
+        if not a.is_leaf:
+            todo.extend(names(a.expr))
+    return found
 
 
 def _graph(table, source, raw_steps, errors: _Errors):
@@ -200,7 +242,9 @@ def _graph(table, source, raw_steps, errors: _Errors):
     return assignments, output, defined
 
 
-def _step(index, raw: dict, defined: list[str], assignments, errors: _Errors) -> Step | None:
+def _step(
+    index, raw: dict, defined: list[str], assignments, errors: _Errors, reaching=None
+) -> Step | None:
     def at(key=None):
         return errors.lines.of_step(index, key)
 
@@ -224,7 +268,7 @@ def _step(index, raw: dict, defined: list[str], assignments, errors: _Errors) ->
 
     if kind == "show":
         return _show(raw, label, at, defined, assignments, errors)
-    return _ask(raw, label, at, defined, assignments, errors)
+    return _ask(raw, label, at, defined, assignments, errors, reaching)
 
 
 def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
@@ -260,7 +304,7 @@ def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
     return Show(what, node, wrt, rng, h, at())
 
 
-def _ask(raw, label, at, defined, assignments, errors: _Errors) -> Ask | None:
+def _ask(raw, label, at, defined, assignments, errors: _Errors, reaching=None) -> Ask | None:
     kind = raw["ask"]
     if kind not in QUESTION_KINDS:
         choices = ", ".join(f'"{k}"' for k in QUESTION_KINDS)
@@ -282,6 +326,15 @@ def _ask(raw, label, at, defined, assignments, errors: _Errors) -> Ask | None:
     if not assignments:
         return None  # the graph is broken, and reported already
     node = _node_key(raw, "node", label, at, defined, errors, required=False)
+    if node is not None and reaching is not None and node not in reaching:
+        output = reaching.output
+        errors.add(
+            at("node"),
+            f"{label}: `{node}` does not reach the output `{output}`: `{output}` does not "
+            f"depend on it, so the graph drawn for this question does not show it. Ask about "
+            f"a node `{output}` depends on, or set `output` to a node that uses `{node}`",
+        )
+        node = None
     wrt = _wrt(raw, node, label, at, defined, assignments, errors) if "wrt" in needs else None
     h = _number(raw, "h", label, at, errors) if "h" in needs and "h" in raw else None
     if h == 0:

@@ -105,6 +105,26 @@ class Lesson:
     output: str | None = None
     vary: dict[str, Range | Choices] = field(default_factory=dict)
     pass_mark: float = 0.7
+    #: File lines (1-based) of the `id` key and of the graph script's first line,
+    #: so that later checks can point at PATH:LINE.
+    id_line: int | None = None
+    graph_line: int = 1
+    #: For each step, the file line of each of its keys (``{"prompt": 31, ...}``).
+    step_lines: tuple[dict[str, int], ...] = ()
+
+    def key_line(self, step: Step, key: str) -> int | None:
+        """The file line of ``key`` in ``step``, else the step's own line."""
+        for index, candidate in enumerate(self.steps):
+            if candidate is step and index < len(self.step_lines):
+                return self.step_lines[index].get(key, step.line)
+        return step.line
+
+    def line_of(self, name: str) -> int | None:
+        """The file line where the graph assigns ``name``."""
+        for a in self.assignments:
+            if a.name == name:
+                return self.graph_line + a.line - 1
+        return None
 
     @property
     def questions(self) -> list[Ask]:

@@ -316,7 +316,12 @@ def check_lesson(lesson: Lesson, seed: int = 0) -> list[LessonError]:
     from tutor.lesson.model import LessonError
 
     try:
-        return validate(lesson, variants=0, seed=seed or None).errors
+        report = validate(lesson, variants=0, seed=seed or None)
+        if seed and not report.errors:  # and the quiz at these numbers runs, as in `tutor check`
+            from tutor.author.rehearse import rehearse_quiz
+
+            return rehearse_quiz(lesson, seed, report.graphs[0])
+        return report.errors
     except Exception as exc:  # a lesson that cannot even be checked is not shown
         return [LessonError(str(lesson.path), None, f"cannot be checked: {exc}")]
 
