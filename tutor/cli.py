@@ -218,21 +218,43 @@ def cmd_check(paths: list[Path], out: TextIO) -> int:
     return 1 if failed else 0
 
 
+MAX_ANSWERS_BYTES = 1024 * 1024
+
+
 def read_answers(path: Path) -> list[str | None]:
-    """An answers file: one answer a line; blank and ``#`` lines ignored; ``-`` skips."""
+    """An answers file: one answer a line; blank and ``#`` lines ignored; ``-`` skips.
+
+    Lines end at ``\n`` (or ``\r\n``) only: a U+2028, U+0085 or form feed
+    inside an answer must not shift the later answers onto other questions.
+    """
+    from tutor.untrusted import UnreadableFile, read_limited
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CommandError(f"{path}: no such answers file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"{path}: cannot read the answers file ({exc})") from None
+        data = read_limited(path, MAX_ANSWERS_BYTES)
+    except UnreadableFile as exc:
+        what = "no such answers file" if str(exc) == "no such file" else f"the answers file: {exc}"
+        raise CommandError(f"{_shown_path(path)}: {what}") from None
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        where = f"{_shown_path(path)}:{line}"
+        raise CommandError(f"{where}: the answers file is not UTF-8 text") from None
     answers: list[str | None] = []
-    for line in text.splitlines():
+    for line in text.split("\n"):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
         answers.append(None if stripped == "-" else stripped)
     return answers
+
+
+def _shown_path(path: Path | str) -> str:
+    """A path for a message: control characters escaped, a huge one shortened."""
+    from tutor.untrusted import printable
+
+    text = printable(str(path), keep_lines=False)
+    return text if len(text) <= 200 else text[:100] + "..." + text[-60:]
 
 
 def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:

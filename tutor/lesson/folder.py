@@ -42,7 +42,9 @@ def load_course(folder: Path) -> Course:
         course.errors.append(LessonError(str(folder), None, "not a folder"))
         return course
     try:
-        files = sorted(p for p in folder.glob("*.toml") if p.is_file())
+        # Not only regular files: a FIFO or a link to a device named *.toml is
+        # reported by the loader (which never reads it), not skipped in silence.
+        files = sorted(p for p in folder.glob("*.toml") if not p.is_dir())
     except OSError as exc:
         course.errors.append(LessonError(str(folder), None, f"cannot read: {exc.strerror}"))
         return course
@@ -59,6 +61,14 @@ def load_course(folder: Path) -> Course:
         except LessonLoadError as exc:
             course.broken[path] = exc.errors
             course.errors.extend(exc.errors)
+            continue
+        except (RecursionError, MemoryError, ValueError, ArithmeticError) as exc:
+            # A bug the file provoked: report it for this file; the others still load.
+            error = LessonError(
+                str(path), None, f"cannot be loaded ({type(exc).__name__}); please report it"
+            )
+            course.broken[path] = [error]
+            course.errors.append(error)
             continue
         if lesson.id in seen:
             error = LessonError(
