@@ -88,15 +88,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class EscapingWriter:
+    """A text stream that shows control characters escaped (``\\x1b``), never raw.
+
+    Every command's output may hold text from someone else's files: a title, a
+    graph line, a scripted answer, a path. Written through this wrapper, none
+    of it can move the cursor, set the window title or write the clipboard.
+    Newlines and tabs pass; the commands write no escape sequences of their own.
+    """
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from tutor.untrusted import printable
+
+        self._stream.write(printable(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    out, err = sys.stdout, sys.stderr
+    if args.command is None:  # the app draws the screen itself
+        return _main(args, sys.stdout, sys.stderr)
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapingWriter(saved[0]), EscapingWriter(saved[1])
+    try:
+        return _main(args, sys.stdout, sys.stderr)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _main(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         return _dispatch(args, out, err)
     except CommandError as exc:
         print(f"tutor: {exc}", file=err)
         return exc.code
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            return 0
+        # A path too long, a folder that vanished, a disk full: the system's word, one line.
+        where = f" {_shown_path(exc.filename)}" if exc.filename else ""
+        print(f"tutor: cannot use{where}: {exc.strerror or exc}", file=err)
+        return USAGE_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -183,38 +228,44 @@ def cmd_lessons(folder: Path, as_json: bool, out: TextIO) -> int:
     return 0
 
 
-def cmd_check(paths: list[Path], out: TextIO) -> int:
-    from tutor.check.validate import validate
+def cmd_check(paths: list[Path], out: TextIO, budget: float | None = None) -> int:
+    """Load and validate each lesson; each within a time and memory budget (`budget`)."""
+    from tutor.check.budget import CHECK_SECONDS, Checker
     from tutor.lesson.folder import load_course
     from tutor.lesson.loader import load_lesson
-    from tutor.lesson.model import LessonLoadError
+    from tutor.lesson.model import LessonError, LessonLoadError
 
+    seconds = CHECK_SECONDS if budget is None else budget
     failed = False
-    for path in paths:
-        if path.is_dir():
-            course = load_course(path)
-            lessons, errors = course.lessons, course.errors
-        else:
-            try:
-                lessons, errors = [load_lesson(path)], []
-            except LessonLoadError as exc:
-                lessons, errors = [], exc.errors
-        for error in errors:
-            print(error, file=out)
-            failed = True
-        for lesson in lessons:
-            report = validate(lesson)
-            for error in report.errors:
-                print(error, file=out)
-            if report.errors:
-                failed = True
+    with Checker() as checker:
+        for path in paths:
+            if path.is_dir():
+                course = load_course(path)
+                lessons, errors = course.lessons, course.errors
+                if not lessons and not errors:
+                    empty = "no lesson files (*.toml) in this folder"
+                    errors = [LessonError(str(path), None, empty)]
             else:
-                variants = f"{report.variants} variants ({report.distinct} distinct)"
-                print(
-                    f"ok {lesson.id}: {len(lesson.questions)} questions, the file's numbers and "
-                    f"{variants}: three sources agree ({lesson.path})",
-                    file=out,
-                )
+                try:
+                    lessons, errors = [load_lesson(path)], []
+                except LessonLoadError as exc:
+                    lessons, errors = [], exc.errors
+            for error in errors:
+                print(error, file=out)
+                failed = True
+            for lesson in lessons:
+                report = checker.check(lesson, seconds=seconds)
+                for error in report.errors:
+                    print(error, file=out)
+                if report.errors:
+                    failed = True
+                else:
+                    variants = f"{report.variants} variants ({report.distinct} distinct)"
+                    print(
+                        f"ok {lesson.id}: {len(lesson.questions)} questions, the file's numbers "
+                        f"and {variants}: three sources agree ({lesson.path})",
+                        file=out,
+                    )
     return 1 if failed else 0
 
 
@@ -425,6 +476,8 @@ def cmd_graph(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     from tutor.lesson import GraphError, lesson_graph
     from tutor.render import render_dot, render_text
 
+    if args.seed < 0:
+        raise CommandError("--seed must be 0 or more")
     lesson = _lesson(folder, args.lesson)
     if not lesson.has_graph:
         raise CommandError(f"{lesson.id} has no graph")

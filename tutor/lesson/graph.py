@@ -160,7 +160,7 @@ def lesson_graph(lesson: Lesson, seed: int = 0) -> Graph:
         return build_graph(lesson.assignments, output, seed=0)
     rng = random.Random(f"{lesson.id}/{seed}")
     for _ in range(MAX_VARIANT_DRAWS):
-        values = {name: rng.choice(spec.values()) for name, spec in sorted(lesson.vary.items())}
+        values = {name: spec.draw(rng) for name, spec in sorted(lesson.vary.items())}
         try:
             graph = build_graph(lesson.assignments, output, values, seed)
         except GraphError:
