@@ -18,6 +18,7 @@ imports SymPy once) and is started again after it was killed.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -126,6 +127,31 @@ class Checker:
             start_new_session=True,  # a ctrl+c in the terminal is the parent's to handle
         )
         return self._process
+
+
+_SHARED: dict[str, Checker] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(name: str) -> Checker:
+    """A checker kept for the life of the process (its child imports SymPy once).
+
+    The app uses one for the background check of the course and another for the
+    lesson being opened, so a slow lesson in the course never delays opening.
+    """
+    with _SHARED_LOCK:
+        if name not in _SHARED:
+            _SHARED[name] = Checker()
+        return _SHARED[name]
+
+
+@atexit.register
+def close_shared() -> None:
+    """Stop every shared checker's child; a check waiting on one returns at once."""
+    with _SHARED_LOCK:
+        checkers = list(_SHARED.values())
+    for checker in checkers:
+        checker.close()
 
 
 def _failed(lesson: Lesson, message: str) -> Outcome:

@@ -18,6 +18,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
@@ -135,7 +136,7 @@ class TutorApp(App[int]):
             if worker.is_cancelled:
                 return
             if lesson.id not in self.checked:
-                errors = check_lesson(lesson)
+                errors = check_lesson(lesson, checker="course")
                 if not worker.is_cancelled:
                     self.call_from_thread(self.lesson_checked, lesson, errors)
 
@@ -286,6 +287,19 @@ class TutorApp(App[int]):
             self.notify(f"There is no lesson {lesson_id!r}.", severity="error")
         return lesson
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: its message may quote a lesson file (a
+        title, an error at PATH:LINE) or an answer, and `[/]` in them is not markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def get_key_display(self, binding: Binding) -> str:
         """Function keys as on the keyboard (F1), ``?`` as itself."""
         key = binding.key
@@ -302,13 +316,21 @@ class TutorApp(App[int]):
         yield SystemCommand("Help", "Keys and how the tutor works (F1)", self.action_help)
 
 
-def check_lesson(lesson: Lesson, seed: int = 0) -> list[LessonError]:
-    """The lesson's problems at its own numbers (or at quiz variant ``seed``)."""
-    from tutor.check.validate import validate
+def check_lesson(lesson: Lesson, seed: int = 0, checker: str = "open") -> list[LessonError]:
+    """The lesson's problems at its own numbers (or at quiz variant ``seed``).
+
+    The check runs in a child process within a time and memory budget
+    (`tutor.check.budget`): a lesson that asks for unbounded work is not shown,
+    and the app never waits on it.
+    """
+    from tutor.check.budget import APP_CHECK_SECONDS, shared
     from tutor.lesson.model import LessonError
 
     try:
-        return validate(lesson, variants=0, seed=seed or None).errors
+        outcome = shared(checker).check(
+            lesson, variants=0, seed=seed or None, seconds=APP_CHECK_SECONDS
+        )
+        return outcome.errors
     except Exception as exc:  # a lesson that cannot even be checked is not shown
         return [LessonError(str(lesson.path), None, f"cannot be checked: {exc}")]
 
@@ -335,6 +357,11 @@ def create_app(
 
 def run_app(folder: Path) -> int:
     """Run the app on ``folder``; the exit code for the shell."""
+    from tutor.check.budget import close_shared
+
     app = create_app(folder)
-    app.run()
+    try:
+        app.run()
+    finally:
+        close_shared()  # a check still running is abandoned, not waited for
     return app.return_code or 0
