@@ -93,12 +93,34 @@ class TutorApp(App[int]):
     def on_mount(self) -> None:
         from tutor.tui.screens.home import HomeScreen
 
+        self.catch_signals()
         self.push_screen(HomeScreen())
         if self.exit_after_paint == "first":
             self.call_after_refresh(self.exit, 0)
             return
         self.call_after_refresh(self.load)
         self.check_size()
+
+    def catch_signals(self) -> None:
+        """SIGTERM, SIGHUP and SIGQUIT end the app the way ctrl+q does.
+
+        Their default action kills the process at once, leaving the terminal in
+        raw mode on the alternate screen with mouse reporting on and no cursor.
+        Handled on the event loop instead, the app exits normally: the terminal
+        is restored, and every answer is already committed (the store closes).
+        """
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP", "SIGQUIT"):
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            try:
+                loop.add_signal_handler(number, self.exit, None, 128 + number)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # not the main thread (a test's pilot), or no signals on this platform
 
     def load(self) -> None:
         """Load the course and open the progress store (after the first paint)."""
