@@ -110,6 +110,7 @@ class TutorApp(App[int]):
         is restored, and every answer is already committed (the store closes).
         """
         import asyncio
+        import contextlib
         import signal
 
         loop = asyncio.get_running_loop()
@@ -117,10 +118,9 @@ class TutorApp(App[int]):
             number = getattr(signal, name, None)
             if number is None:
                 continue
-            try:
+            # Not in the main thread (a test's pilot), or no signals on this platform: skip.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(number, self.exit, None, 128 + number)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass  # not the main thread (a test's pilot), or no signals on this platform
 
     def load(self) -> None:
         """Load the course and open the progress store (after the first paint)."""
