@@ -384,28 +384,40 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _record(session, results: list[dict]) -> None:
-    """Store a scripted run's answers and score like a quiz's (``--record``)."""
+    """Store a scripted run's answers and score like a quiz's (``--record``), all at once."""
+    import sqlite3
+
     from tutor.progress import Answer
 
     store = _store()
     lesson = session.lesson
-    attempt = store.start_quiz(lesson.id, session.seed)
-    for result, record in zip(results, session.records, strict=True):
-        store.record_answer(
-            Answer(
-                lesson.id,
-                result["index"],
-                session.seed,
-                result["answer"],
-                result["verdict"],
-                result["diagnosis"],
-                record.hints_used,
-                record.points,
-                mode="run",
-                quiz_attempt_id=attempt,
-            )
+    answers = [
+        Answer(
+            lesson.id,
+            result["index"],
+            session.seed,
+            result["answer"],
+            result["verdict"],
+            result["diagnosis"],
+            record.hints_used,
+            record.points,
+            mode="run",
         )
-    store.finish_quiz(attempt, score=session.score, total=session.total, passed=session.passed)
+        for result, record in zip(results, session.records, strict=True)
+    ]
+    try:
+        store.record_attempt(
+            lesson.id,
+            session.seed,
+            answers,
+            score=session.score,
+            total=session.total,
+            passed=session.passed,
+        )
+    except sqlite3.Error as exc:
+        print(f"tutor: the attempt was not recorded: {exc}", file=sys.stderr)
+    finally:
+        store.close()
 
 
 def _store():
