@@ -179,10 +179,38 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         case "reset":
             return cmd_reset(folder, args, out)
         case "derive":
-            from tutor.symbolic.command import derive_main
-
-            return derive_main(args.expr, args.wrt, args.at, args.json, out, err)
+            return cmd_derive(args, out, err)
     raise CommandError(f"unknown command {args.command!r}")
+
+
+DERIVE_SECONDS = 30.0
+DERIVE_MEMORY = 2 * 1024**3
+
+
+def cmd_derive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`tutor derive`, in a child process within `DERIVE_SECONDS` and `DERIVE_MEMORY`.
+
+    The parser bounds every expression, yet SymPy can still take unbounded time
+    on some (a tower of 38 exp at x = 1): the child is killed at the deadline.
+    """
+    from tutor.untrusted import run_in_child
+
+    task = json.dumps([args.expr, args.wrt, args.at, args.json])
+    result = run_in_child(
+        "tutor.symbolic", [task], seconds=DERIVE_SECONDS, memory=DERIVE_MEMORY
+    )
+    if result is None:
+        raise CommandError(
+            f"derive: ran out of its time budget ({DERIVE_SECONDS:g} s): "
+            "try a smaller expression, or without --at"
+        )
+    out.write(result.stdout)
+    err.write(result.stderr)
+    if result.returncode < 0 or (result.returncode not in (0, USAGE_ERROR) and not result.stderr):
+        raise CommandError(
+            f"derive: ran out of its memory budget ({DERIVE_MEMORY // 1024**2} MiB) or stopped"
+        )
+    return result.returncode
 
 
 def _lesson(folder: Path, key: str):

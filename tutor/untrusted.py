@@ -17,6 +17,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 #: C0 controls but tab and newline, DEL, and the C1 controls (U+0080..U+009F).
@@ -109,3 +111,37 @@ def printable(text: str, *, keep_lines: bool = True) -> str:
     if keep_lines:
         return text.replace("\r\n", "\n").translate(_ESCAPE)
     return text.translate(_ESCAPE | {ord("\n"): "\\n"})
+
+
+def run_in_child(
+    module: str, args: list[str], *, seconds: float, memory: int
+) -> subprocess.CompletedProcess[str] | None:
+    """Run ``python -m module args`` with a time and memory budget; None if it ran out.
+
+    For work that cannot be interrupted from inside (SymPy, big integers) on
+    input from someone else: the child is killed at the deadline, and its
+    address space is limited, so neither a hang nor a memory blow-up reaches
+    the caller.
+    """
+
+    def limit() -> None:  # in the child, before it runs
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        except (ImportError, ValueError, OSError):
+            pass
+
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", module, *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=seconds,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+            preexec_fn=limit if os.name == "posix" else None,  # the CLI has no threads
+        )
+    except subprocess.TimeoutExpired:
+        return None

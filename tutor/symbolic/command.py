@@ -177,3 +177,4 @@ def _as_json(text: str, wrt: str, chain: ChainRule, value: Expr | None) -> dict:
         "result": str(chain.result),
         "value": None if value is None else float(value),
     }
+
