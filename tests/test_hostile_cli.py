@@ -70,7 +70,9 @@ def test_a_byte_order_mark_in_the_answers_is_not_an_answer(capsys, folder, tmp_p
 def test_answers_from_dev_zero_are_refused_unread(capsys, folder):
     code, _, err = run(capsys, "--lessons", str(folder), "run", "tiny", "--answers", "/dev/zero")
     assert code == 2
-    assert err == "tutor: /dev/zero: the answers file: not a regular file (a device, a pipe or a socket)\n"
+    assert err == (
+        "tutor: /dev/zero: the answers file: not a regular file (a device, a pipe or a socket)\n"
+    )
 
 
 def test_a_fifo_of_answers_is_refused_without_blocking(capsys, folder, tmp_path):
@@ -96,7 +98,7 @@ def test_a_file_name_with_control_characters_is_shown_escaped(capsys, tmp_path):
     folder.mkdir()
     (folder / f"{ESC}]2;pwned{chr(7)}.toml").write_text("format = 1\n")
     for command in (["lessons"], ["check"]):
-        code, out, err = run(capsys, "--lessons", str(folder), *command)
+        _, out, err = run(capsys, "--lessons", str(folder), *command)
         assert ESC not in out + err and "\\x1b]2;pwned\\x07.toml" in out
 
 
@@ -119,7 +121,7 @@ def test_graph_refuses_a_negative_seed_like_run(capsys, folder):
 def test_a_100000_character_path_is_one_line(capsys, folder, tmp_path, command):
     long = "x" * 100_000
     argv = [command, long] + (["--answers", str(tmp_path / "a")] if command == "run" else [])
-    code, out, err = run(capsys, "--lessons", str(folder), *argv)
+    code, _, err = run(capsys, "--lessons", str(folder), *argv)
     assert code == 2 and "internal error" not in err
     assert err.startswith("tutor: cannot use xxx") and "File name too long" in err
     assert len(err) < 400

@@ -196,9 +196,7 @@ def cmd_derive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tutor.untrusted import run_in_child
 
     task = json.dumps([args.expr, args.wrt, args.at, args.json])
-    result = run_in_child(
-        "tutor.symbolic", [task], seconds=DERIVE_SECONDS, memory=DERIVE_MEMORY
-    )
+    result = run_in_child("tutor.symbolic", [task], seconds=DERIVE_SECONDS, memory=DERIVE_MEMORY)
     if result is None:
         raise CommandError(
             f"derive: ran out of its time budget ({DERIVE_SECONDS:g} s): "

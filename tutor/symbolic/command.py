@@ -177,4 +177,3 @@ def _as_json(text: str, wrt: str, chain: ChainRule, value: Expr | None) -> dict:
         "result": str(chain.result),
         "value": None if value is None else float(value),
     }
-
