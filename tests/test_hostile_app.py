@@ -128,3 +128,45 @@ async def test_a_lesson_whose_check_runs_out_of_budget_is_not_shown(tmp_path, mo
         assert [lesson.id for lesson in app.course.lessons] == ["markup"]
         await pilot.press("ctrl+q")
     assert app.return_code == 0
+
+
+def big_lesson(lesson_id: str) -> str:
+    """About 140 KB: 240 graph lines of 70 operations each (near the format's bounds)."""
+    lines = ["a = 0.5"]
+    for i in range(1, 240):
+        prev = "a" if i == 1 else f"n{i - 1}"
+        terms = [f"{prev}*{k % 9 + 1}" for k in range(39)]
+        lines.append(f"n{i} = ({' + '.join(terms)}) * 0.01 + ({' + '.join(terms[:30])}) * 0.001")
+    graph = "\n".join(lines)
+    return (
+        f'format = 1\nid = "{lesson_id}"\ntitle = "Big"\ngraph = """\n{graph}\n"""\n'
+        '[[steps]]\nask = "grad"\nnode = "a"\n'
+    )
+
+
+@pilot_test
+async def test_a_large_folder_loads_in_the_background_and_ctrl_q_quits(tmp_path):
+    folder = folder_with(tmp_path, **{f"big{n:02}": big_lesson(f"big{n:02}") for n in range(12)})
+    app = create_app(folder, seeds=lambda: 1)
+    start = time.perf_counter()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        assert app.course is None  # still loading, and the app answers keys meanwhile
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert time.perf_counter() - start < 10  # not the whole folder's loading time
+
+
+@pilot_test
+async def test_a_large_folder_is_listed_once_loaded(tmp_path):
+    folder = folder_with(tmp_path, a=big_lesson("big-a"), b=big_lesson("big-b"))
+    app = create_app(folder, seeds=lambda: 1)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if app.course is not None:
+                break
+        assert [lesson.id for lesson in app.course.lessons] == ["big-a", "big-b"]
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0

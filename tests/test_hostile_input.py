@@ -68,6 +68,9 @@ def test_a_flat_sum_is_not_called_nesting():
     with pytest.raises(ExprError, match="too many terms in a row: at most 40") as info:
         parse("+".join(["x"] * 42), names=["x"])
     assert "nested" not in str(info.value)
+    # A parenthesised sum inside a product is nesting, not more terms of one chain.
+    sum39 = "(" + "+".join(["x"] * 39) + ")"
+    parse(f"{sum39} * 2 + {sum39} * 3 + x", names=["x"])
 
 
 def test_nested_powers_that_multiply_out_huge_are_refused():

@@ -94,7 +94,7 @@ def test_plot(snap_compare):
     async def run_before(pilot) -> None:
         await pilot.pause()
         pilot.app.open_lesson("derivative-by-nudging")
-        await pilot.pause()
+        await until_lesson(pilot)
         steady_cursor(pilot.app.screen)
         pilot.app.screen.go_to(3)
         await pilot.pause()

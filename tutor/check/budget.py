@@ -101,6 +101,11 @@ class Checker:
             return Outcome(errors, variants, distinct)
         return _failed(lesson, payload)
 
+    def warm(self) -> None:
+        """Start the child now, so that it has imported SymPy by the first check."""
+        with self._lock:
+            self._start()
+
     def close(self) -> None:
         """Stop the child process (it is started again by the next check)."""
         process, self._process = self._process, None

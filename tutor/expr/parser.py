@@ -75,6 +75,7 @@ _KINDS: dict[type, str] = {
 }
 
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_FAMILY = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}
 
 
 class ExprError(ValueError):
@@ -280,7 +281,7 @@ class _Parser:
                 symbol = _BINOPS[type(op)]
                 # A flat sum or product (a + b + c + ...) is a chain down the left
                 # operand, not nesting: only the right operand is one level deeper.
-                if isinstance(left, ast.BinOp) and type(left.op) in _BINOPS:
+                if isinstance(left, ast.BinOp) and _FAMILY.get(type(left.op)) == _FAMILY[type(op)]:
                     if terms + 1 >= MAX_TERMS:
                         raise self.error(
                             f"too many terms in a row: at most {MAX_TERMS}", self.col_of(node)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,8 +33,12 @@ class Course:
         return None
 
 
-def load_course(folder: Path) -> Course:
-    """Load every ``*.toml`` in ``folder``; one broken file never stops the others."""
+def load_course(folder: Path, stop: Callable[[], bool] | None = None) -> Course:
+    """Load every ``*.toml`` in ``folder``; one broken file never stops the others.
+
+    ``stop`` is asked before each file: when it says so, loading ends there
+    (the app quitting while a large folder loads).
+    """
     course = Course(folder)
     if not folder.exists():
         course.errors.append(LessonError(str(folder), None, "no such folder"))
@@ -56,6 +61,8 @@ def load_course(folder: Path) -> Course:
     seen: dict[str, Path] = {}
     loaded: list[tuple[int, Lesson]] = []
     for position, path in enumerate(files):
+        if stop is not None and stop():
+            break
         try:
             lesson = load_lesson(path)
         except LessonLoadError as exc:

@@ -122,23 +122,41 @@ class TutorApp(App[int]):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(number, self.exit, None, 128 + number)
 
+    def on_unmount(self) -> None:
+        """Stop the checks' child processes as the app closes.
+
+        A worker waiting on one returns at once, so quitting never waits for a
+        lesson's check to finish (asyncio waits for worker threads on the way out).
+        """
+        from tutor.check.budget import close_shared
+
+        close_shared()
+
     def load(self) -> None:
-        """Load the course and open the progress store (after the first paint)."""
-        from tutor.lesson.folder import load_course
+        """Open the progress store, then load the course in a worker (after the first paint).
+
+        Loading is bounded per file, but a folder may hold up to a thousand of
+        them: the screen keeps answering keys (ctrl+q) while they load.
+        """
         from tutor.progress import ProgressStore
 
-        try:
-            self.course = load_course(self.folder)
-        except Exception as exc:  # a folder that cannot be read at all
-            from tutor.lesson.folder import Course
-            from tutor.lesson.model import LessonError
-
-            self.course = Course(
-                self.folder, errors=[LessonError(str(self.folder), None, str(exc))]
-            )
         self.store = ProgressStore.open(self.store_path)
         if self.store.status.warning:
             self.notify(self.store.status.warning, title="Progress", severity="warning", timeout=15)
+        if _folder_bytes(self.folder) <= SYNC_LOAD_BYTES:
+            self.course_ready(_load(self.folder))  # at once: no "Loading…" flash
+        else:
+            self.load_in_background()
+
+    @work(thread=True, exit_on_error=False, group="load")
+    def load_in_background(self) -> None:
+        worker = get_current_worker()
+        course = _load(self.folder, stop=lambda: worker.is_cancelled or not self.is_running)
+        if not worker.is_cancelled:
+            self.call_from_thread(self.course_ready, course)
+
+    def course_ready(self, course: Course) -> None:
+        self.course = course
         home = self.home
         if home is not None:
             home.course_loaded()
@@ -153,7 +171,10 @@ class TutorApp(App[int]):
     def check_course(self) -> None:
         """Check every lesson at its own numbers, in the background (SymPy, the engine
         and finite differences must agree, as `tutor check` does with more variants)."""
+        from tutor.check.budget import shared
+
         worker = get_current_worker()
+        shared("open").warm()  # the first lesson opened needs no wait for SymPy's import
         for lesson in list(self.course.lessons if self.course else []):
             if worker.is_cancelled:
                 return
@@ -336,6 +357,34 @@ class TutorApp(App[int]):
             if command.title in ("Theme", "Quit", "Screenshot"):
                 yield command
         yield SystemCommand("Help", "Keys and how the tutor works (F1)", self.action_help)
+
+
+SYNC_LOAD_BYTES = 256 * 1024
+"""A folder of lesson files up to this size (a course; about a second at worst) loads
+before the list is drawn; a larger one loads in a worker, the screen answering keys."""
+
+
+def _folder_bytes(folder: Path) -> int:
+    """The size of the folder's lesson files (a huge number when it cannot be read)."""
+    total = 0
+    try:
+        for path in folder.glob("*.toml"):
+            total += path.lstat().st_size
+            if total > SYNC_LOAD_BYTES:
+                break
+    except OSError:
+        return 0  # load_course reports it, at once
+    return total
+
+
+def _load(folder: Path, stop: Callable[[], bool] | None = None) -> Course:
+    from tutor.lesson.folder import Course, load_course
+    from tutor.lesson.model import LessonError
+
+    try:
+        return load_course(folder, stop)
+    except Exception as exc:  # a folder that cannot be read at all
+        return Course(folder, errors=[LessonError(str(folder), None, str(exc))])
 
 
 def check_lesson(lesson: Lesson, seed: int = 0, checker: str = "open") -> list[LessonError]:
