@@ -181,3 +181,13 @@ def test_one_bad_file_never_hides_the_others(tmp_path):
     ]
     for path, errors in course.broken.items():
         assert errors and all(str(e).startswith(str(path)) for e in errors)
+
+
+def test_a_file_named_with_a_control_character_is_refused_and_shown_escaped(tmp_path):
+    path = tmp_path / "\x1b]2;pwned\x07.toml"
+    path.write_text(GOOD)
+    with pytest.raises(LessonLoadError) as info:
+        load_lesson(path)
+    (error,) = info.value.errors
+    assert "\x1b" not in str(error) and "\\x1b]2;pwned\\x07.toml" in str(error)
+    assert "the file name holds a control character" in str(error)

@@ -33,7 +33,13 @@ from tutor.lesson.model import (
     Step,
 )
 from tutor.lesson.text import placeholders
-from tutor.untrusted import UnreadableFile, control_characters, describe, read_limited
+from tutor.untrusted import (
+    UnreadableFile,
+    control_characters,
+    describe,
+    printable,
+    read_limited,
+)
 
 FORMAT = 1
 MAX_FILE_BYTES = 256 * 1024
@@ -70,7 +76,11 @@ class _Errors:
 def load_lesson(path: str | Path) -> Lesson:
     """Load and check one lesson file; raise `LessonLoadError` with every problem."""
     path = Path(path)
-    shown = str(path)
+    shown = printable(str(path), keep_lines=False)
+    if shown != str(path):
+        # A file named with ESC would set the window title wherever its name is shown.
+        message = "the file name holds a control character: rename the file"
+        raise LessonLoadError([LessonError(shown, None, message)])
     try:
         data = read_limited(path, MAX_FILE_BYTES)
     except UnreadableFile as exc:
