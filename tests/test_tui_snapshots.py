@@ -97,6 +97,8 @@ def test_plot(snap_compare):
         await until_lesson(pilot)
         steady_cursor(pilot.app.screen)
         pilot.app.screen.go_to(3)
+        await pilot.app.workers.wait_for_complete()
+        pilot.app.clear_notifications()  # "Checking the lesson…" comes and goes with timing
         await pilot.pause()
 
     assert snap_compare(app(), terminal_size=SIZE, run_before=run_before)
