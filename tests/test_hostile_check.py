@@ -99,3 +99,21 @@ def test_a_check_over_its_memory_budget_is_reported(tmp_path):
         (error,) = checker.check(good, seconds=60).errors
     assert error.path == str(tmp_path / "good.toml")
     assert "memory budget (35 MiB)" in error.message
+
+
+def test_a_huge_graph_gets_fewer_variant_draws(monkeypatch):
+    import tutor.lesson.graph as graph_module
+
+    terms = " + ".join(f"tanh(a * {k})" for k in range(1, 39))
+    lines = ["a = 2", "b = log(a)"] + [f"n{i} = ({terms}) * b" for i in range(1, 101)]
+    extra = "[vary]\na = { min = -99999, max = 0, step = 1 }\n"  # every draw fails: log
+    lesson = load_lesson_text(lesson_text("huge", lines, extra), "huge.toml")
+    builds = []
+    real = graph_module.build_graph
+    monkeypatch.setattr(
+        graph_module, "build_graph", lambda *a, **k: builds.append(1) or real(*a, **k)
+    )
+    assert lesson_graph(lesson, 1).seed == 0  # no valid draw: the file's numbers
+    size = sum(graph_module._size(a.expr) for a in lesson.assignments)
+    assert size > 10_000
+    assert len(builds) - 1 <= graph_module.MAX_DRAW_NODES // size < graph_module.MAX_VARIANT_DRAWS

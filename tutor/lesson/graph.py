@@ -13,6 +13,9 @@ from tutor.expr.convert import to_engine
 from tutor.lesson.model import Ask, Lesson
 
 MAX_VARIANT_DRAWS = 50
+MAX_DRAW_NODES = 200_000
+"""Graph nodes built in all the draws of one variant: a huge graph gets fewer draws,
+so a hostile lesson cannot make a quiz take 50 builds of 100,000 nodes to open."""
 
 
 class GraphError(ValueError):
@@ -159,7 +162,7 @@ def lesson_graph(lesson: Lesson, seed: int = 0) -> Graph:
     if seed == 0 or not lesson.vary:
         return build_graph(lesson.assignments, output, seed=0)
     rng = random.Random(f"{lesson.id}/{seed}")
-    for _ in range(MAX_VARIANT_DRAWS):
+    for _ in range(_draws(lesson)):
         values = {name: spec.draw(rng) for name, spec in sorted(lesson.vary.items())}
         try:
             graph = build_graph(lesson.assignments, output, values, seed)
@@ -168,6 +171,28 @@ def lesson_graph(lesson: Lesson, seed: int = 0) -> Graph:
         if not has_kink(graph) and not question_problems(lesson, graph):
             return graph
     return build_graph(lesson.assignments, output, seed=0)
+
+
+def _draws(lesson: Lesson) -> int:
+    """How many draws a variant may take: `MAX_VARIANT_DRAWS`, fewer for a huge graph."""
+    size = sum(_size(a.expr) for a in lesson.assignments)
+    return max(1, min(MAX_VARIANT_DRAWS, MAX_DRAW_NODES // max(size, 1)))
+
+
+def _size(expr: Expr) -> int:
+    """The nodes of an expression tree (iteratively: no depth can exhaust the stack)."""
+    count, stack = 0, [expr]
+    while stack:
+        node = stack.pop()
+        count += 1
+        stack.extend(
+            child
+            for child in (
+                getattr(node, attr, None) for attr in ("left", "right", "operand", "base", "arg")
+            )
+            if child is not None
+        )
+    return count
 
 
 def has_kink(graph: Graph) -> bool:
