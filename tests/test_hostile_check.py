@@ -117,3 +117,22 @@ def test_a_huge_graph_gets_fewer_variant_draws(monkeypatch):
     size = sum(graph_module._size(a.expr) for a in lesson.assignments)
     assert size > 10_000
     assert len(builds) - 1 <= graph_module.MAX_DRAW_NODES // size < graph_module.MAX_VARIANT_DRAWS
+
+
+def test_a_huge_graph_is_graded_without_diagnoses_in_bounded_time():
+    from tutor.check.question import MAX_DIAGNOSED_NODES, prepare
+
+    terms = " + ".join(f"tanh(n{{p}} * {k})" for k in range(1, 30))
+    lines = ["a = 0.5", "n0 = a * 1.5"] + [
+        f"n{i} = ({terms.format(p=i - 1)}) * 0.01" for i in range(1, 120)
+    ]
+    lesson = load_lesson_text(lesson_text("huge", lines), "huge.toml")
+    graph = lesson_graph(lesson, 0)
+    start = time.perf_counter()
+    question = prepare(lesson, graph, lesson.questions[0], 0)
+    assert time.perf_counter() - start < 30
+    assert question.mistakes == []
+    small = load_lesson_text(lesson_text("small", ["a = 0.5", "n0 = a * 1.5", "n1 = n0 * a"]), "s")
+    graph = lesson_graph(small, 0)
+    assert len(list(graph.nodes)) < MAX_DIAGNOSED_NODES
+    assert prepare(small, graph, small.questions[0], 0).mistakes != []
