@@ -136,3 +136,37 @@ def test_a_huge_graph_is_graded_without_diagnoses_in_bounded_time():
     graph = lesson_graph(small, 0)
     assert len(list(graph.nodes)) < MAX_DIAGNOSED_NODES
     assert prepare(small, graph, small.questions[0], 0).mistakes != []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_check_dies_with_its_parent(tmp_path):
+    import signal
+    import subprocess
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys\n"
+        "from tutor.check.budget import Checker\n"
+        "from tutor.lesson import load_lesson_text\n"
+        f"lesson = load_lesson_text({SQUARES!r}, 'squares.toml')\n"
+        "checker = Checker()\n"
+        "checker.warm()\n"
+        "print(checker._process.pid, flush=True)\n"
+        "checker.check(lesson, seconds=300)\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    time.sleep(1)  # the child is computing
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        state = Path(f"/proc/{child}/status").read_text() if Path(f"/proc/{child}").exists() else ""
+        if "State:\tZ" in state:
+            break  # a zombie: dead, waiting for init to reap it
+        time.sleep(0.1)
+    alive = (
+        Path(f"/proc/{child}").exists()
+        and "State:\tZ" not in Path(f"/proc/{child}/status").read_text()
+    )
+    assert not alive, "the orphaned check went on running"

@@ -199,7 +199,25 @@ def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
 # -- the child ------------------------------------------------------------------------
 
 
+def _die_with_parent() -> None:
+    """On Linux, be killed when the parent dies, even by SIGKILL: an orphaned check
+    of a hostile lesson must not go on using a CPU for its whole budget."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
 def _child(memory: int) -> None:
+    _die_with_parent()
     try:
         import resource
 
