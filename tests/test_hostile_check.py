@@ -160,13 +160,14 @@ def test_a_check_dies_with_its_parent(tmp_path):
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     deadline = time.monotonic() + 10
-    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
-        state = Path(f"/proc/{child}/status").read_text() if Path(f"/proc/{child}").exists() else ""
-        if "State:\tZ" in state:
-            break  # a zombie: dead, waiting for init to reap it
+    while running(child) and time.monotonic() < deadline:
         time.sleep(0.1)
-    alive = (
-        Path(f"/proc/{child}").exists()
-        and "State:\tZ" not in Path(f"/proc/{child}/status").read_text()
-    )
-    assert not alive, "the orphaned check went on running"
+    assert not running(child), "the orphaned check went on running"
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (dead, waiting to be reaped)."""
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
