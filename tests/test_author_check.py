@@ -381,7 +381,7 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path, capsys, monkeypatch):
     def interrupt(_seconds):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(watching.time, "sleep", interrupt)
+    monkeypatch.setattr(watching, "_sleep", interrupt)
     assert main(["check", "--watch", str(path)]) == 0
     out = capsys.readouterr().out
     assert "Ctrl+C stops" in out and "ok near-kink" in out

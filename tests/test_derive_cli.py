@@ -161,7 +161,7 @@ def test_json_for_a_chain_ends_with_the_chain_rule_and_no_value_without_at():
         ("x*y", "z", [], "tutor derive: --wrt z: z is not in x · y"),
         ("x*y", "x", ["y"], "tutor derive: --at y: write NAME=NUMBER, such as x=0.5"),
         ("x*y", "x", ["y=abc"], "tutor derive: --at y=abc: abc is not a number"),
-        ("x*y", "x", ["y=1/0"], "tutor derive: --at y=1/0: 1/0 is not a number"),
+        ("x*y", "x", ["y=1/0"], "tutor derive: --at y=1/0: `1/0` divides by zero"),
         ("x*y", "x", ["q=1"], "tutor derive: --at q=1: q is not in the expression"),
         ("x*y", "x", ["y=1", "y=2"], "tutor derive: --at y=2: y is given twice"),
         (

@@ -577,5 +577,5 @@ async def test_course_commands_jump_to_any_lesson():
         assert "Quiz on lesson 7: A neuron" in names
         callback = dict((n, c) for n, _, c in provider._commands())["Open lesson 7: A neuron"]
         callback()
-        await pilot.pause()
+        await until_lesson(pilot)
         assert app.screen.session.lesson.id == "neuron"

@@ -98,9 +98,11 @@ def test_plot(snap_compare):
     async def run_before(pilot) -> None:
         await pilot.pause()
         pilot.app.open_lesson("derivative-by-nudging")
-        await pilot.pause()
+        await until_lesson(pilot)
         steady_cursor(pilot.app.screen)
         pilot.app.screen.go_to(3)
+        await pilot.app.workers.wait_for_complete()
+        pilot.app.clear_notifications()  # "Checking the lesson…" comes and goes with timing
         await pilot.pause()
 
     assert snap_compare(app(), terminal_size=SIZE, run_before=run_before)

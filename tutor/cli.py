@@ -106,15 +106,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class EscapingWriter:
+    """A text stream that shows control characters escaped (``\\x1b``), never raw.
+
+    Every command's output may hold text from someone else's files: a title, a
+    graph line, a scripted answer, a path. Written through this wrapper, none
+    of it can move the cursor, set the window title or write the clipboard.
+    Newlines and tabs pass; the commands write no escape sequences of their own.
+    """
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from tutor.untrusted import printable
+
+        self._stream.write(printable(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    out, err = sys.stdout, sys.stderr
+    if args.command is None:  # the app draws the screen itself
+        return _main(args, sys.stdout, sys.stderr)
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapingWriter(saved[0]), EscapingWriter(saved[1])
+    try:
+        return _main(args, sys.stdout, sys.stderr)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _main(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         return _dispatch(args, out, err)
     except CommandError as exc:
         print(f"tutor: {exc}", file=err)
         return exc.code
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            return 0
+        # A path too long, a folder that vanished, a disk full: the system's word, one line.
+        where = f" {_shown_path(exc.filename)}" if exc.filename else ""
+        print(f"tutor: cannot use{where}: {exc.strerror or exc}", file=err)
+        return USAGE_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -157,10 +202,36 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         case "reset":
             return cmd_reset(folder, args, out)
         case "derive":
-            from tutor.symbolic.command import derive_main
-
-            return derive_main(args.expr, args.wrt, args.at, args.json, out, err)
+            return cmd_derive(args, out, err)
     raise CommandError(f"unknown command {args.command!r}")
+
+
+DERIVE_SECONDS = 30.0
+DERIVE_MEMORY = 2 * 1024**3
+
+
+def cmd_derive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """`tutor derive`, in a child process within `DERIVE_SECONDS` and `DERIVE_MEMORY`.
+
+    The parser bounds every expression, yet SymPy can still take unbounded time
+    on some (a tower of 38 exp at x = 1): the child is killed at the deadline.
+    """
+    from tutor.untrusted import run_in_child
+
+    task = json.dumps([args.expr, args.wrt, args.at, args.json])
+    result = run_in_child("tutor.symbolic", [task], seconds=DERIVE_SECONDS, memory=DERIVE_MEMORY)
+    if result is None:
+        raise CommandError(
+            f"derive: ran out of its time budget ({DERIVE_SECONDS:g} s): "
+            "try a smaller expression, or without --at"
+        )
+    out.write(result.stdout)
+    err.write(result.stderr)
+    if result.returncode < 0 or (result.returncode not in (0, USAGE_ERROR) and not result.stderr):
+        raise CommandError(
+            f"derive: ran out of its memory budget ({DERIVE_MEMORY // 1024**2} MiB) or stopped"
+        )
+    return result.returncode
 
 
 def _lesson(folder: Path, key: str):
@@ -206,10 +277,17 @@ def cmd_lessons(folder: Path, as_json: bool, out: TextIO) -> int:
     return 0
 
 
-def cmd_check(paths: list[Path], out: TextIO, strict: bool = False, as_json: bool = False) -> int:
+def cmd_check(
+    paths: list[Path],
+    out: TextIO,
+    strict: bool = False,
+    as_json: bool = False,
+    budget: float | None = None,
+) -> int:
+    """Check each lesson file, each within a time and memory budget (`budget` seconds)."""
     from tutor.author.checking import check_paths
 
-    results = check_paths(paths)
+    results = check_paths(paths, budget)
     failed = any(r.failed(strict) for r in results)
     if as_json:
         data = {
@@ -254,21 +332,43 @@ def cmd_new(lesson_id: str, folder: Path, out: TextIO) -> int:
     return 0
 
 
+MAX_ANSWERS_BYTES = 1024 * 1024
+
+
 def read_answers(path: Path) -> list[str | None]:
-    """An answers file: one answer a line; blank and ``#`` lines ignored; ``-`` skips."""
+    """An answers file: one answer a line; blank and ``#`` lines ignored; ``-`` skips.
+
+    Lines end at ``\n`` (or ``\r\n``) only: a U+2028, U+0085 or form feed
+    inside an answer must not shift the later answers onto other questions.
+    """
+    from tutor.untrusted import UnreadableFile, read_limited
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CommandError(f"{path}: no such answers file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CommandError(f"{path}: cannot read the answers file ({exc})") from None
+        data = read_limited(path, MAX_ANSWERS_BYTES)
+    except UnreadableFile as exc:
+        what = "no such answers file" if str(exc) == "no such file" else f"the answers file: {exc}"
+        raise CommandError(f"{_shown_path(path)}: {what}") from None
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        where = f"{_shown_path(path)}:{line}"
+        raise CommandError(f"{where}: the answers file is not UTF-8 text") from None
     answers: list[str | None] = []
-    for line in text.splitlines():
+    for line in text.split("\n"):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
         answers.append(None if stripped == "-" else stripped)
     return answers
+
+
+def _shown_path(path: Path | str) -> str:
+    """A path for a message: control characters escaped, a huge one shortened."""
+    from tutor.untrusted import printable
+
+    text = printable(str(path), keep_lines=False)
+    return text if len(text) <= 200 else text[:100] + "..." + text[-60:]
 
 
 def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
@@ -347,30 +447,41 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _record(session, results: list[dict]) -> None:
-    """Store a scripted run's answers and score like a quiz's (``--record``)."""
+    """Store a scripted run's answers and score like a quiz's (``--record``), all at once."""
+    import sqlite3
+
     from tutor.progress import Answer
     from tutor.session import NO_ANSWER
 
     store = _store()
     lesson = session.lesson
-    attempt = store.start_quiz(lesson.id, session.seed)
-    for result, record in zip(results, session.records, strict=True):
-        skipped = result["verdict"] == "skipped"
-        store.record_answer(
-            Answer(
-                lesson.id,
-                result["index"],
-                session.seed,
-                NO_ANSWER if skipped else result["answer"],
-                result["verdict"],
-                result["diagnosis"],
-                record.hints_used,
-                record.points,
-                mode="run",
-                quiz_attempt_id=attempt,
-            )
+    answers = [
+        Answer(
+            lesson.id,
+            result["index"],
+            session.seed,
+            NO_ANSWER if result["verdict"] == "skipped" else result["answer"],
+            result["verdict"],
+            result["diagnosis"],
+            record.hints_used,
+            record.points,
+            mode="run",
         )
-    store.finish_quiz(attempt, score=session.score, total=session.total, passed=session.passed)
+        for result, record in zip(results, session.records, strict=True)
+    ]
+    try:
+        store.record_attempt(
+            lesson.id,
+            session.seed,
+            answers,
+            score=session.score,
+            total=session.total,
+            passed=session.passed,
+        )
+    except sqlite3.Error as exc:
+        print(f"tutor: the attempt was not recorded: {exc}", file=sys.stderr)
+    finally:
+        store.close()
 
 
 def _store():
@@ -465,6 +576,8 @@ def cmd_graph(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     from tutor.lesson import GraphError
     from tutor.render import fit_text, render_dot
 
+    if args.seed < 0:
+        raise CommandError("--seed must be 0 or more")
     lesson = _lesson(folder, args.lesson)
     if not lesson.has_graph:
         raise CommandError(f"{lesson.id} has no graph")

@@ -15,6 +15,7 @@ from tutor.lesson import Lesson, LessonError, LessonLoadError, load_lesson
 from tutor.lesson.folder import load_course
 
 OK, WARNINGS, ERRORS = "ok", "warnings", "errors"
+NO_LESSONS = "no lesson files (*.toml) in this folder"
 
 
 @dataclass
@@ -81,9 +82,16 @@ def _tagged(error: LessonError, tag: str) -> str:
     return f"{where}: {tag}: {error.message}"
 
 
-def check_paths(paths: list[Path]) -> list[FileResult]:
+def check_paths(paths: list[Path], seconds: float | None = None) -> list[FileResult]:
     """Check files and folders; a lesson id used by two files is an error at the
-    second one's ``id`` line, wherever the two files came from."""
+    second one's ``id`` line, wherever the two files came from.
+
+    Each lesson is checked in a child process within a time and memory budget
+    (`tutor.author.budget`; ``seconds`` each, default `CHECK_SECONDS`): a lesson
+    that asks for unbounded work is reported at its path, and the next is checked.
+    """
+    from tutor.author.budget import CHECK_SECONDS, Checker
+
     results: list[FileResult] = []
     seen_files: set[Path] = set()
     ids: dict[str, str] = {}
@@ -107,9 +115,16 @@ def check_paths(paths: list[Path]) -> list[FileResult]:
                 else:
                     ids[lesson.id] = str(lesson.path)
             results.append(result)
-    for result in results:
-        if result.lesson is not None and not result.errors:
-            check_lesson(result)
+    with Checker() as checker:
+        for result in results:
+            if result.lesson is not None and not result.errors:
+                outcome = checker.check(
+                    result.lesson, seconds=CHECK_SECONDS if seconds is None else seconds
+                )
+                result.errors += outcome.errors
+                result.warnings += outcome.warnings
+                result.variants, result.distinct = outcome.variants, outcome.distinct
+                result.dropped = outcome.dropped
     return results
 
 
@@ -121,6 +136,8 @@ def _load(path: Path) -> list[FileResult]:
             return [FileResult(str(path), errors=list(exc.errors))]
         return [FileResult(str(path), lesson)]
     course = load_course(path)
+    if not course.lessons and not course.errors and not course.broken:
+        return [FileResult(str(path), errors=[LessonError(str(path), None, NO_LESSONS)])]
     results = [FileResult(str(p), errors=list(errors)) for p, errors in course.broken.items()]
     broken = {e for errors in course.broken.values() for e in errors}
     results += [FileResult(str(path), errors=[e]) for e in course.errors if e not in broken]
@@ -128,14 +145,15 @@ def _load(path: Path) -> list[FileResult]:
     return sorted(results, key=lambda r: r.path)
 
 
-def check_lesson(result: FileResult) -> None:
-    """Validate, rehearse and lint one loaded lesson, filling in ``result``."""
+def check_lesson(result: FileResult, variants: int | None = None) -> None:
+    """Validate, rehearse and lint one loaded lesson, filling in ``result`` (in the
+    budgeted child process: `check_paths` is the way in)."""
     from tutor.author.lint import lint
     from tutor.author.rehearse import rehearse
     from tutor.check.validate import validate
 
     lesson = result.lesson
-    report = validate(lesson)
+    report = validate(lesson) if variants is None else validate(lesson, variants=variants)
     result.errors += report.errors
     result.warnings += report.warnings
     result.variants, result.distinct = report.variants, report.distinct

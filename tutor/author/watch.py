@@ -16,6 +16,8 @@ MAX_FILES = 1000
 
 Stamp = dict[Path, tuple[int, int]]
 
+_sleep = time.sleep  # between polls (a test replaces it, not the `time` module's own)
+
 
 def stamp(paths: list[Path]) -> Stamp:
     """The modification time and size of every lesson file under ``paths``."""
@@ -45,7 +47,7 @@ def watch(
     """Run ``check`` now and after every change to the files; return the number of
     checks run. ``rounds`` (for tests) stops after that many polls; otherwise it
     runs until Ctrl+C, which ends it quietly."""
-    sleep = sleep or time.sleep
+    sleep = sleep or _sleep
     checks = 0
     try:
         before = stamp(paths)

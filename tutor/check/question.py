@@ -22,6 +22,9 @@ from tutor.expr import evaluate, names, parse, to_text
 from tutor.lesson import Ask, Graph, GraphError, Lesson, build_graph, fill
 from tutor.numbers import full, short
 
+MAX_DIAGNOSED_NODES = 2_000
+"""Graphs up to this many nodes get mistake diagnoses; larger ones are only graded."""
+
 NEIGHBOURS = 5  # extra points at which an expression answer is tested
 MAX_EXAMPLE_TRIES = 60  # candidate example expressions looked at
 #: Units of the last asked decimal place that working from the screen's rounded
@@ -343,7 +346,10 @@ def unfiltered(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
     """The question with every mistake its kind knows, even those that coincide here."""
     at, symbol = quantity(ask, graph.output.label)
     question = Question(lesson, ask, index, graph, at, symbol)
-    question.mistakes = _known_mistakes(question)
+    # Diagnosing costs a pass over the graph per product or tanh in it: on a
+    # huge graph (a hostile lesson) that is hours; it is only graded there.
+    small = len(topo_order(graph.output)) <= MAX_DIAGNOSED_NODES
+    question.mistakes = _known_mistakes(question) if small else []
     return question
 
 

@@ -5,7 +5,7 @@ Nothing here evaluates text; see `tutor.expr.parser`.
 
 from tutor.expr.convert import evaluate, to_engine
 from tutor.expr.nodes import BinOp, Call, Expr, Name, Neg, Num, Pow, names, to_text
-from tutor.expr.parser import ExprError, parse
+from tutor.expr.parser import ExprError, parse, parse_constant
 from tutor.expr.script import Assignment, ScriptError, parse_script
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "evaluate",
     "names",
     "parse",
+    "parse_constant",
     "parse_script",
     "to_engine",
     "to_text",

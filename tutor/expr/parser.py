@@ -30,9 +30,14 @@ MAX_LENGTH = 1000  # characters of one expression
 MAX_DEPTH = 40  # nesting of the tree
 MAX_NODES = 400  # nodes in the tree
 MAX_EXPONENT = 100  # |k| in x ** k
+MAX_DEGREE = 10_000  # |k| of nested powers multiplied out: (x**100)**100 at most
+MAX_TERMS = 40  # terms of one flat sum or product (a + b + c + ...)
 MAX_BITS = 1024  # numerator and denominator of any exact constant
 MAX_MAGNITUDE = 1e300  # of any constant
+MAX_DIGITS = 300  # significant digits of one number literal
+MAX_SCALE = 300  # |decimal exponent| of a non-zero literal: 1e-300 .. 1e300
 
+NOT_A_NUMBER = "not a number: write a number such as 0.5 or 1/3"
 ALLOWED = "only numbers, names, + - * / ** and the functions " + ", ".join(FUNCTIONS)
 
 # Characters students paste from notes or type on other keyboards, read as ASCII.
@@ -77,6 +82,7 @@ _KINDS: dict[type, str] = {
 # Python's node for each binary op of the op table (ast.Add for "+", ...), read off
 # Python's own parse of the op's sign.
 _BINOPS = {type(ast.parse(f"x {sign} y", mode="eval").body.op): sign for sign in BINARY}
+_FAMILY = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}
 
 
 class ExprError(ValueError):
@@ -116,7 +122,22 @@ def parse(text: str, names: Collection[str] | None = None) -> Expr:
     """
     if not isinstance(text, str):
         raise TypeError(f"expected text, got {type(text).__name__}")
-    return _Parser(text, names).run()
+    return _Parser(text, names).run()[0]
+
+
+def parse_constant(text: str) -> Fraction:
+    """The exact value of a constant expression such as ``1/3`` or ``-2**-3``.
+
+    Raises `ExprError` for anything that is not an exact number (a name, a
+    function) as for text the parser refuses.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"expected text, got {type(text).__name__}")
+    parser = _Parser(text, None)
+    _, const = parser.run()
+    if const is None or const.exact is None:
+        raise parser.error(NOT_A_NUMBER)
+    return const.exact
 
 
 class _Parser:
@@ -160,7 +181,7 @@ class _Parser:
 
     # -- the pipeline ----------------------------------------------------------
 
-    def run(self) -> Expr:
+    def run(self) -> tuple[Expr, _Const | None]:
         if not self.body:
             raise self.error("nothing to read: type a number or an expression")
         if len(self.original) > MAX_LENGTH:
@@ -174,8 +195,21 @@ class _Parser:
             raise self.syntax_error(exc) from None
         except (ValueError, MemoryError, RecursionError):
             raise self.error(f"this is not something I can read; {ALLOWED} are allowed") from None
-        expr, _ = self.visit(tree.body, 0)
-        return expr
+        expr, const = self.visit(tree.body, 0)
+        self.check_degree(expr)
+        return expr, const
+
+    def check_degree(self, expr: Expr) -> None:
+        """Refuse nested powers that multiply out huge: ``((x**100)**100)**100``.
+
+        Each exponent is bounded alone, but a derivation of x to the millionth
+        power at x = 3 is a million-digit number. The degree is an upper bound:
+        products add degrees, powers multiply them.
+        """
+        if _degree(expr) > MAX_DEGREE:
+            raise self.error(
+                f"the powers multiply out too large: at most x**{MAX_DEGREE} in all", None
+            )
 
     def check_nesting(self) -> None:
         depth = 0
@@ -250,8 +284,11 @@ class _Parser:
 
     # -- the whitelist -----------------------------------------------------------
 
-    def visit(self, node: ast.AST, depth: int) -> tuple[Expr, _Const | None]:
-        """Check one node; return the tree and, for a constant, what is known of it."""
+    def visit(self, node: ast.AST, depth: int, terms: int = 1) -> tuple[Expr, _Const | None]:
+        """Check one node; return the tree and, for a constant, what is known of it.
+
+        ``terms`` counts the operands of a flat sum or product above this node.
+        """
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise self.error(f"too long: at most {MAX_NODES} numbers, names and operators")
@@ -273,7 +310,16 @@ class _Parser:
                 return self.power(node, left, right, depth)
             case ast.BinOp(op=op, left=left, right=right) if type(op) in _BINOPS:
                 symbol = _BINOPS[type(op)]
-                lhs, lc = self.visit(left, depth + 1)
+                # A flat sum or product (a + b + c + ...) is a chain down the left
+                # operand, not nesting: only the right operand is one level deeper.
+                if isinstance(left, ast.BinOp) and _FAMILY.get(type(left.op)) == _FAMILY[type(op)]:
+                    if terms + 1 >= MAX_TERMS:
+                        raise self.error(
+                            f"too many terms in a row: at most {MAX_TERMS}", self.col_of(node)
+                        )
+                    lhs, lc = self.visit(left, depth, terms + 1)
+                else:
+                    lhs, lc = self.visit(left, depth + 1)
                 rhs, rc = self.visit(right, depth + 1)
                 if symbol == "/" and rc is not None and rc.approx == 0:
                     raise self.error(f"`{self.source(node)}` divides by zero", self.col_of(node))
@@ -313,15 +359,41 @@ class _Parser:
             what = "text in quotes" if isinstance(value, str | bytes) else f"`{self.source(node)}`"
             raise self.error(f"{what} is not allowed; {ALLOWED} are", self.col_of(node))
         text = self.source(node)
-        try:
-            exact = Fraction(Decimal(text.replace("_", ""))) if isinstance(value, float) else None
-        except InvalidOperation:
-            exact = None
-        if exact is None:
-            exact = Fraction(value)
-        if not math.isfinite(float(value)) or abs(float(value)) > MAX_MAGNITUDE:
-            raise self.error(f"`{text}` is too large a number", self.col_of(node))
+        exact = self.literal(node, value, text)
         return Num(exact, text), _Const(exact, float(exact))
+
+    def literal(self, node: ast.Constant, value: int | float, text: str) -> Fraction:
+        """The exact value of a number literal, its size checked before any arithmetic.
+
+        ``Fraction(Decimal("1e999999999"))`` would build a billion-digit integer,
+        so the decimal exponent and the number of digits are read from the text
+        first, and a literal out of bounds is refused without being converted.
+        """
+        col = self.col_of(node)
+        if isinstance(value, int):
+            if value.bit_length() > MAX_BITS or value > MAX_MAGNITUDE:
+                raise self.error(f"`{text}` is too large a number: at most 1e300", col)
+            return Fraction(value)
+        start = self._orig_col(node.col_offset)
+        end_offset = node.end_col_offset
+        end = self._orig_col(end_offset) if end_offset is not None else len(self.original)
+        try:
+            decimal = Decimal(self.original[start:end].strip().replace("_", ""))
+        except InvalidOperation:
+            decimal = None
+        if decimal is None or not decimal.is_finite():
+            raise self.error(f"`{text}` is not a number I can read", col)
+        if decimal.is_zero():
+            return Fraction(0)
+        if decimal.adjusted() > MAX_SCALE or abs(decimal) > Decimal(MAX_MAGNITUDE):
+            raise self.error(f"`{text}` is too large a number: at most 1e300", col)
+        if decimal.adjusted() < -MAX_SCALE:
+            raise self.error(
+                f"`{text}` is too small a number: write 0, or a size of at least 1e-300", col
+            )
+        if len(decimal.as_tuple().digits) > MAX_DIGITS:
+            raise self.error(f"`{text}` has too many digits: at most {MAX_DIGITS}", col)
+        return Fraction(decimal)
 
     def name(self, node: ast.Name, ident: str) -> Name:
         col = self.col_of(node)
@@ -356,7 +428,8 @@ class _Parser:
         k = ec.exact
         if abs(k) > MAX_EXPONENT:
             raise self.error(
-                f"the exponent {_show(k)} is too large: at most {MAX_EXPONENT}", self.col_of(right)
+                f"the exponent {_show(k)} is out of range: from -{MAX_EXPONENT} to {MAX_EXPONENT}",
+                self.col_of(right),
             )
         const = self.fold_power(node, bc, k) if bc is not None else None
         return Pow(base, k), const
@@ -455,6 +528,26 @@ def _one_edit(a: str, b: str) -> bool:
         return sum(x != y for x, y in zip(a, b, strict=True)) == 1
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _degree(expr: Expr) -> int:
+    """An upper bound of the polynomial degree of ``expr`` (functions count as 1)."""
+    match expr:
+        case Name():
+            return 1
+        case Num():
+            return 0
+        case Neg(operand=inner):
+            return _degree(inner)
+        case BinOp(op="+" | "-", left=left, right=right):
+            return max(_degree(left), _degree(right))
+        case BinOp(left=left, right=right):
+            return _degree(left) + _degree(right)
+        case Pow(base=base, exponent=k):
+            return _degree(base) * max(1, math.ceil(abs(k)))
+        case Call(arg=arg):
+            return max(1, _degree(arg))
+    return 1
 
 
 def _float(q: Fraction) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,8 +33,12 @@ class Course:
         return None
 
 
-def load_course(folder: Path) -> Course:
-    """Load every ``*.toml`` in ``folder``; one broken file never stops the others."""
+def load_course(folder: Path, stop: Callable[[], bool] | None = None) -> Course:
+    """Load every ``*.toml`` in ``folder``; one broken file never stops the others.
+
+    ``stop`` is asked before each file: when it says so, loading ends there
+    (the app quitting while a large folder loads).
+    """
     course = Course(folder)
     if not folder.exists():
         course.errors.append(LessonError(str(folder), None, "no such folder"))
@@ -42,7 +47,9 @@ def load_course(folder: Path) -> Course:
         course.errors.append(LessonError(str(folder), None, "not a folder"))
         return course
     try:
-        files = sorted(p for p in folder.glob("*.toml") if p.is_file())
+        # Not only regular files: a FIFO or a link to a device named *.toml is
+        # reported by the loader (which never reads it), not skipped in silence.
+        files = sorted(p for p in folder.glob("*.toml") if not p.is_dir())
     except OSError as exc:
         course.errors.append(LessonError(str(folder), None, f"cannot read: {exc.strerror}"))
         return course
@@ -54,11 +61,21 @@ def load_course(folder: Path) -> Course:
     seen: dict[str, Path] = {}
     loaded: list[tuple[int, Lesson]] = []
     for position, path in enumerate(files):
+        if stop is not None and stop():
+            break
         try:
             lesson = load_lesson(path)
         except LessonLoadError as exc:
             course.broken[path] = exc.errors
             course.errors.extend(exc.errors)
+            continue
+        except (RecursionError, MemoryError, ValueError, ArithmeticError) as exc:
+            # A bug the file provoked: report it for this file; the others still load.
+            error = LessonError(
+                str(path), None, f"cannot be loaded ({type(exc).__name__}); please report it"
+            )
+            course.broken[path] = [error]
+            course.errors.append(error)
             continue
         if lesson.id in seen:
             error = LessonError(

@@ -13,6 +13,9 @@ from tutor.expr.convert import to_engine
 from tutor.lesson.model import Ask, Lesson
 
 MAX_VARIANT_DRAWS = 50
+MAX_DRAW_NODES = 200_000
+"""Graph nodes built in all the draws of one variant: a huge graph gets fewer draws,
+so a hostile lesson cannot make a quiz take 50 builds of 100,000 nodes to open."""
 
 #: A further test of a drawn graph: a reason to refuse it, or None.
 Reject = Callable[["Graph"], str | None]
@@ -190,8 +193,8 @@ def draw(lesson: Lesson, seed: int = 0, reject: Reject | None = None) -> Draw:
     rng = random.Random(f"{lesson.id}/{seed}")
     own = {name: lesson.leaves[name] for name in lesson.vary}
     rejected: list[str] = []
-    for _ in range(MAX_VARIANT_DRAWS):
-        values = {name: rng.choice(spec.values()) for name, spec in sorted(lesson.vary.items())}
+    for _ in range(_draws(lesson)):
+        values = {name: spec.draw(rng) for name, spec in sorted(lesson.vary.items())}
         if values == own:
             rejected.append(OWN_NUMBERS)
             continue
@@ -212,6 +215,28 @@ def draw(lesson: Lesson, seed: int = 0, reject: Reject | None = None) -> Draw:
             return Draw(graph, tuple(rejected))
         rejected.append(reason)
     return Draw(build_graph(lesson.assignments, output, seed=0), tuple(rejected))
+
+
+def _draws(lesson: Lesson) -> int:
+    """How many draws a variant may take: `MAX_VARIANT_DRAWS`, fewer for a huge graph."""
+    size = sum(_size(a.expr) for a in lesson.assignments)
+    return max(1, min(MAX_VARIANT_DRAWS, MAX_DRAW_NODES // max(size, 1)))
+
+
+def _size(expr: Expr) -> int:
+    """The nodes of an expression tree (iteratively: no depth can exhaust the stack)."""
+    count, stack = 0, [expr]
+    while stack:
+        node = stack.pop()
+        count += 1
+        stack.extend(
+            child
+            for child in (
+                getattr(node, attr, None) for attr in ("left", "right", "operand", "base", "arg")
+            )
+            if child is not None
+        )
+    return count
 
 
 def has_kink(graph: Graph) -> bool:

@@ -7,6 +7,7 @@ broken file never stops the others in a folder from loading.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -32,11 +33,20 @@ from tutor.lesson.model import (
     Step,
 )
 from tutor.lesson.text import placeholders
+from tutor.untrusted import (
+    UnreadableFile,
+    control_characters,
+    describe,
+    printable,
+    read_limited,
+)
 
 FORMAT = 1
 MAX_FILE_BYTES = 256 * 1024
 MAX_STEPS = 500
 MAX_VARIANTS = 100_000
+MAX_NESTING = 20  # tables and arrays inside each other
+MAX_NUMBER = 1e300  # of any number a lesson gives (h, rate, points, vary, ...)
 
 TOP_KEYS = {"format", "id", "title", "summary", "order", "graph", "output", "vary", "pass", "steps"}
 QUESTION_COMMON = {"prompt", "hints", "form", "rtol", "atol", "decimals", "points"}
@@ -69,14 +79,15 @@ class _Errors:
 def load_lesson(path: str | Path) -> Lesson:
     """Load and check one lesson file; raise `LessonLoadError` with every problem."""
     path = Path(path)
-    shown = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LessonLoadError([LessonError(shown, None, f"cannot read: {exc.strerror}")]) from None
-    if len(data) > MAX_FILE_BYTES:
-        message = f"the file is too large ({len(data)} bytes; at most {MAX_FILE_BYTES})"
+    shown = printable(str(path), keep_lines=False)
+    if shown != str(path):
+        # A file named with ESC would set the window title wherever its name is shown.
+        message = "the file name holds a control character: rename the file"
         raise LessonLoadError([LessonError(shown, None, message)])
+    try:
+        data = read_limited(path, MAX_FILE_BYTES)
+    except UnreadableFile as exc:
+        raise LessonLoadError([LessonError(shown, None, str(exc))]) from None
     try:
         source = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -86,11 +97,18 @@ def load_lesson(path: str | Path) -> Lesson:
 
 
 def load_lesson_text(source: str, path: str = "<lesson>") -> Lesson:
+    # A byte order mark (some editors write one) is not TOML; it is no content either.
+    source = source.removeprefix("\ufeff")
     try:
         table = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         raise LessonLoadError([_toml_error(path, exc, source)]) from None
+    except RecursionError:
+        message = f"TOML: tables or arrays nested too deeply (at most {MAX_NESTING} levels)"
+        raise LessonLoadError([LessonError(path, _deep_line(source), message)]) from None
     errors = _Errors(path, KeyLines(source))
+    if not _safe_text(table, source, errors):
+        raise LessonLoadError(errors.found)
     lesson = _build(table, source, errors, Path(path))
     if lesson is not None and lesson.has_graph:
         for ask, problem in question_problems(lesson, lesson_graph(lesson, 0)):
@@ -98,6 +116,100 @@ def load_lesson_text(source: str, path: str = "<lesson>") -> Lesson:
     if errors.found or lesson is None:
         raise LessonLoadError(errors.found)
     return lesson
+
+
+def _deep_line(source: str) -> int | None:
+    """The line where brackets first nest deeper than `MAX_NESTING` (ignoring strings)."""
+    depth = 0
+    line = 1
+    for ch in source:
+        if ch == "\n":
+            line += 1
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return None
+
+
+def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
+    """Refuse control characters in any key or text, and nesting beyond `MAX_NESTING`.
+
+    TOML escapes (``"\\u001b"``) let a file hold an ESC, and text reaches the
+    terminal: a title that sets the window title or a hint that writes the
+    clipboard (OSC 52) must not load. The walk is iterative, so no nesting
+    depth can exhaust the stack.
+    """
+    lines = errors.lines
+    before = len(errors.found)
+    # (value, top-level key, step index or vary name, key in the step, depth)
+    stack: list[tuple[Any, str | None, int | str | None, str | None, int]] = [
+        (table, None, None, None, 0)
+    ]
+    while stack:
+        value, top, sub, key, depth = stack.pop()
+        line = _line_of(lines, top, sub, key)
+        label = f"`{key or top}`" if top is not None else "a key"
+        if isinstance(sub, int):
+            label = f"step {sub + 1}: {label}"
+        if depth > MAX_NESTING:
+            errors.add(line, f"tables or arrays nested too deeply (at most {MAX_NESTING} levels)")
+            continue
+        if isinstance(value, str):
+            _control(value, line, source, errors, label)
+            continue
+        if isinstance(value, dict):
+            items = list(value.items())
+        elif isinstance(value, list):
+            items = [(None, item) for item in value]
+        else:
+            continue
+        for index, (name, item) in reversed(list(enumerate(items))):
+            if top is None:
+                where = (name, None, None)
+            elif top == "steps" and sub is None:
+                where = (top, index, None)
+            elif top == "steps" and key is None:
+                where = (top, sub, name)
+            elif top == "vary" and sub is None:
+                where = (top, name, None)
+            else:
+                where = (top, sub, key)
+            if name is not None and control_characters(name):
+                _control(name, _line_of(lines, *where), source, errors, "a key", multiline=False)
+                continue
+            stack.append((item, *where, depth + 1))
+    return len(errors.found) == before
+
+
+def _line_of(lines: KeyLines, top, sub, key) -> int | None:
+    if top == "steps" and isinstance(sub, int):
+        return lines.of_step(sub, key)
+    if top == "vary" and isinstance(sub, str):
+        return lines.of_vary(sub)
+    return lines.of_top(top) if top is not None else None
+
+
+def _control(
+    text: str, line: int | None, source: str, errors: _Errors, label: str, multiline=True
+) -> None:
+    found = control_characters(text)
+    if not found:
+        return
+    index = found[0]
+    if line is not None and multiline:
+        # In a multi-line string the character is some lines below its key.
+        opening = source.split("\n")[line - 1].split("=", 1)[-1].strip()
+        start = line + 1 if opening in ('"""', "'''") else line
+        line = start + text.count("\n", 0, index)
+    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+    errors.add(
+        line,
+        f"{label} holds the control character {describe(text[index])}{more}: a terminal "
+        "would obey it; remove it",
+    )
 
 
 def _toml_error(path: str, exc: tomllib.TOMLDecodeError, source: str = "") -> LessonError:
@@ -225,7 +337,9 @@ def _graph(table, source, raw_steps, errors: _Errors):
         assignments = parse_script(script)
     except ScriptError as exc:
         for e in exc.errors:
-            where = f"`{e.text.strip()}`: " if e.text.strip() else ""
+            shown = e.text.strip()
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            where = f"`{shown}`: " if shown else ""
             errors.add(first + (e.line or 1) - 1, f"graph: {where}{e.message}")
         # Steps may still name these nodes: check them, without a cascade.
         return [], None, exc.defined
@@ -477,12 +591,13 @@ def _vary(raw, assignments, defined, errors: _Errors) -> dict[str, Range | Choic
         if keys == {"choices"}:
             choices = spec["choices"]
             if not isinstance(choices, list) or not choices or not all(map(_is_number, choices)):
-                errors.add(line, f"vary: `{name}.choices` must be a non-empty list of numbers")
+                message = "must be a non-empty list of finite numbers"
+                errors.add(line, f"vary: `{name}.choices` {message}")
                 continue
             out[name] = Choices(tuple(_exact(v) for v in choices))
         elif keys == {"min", "max", "step"}:
             if not all(_is_number(spec[k]) for k in keys):
-                errors.add(line, f"vary: `{name}`: min, max and step must be numbers")
+                errors.add(line, f"vary: `{name}`: min, max and step must be finite numbers")
                 continue
             lo, hi, step = (_exact(spec[k]) for k in ("min", "max", "step"))
             if not lo < hi or step <= 0:
@@ -539,13 +654,19 @@ def _optional(table, key, types, what, errors: _Errors):
 def _number(raw, key, label, at, errors: _Errors) -> float | None:
     value = raw.get(key)
     if not _is_number(value):
-        errors.add(at(key), f"{label}: `{key}` must be a number")
+        errors.add(at(key), f"{label}: `{key}` must be a finite number, at most 1e300 in size")
         return None
     return float(value)
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+    """A finite number of a sane size: ``inf``, ``nan`` and 1e308 are not lesson numbers."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and abs(value) <= MAX_NUMBER
+    )
 
 
 def _exact(value: int | float) -> Fraction:

@@ -4,14 +4,17 @@
 This scanner reads the file's lines once, follows ``[table]`` and
 ``[[steps]]`` headers, skips the inside of multi-line strings, and records the
 first line of each ``key =`` in its table.
+
+Every line is read in time linear in its length: headers and keys are taken
+apart by hand, not by a regular expression that could backtrack on a hostile
+line (``[`` followed by thousands of spaces). Lines end at ``\n`` only, as in
+TOML, so a U+2028 or form feed inside a string does not shift line numbers.
 """
 
 from __future__ import annotations
 
-import re
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\"|'[^']*')\s*(?:\.\s*[A-Za-z0-9_\-]+\s*)*=")
+_BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_HEADER_CHARS = _BARE | frozenset(".\"' \t")
 
 
 class KeyLines:
@@ -28,15 +31,15 @@ class KeyLines:
     def _scan(self, source: str) -> None:
         keys = self.top
         fence: str | None = None
-        for number, line in enumerate(source.splitlines(), start=1):
+        for number, line in enumerate(_lines(source), start=1):
             if fence is not None:
                 if line.count(fence) % 2 == 1:
                     fence = None
                 continue
-            header = _HEADER.match(line)
+            header = _header(line)
             if header:
-                name = header.group(2).strip().strip("\"'")
-                if header.group(1) == "[[" and name == "steps":
+                double, name = header
+                if double and name == "steps":
                     self.steps.append(number)
                     keys = {}
                     self.step_keys.append(keys)
@@ -44,9 +47,9 @@ class KeyLines:
                     self.tables.setdefault(name, number)
                     keys = self.table_keys.setdefault(name, {})
                 continue
-            key = _KEY.match(line)
+            key = _key(line)
             if key:
-                keys.setdefault(key.group(1).strip("\"'"), number)
+                keys.setdefault(key, number)
             for quote in ('"""', "'''"):
                 if line.count(quote) % 2 == 1:
                     fence = quote
@@ -75,9 +78,62 @@ class KeyLines:
         line = self.top.get("graph")
         if line is None:
             return None
-        text = source.splitlines()[line - 1]
+        text = _lines(source)[line - 1]
         after = text.split("=", 1)[1].strip()
         # A multi-line string that opens with a newline starts on the next line.
         if after in ('"""', "'''"):
             return line + 1
         return line
+
+
+def _lines(source: str) -> list[str]:
+    """The lines of a TOML file: split at ``\n`` only (``\r\n`` ends a line too)."""
+    return [line.removesuffix("\r") for line in source.split("\n")]
+
+
+def _header(line: str) -> tuple[bool, str] | None:
+    """``(is [[array]], name)`` of a table header line, else None."""
+    text = line.strip()
+    comment = text.find("#")
+    if comment >= 0 and not any(q in text[:comment] for q in "\"'"):
+        text = text[:comment].rstrip()
+    if not text.startswith("["):
+        return None
+    double = text.startswith("[[")
+    close = "]]" if double else "]"
+    if not text.endswith(close):
+        return None
+    inner = text[len(close) : len(text) - len(close)]
+    if not inner.strip() or not all(ch in _HEADER_CHARS for ch in inner):
+        return None
+    return double, inner.strip().strip("\"'")
+
+
+def _key(line: str) -> str | None:
+    """The key of a ``key = value`` line (its first part, for dotted keys), else None."""
+    text = line.lstrip()
+    if not text:
+        return None
+    if text[0] in "\"'":
+        end = text.find(text[0], 1)
+        if end < 0:
+            return None
+        key, rest = text[1:end], text[end + 1 :]
+    else:
+        end = 0
+        while end < len(text) and text[end] in _BARE:
+            end += 1
+        if end == 0:
+            return None
+        key, rest = text[:end], text[end:]
+    # Any further dotted parts, then `=`.
+    rest = rest.lstrip()
+    while rest.startswith("."):
+        rest = rest[1:].lstrip()
+        end = 0
+        while end < len(rest) and rest[end] in _BARE:
+            end += 1
+        if end == 0:
+            return None
+        rest = rest[end:].lstrip()
+    return key if rest.startswith("=") else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -84,6 +85,14 @@ class Range:
         count = int((self.max - self.min) / self.step)
         return [self.min + k * self.step for k in range(count + 1)]
 
+    def draw(self, rng: random.Random) -> Fraction:
+        """One value at random, without building the list of all of them.
+
+        Draws the same value as ``rng.choice(self.values())`` would.
+        """
+        count = int((self.max - self.min) / self.step) + 1
+        return self.min + rng.randrange(count) * self.step
+
 
 @dataclass(frozen=True, slots=True)
 class Choices:
@@ -91,6 +100,9 @@ class Choices:
 
     def values(self) -> list[Fraction]:
         return list(self.choices)
+
+    def draw(self, rng: random.Random) -> Fraction:
+        return rng.choice(self.choices)
 
 
 @dataclass(frozen=True)

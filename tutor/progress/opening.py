@@ -16,7 +16,7 @@ from pathlib import Path
 import platformdirs
 
 from tutor.progress.models import StoreStatus
-from tutor.progress.schema import NewerSchemaError, migrate
+from tutor.progress.schema import MIGRATIONS, NewerSchemaError, migrate, user_version
 
 FILE_NAME = "progress.sqlite3"
 BUSY_TIMEOUT_S = 5.0
@@ -41,17 +41,43 @@ def open_database(path: Path, clock: Clock) -> tuple[sqlite3.Connection, StoreSt
     """A ready, migrated connection to `path` (or to memory) and what happened."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        empty = _is_empty_file(path)
         try:
-            return _connect(path), StoreStatus(path)
+            conn = _connect(path)
         except _Corrupt:
             moved = _move_aside(path, clock)
             warning = (
                 f"The progress file was damaged: it was moved to {moved} and a new one started."
             )
             return _connect(path), StoreStatus(path, warning, moved)
+        except _ReadOnly as exc:
+            return exc.memory, StoreStatus(
+                None,
+                f"Progress is not being saved: {path} is read-only. What you do now is kept "
+                "in memory until the tutor closes.",
+            )
+        if empty:
+            warning = f"The progress file {path} was empty (0 bytes): a new one was started."
+            return conn, StoreStatus(path, warning)
+        return conn, StoreStatus(path)
     except (sqlite3.Error, OSError, _Corrupt, NewerSchemaError) as exc:
         reason = f"cannot use {path}: {_describe(exc)}"
     return _connect(":memory:"), StoreStatus(None, f"Progress is not being saved: {reason}.")
+
+
+class _ReadOnly(Exception):
+    """The database can be read but not written; ``memory`` holds a copy of it."""
+
+    def __init__(self, memory: sqlite3.Connection):
+        super().__init__("read-only")
+        self.memory = memory
+
+
+def _is_empty_file(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 def _connect(target: Path | str) -> sqlite3.Connection:
@@ -59,13 +85,91 @@ def _connect(target: Path | str) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         _check_integrity(conn)
+        if target != ":memory:" and not _writable(conn):
+            raise _ReadOnly(_copy_to_memory(conn))
         migrate(conn)
+        _check_shape(conn)
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _writable(conn: sqlite3.Connection) -> bool:
+    """Whether a write would succeed: a header write, rolled back."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_READONLY:
+            return False
+        raise
+    try:
+        conn.execute(f"PRAGMA user_version = {user_version(conn)}")
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_READONLY:
+            return False
+        raise
+    finally:
+        conn.execute("ROLLBACK")
+    return True
+
+
+def _copy_to_memory(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """The read-only database's progress, copied into memory (shown, then added to)."""
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.backup(memory)
+        memory.execute("PRAGMA foreign_keys = ON")
+        migrate(memory)
+        _check_shape(memory)
+    except (sqlite3.Error, NewerSchemaError, _Corrupt):
+        memory.close()
+        memory = _connect(":memory:")
+    return memory
+
+
+_SHAPE: dict[str, set[str]] = {}
+
+
+def _expected_shape() -> dict[str, set[str]]:
+    """Every table and its columns, as the migrations make them (computed once)."""
+    if not _SHAPE:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        for step in MIGRATIONS:
+            for statement in step:
+                conn.execute(statement)
+        _SHAPE.update(_shape(conn))
+        conn.close()
+    return _SHAPE
+
+
+def _shape(conn: sqlite3.Connection) -> dict[str, set[str]]:
+    tables = [
+        row[0]
+        for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    ]
+    return {
+        table: {row[0] for row in conn.execute("SELECT name FROM pragma_table_info(?)", (table,))}
+        for table in tables
+        if not table.startswith("sqlite_")
+    }
+
+
+def _check_shape(conn: sqlite3.Connection) -> None:
+    """A database at the current version but missing a table or column is damaged.
+
+    Without this, it failed on every run (``no such column``) and was never
+    moved aside.
+    """
+    found = _shape(conn)
+    for table, columns in _expected_shape().items():
+        if table not in found:
+            raise _Corrupt(f"the table {table} is missing")
+        missing = columns - found[table]
+        if missing:
+            raise _Corrupt(f"the table {table} has no column {', '.join(sorted(missing))}")
 
 
 def _check_integrity(conn: sqlite3.Connection) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -164,6 +165,28 @@ class ProgressStore:
             (lesson_id, seed, self._now()),
         )
         return cursor.lastrowid
+
+    def record_attempt(
+        self,
+        lesson_id: str,
+        seed: int,
+        answers: Iterable[Answer],
+        *,
+        score: float,
+        total: float,
+        passed: bool,
+    ) -> int:
+        """A whole quiz attempt at once (``tutor run --record``): in one transaction.
+
+        A kill part-way leaves nothing, never an attempt with half its answers
+        that looks finished. Each answer's ``quiz_attempt_id`` is set here.
+        """
+        with transaction(self._conn):
+            attempt = self.start_quiz(lesson_id, seed)
+            for answer in answers:
+                self.record_answer(replace(answer, quiz_attempt_id=attempt))
+            self.finish_quiz(attempt, score=score, total=total, passed=passed)
+        return attempt
 
     def finish_quiz(self, attempt_id: int, *, score: float, total: float, passed: bool) -> None:
         """Record the result of an unfinished attempt; ValueError if there is none."""

@@ -17,7 +17,8 @@ from typing import TextIO
 
 from sympy import Expr, Rational
 
-from tutor.expr import ExprError, Num, names, parse, to_text
+from tutor.expr import ExprError, names, parse, parse_constant, to_text
+from tutor.expr.parser import NOT_A_NUMBER
 from tutor.symbolic.chain import ChainRule, chain_rule
 from tutor.symbolic.convert import symbol
 from tutor.symbolic.show import show, unicode
@@ -77,12 +78,12 @@ def _values(at: list[str], used: list[str]) -> dict[str, Rational]:
         if name in values:
             raise _BadInput(f"--at {item}: {name} is given twice")
         try:
-            parsed = parse(number, names=())
-        except ExprError:
-            parsed = None
-        if not isinstance(parsed, Num):
-            raise _BadInput(f"--at {item}: {number} is not a number")
-        values[name] = Rational(parsed.value.numerator, parsed.value.denominator)
+            exact = parse_constant(number)
+        except ExprError as error:
+            if error.message == NOT_A_NUMBER:
+                raise _BadInput(f"--at {item}: {number} is not a number") from None
+            raise _BadInput(f"--at {item}: {error}") from None
+        values[name] = Rational(exact.numerator, exact.denominator)
     return values
 
 

@@ -19,6 +19,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
@@ -93,6 +94,7 @@ class TutorApp(App[int]):
     def on_mount(self) -> None:
         from tutor.tui.screens.home import HomeScreen
 
+        self.catch_signals()
         self.push_screen(HomeScreen())
         if self.exit_after_paint == "first":
             self.call_after_refresh(self.exit, 0)
@@ -100,28 +102,62 @@ class TutorApp(App[int]):
         self.load()  # before the first paint: the course is in the first frame
         self.check_size()
 
-    def read_course(self) -> None:
-        """Import the lesson code and read the lesson files."""
-        from tutor.lesson.folder import load_course
+    def catch_signals(self) -> None:
+        """SIGTERM, SIGHUP and SIGQUIT end the app the way ctrl+q does.
 
-        try:
-            self.course = load_course(self.folder)
-        except Exception as exc:  # a folder that cannot be read at all
-            from tutor.lesson.folder import Course
-            from tutor.lesson.model import LessonError
+        Their default action kills the process at once, leaving the terminal in
+        raw mode on the alternate screen with mouse reporting on and no cursor.
+        Handled on the event loop instead, the app exits normally: the terminal
+        is restored, and every answer is already committed (the store closes).
+        """
+        import asyncio
+        import contextlib
+        import signal
 
-            self.course = Course(
-                self.folder, errors=[LessonError(str(self.folder), None, str(exc))]
-            )
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP", "SIGQUIT"):
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            # Not in the main thread (a test's pilot), or no signals on this platform: skip.
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self.exit, None, 128 + number)
+
+    def on_unmount(self) -> None:
+        """Stop the checks' child processes as the app closes.
+
+        A worker waiting on one returns at once, so quitting never waits for a
+        lesson's check to finish (asyncio waits for worker threads on the way out).
+        """
+        from tutor.author.budget import close_shared
+
+        close_shared()
 
     def load(self) -> None:
-        """Load the course and open the progress store (before the first paint)."""
+        """Open the progress store, then load the course in a worker (after the first paint).
+
+        Loading is bounded per file, but a folder may hold up to a thousand of
+        them: the screen keeps answering keys (ctrl+q) while they load.
+        """
         from tutor.progress import ProgressStore
 
-        self.read_course()
         self.store = ProgressStore.open(self.store_path)
         if self.store.status.warning:
             self.notify(self.store.status.warning, title="Progress", severity="warning", timeout=15)
+        if _folder_bytes(self.folder) <= SYNC_LOAD_BYTES:
+            self.course_ready(_load(self.folder))  # at once: no "Loading…" flash
+        else:
+            self.load_in_background()
+
+    @work(thread=True, exit_on_error=False, group="load")
+    def load_in_background(self) -> None:
+        worker = get_current_worker()
+        course = _load(self.folder, stop=lambda: worker.is_cancelled or not self.is_running)
+        if not worker.is_cancelled:
+            self.call_from_thread(self.course_ready, course)
+
+    def course_ready(self, course: Course) -> None:
+        self.course = course
         home = self.home
         if home is not None and home.is_mounted:  # else it shows the course as it mounts
             home.course_loaded()
@@ -138,12 +174,15 @@ class TutorApp(App[int]):
     def check_course(self) -> None:
         """Check every lesson at its own numbers, in the background (SymPy, the engine
         and finite differences must agree, as `tutor check` does with more variants)."""
+        from tutor.author.budget import shared
+
         worker = get_current_worker()
+        shared("open").warm()  # the first lesson opened needs no wait for SymPy's import
         for lesson in list(self.course.lessons if self.course else []):
             if worker.is_cancelled:
                 return
             if lesson.id not in self.checked:
-                errors = check_lesson(lesson)
+                errors = check_lesson(lesson, checker="course")
                 if not worker.is_cancelled:
                     self.call_from_thread(self.lesson_checked, lesson, errors)
 
@@ -294,6 +333,19 @@ class TutorApp(App[int]):
             self.notify(f"There is no lesson {lesson_id!r}.", severity="error")
         return lesson
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: its message may quote a lesson file (a
+        title, an error at PATH:LINE) or an answer, and `[/]` in them is not markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def get_key_display(self, binding: Binding) -> str:
         """Function keys as on the keyboard (F1), ``?`` as itself."""
         key = binding.key
@@ -310,18 +362,49 @@ class TutorApp(App[int]):
         yield SystemCommand("Help", "Keys and how the tutor works (F1)", self.action_help)
 
 
-def check_lesson(lesson: Lesson, seed: int = 0) -> list[LessonError]:
-    """The lesson's problems at its own numbers (or at quiz variant ``seed``)."""
-    from tutor.check.validate import validate
+SYNC_LOAD_BYTES = 256 * 1024
+"""A folder of lesson files up to this size (a course; about a second at worst) loads
+before the list is drawn; a larger one loads in a worker, the screen answering keys."""
+
+
+def _folder_bytes(folder: Path) -> int:
+    """The size of the folder's lesson files (a huge number when it cannot be read)."""
+    total = 0
+    try:
+        for path in folder.glob("*.toml"):
+            total += path.lstat().st_size
+            if total > SYNC_LOAD_BYTES:
+                break
+    except OSError:
+        return 0  # load_course reports it, at once
+    return total
+
+
+def _load(folder: Path, stop: Callable[[], bool] | None = None) -> Course:
+    from tutor.lesson.folder import Course, load_course
     from tutor.lesson.model import LessonError
 
     try:
-        report = validate(lesson, variants=0, seed=seed or None)
-        if seed and not report.errors:  # and the quiz at these numbers runs, as in `tutor check`
-            from tutor.author.rehearse import rehearse_quiz
+        return load_course(folder, stop)
+    except Exception as exc:  # a folder that cannot be read at all
+        return Course(folder, errors=[LessonError(str(folder), None, str(exc))])
 
-            return rehearse_quiz(lesson, seed, report.graphs[0])
-        return report.errors
+
+def check_lesson(lesson: Lesson, seed: int = 0, checker: str = "open") -> list[LessonError]:
+    """The lesson's problems at its own numbers (or at quiz variant ``seed``).
+
+    The check runs in a child process within a time and memory budget
+    (`tutor.author.budget`): a lesson that asks for unbounded work is not shown,
+    and the app never waits on it.
+    """
+    from tutor.author.budget import APP_CHECK_SECONDS, shared
+    from tutor.lesson.model import LessonError
+
+    try:
+        outcome = shared(checker).check(
+            lesson, variants=0, seed=seed or None, seconds=APP_CHECK_SECONDS, job="app"
+        )
+        return outcome.errors
     except Exception as exc:  # a lesson that cannot even be checked is not shown
         return [LessonError(str(lesson.path), None, f"cannot be checked: {exc}")]
 
@@ -348,6 +431,11 @@ def create_app(
 
 def run_app(folder: Path) -> int:
     """Run the app on ``folder``; the exit code for the shell."""
+    from tutor.author.budget import close_shared
+
     app = create_app(folder)
-    app.run()
+    try:
+        app.run()
+    finally:
+        close_shared()  # a check still running is abandoned, not waited for
     return app.return_code or 0

@@ -47,12 +47,12 @@ class HomeScreen(TutorScreen):
     def compose(self) -> ComposeResult:
         yield Header(icon="∂")
         with Horizontal(id="course-head"):
-            yield Label(LOADING, id="course-count")
+            yield Label(LOADING, id="course-count", markup=False)
             yield ProgressBar(show_eta=False, id="course-progress")
-        yield Static(id="store-warning")
-        yield Static(id="continue")
+        yield Static(id="store-warning", markup=False)
+        yield Static(id="continue", markup=False)
         yield CourseList(id="course-list")
-        yield Static(id="lesson-detail")
+        yield Static(id="lesson-detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -10,7 +10,7 @@ class LessonBar(Horizontal):
     """``3. Backpropagation by hand   step 4 of 21 ━━━━──── 2 of 14 answered``."""
 
     def compose(self):
-        yield Label(id="lesson-title")
+        yield Label(id="lesson-title", markup=False)
         yield Label(id="lesson-step")
         yield ProgressBar(show_eta=False, show_percentage=False, id="lesson-progress")
         yield Label(id="lesson-score")

@@ -1,0 +1,161 @@
+"""The command line with hostile files and arguments: one clear line, never a
+traceback, never a hang, and nothing from a file written to the terminal raw."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+import tutor.cli as cli
+from tutor.cli import main
+
+LESSON = """\
+format = 1
+id = "tiny"
+title = "Tiny"
+graph = \"\"\"
+a = 2.0
+b = -3.0
+L = a * b
+\"\"\"
+[[steps]]
+ask = "grad"
+node = "a"
+[[steps]]
+ask = "grad"
+node = "b"
+[[steps]]
+ask = "value"
+node = "L"
+"""
+
+ESC = "\x1b"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    (folder / "tiny.toml").write_text(LESSON)
+    return folder
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_answers_are_split_at_newlines_only(capsys, folder, tmp_path):
+    answers = tmp_path / "answers.txt"
+    # U+2028, U+0085 and a form feed inside the first answer; CRLF line ends.
+    answers.write_bytes("-3\u2028x\u0085\x0cy\r\n2\r\n-6\r\n".encode())
+    code, out, _ = run(capsys, "--lessons", str(folder), "run", "tiny", "--answers", str(answers))
+    assert code == 0
+    assert "answer: 2\n" in out and "answer: -6\n" in out  # still on questions 2 and 3
+    assert "Score: 2 / 3" in out
+
+
+def test_a_byte_order_mark_in_the_answers_is_not_an_answer(capsys, folder, tmp_path):
+    answers = tmp_path / "answers.txt"
+    answers.write_bytes("\ufeff-3\n2\n-6\n".encode())
+    _, out, _ = run(capsys, "--lessons", str(folder), "run", "tiny", "--answers", str(answers))
+    assert "Score: 3 / 3" in out
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_answers_from_dev_zero_are_refused_unread(capsys, folder):
+    code, _, err = run(capsys, "--lessons", str(folder), "run", "tiny", "--answers", "/dev/zero")
+    assert code == 2
+    assert err == (
+        "tutor: /dev/zero: the answers file: not a regular file (a device, a pipe or a socket)\n"
+    )
+
+
+def test_a_fifo_of_answers_is_refused_without_blocking(capsys, folder, tmp_path):
+    fifo = tmp_path / "answers"
+    os.mkfifo(fifo)
+    start = time.perf_counter()
+    code, _, err = run(capsys, "--lessons", str(folder), "run", "tiny", "--answers", str(fifo))
+    assert time.perf_counter() - start < 10
+    assert code == 2 and "not a regular file" in err
+
+
+def test_control_characters_in_answers_are_shown_escaped(capsys, folder, tmp_path):
+    answers = tmp_path / "answers.txt"
+    answers.write_text(f"{ESC}]52;c;aGVsbG8={chr(7)}\n{ESC}[2J\n-6\n")
+    code, out, err = run(capsys, "--lessons", str(folder), "run", "tiny", "--answers", str(answers))
+    assert code == 0
+    assert ESC not in out + err and "\x07" not in out + err
+    assert "\\x1b]52;c;aGVsbG8=\\x07" in out
+
+
+def test_a_file_name_with_control_characters_is_shown_escaped(capsys, tmp_path):
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    (folder / f"{ESC}]2;pwned{chr(7)}.toml").write_text("format = 1\n")
+    for command in (["lessons"], ["check"]):
+        _, out, err = run(capsys, "--lessons", str(folder), *command)
+        assert ESC not in out + err and "\\x1b]2;pwned\\x07.toml" in out
+
+
+def test_lessons_with_control_characters_do_not_hide_the_others(capsys, folder):
+    (folder / "evil.toml").write_text(
+        'format = 1\nid = "evil"\ntitle = "\\u001b]2;pwned\\u0007"\n[[steps]]\nsay = "x"\n'
+    )
+    code, out, _ = run(capsys, "--lessons", str(folder), "lessons")
+    assert code == 0 and ESC not in out
+    assert "  1. tiny  Tiny  (3 questions)" in out
+    assert f"error: {folder / 'evil.toml'}:3: `title` holds the control character U+001B" in out
+
+
+def test_graph_refuses_a_negative_seed_like_run(capsys, folder):
+    code, _, err = run(capsys, "--lessons", str(folder), "graph", "tiny", "--seed", "-5")
+    assert (code, err) == (2, "tutor: --seed must be 0 or more\n")
+
+
+@pytest.mark.parametrize("command", ["run", "graph", "check"])
+def test_a_100000_character_path_is_one_line(capsys, folder, tmp_path, command):
+    long = "x" * 100_000
+    argv = [command, long] + (["--answers", str(tmp_path / "a")] if command == "run" else [])
+    code, _, err = run(capsys, "--lessons", str(folder), *argv)
+    assert code == 2 and "internal error" not in err
+    assert err.startswith("tutor: cannot use xxx") and "File name too long" in err
+    assert len(err) < 400
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        ("y=1e999999999", "--at y=1e999999999: `1e999999999` is too large a number"),
+        ("y=" + "9" * 400, "is too large a number"),
+        ("y=2**-1074", "is out of range: from"),
+    ],
+)
+def test_derive_refuses_huge_numbers_at_once(capsys, at, message):
+    start = time.perf_counter()
+    code, _, err = run(capsys, "derive", "x*y", "--wrt", "x", "--at", "x=2", "--at", at)
+    assert time.perf_counter() - start < 30
+    assert code == 2 and message in err
+
+
+def test_derive_reads_a_fraction_at_a_point(capsys):
+    code, out, _ = run(capsys, "derive", "x*y", "--wrt", "x", "--at", "y=1/3")
+    assert code == 0 and out.endswith("d(x·y)/dx = 1/3 ≈ 0.333333333333\n")
+
+
+def test_derive_that_runs_out_of_time_says_so(capsys, monkeypatch):
+    monkeypatch.setattr(cli, "DERIVE_SECONDS", 3.0)
+    tower = "exp(" * 38 + "x" + ")" * 38
+    start = time.perf_counter()
+    code, _, err = run(capsys, "derive", tower, "--wrt", "x", "--at", "x=1")
+    assert time.perf_counter() - start < 30
+    assert code == 2 and err.startswith("tutor: derive: ran out of its time budget (3 s)")
+
+
+def test_derive_of_nested_powers_is_refused(capsys):
+    code, _, err = run(capsys, "derive", "((((x**100)**100)**100)**100)", "--wrt", "x")
+    assert code == 2 and "the powers multiply out too large" in err

@@ -1,0 +1,106 @@
+"""Hostile text for the parser and the line locator: refused or read, always at once.
+
+The time guards are generous (seconds where the work takes microseconds): they
+only catch a hang, such as a literal turned into a billion-digit fraction or a
+regular expression that backtracks. Speed itself is measured in bench/.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from fractions import Fraction
+
+import pytest
+
+from tutor.expr import ExprError, ScriptError, parse, parse_constant, parse_script
+from tutor.lesson.locate import KeyLines
+
+
+@contextmanager
+def within(seconds: float):
+    start = time.perf_counter()
+    yield
+    elapsed = time.perf_counter() - start
+    assert elapsed < seconds, f"took {elapsed:.1f} s (a hang guard of {seconds} s)"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1e999999999", "too large a number"),
+        ("-1e999999999", "too large a number"),
+        ("1e20000000", "too large a number"),
+        ("1e-999999999", "too small a number"),
+        ("x**1e999999999", "too large a number"),
+        ("1" * 400, "too large a number"),
+        ("0." + "1" * 400, "too many digits"),
+        ("1" * 999, "too large a number"),
+    ],
+)
+def test_huge_literals_are_refused_before_any_arithmetic(text, message):
+    with within(2), pytest.raises(ExprError, match=message):
+        parse(text, names=["x"])
+
+
+def test_literals_at_the_bounds_are_exact():
+    assert parse("1e300").value == Fraction(10) ** 300
+    assert parse("1e-300").value == Fraction(1, 10**300)
+    assert parse("0e999999999").value == 0
+    assert parse("1_000.5").value == Fraction(2001, 2)
+
+
+def test_a_400_digit_literal_in_a_graph_is_an_error_on_its_line():
+    script = "a = 2\nb = " + "9" * 400 + "\nc = a * b\n"
+    with within(2), pytest.raises(ScriptError) as info:
+        parse_script(script)
+    (error,) = info.value.errors
+    assert error.line == 2 and "too large a number" in error.message
+
+
+def test_an_exponent_out_of_range_says_its_range():
+    with pytest.raises(ExprError, match=r"exponent -1074 is out of range: from -100 to 100"):
+        parse("2**-1074")
+
+
+def test_a_flat_sum_is_not_called_nesting():
+    parse("+".join(["x"] * 40), names=["x"])
+    with pytest.raises(ExprError, match="too many terms in a row: at most 40") as info:
+        parse("+".join(["x"] * 42), names=["x"])
+    assert "nested" not in str(info.value)
+    # A parenthesised sum inside a product is nesting, not more terms of one chain.
+    sum39 = "(" + "+".join(["x"] * 39) + ")"
+    parse(f"{sum39} * 2 + {sum39} * 3 + x", names=["x"])
+
+
+def test_nested_powers_that_multiply_out_huge_are_refused():
+    parse("(x**100)**100", names=["x"])
+    with within(2), pytest.raises(ExprError, match="powers multiply out too large"):
+        parse("((((x**100)**100)**100)**100)", names=["x"])
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("1/3", Fraction(1, 3)), ("-2**-3", Fraction(-1, 8)), ("0.5", 0.5)]
+)
+def test_constant_expressions_are_exact_numbers(text, value):
+    assert parse_constant(text) == value
+
+
+@pytest.mark.parametrize("text", ["x", "tanh(1)", "1e999999999", "1/0"])
+def test_what_is_not_an_exact_number_is_refused(text):
+    with within(2), pytest.raises(ExprError):
+        parse_constant(text)
+
+
+@pytest.mark.parametrize("spaces", [4_000, 20_000, 200_000])
+def test_a_header_full_of_spaces_is_located_in_linear_time(spaces):
+    source = "format = 1\n[vary" + " " * spaces + "]\na = { min = 1, max = 2 }\n"
+    with within(2):
+        lines = KeyLines(source)
+    assert lines.of_vary("a") == 3
+
+
+def test_keys_are_located_past_lines_python_would_split():
+    # U+2028, U+0085 and a form feed inside a string are not line ends in TOML.
+    source = 'format = 1\ntitle = "a\u2028b\u0085c\x0cd"\nid = "x"\n'
+    assert KeyLines(source).of_top("id") == 3

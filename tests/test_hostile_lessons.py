@@ -1,0 +1,193 @@
+"""Hostile lesson files: each is an error at PATH:LINE for that file, never a hang,
+never a crash, never a control sequence, and the other lessons still load."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tutor.lesson import LessonLoadError, load_lesson, load_lesson_text
+from tutor.lesson.folder import load_course
+from tutor.lesson.loader import MAX_FILE_BYTES
+
+GOOD = """\
+format = 1
+id = "good"
+title = "Good"
+graph = \"\"\"
+a = 2.0
+b = a * 3
+\"\"\"
+[[steps]]
+ask = "grad"
+node = "a"
+"""
+
+
+def errors_of(source: str) -> list[str]:
+    with pytest.raises(LessonLoadError) as info:
+        load_lesson_text(source, "L.toml")
+    return [str(e) for e in info.value.errors]
+
+
+def lesson(**top: str) -> str:
+    head = {"format": "1", "id": '"x"', "title": '"T"'} | top
+    return "\n".join(f"{k} = {v}" for k, v in head.items()) + '\n[[steps]]\nsay = "hi"\n'
+
+
+@pytest.mark.parametrize(
+    ("source", "where", "name"),
+    [
+        (lesson(title=r'"set \u001b]2;pwned\u0007 title"'), "L.toml:3:", "U+001B (ESC)"),
+        (lesson(summary=r'"\u001b]52;c;aGVsbG8=\u0007"'), "L.toml:4:", "U+001B (ESC)"),
+        (lesson(summary='"C1 \u009b31m"'), "L.toml:4:", "U+009B (C1 control)"),
+        (lesson(summary=r'"bell \u0007"'), "L.toml:4:", "U+0007 (BEL)"),
+        (lesson(summary=r'"over\rwrite"'), "L.toml:4:", "U+000D (carriage return)"),
+        (lesson(summary=r'"del \u007f"'), "L.toml:4:", "U+007F (control)"),
+    ],
+)
+def test_control_characters_in_text_are_errors_at_their_line(source, where, name):
+    (error,) = errors_of(source)
+    assert error.startswith(where) and name in error and "control character" in error
+
+
+def test_control_characters_in_a_step_are_found_on_their_own_line():
+    source = GOOD.replace(
+        'node = "a"\n',
+        'node = "a"\nhints = ["ok", "\\u001b]2;x\\u0007"]\n'
+        '[[steps]]\nsay = """\nline one\nline \\u001b[2J two\n"""\n',
+    )
+    errors = errors_of(source)
+    assert errors[0].startswith("L.toml:11: step 1: `hints`")
+    assert errors[1].startswith("L.toml:15: step 2: `say`")
+
+
+def test_a_control_character_in_a_key_is_an_error():
+    (error,) = errors_of(lesson(**{'"\\u001b[2J"': "1"}))
+    assert error.startswith("L.toml:") and "a key holds the control character" in error
+
+
+def test_newlines_and_tabs_are_text_not_control():
+    load_lesson_text(lesson(summary='"one\\ttwo\\nthree"'), "L.toml")
+
+
+def test_a_byte_order_mark_is_accepted():
+    assert load_lesson_text("\ufeff" + GOOD, "L.toml").id == "good"
+
+
+def test_deep_toml_nesting_is_an_error_at_its_line():
+    source = GOOD + "x = " + "[" * 1000 + "]" * 1000 + "\n"
+    (error,) = errors_of(source)
+    assert error.startswith("L.toml:11: TOML: tables or arrays nested too deeply")
+
+
+def test_nesting_within_the_recursion_limit_is_refused_too():
+    source = GOOD + "x = " + "[" * 100 + "]" * 100 + "\n"
+    (error,) = errors_of(source)
+    assert error.startswith("L.toml:11:") and "nested too deeply" in error
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("[vary]\na = { min = -inf, max = inf, step = 1 }\n", 12),
+        ("[vary]\na = { min = 0, max = 1, step = nan }\n", 12),
+        ("[vary]\na = { choices = [1, inf] }\n", 12),
+    ],
+)
+def test_vary_with_inf_or_nan_is_an_error(text, line):
+    (error,) = errors_of(GOOD + text)
+    assert error.startswith(f"L.toml:{line}: vary: `a") and "finite" in error
+
+
+@pytest.mark.parametrize(
+    ("key", "value"), [("points", "inf"), ("rtol", "nan"), ("points", "1e308")]
+)
+def test_question_numbers_must_be_finite(key, value):
+    (error,) = errors_of(GOOD + f"{key} = {value}\n")
+    assert error.startswith(f"L.toml:11: step 1: `{key}` must be a finite number")
+
+
+def test_nudge_with_an_infinite_h_is_an_error():
+    source = GOOD.replace('ask = "grad"', 'ask = "nudge"') + "h = inf\n"
+    (error,) = errors_of(source)
+    assert error.startswith("L.toml:11: step 1: `h` must be a finite number")
+
+
+def test_a_400_digit_literal_in_a_graph_is_an_error_at_its_line():
+    source = GOOD.replace("a = 2.0", "a = " + "9" * 400)
+    (error,) = errors_of(source)
+    assert error.startswith("L.toml:5: graph:") and "too large a number" in error
+    assert len(error) < 300
+
+
+def test_1e999999999_in_a_graph_is_refused_at_once():
+    start = time.perf_counter()
+    (error,) = errors_of(GOOD.replace("a = 2.0", "a = 1e999999999"))
+    assert time.perf_counter() - start < 5
+    assert error.startswith("L.toml:5: graph:")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_lesson_linked_to_dev_zero_is_refused_unread(tmp_path):
+    (tmp_path / "zero.toml").symlink_to("/dev/zero")
+    with pytest.raises(LessonLoadError, match="not a regular file"):
+        load_lesson(tmp_path / "zero.toml")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_lesson_is_refused_without_blocking(tmp_path):
+    os.mkfifo(tmp_path / "pipe.toml")
+    start = time.perf_counter()
+    with pytest.raises(LessonLoadError, match="not a regular file"):
+        load_lesson(tmp_path / "pipe.toml")
+    assert time.perf_counter() - start < 5
+
+
+def test_a_file_over_the_size_bound_is_refused(tmp_path):
+    path = tmp_path / "big.toml"
+    path.write_text(GOOD + "#" * MAX_FILE_BYTES)
+    with pytest.raises(LessonLoadError, match="too large"):
+        load_lesson(path)
+
+
+def test_one_bad_file_never_hides_the_others(tmp_path):
+    (tmp_path / "a-good.toml").write_text(GOOD)
+    (tmp_path / "deep.toml").write_text(GOOD.replace("good", "deep") + "x = " + "[" * 1000)
+    (tmp_path / "deeper.toml").write_text(
+        GOOD.replace("good", "deeper") + "x = " + "[" * 1000 + "]" * 1000 + "\n"
+    )
+    (tmp_path / "inf.toml").write_text(
+        GOOD.replace("good", "inf") + "[vary]\na = { min = -inf, max = inf, step = 1 }\n"
+    )
+    (tmp_path / "digits.toml").write_text(GOOD.replace("good", "digits").replace("2.0", "9" * 400))
+    (tmp_path / "esc.toml").write_text(lesson(title=r'"\u001b]2;x\u0007"'))
+    (tmp_path / "zero.toml").symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "fifo.toml")
+    course = load_course(tmp_path)
+    assert [lesson.id for lesson in course.lessons] == ["good"]
+    broken = sorted(p.name for p in course.broken)
+    assert broken == [
+        "deep.toml",
+        "deeper.toml",
+        "digits.toml",
+        "esc.toml",
+        "fifo.toml",
+        "inf.toml",
+        "zero.toml",
+    ]
+    for path, errors in course.broken.items():
+        assert errors and all(str(e).startswith(str(path)) for e in errors)
+
+
+def test_a_file_named_with_a_control_character_is_refused_and_shown_escaped(tmp_path):
+    path = tmp_path / "\x1b]2;pwned\x07.toml"
+    path.write_text(GOOD)
+    with pytest.raises(LessonLoadError) as info:
+        load_lesson(path)
+    (error,) = info.value.errors
+    assert "\x1b" not in str(error) and "\\x1b]2;pwned\\x07.toml" in str(error)
+    assert "the file name holds a control character" in str(error)

@@ -1,0 +1,107 @@
+"""Signals in a real terminal (tmux): SIGTERM, SIGHUP and SIGQUIT end the app the
+way ctrl+q does. The terminal is restored (no raw mode, no alternate screen, no
+mouse reporting, the cursor shown) and the answers given are kept.
+
+Runs on a private tmux server (its own socket), like test_terminal_smoke.py.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux")
+TUTOR = Path(sys.executable).with_name("tutor")
+TIMEOUT = 30.0
+
+pytestmark = [
+    pytest.mark.skipif(TMUX is None, reason="tmux is not installed: no real-terminal check"),
+    pytest.mark.skipif(not TUTOR.exists(), reason=f"no installed console script at {TUTOR}"),
+    pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc"),
+]
+
+FLAGS = "#{alternate_on} #{cursor_flag} #{mouse_any_flag}#{mouse_button_flag}#{mouse_sgr_flag}"
+
+
+class Terminal:
+    def __init__(self, command: str, socket: str):
+        self.socket = socket
+        self.tmux("new-session", "-d", "-s", "sig", "-x", "100", "-y", "30", command)
+
+    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [TMUX, "-L", self.socket, *args], capture_output=True, text=True, check=check
+        )
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "sig", check=False).stdout
+
+    def flags(self) -> str:
+        return self.tmux("display-message", "-p", "-t", "sig", FLAGS).stdout.strip()
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "sig", key)
+            time.sleep(0.05)
+
+    def wait_for(self, *texts: str) -> str:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if all(text in screen for text in texts):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{texts} did not appear within {TIMEOUT} s; the screen:\n{screen}")
+
+    def app_pid(self) -> int:
+        """The tutor process: the child of the pane's shell."""
+        shell = int(self.tmux("display-message", "-p", "-t", "sig", "#{pane_pid}").stdout)
+        children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+        (pid,) = children
+        return int(pid)
+
+    def close(self) -> None:
+        self.tmux("kill-server", check=False)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
+def test_a_signal_restores_the_terminal_and_keeps_the_answers(tmp_path, signum):
+    home = tmp_path / "home"
+    after = tmp_path / "after"
+    # After the app: its exit status, then the terminal's mode as the shell finds it.
+    command = (
+        f"env -u TUTOR_LESSONS TUTOR_HOME={home} {TUTOR}; "
+        f"echo $? > {after}.rc; stty -a > {after}.stty; sleep 60"
+    )
+    terminal = Terminal(command, socket=f"tutor-signal-{os.getpid()}-{signum}")
+    try:
+        terminal.wait_for("Derivative by nudging", "Start with 1.")
+        terminal.keys("Enter")
+        terminal.wait_for("step 1 of 14")
+        terminal.keys("Enter")
+        terminal.wait_for("what is f at")
+        terminal.keys("2", "0", "Enter")
+        terminal.wait_for("✔ Correct")
+        assert terminal.flags().startswith("1 0")  # the app's own screen: alternate, no cursor
+        os.kill(terminal.app_pid(), signum)
+        deadline = time.monotonic() + TIMEOUT
+        while not Path(f"{after}.stty").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.3)
+        assert Path(f"{after}.rc").read_text().strip() == str(128 + signum)
+        stty = Path(f"{after}.stty").read_text().split()
+        assert "echo" in stty and "icanon" in stty, "the terminal was left in raw mode"
+        assert terminal.flags() == "0 1 000", "alternate screen, hidden cursor or mouse left on"
+    finally:
+        terminal.close()
+    with sqlite3.connect(home / "progress.sqlite3") as db:
+        answers = db.execute("SELECT answer, verdict FROM answer").fetchall()
+    assert answers == [("20", "correct")]

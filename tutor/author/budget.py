@@ -1,0 +1,288 @@
+"""Check lessons in a child process, within a time and a memory budget.
+
+A lesson within the format's limits can still ask for unbounded work: exact
+rationals that double in size on every line (``a = 0.5``, then 40 lines that
+square it), a 300-line graph whose SymPy expression has thousands of nodes, a
+chain deep enough to exhaust Python's recursion. SymPy and big-integer
+arithmetic cannot be interrupted from inside, so the check runs in a separate
+Python process that is killed when its budget runs out:
+
+- time: `CHECK_SECONDS` per lesson for ``tutor check`` (the file's numbers and
+  every variant), `APP_CHECK_SECONDS` in the app (one variant);
+- memory: `MEMORY_BYTES` of address space for the child process.
+
+A lesson whose check runs out of either is reported at its ``PATH`` with the
+budget it exceeded; the caller never hangs. One child serves many lessons (it
+imports SymPy once) and is started again after it was killed.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+
+from tutor.lesson.model import Lesson, LessonError
+
+CHECK_SECONDS = 60.0
+APP_CHECK_SECONDS = 30.0
+MEMORY_BYTES = 2 * 1024**3
+RECURSION_LIMIT = 20_000  # in the child: deep graphs are checked, not refused
+
+_HEADER = struct.Struct("!I")
+
+
+#: What the child can be asked to do with a lesson (see `_run`).
+AUTHOR, APP = "author", "app"
+
+
+@dataclass
+class Outcome:
+    """What a check in the child found: its errors and warnings, how many variants it
+    ran, and the quiz draws it dropped (`tutor.author.checking.FileResult` has the same)."""
+
+    errors: list[LessonError] = field(default_factory=list)
+    warnings: list[LessonError] = field(default_factory=list)
+    variants: int = 0
+    distinct: int = 0
+    dropped: str = ""
+
+
+class Checker:
+    """A child process that validates lessons; thread-safe, one check at a time."""
+
+    def __init__(self, memory: int = MEMORY_BYTES):
+        self.memory = memory
+        self._process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Checker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def check(
+        self,
+        lesson: Lesson,
+        *,
+        seconds: float,
+        variants: int | None = None,
+        seed: int | None = None,
+        job: str = AUTHOR,
+    ) -> Outcome:
+        """Check ``lesson`` within budget: as `tutor check` does (``AUTHOR``: validate,
+        go through every step as the app does, lint), or as the app does before it
+        shows a lesson or a quiz (``APP``: validate at one seed, and the quiz there).
+
+        ``variants`` defaults to validate's own number.
+        """
+        with self._lock:
+            deadline = time.monotonic() + seconds
+            try:
+                process = self._start()
+                _send(process, (job, lesson, variants, seed))
+                reply = _receive(process, deadline)
+            except TimeoutError:
+                self.close()
+                return _failed(
+                    lesson,
+                    f"the check ran out of its time budget ({seconds:g} s): the lesson asks "
+                    "for too much computation (exact numbers that grow, or a huge graph)",
+                )
+            except (OSError, EOFError, pickle.UnpicklingError):
+                self.close()
+                return _failed(
+                    lesson,
+                    f"the check ran out of its memory budget ({self.memory // 1024**2} MiB) "
+                    "or stopped: the lesson asks for too much computation",
+                )
+        kind, payload = reply
+        if kind == "ok":
+            return Outcome(*payload)
+        return _failed(lesson, payload)
+
+    def warm(self) -> None:
+        """Start the child now, so that it has imported SymPy by the first check."""
+        with self._lock:
+            self._start()
+
+    def close(self) -> None:
+        """Stop the child process (it is started again by the next check)."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        with contextlib.suppress(OSError):
+            process.kill()
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            process.wait(timeout=5)
+        for stream in (process.stdin, process.stdout):
+            with contextlib.suppress(OSError):
+                if stream is not None:
+                    stream.close()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._process is not None and self._process.poll() is None:
+            return self._process
+        self.close()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "tutor.author.budget", str(self.memory)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # never onto the app's screen
+            start_new_session=True,  # a ctrl+c in the terminal is the parent's to handle
+        )
+        return self._process
+
+
+_SHARED: dict[str, Checker] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared(name: str) -> Checker:
+    """A checker kept for the life of the process (its child imports SymPy once).
+
+    The app uses one for the background check of the course and another for the
+    lesson being opened, so a slow lesson in the course never delays opening.
+    """
+    with _SHARED_LOCK:
+        if name not in _SHARED:
+            _SHARED[name] = Checker()
+        return _SHARED[name]
+
+
+@atexit.register
+def close_shared() -> None:
+    """Stop every shared checker's child; a check waiting on one returns at once."""
+    with _SHARED_LOCK:
+        checkers = list(_SHARED.values())
+    for checker in checkers:
+        checker.close()
+
+
+def _failed(lesson: Lesson, message: str) -> Outcome:
+    return Outcome([LessonError(str(lesson.path), None, message)])
+
+
+def _send(process: subprocess.Popen[bytes], message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    assert process.stdin is not None
+    process.stdin.write(_HEADER.pack(len(data)) + data)
+    process.stdin.flush()
+
+
+def _receive(process: subprocess.Popen[bytes], deadline: float) -> object:
+    assert process.stdout is not None
+    fd = process.stdout.fileno()
+    header = _read_exactly(fd, _HEADER.size, deadline)
+    (size,) = _HEADER.unpack(header)
+    # The reply comes from our own child process, not from a lesson file.
+    return pickle.loads(_read_exactly(fd, size, deadline))
+
+
+def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
+    chunks: list[bytes] = []
+    while size:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            raise TimeoutError
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+# -- the child ------------------------------------------------------------------------
+
+
+def _die_with_parent() -> None:
+    """On Linux, be killed when the parent dies, even by SIGKILL: an orphaned check
+    of a hostile lesson must not go on using a CPU for its whole budget."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
+def _child(memory: int) -> None:
+    _die_with_parent()
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    except (ImportError, ValueError, OSError):
+        pass  # no limit where the platform has none; the time budget still holds
+    sys.setrecursionlimit(RECURSION_LIMIT)
+    # Everything a check needs (SymPy among it), imported once, before any lesson:
+    # a memory budget too small for the imports stops the child here.
+    import tutor.author.checking
+    import tutor.author.lint
+    import tutor.author.rehearse
+    import tutor.check.validate  # noqa: F401
+
+    # Replies go out on a private copy of stdout; anything printed goes nowhere.
+    stdin = sys.stdin.buffer
+    stdout = os.fdopen(os.dup(1), "wb")
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    while True:
+        header = stdin.read(_HEADER.size)
+        if len(header) < _HEADER.size:
+            return
+        (size,) = _HEADER.unpack(header)
+        job, lesson, variants, seed = pickle.loads(stdin.read(size))  # from our parent
+        try:
+            # Plain values: this module runs as __main__ here, its classes do not unpickle.
+            reply: tuple[str, object] = ("ok", _run(job, lesson, variants, seed))
+        except MemoryError:
+            reply = ("failed", "the check ran out of its memory budget")
+        except RecursionError:
+            reply = ("failed", "the graph is nested too deeply to be checked")
+        except Exception as exc:  # a bug the lesson provoked: reported at its path
+            reply = ("failed", f"cannot be checked ({type(exc).__name__}: {str(exc)[:200]})")
+        data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        stdout.write(_HEADER.pack(len(data)) + data)
+        stdout.flush()
+
+
+def _run(job: str, lesson: Lesson, variants: int | None, seed: int | None) -> tuple:
+    """One check in the child, as the fields of an `Outcome`."""
+    from tutor.author.checking import FileResult, check_lesson
+    from tutor.author.rehearse import rehearse_quiz
+    from tutor.check.validate import validate
+
+    if job == AUTHOR:
+        result = FileResult(str(lesson.path), lesson)
+        check_lesson(result, variants)
+        return (result.errors, result.warnings, result.variants, result.distinct, result.dropped)
+    more = {} if variants is None else {"variants": variants}
+    report = validate(lesson, seed=seed, **more)
+    errors = report.errors
+    if seed and not errors:  # and the quiz at these numbers runs, as in `tutor check`
+        errors = rehearse_quiz(lesson, seed, report.graphs[0])
+    return (errors, report.warnings, report.variants, report.distinct, report.dropped_text())
+
+
+if __name__ == "__main__":
+    _child(int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_BYTES)

@@ -1,0 +1,147 @@
+"""Text and files from someone else: read with a size bound, shown as text.
+
+Lesson folders are shared and an answers file may come from anywhere. Two rules
+hold for everything read from them (stdlib only, usable from every layer):
+
+- A file is read only if it is a regular file, and never more than a stated
+  number of bytes: a symlink to ``/dev/zero`` or a FIFO is refused at once
+  instead of filling memory or blocking forever.
+- Text reaches the terminal as text: `control_characters` finds what a
+  terminal would obey (C0 other than newline and tab, DEL, C1, which includes
+  the ESC that starts every escape sequence), and `printable` shows such
+  characters escaped (``\\x1b``) for the command line's output.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+#: C0 controls but tab and newline, DEL, and the C1 controls (U+0080..U+009F).
+_CONTROL = frozenset(chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]) - {"\t", "\n"}
+# Line and paragraph separators and bidi overrides move or reorder what a
+# terminal shows; they are escaped in output, though TOML text may hold them.
+_INVISIBLE = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ESCAPE = {ord(ch): f"\\x{ord(ch):02x}" for ch in _CONTROL if ord(ch) < 0x100} | {
+    ord(ch): f"\\u{ord(ch):04x}" for ch in _INVISIBLE
+}
+
+
+class UnreadableFile(Exception):
+    """A file that is not read: missing, not a regular file, too large, or unreadable."""
+
+
+def read_limited(path: str | Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, refusing anything over ``limit``.
+
+    The file is opened without blocking (a FIFO would otherwise wait for a
+    writer forever) and checked to be a regular file before a byte is read;
+    then at most ``limit + 1`` bytes are read, so a file that grows while it is
+    read cannot exceed the bound either.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise UnreadableFile("no such file") from None
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise UnreadableFile("the path is too long") from None
+        raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
+    except ValueError as exc:  # an embedded NUL
+        raise UnreadableFile(f"cannot read: {exc}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise UnreadableFile("is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile("not a regular file (a device, a pipe or a socket)")
+        if info.st_size > limit:
+            raise UnreadableFile(f"the file is too large ({info.st_size} bytes; at most {limit})")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(65536, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise UnreadableFile(f"the file is too large (more than {limit} bytes)")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+def control_characters(text: str) -> list[int]:
+    """The indexes in ``text`` of characters a terminal would obey as control.
+
+    A carriage return right before a newline is a line end, not control.
+    """
+    found = []
+    for index, ch in enumerate(text):
+        if ch in _CONTROL:
+            if ch == "\r" and text[index + 1 : index + 2] == "\n":
+                continue
+            found.append(index)
+    return found
+
+
+def describe(ch: str) -> str:
+    """How a control character is named in an error: ``U+001B (ESC)``."""
+    names = {0x1B: "ESC", 0x07: "BEL", 0x08: "backspace", 0x0D: "carriage return", 0x00: "NUL"}
+    code = ord(ch)
+    name = names.get(code, "C1 control" if 0x80 <= code < 0xA0 else "control")
+    return f"U+{code:04X} ({name})"
+
+
+def printable(text: str, *, keep_lines: bool = True) -> str:
+    """``text`` with control and invisible reordering characters escaped.
+
+    Newlines and tabs stay (unless ``keep_lines`` is false, when a newline is
+    escaped too, for one-line output). Everything else a terminal would obey
+    is shown as ``\\xNN`` or ``\\uNNNN``.
+    """
+    if keep_lines:
+        return text.replace("\r\n", "\n").translate(_ESCAPE)
+    return text.translate(_ESCAPE | {ord("\n"): "\\n"})
+
+
+def run_in_child(
+    module: str, args: list[str], *, seconds: float, memory: int
+) -> subprocess.CompletedProcess[str] | None:
+    """Run ``python -m module args`` with a time and memory budget; None if it ran out.
+
+    For work that cannot be interrupted from inside (SymPy, big integers) on
+    input from someone else: the child is killed at the deadline, and its
+    address space is limited, so neither a hang nor a memory blow-up reaches
+    the caller.
+    """
+
+    def limit() -> None:  # in the child, before it runs
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        except (ImportError, ValueError, OSError):
+            pass
+
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", module, *args],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=seconds,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+            preexec_fn=limit if os.name == "posix" else None,  # the CLI has no threads
+        )
+    except subprocess.TimeoutExpired:
+        return None
