@@ -1,10 +1,11 @@
 """The Textual app: the course on a home screen, lessons, quizzes and their results.
 
 `create_app` is the factory the command line and the tests share; `run_app` is
-what `tutor` (no command) runs. Start-up reads the course and opens the progress
-store before the first paint, so the first frame already shows the course (one
-paint instead of two: measured in `bench/bench_startup.py`); SymPy is never
-imported on the way (the lessons' check starts after that paint, in a thread).
+what `tutor` (no command) runs. Start-up opens the progress store and reads the
+lessons' headers (`tutor.headers`) before the first paint, so the first frame
+already shows the course with the student's standing; the full load of the lessons
+(graphs, scripts, errors) follows that paint, then the lessons' check, in a thread
+(measured in `bench/bench_startup.py`). SymPy is never imported on the way.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from textual.worker import get_current_worker
 from tutor.tui import keys
 
 if TYPE_CHECKING:
+    from tutor.headers import LessonHeader
     from tutor.lesson import Lesson
     from tutor.lesson.folder import Course
     from tutor.lesson.model import LessonError
@@ -84,6 +86,8 @@ class TutorApp(App[int]):
         self.seeds = seeds
         self.exit_after_paint = exit_after_paint
         self.course: Course | None = None
+        #: The lessons' headers read for the first frame, until the course is loaded.
+        self._preview: list[LessonHeader] | None = None
         self.store: ProgressStore | None = None
         #: Lessons checked at their own numbers (three sources agree), and what failed.
         self.checked: dict[str, list[LessonError]] = {}
@@ -97,8 +101,35 @@ class TutorApp(App[int]):
         if self.exit_after_paint == "first":
             self.call_after_refresh(self.exit, 0)
             return
-        self.load()  # before the first paint: the course is in the first frame
+        self.open_store()
+        if self.preview():  # the first frame shows the course; the full load follows it
+            self.call_after_refresh(self.call_after_refresh, self.load)
+        else:
+            self.load()  # before the first paint: the course is in the first frame
         self.check_size()
+
+    def open_store(self) -> None:
+        from tutor.progress import ProgressStore
+
+        self.store = ProgressStore.open(self.store_path)
+        if self.store.status.warning:
+            self.notify(self.store.status.warning, title="Progress", severity="warning", timeout=15)
+
+    def preview(self) -> bool:
+        """Read the lessons' headers for the first frame (False: the folder needs a full load)."""
+        from tutor.headers import scan_course
+
+        self._preview = scan_course(self.folder)
+        return self._preview is not None
+
+    @property
+    def headers(self) -> list[LessonHeader] | None:
+        """What the course list shows: the loaded course's lessons, else the preview."""
+        from tutor.headers import header_of
+
+        if self.course is not None:
+            return [header_of(lesson) for lesson in self.course.lessons]
+        return self._preview
 
     def read_course(self) -> None:
         """Import the lesson code and read the lesson files."""
@@ -115,13 +146,12 @@ class TutorApp(App[int]):
             )
 
     def load(self) -> None:
-        """Load the course and open the progress store (before the first paint)."""
-        from tutor.progress import ProgressStore
-
+        """Load the course (before the first paint, or right after the preview's)."""
+        if self.course is not None:
+            return
         self.read_course()
-        self.store = ProgressStore.open(self.store_path)
-        if self.store.status.warning:
-            self.notify(self.store.status.warning, title="Progress", severity="warning", timeout=15)
+        if self.store is None:
+            self.open_store()
         home = self.home
         if home is not None and home.is_mounted:  # else it shows the course as it mounts
             home.course_loaded()
@@ -286,6 +316,8 @@ class TutorApp(App[int]):
         self.push_screen(screen)
 
     def _lesson(self, lesson_id: str) -> Lesson | None:
+        if self.course is None and self.headers is not None:
+            self.load()  # asked for before the full load after the first paint: now
         if self.course is None or self.store is None:
             self.notify("The course is still loading.", severity="warning")
             return None
