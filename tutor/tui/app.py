@@ -88,6 +88,7 @@ class TutorApp(App[int]):
         self.course: Course | None = None
         #: The lessons' headers read for the first frame, until the course is loaded.
         self._preview: list[LessonHeader] | None = None
+        self._headers: tuple[tuple[int, ...], list[LessonHeader]] | None = None
         self.store: ProgressStore | None = None
         #: Lessons checked at their own numbers (three sources agree), and what failed.
         self.checked: dict[str, list[LessonError]] = {}
@@ -127,9 +128,12 @@ class TutorApp(App[int]):
         """What the course list shows: the loaded course's lessons, else the preview."""
         from tutor.headers import header_of
 
-        if self.course is not None:
-            return [header_of(lesson) for lesson in self.course.lessons]
-        return self._preview
+        if self.course is None:
+            return self._preview
+        key = tuple(map(id, self.course.lessons))  # the list changes when a check fails
+        if self._headers is None or self._headers[0] != key:
+            self._headers = (key, [header_of(lesson) for lesson in self.course.lessons])
+        return self._headers[1]
 
     def read_course(self) -> None:
         """Import the lesson code and read the lesson files."""
