@@ -95,15 +95,21 @@ class TutorApp(App[int]):
 
     # -- start-up ------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        # The home screen is composed with the app, as a bare app's widgets are: pushed
+        # from on_mount, it was laid out and drawn once during Textual's start-up batch
+        # (a frame never shown), then again.
         from tutor.tui.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         if self.exit_after_paint == "first":
             self.call_after_refresh(self.exit, 0)
             return
         self.open_store()
         if self.preview():  # the first frame shows the course; the full load follows it
+            self._show_course()
             self.call_after_refresh(self.call_after_refresh, self.load)
         else:
             self.load()  # before the first paint: the course is in the first frame
@@ -122,6 +128,11 @@ class TutorApp(App[int]):
 
         self._preview = scan_course(self.folder)
         return self._preview is not None
+
+    def _show_course(self) -> None:
+        home = self.home
+        if home is not None and home.is_mounted:  # else it shows the course as it mounts
+            home.course_loaded()
 
     @property
     def headers(self) -> list[LessonHeader] | None:
@@ -156,9 +167,7 @@ class TutorApp(App[int]):
         self.read_course()
         if self.store is None:
             self.open_store()
-        home = self.home
-        if home is not None and home.is_mounted:  # else it shows the course as it mounts
-            home.course_loaded()
+        self._show_course()
         if self.exit_after_paint is None:
             # after the course is painted: the check imports SymPy in a thread, and
             # that import holds the interpreter long enough to delay the paint
