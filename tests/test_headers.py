@@ -143,6 +143,7 @@ def test_a_standing_from_the_store_is_the_sessions(tmp_path):
 
 FIRST_FRAME = """
 import asyncio, sys
+import tutor.cli  # `tutor` alone: the entry point, then the app
 from tutor.tui.app import TutorApp, create_app
 
 seen = {}
@@ -153,7 +154,7 @@ def spy(self):
         option_list = self.screen.query_one("#course-list")
         seen["rows"] = option_list.option_count
         seen["heavy"] = sorted(
-            m for m in ("tutor.lesson", "tutor.check", "tutor.session", "sympy")
+            m for m in ("tutor.lesson", "tutor.check", "tutor.session", "sympy", "argparse")
             if m in sys.modules
         )
     load(self)
