@@ -14,7 +14,6 @@ from tutor.standing import stored_standing
 from tutor.tui import keys
 from tutor.tui.errors import guarded
 from tutor.tui.screens.base import KeyHelp, TutorScreen
-from tutor.tui.screens.confirm import ConfirmScreen
 from tutor.tui.widgets.course_list import CourseList, LessonRow
 from tutor.tui.widgets.footer import Footer
 
@@ -239,6 +238,8 @@ class HomeScreen(TutorScreen):
                 self.app.store.reset_lesson(lesson.id)
                 self.refresh_course()
                 self.notify(f"{lesson.title}: progress reset.", title="Reset")
+
+        from tutor.tui.screens.confirm import ConfirmScreen  # not before the first paint
 
         self.app.push_screen(ConfirmScreen.reset_lesson(lesson.title), reset)
 
