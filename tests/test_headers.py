@@ -202,3 +202,18 @@ def test_a_file_that_scans_but_does_not_load_turns_into_its_error_once_loaded(tm
     first, loaded = shown
     assert len(first) == 2 and "Bad" in first[1]
     assert "Good" in loaded[0] and "02-bad.toml:" in loaded[1] and "zz" in loaded[1]
+
+
+def test_the_home_screen_is_the_apps_default_screen():
+    # Composed with the app, as a bare app's widgets are: pushed from on_mount it was
+    # laid out and drawn during Textual's start-up batch, a frame never shown.
+    from tutor.tui.screens.home import HomeScreen
+
+    async def run():
+        app = create_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert [type(screen) for screen in app.screen_stack] == [HomeScreen]
+            assert app.home is app.screen
+
+    asyncio.run(run())
