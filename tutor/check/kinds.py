@@ -21,9 +21,9 @@ To add a kind of question:
    ``ask`` step needs, defaults; a key no kind had before also needs a field on
    `tutor.lesson.Ask` and its reading in `tutor.lesson.loader._ask`);
 2. write one class here, decorated with `register`, whose ``spec`` is that
-   `KindSpec`: it must define `quantity`, `prompt`, `hints` and `explain`, and
-   overrides what differs from `Kind`'s defaults (`exact`, `finite`, `mistakes`,
-   `keys`, ...);
+   `KindSpec`: it must define `quantity`, `exact`, `prompt`, `hints` and
+   `explain`, and overrides what differs from `Kind`'s defaults (`finite`,
+   `mistakes`, `keys`, `edges`, ...);
 3. document the kind and its keys in ``lessons/FORMAT.md``.
 
 A spec without a class, or a class without a spec, stops the import of this
