@@ -110,9 +110,11 @@ class Kind:
         return [wrong_sign(question)]
 
     def prompt(self, question: Question) -> str:
+        """The question's text when the lesson gives no ``prompt``."""
         raise NotImplementedError
 
     def hints(self, question: Question) -> list[str]:
+        """Hints with the numbers, after the lesson's own ``hints``."""
         raise NotImplementedError
 
     def explain(self, question: Question) -> list[str]:
