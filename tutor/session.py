@@ -265,7 +265,7 @@ class Session:
         question = self.question()
         if question is None or self.records[question.index].settled:
             return False
-        if question.kind == "local" and (question.node, question.wrt) == (node, wrt):
+        if question.ask.spec.edge and (question.node, question.wrt) == (node, wrt):
             return True
         try:  # the value the derivation ends with
             value = local(self.graph, node, wrt)
@@ -322,5 +322,5 @@ class Session:
         return self._earned_before | {
             ask.node
             for ask, record in zip(self.lesson.questions, self.records, strict=True)
-            if ask.kind == "grad" and record.status in (CORRECT, REVEALED) and ask.node
+            if ask.spec.node_grad and record.status in (CORRECT, REVEALED) and ask.node
         }

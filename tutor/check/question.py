@@ -2,7 +2,9 @@
 
 Everything is computed from the graph, never written per lesson: the expected
 answer, the wrong answers that a known mistake would give (each naming the edge
-of the graph involved), and the chain-rule hints with the numbers.
+of the graph involved), and the chain-rule hints with the numbers. What differs
+from one kind of question to another is its kind's class (`tutor.check.kinds`),
+``question.rules``; this module holds what every question shares.
 """
 
 from __future__ import annotations
@@ -11,14 +13,15 @@ import itertools
 import math
 import random
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import cached_property, partial
+from functools import cached_property
 
 from tutor.check import quantities as q
-from tutor.engine import Value, topo_order
-from tutor.expr import evaluate, names, parse, to_text
+from tutor.check.kinds import Kind, kind_of, named_parents  # noqa: F401 (for callers)
+from tutor.check.mistakes import Mistake, Quantity
+from tutor.engine import topo_order
+from tutor.expr import evaluate, parse
 from tutor.lesson import Ask, Graph, GraphError, Lesson, build_graph, fill
 from tutor.numbers import full, short
 
@@ -32,27 +35,6 @@ MAX_EXAMPLE_TRIES = 60  # candidate example expressions looked at
 MAX_ALLOWANCE = 2
 #: How a number answer may be written, for examples (the first three that are no answer).
 NUMBER_EXAMPLES = ("-2", "0.5", "1/2", "-3", "1.5", "-0.25", "2/3", "4", "0.125", "-3/4")
-
-Quantity = Callable[[Graph], float]
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """A known wrong turn: ``at(graph)`` is the answer it gives there.
-
-    ``names`` are the quantities the explanation tells the wrong answer is made
-    of, as `keys` of questions (``("local", "d", "c")`` for "that is dd/dc"): a
-    mistake that would tell the answer of a question still to come is not used.
-    """
-
-    code: str
-    at: Quantity
-    explain: str
-    edge: tuple[str, str] | None = None
-    names: tuple[tuple[object, ...], ...] = ()
-    #: A finite nudge taken for the exact slope, or the other way round: close to
-    #: the answer by nature, so at a coarse tolerance it may be graded right.
-    approximates: bool = False
 
 
 @dataclass
@@ -71,6 +53,11 @@ class Question:
     @property
     def kind(self) -> str:
         return self.ask.kind
+
+    @property
+    def rules(self) -> Kind:
+        """Everything particular to this question's kind (`tutor.check.kinds`)."""
+        return kind_of(self.ask)
 
     @property
     def node(self) -> str | None:
@@ -98,7 +85,7 @@ class Question:
 
     @property
     def prompt(self) -> str:
-        text = fill(self.ask.prompt or default_prompt(self), self.graph.values())
+        text = fill(self.ask.prompt or self.rules.prompt(self), self.graph.values())
         if self.decimals is not None and asked_places(text) is None:
             how = "as a whole number" if self.decimals == 0 else f"to {places(self.decimals)}"
             text = f"{text.rstrip()} Give it {how}."
@@ -107,7 +94,7 @@ class Question:
     @cached_property
     def hints(self) -> list[str]:
         own = [fill(h, self.graph.values()) for h in self.ask.hints]
-        return own + generated_hints(self)
+        return own + self.rules.hints(self)
 
     @cached_property
     def neighbours(self) -> list[Graph]:
@@ -138,24 +125,31 @@ class Question:
 
     @cached_property
     def formula(self):
-        """For a ``local`` question: the expected derivative as a SymPy expression
-        of the node names (``f``, ``1 - o**2``), from the limit-definition derivations."""
-        return formula(self) if self.kind == "local" else None
+        """For a question answered with an expression (a local derivative): the
+        expected answer as a SymPy expression of the node names (``f``, ``1 - o**2``)."""
+        return self.rules.formula(self)
+
+    @property
+    def edges(self) -> list[tuple[str, str]]:
+        """The edges (node, wrt) whose local derivative a student may derive while
+        this question is open."""
+        return self.rules.edges(self)
 
     @property
     def expected_answer(self) -> float | str:
-        """What `tutor run --json` reports: the formula for a local question, else a number."""
+        """What `tutor run --json` reports: the formula for an expression question
+        (a local derivative), else a number."""
         if self.formula is not None:
             return str(self.formula)
         return self.expected
 
     @cached_property
     def symbolic_expected(self) -> float | None:
-        """The symbolic source's exact answer at these numbers (None for ``nudge``
-        and ``step``, which are finite computations rather than derivatives)."""
-        from tutor.check.exact import symbolic_value
-
-        return symbolic_value(self)
+        """The symbolic source's exact answer at these numbers, to grade against too
+        (None for the kinds that are finite computations rather than derivatives:
+        `Kind.graded_exactly`)."""
+        rules = self.rules
+        return rules.exact(self) if rules.graded_exactly else None
 
     @property
     def decimals(self) -> int | None:
@@ -203,7 +197,7 @@ class Question:
         """This question and every later one in the lesson, at these numbers: the
         answers the feedback on a wrong answer must not tell."""
         later = [
-            Question(self.lesson, ask, i, self.graph, *quantity(ask, self.output))
+            Question(self.lesson, ask, i, self.graph, *kind_of(ask).quantity(ask, self.output))
             for i, ask in enumerate(self.lesson.questions)
             if i > self.index
         ]
@@ -239,12 +233,12 @@ class Question:
         labels = list(graph.nodes)
         pairs = ((x, y) for i, x in enumerate(labels) for y in labels[i + 1 :])
         candidates = (t for x, y in pairs for t in (f"{x} + {y}", f"{x}*{y}"))
-        # Expression answers are local derivatives; any other answer is one number
-        # here, which `gives_away` checks.
+        # Expression answers are those of the kinds that allow them; any other answer
+        # is one number here, which `gives_away` checks.
         answers = [
-            [safely(quantity(ask, self.output)[0], g) for g in self.points]
+            [safely(kind_of(ask).quantity(ask, self.output)[0], g) for g in self.points]
             for ask in self.lesson.questions
-            if ask.kind == "local"
+            if ask.spec.expression
         ]
         points = [g.values() for g in self.points]
         found: list[str] = []
@@ -277,7 +271,11 @@ class Question:
     @cached_property
     def later_quantities(self) -> set[tuple[object, ...]]:
         """The quantities this question and the later ones ask for (see `Mistake.names`)."""
-        return {k for ask in self.lesson.questions[self.index :] for k in keys(ask, self.graph)}
+        return {
+            k
+            for ask in self.lesson.questions[self.index :]
+            for k in kind_of(ask).keys(ask, self.graph)
+        }
 
 
 def safely(quantity: Quantity, graph: Graph) -> float:
@@ -285,46 +283,6 @@ def safely(quantity: Quantity, graph: Graph) -> float:
         return quantity(graph)
     except (ArithmeticError, ValueError):
         return math.nan
-
-
-def formula(question: Question):
-    from tutor.check.exact import local_formula
-
-    return local_formula(question.graph, question.node, question.wrt)
-
-
-def quantity(ask: Ask, out: str) -> tuple[Quantity, str]:
-    """What ``ask`` asks for, as a function of the graph, and how it is written."""
-    n, w = ask.node, ask.wrt
-    match ask.kind:
-        case "value":
-            return partial(q.value, node=n), n
-        case "grad":
-            return partial(q.grad, node=n), f"d{out}/d{n}"
-        case "local":
-            return partial(q.local, node=n, wrt=w), f"d{n}/d{w}"
-        case "nudge":
-            return partial(q.rise_over_run, node=n, h=ask.h), f"the rise over run of {out}"
-    return partial(q.after_step, rate=ask.rate), f"{out} after the step"
-
-
-def keys(ask: Ask, graph: Graph) -> set[tuple[object, ...]]:
-    """A question's quantity, to compare with what a mistake's explanation names
-    (`Mistake.names`); a local derivative of the output is also the gradient of an
-    input that only the output uses."""
-    match ask.kind:
-        case "local":
-            found = {("local", ask.node, ask.wrt)}
-            if ask.node == graph.output.label and all(
-                q.owner(graph, consumer) == ask.node for consumer, _ in q.uses(graph, ask.wrt)
-            ):
-                found.add(("grad", ask.wrt))
-            return found
-        case "nudge":
-            return {("nudge", ask.node, ask.h)}
-        case "step":
-            return {("step", ask.rate)}
-    return {(ask.kind, ask.node)}
 
 
 def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
@@ -344,12 +302,12 @@ def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
 
 def unfiltered(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
     """The question with every mistake its kind knows, even those that coincide here."""
-    at, symbol = quantity(ask, graph.output.label)
+    at, symbol = kind_of(ask).quantity(ask, graph.output.label)
     question = Question(lesson, ask, index, graph, at, symbol)
     # Diagnosing costs a pass over the graph per product or tanh in it: on a
     # huge graph (a hostile lesson) that is hours; it is only graded there.
     small = len(topo_order(graph.output)) <= MAX_DIAGNOSED_NODES
-    question.mistakes = _known_mistakes(question) if small else []
+    question.mistakes = question.rules.mistakes(question) if small else []
     return question
 
 
@@ -357,249 +315,12 @@ def questions(lesson: Lesson, graph: Graph) -> list[Question]:
     return [prepare(lesson, graph, ask, i) for i, ask in enumerate(lesson.questions)]
 
 
-# -- the mistakes, by kind of question ------------------------------------------
+def explain(question: Question) -> list[str]:
+    """How the expected answer comes about, with the numbers: what "reveal" shows."""
+    return question.rules.explain(question)
 
 
-def _known_mistakes(question: Question) -> list[Mistake]:
-    match question.kind:
-        case "grad":
-            return _grad_mistakes(question)
-        case "local":
-            return _local_mistakes(question)
-        case "nudge":
-            return _nudge_mistakes(question)
-        case "step":
-            return _step_mistakes(question)
-    return [_wrong_sign(question)]
-
-
-def _wrong_sign(question: Question) -> Mistake:
-    return Mistake(
-        "wrong-sign",
-        lambda g: -question.at(g),
-        "the size is right but the sign is wrong. Check the sign of each factor on the way.",
-    )
-
-
-def _grad_mistakes(question: Question) -> list[Mistake]:
-    g, node, out = question.graph, question.node, question.output
-    found: list[Mistake] = []
-    uses = q.uses(g, node)
-    if len(uses) > 1:
-        for position, (consumer, _) in enumerate(uses):
-            parent = q.owner(g, consumer)
-            found.append(
-                Mistake(
-                    "one-path",
-                    # The same use at other numbers: graphs share their structure.
-                    lambda g2, p=position: q.share(g2, *q.uses(g2, node)[p]),
-                    f"that is only the share that flows along {node} → {parent}. "
-                    f"`{node}` is used more than once, and the gradients from every use "
-                    f"add up: d{out}/d{node} is their sum.",
-                    (node, parent),
-                )
-            )
-    for parent in named_parents(question):
-        found.append(
-            Mistake(
-                "forgot-upstream",
-                partial(q.local, node=parent, wrt=node),
-                f"that is d{parent}/d{node}, the local derivative on the edge {node} → {parent} "
-                f"alone. The chain rule multiplies it by the gradient arriving at {parent} "
-                f"from above, d{out}/d{parent}.",
-                (node, parent),
-                (("local", parent, node),),
-            )
-        )
-        found.append(
-            Mistake(
-                "upstream-only",
-                partial(q.grad, node=parent),
-                f"that is d{out}/d{parent}, the gradient arriving at {parent}. It still has to "
-                f"be multiplied by the local derivative on the edge {node} → {parent}, "
-                f"d{parent}/d{node}.",
-                (node, parent),
-                (("grad", parent),),
-            )
-        )
-    for position, product in q.positions(g.output, "mul"):
-        found.append(
-            Mistake(
-                "swapped-operand",
-                partial(q.grad, node=node, rules={position: q.swapped_product}),
-                f"at the product {_operands(g, product)}, the local derivative with respect "
-                f"to one factor is the *other* factor; a factor's own value was used instead.",
-                _edge(g, product, node),
-            )
-        )
-    for position, tanh in q.positions(g.output, "tanh"):
-        found.append(
-            Mistake(
-                "tanh-input",
-                partial(q.grad, node=node, rules={position: q.tanh_of_input}),
-                _tanh_input(tanh.label, tanh.inputs[0].label),
-                _edge(g, tanh, node),
-            )
-        )
-    for h in _nudges_of(question):
-        found.append(
-            Mistake(
-                "used-nudge",
-                partial(q.rise_over_run, node=node, h=h),
-                f"that is the rise over run with h = {short(h, 6)}, which only approximates "
-                f"the slope. The gradient is the limit as h → 0: d{out}/d{node} exactly.",
-                names=(("nudge", node, h),),
-                approximates=True,
-            )
-        )
-    found.append(
-        Mistake(
-            "forward-value",
-            partial(q.value, node=node),
-            f"that is the value of {node} from the forward pass. The question asks for "
-            f"its gradient, d{out}/d{node}: how much {out} moves when {node} is nudged.",
-            names=(("value", node),),
-        )
-    )
-    found.append(_wrong_sign(question))
-    return found
-
-
-def _local_mistakes(question: Question) -> list[Mistake]:
-    node, wrt, out = question.node, question.wrt, question.output
-    root, _ = q.local_graph(question.graph, node)
-    found = [
-        Mistake(
-            "with-upstream",
-            lambda g2: q.local(g2, node, wrt) * g2.grad(node),
-            f"that is the local derivative times the gradient from above, d{out}/d{node}. "
-            f"The question asks only for the local derivative d{node}/d{wrt}, on the edge "
-            f"{wrt} → {node}.",
-            (wrt, node),
-            # With one use of wrt, that product is d out / d wrt.
-            (("grad", node), ("grad", wrt))
-            if len(q.uses(question.graph, wrt)) == 1
-            else (("grad", node),),
-        )
-    ]
-    for position, _ in q.positions(root, "mul"):
-        found.append(
-            Mistake(
-                "swapped-operand",
-                partial(q.local, node=node, wrt=wrt, rules={position: q.swapped_product}),
-                f"the derivative of a product with respect to one factor is the *other* "
-                f"factor, not {wrt} itself.",
-                (wrt, node),
-            )
-        )
-    for position, tanh in q.positions(root, "tanh"):
-        direct = tanh is root and tanh.inputs[0].label == wrt
-        found.append(
-            Mistake(
-                "tanh-input",
-                partial(q.local, node=node, wrt=wrt, rules={position: q.tanh_of_input}),
-                _tanh_input(node, wrt) if direct else _tanh_input(None, None),
-                (wrt, node),
-            )
-        )
-    found.append(_wrong_sign(question))
-    return found
-
-
-def _nudge_mistakes(question: Question) -> list[Mistake]:
-    node, out, h = question.node, question.output, question.ask.h
-    return [
-        Mistake(
-            "used-gradient",
-            partial(q.grad, node=node),
-            f"that is the exact slope d{out}/d{node}. The question asks for the rise over "
-            f"run with a finite h = {short(h, 6)}, which differs from it a little.",
-            names=(("grad", node),),
-            approximates=True,
-        ),
-        Mistake(
-            "rise-only",
-            lambda g2: q.rise_over_run(g2, node, h) * h,
-            f"that is the rise, how much {out} moved. Divide it by the run h = {short(h, 6)}.",
-        ),
-        Mistake(
-            "forward-value",
-            partial(q.nudged_output, node=node, h=h),
-            f"that is {out} after the nudge. Subtract the old {out} and divide by h.",
-        ),
-        _wrong_sign(question),
-    ]
-
-
-def _step_mistakes(question: Question) -> list[Mistake]:
-    out, rate = question.output, question.ask.rate
-    return [
-        Mistake(
-            "unchanged",
-            lambda g2: g2.output.data,
-            f"that is {out} before the step. Move every leaf first, then run the forward "
-            f"pass again.",
-            names=(("value", out),),
-        ),
-        Mistake(
-            "descended",
-            partial(q.after_step, rate=-rate),
-            f"each leaf moved against its gradient. The step is leaf += {short(rate, 6)} × "
-            f"its gradient.",
-        ),
-        Mistake(
-            "linear-estimate",
-            partial(q.linear_estimate, rate=rate),
-            f"that is the first-order estimate {out} + rate × Σ grad². Close, but the question "
-            f"asks for {out} recomputed by the forward pass at the new values.",
-        ),
-        _wrong_sign(question),
-    ]
-
-
-def _tanh_input(output: str | None, given: str | None) -> str:
-    """The tanh-input mistake in words, without writing the derivative out (it may be
-    the answer of a question to come)."""
-    which = f" (`{output}` = tanh({given}))" if output and given else ""
-    return (
-        f"tanh's local derivative is computed from its *output*{which}, not from its "
-        "input: squaring the input gives a different number."
-    )
-
-
-def named_parents(question: Question) -> list[str]:
-    node = question.node
-    return [
-        name
-        for name, expr in question.graph.definitions.items()
-        if node in names(expr) and name != node
-    ]
-
-
-def _operands(graph: Graph, node: Value) -> str:
-    a, b = (x.label or short(x.data) for x in node.inputs)
-    return f"{a} * {b}"
-
-
-def _edge(graph: Graph, node: Value, towards: str) -> tuple[str, str]:
-    """The edge into ``node`` on the way from the node ``towards``, by labelled ends."""
-    target = graph.nodes[towards]
-    for x in node.inputs:
-        if x is target or target in topo_order(x):
-            return (x.label or q.owner(graph, node)), q.owner(graph, node)
-    return towards, q.owner(graph, node)
-
-
-def _nudges_of(question: Question) -> list[float]:
-    hs = [
-        a.h
-        for a in question.lesson.questions
-        if a.kind == "nudge" and a.node == question.node and a.h is not None
-    ]
-    return hs or [0.001]
-
-
-# -- prompts and hints -------------------------------------------------------------
+# -- decimal places in prompts --------------------------------------------------------
 
 _NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _PLACES = re.compile(
@@ -619,95 +340,6 @@ def asked_places(text: str) -> int | None:
 
 def places(n: int) -> str:
     return f"{n} decimal place" + ("" if n == 1 else "s")
-
-
-def default_prompt(question: Question) -> str:
-    n, w, out = question.node, question.wrt, question.output
-    match question.kind:
-        case "value":
-            return f"What is the value of `{n}`?"
-        case "grad":
-            return f"What is d{out}/d{n}, the gradient of `{out}` with respect to `{n}`?"
-        case "local":
-            text = f"What is d{n}/d{w}, the local derivative of `{n}` with respect to `{w}`?"
-            if question.form == "expression":
-                text += " Answer with an expression in the node names."
-            return text
-        case "nudge":
-            h = short(question.ask.h, 6)
-            return (
-                f"Nudge `{n}` up by h = {h}. What is the rise over run, "
-                f"({out} with {n} + h, minus {out}) / h?"
-            )
-    rate = short(question.ask.rate, 6)
-    return (
-        f"Move every leaf by {rate} × its gradient and run the forward pass again. "
-        f"What is `{out}` now?"
-    )
-
-
-def generated_hints(question: Question) -> list[str]:
-    g, n, w, out = question.graph, question.node, question.wrt, question.output
-    match question.kind:
-        case "value":
-            if g.nodes[n].is_leaf:
-                return [f"`{n}` is a leaf: its value is set in the graph."]
-            inputs = ", ".join(f"{x} = {short(g.value(x))}" for x in names(g.definitions[n]))
-            return [f"Compute `{n}` from its inputs ({inputs}) as the graph defines it."]
-        case "grad":
-            return _grad_hints(question)
-        case "local":
-            return [
-                f"Nudge `{w}` by a tiny h with the other inputs of `{n}` held still: "
-                f"({n}({w} + h) - {n}({w})) / h, and let h go to 0.",
-                "For + the local derivative is 1; for * it is the other factor; for tanh it "
-                "is 1 - (its output)**2.",
-            ]
-        case "nudge":
-            h = question.ask.h
-            now, moved = g.output.data, q.nudged_output(g, n, h)
-            return [
-                f"Run the forward pass again with {n} + h, subtract the old {out}, "
-                f"and divide by h.",
-                f"{out} is {short(now, 6)} now and {short(moved, 9)} with {n} + h.",
-            ]
-    moves = ", ".join(
-        f"{name} → {short(leaf.data + question.ask.rate * leaf.grad, 6)}"
-        for name, leaf in g.leaves.items()
-    )
-    return [
-        "Each leaf moves by rate × its gradient; then the forward pass runs again.",
-        f"The new leaf values: {moves}.",
-    ]
-
-
-def _grad_hints(question: Question) -> list[str]:
-    g, n, out = question.graph, question.node, question.output
-    if n == out:
-        return [f"If {out} changes by a tiny h, how much does {out} change?"]
-    parents = named_parents(question)
-    if parents == [out]:
-        definition = to_text(g.definitions[out])
-        return [
-            f"`{out}` = {definition} uses `{n}` directly: d{out}/d{n} is the local derivative "
-            f"of {out} with respect to {n} (and d{out}/d{out} = 1).",
-            f"From the graph: nudge {n} with everything else in {definition} held still; "
-            f"the local derivative is {short(q.local(g, out, n))}.",
-        ]
-    terms = [
-        f"∂{out}/∂{n} (the local part, since {out} uses {n} directly)"
-        if p == out
-        else f"d{out}/d{p} · d{p}/d{n}"
-        for p in parents
-    ]
-    rule = f"The chain rule: d{out}/d{n} = " + " + ".join(terms) + "."
-    if len(parents) > 1 or len(q.uses(g, n)) > 1:
-        rule += f" `{n}` is used more than once: add up the contribution of every use."
-    numbers = "; ".join(
-        f"d{out}/d{p} = {short(g.grad(p))} and d{p}/d{n} = {short(q.local(g, p, n))}"
-        for p in parents
-    )
-    return [rule, f"From the graph: {numbers}."]
 
 
 # -- nearby points ----------------------------------------------------------------------

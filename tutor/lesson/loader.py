@@ -17,10 +17,10 @@ from typing import Any
 
 from tutor.expr import ScriptError, names, parse_script
 from tutor.lesson.graph import GraphError, build_graph, lesson_graph, question_problems
+from tutor.lesson.kinds import SPECS
 from tutor.lesson.locate import KeyLines
 from tutor.lesson.model import (
     FORMS,
-    QUESTION_KINDS,
     SHOW_KINDS,
     Ask,
     Choices,
@@ -51,15 +51,7 @@ MAX_NUMBER = 1e300  # of any number a lesson gives (h, rate, points, vary, ...)
 TOP_KEYS = {"format", "id", "title", "summary", "order", "graph", "output", "vary", "pass", "steps"}
 QUESTION_COMMON = {"prompt", "hints", "form", "rtol", "atol", "decimals", "points"}
 MAX_DECIMALS = 10
-NEEDS = {
-    "value": ("node",),
-    "grad": ("node",),
-    "local": ("node", "wrt"),
-    "nudge": ("node", "h"),
-    "step": ("rate",),
-}
 SHOW_KEYS = {"graph": set(), "derivation": {"node", "wrt"}, "plot": {"node", "range", "h"}}
-DEFAULT_TOLERANCE = {"nudge": (1e-3, 1e-6)}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: A bare key with a letter outside ASCII (`ω = ...`), which TOML does not allow.
 _NON_ASCII_KEY = re.compile(r"^\s*([^\s=\"'\[#]*[^\x00-\x7f][^\s=\"'\[#]*)\s*=")
@@ -420,11 +412,12 @@ def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
 
 def _ask(raw, label, at, defined, assignments, errors: _Errors, reaching=None) -> Ask | None:
     kind = raw["ask"]
-    if kind not in QUESTION_KINDS:
-        choices = ", ".join(f'"{k}"' for k in QUESTION_KINDS)
+    spec = SPECS.get(kind) if isinstance(kind, str) else None
+    if spec is None:
+        choices = ", ".join(f'"{k}"' for k in SPECS)
         errors.add(at("ask"), f"{label}: `ask = {kind!r}`: choose one of {choices}")
         return None
-    needs = NEEDS[kind]
+    needs = spec.needs
     allowed = {"ask", *needs, *QUESTION_COMMON}
     for key in raw:
         if key not in allowed:
@@ -454,15 +447,15 @@ def _ask(raw, label, at, defined, assignments, errors: _Errors, reaching=None) -
     if h == 0:
         errors.add(at("h"), f"{label}: `h` must not be 0")
     rate = _number(raw, "rate", label, at, errors) if "rate" in raw else None
-    form = raw.get("form", "any" if kind == "local" else "number")
+    form = raw.get("form", spec.form)
     if form not in FORMS:
         choices = ", ".join(f'"{f}"' for f in FORMS)
         errors.add(at("form"), f"{label}: `form = {form!r}`: choose one of {choices}")
-    elif form == "expression" and kind != "local":
-        errors.add(at("form"), f'{label}: `form = "expression"` is for `local` questions')
-    rtol_default, atol_default = DEFAULT_TOLERANCE.get(kind, (1e-6, 1e-9))
-    rtol = _number(raw, "rtol", label, at, errors) if "rtol" in raw else rtol_default
-    atol = _number(raw, "atol", label, at, errors) if "atol" in raw else atol_default
+    elif form == "expression" and not spec.expression:
+        which = " or ".join(f"`{s.name}`" for s in SPECS.values() if s.expression)
+        errors.add(at("form"), f'{label}: `form = "expression"` is for {which} questions')
+    rtol = _number(raw, "rtol", label, at, errors) if "rtol" in raw else spec.rtol
+    atol = _number(raw, "atol", label, at, errors) if "atol" in raw else spec.atol
     for key, value in (("rtol", rtol), ("atol", atol)):
         if value is not None and not 0 <= value < 1:
             errors.add(at(key), f"{label}: `{key}` must be at least 0 and below 1")

@@ -8,8 +8,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from tutor.expr import Assignment
+from tutor.lesson.kinds import SPECS, KindSpec
 
-QUESTION_KINDS = ("value", "grad", "local", "nudge", "step")
 SHOW_KINDS = ("graph", "derivation", "plot")
 FORMS = ("number", "expression", "any")
 
@@ -53,7 +53,7 @@ class Show:
 
 @dataclass(frozen=True, slots=True)
 class Ask:
-    kind: str  # one of QUESTION_KINDS
+    kind: str  # the name of a declared kind (`tutor.lesson.kinds.SPECS`)
     node: str | None = None
     wrt: str | None = None
     h: float | None = None
@@ -68,6 +68,11 @@ class Ask:
     #: The number of decimal places asked for; when set it is the tolerance
     #: (half a unit of the last place), and ``rtol``/``atol`` are not used.
     decimals: int | None = None
+
+    @property
+    def spec(self) -> KindSpec:
+        """What this question's kind declares: its keys, defaults, what it hides."""
+        return SPECS[self.kind]
 
 
 Step = Say | Show | Ask
