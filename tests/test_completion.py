@@ -12,16 +12,16 @@ from tutor.cli import main
 from tutor.lesson.folder import load_course
 from tutor.paths import bundled_lessons
 from tutor.progress import ProgressStore
+from tutor.progress.recorder import Recorder, standing
 from tutor.session import NO_ANSWER, Session
 from tutor.tui.app import create_app
-from tutor.tui.tracker import Tracker, standing
 
 COURSE = load_course(bundled_lessons())
 LOCAL = COURSE.find("local-derivatives")  # lesson 4: seven questions
 
 
 def reveal_all(store: ProgressStore, lesson) -> None:
-    tracker = Tracker.lesson(store, lesson)
+    tracker = Recorder.lesson(store, lesson)
     session = tracker.session
     for index in range(len(lesson.questions)):
         session.goto_question(index)
@@ -30,7 +30,7 @@ def reveal_all(store: ProgressStore, lesson) -> None:
 
 
 def answer_all(store: ProgressStore, lesson) -> None:
-    tracker = Tracker.lesson(store, lesson)
+    tracker = Recorder.lesson(store, lesson)
     session = tracker.session
     for index in range(len(lesson.questions)):
         session.goto_question(index)
@@ -103,7 +103,7 @@ def test_a_skip_is_stored_alike_by_the_app_and_by_tutor_run(tmp_path, monkeypatc
     monkeypatch.setenv("TUTOR_HOME", str(tmp_path))
     lesson = COURSE.find("manual-backprop")
     with ProgressStore.open() as store:
-        tracker = Tracker.lesson(store, lesson)
+        tracker = Recorder.lesson(store, lesson)
         tracker.session.goto_question(0)
         tracker.session.skip()
         tracker.skipped(0)
@@ -121,7 +121,7 @@ def test_a_skip_is_stored_alike_by_the_app_and_by_tutor_run(tmp_path, monkeypatc
 
 def test_an_unreadable_answer_is_stored_with_its_text(tmp_path):
     with ProgressStore.open(tmp_path / "p.sqlite3") as store:
-        tracker = Tracker.lesson(store, LOCAL)
+        tracker = Recorder.lesson(store, LOCAL)
         session = tracker.session
         session.goto_question(0)  # dd/dc, where d - 10 is negative
         for text in ("log(d - 10)", "2 +", "1/0*d"):

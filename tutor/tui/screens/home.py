@@ -83,7 +83,8 @@ class HomeScreen(TutorScreen):
         lessons = course.lessons
         counts = {lesson.id: len(lesson.questions) for lesson in lessons}
         summaries = {s.lesson_id: s for s in store.summaries(counts)}
-        from tutor.tui.tracker import standing  # the session's scoring rules, after first paint
+        # the session's scoring rules, after first paint
+        from tutor.progress.recorder import standing
 
         self.standings = {
             lesson.id: standing(store, lesson, summaries[lesson.id].status != "not-started")

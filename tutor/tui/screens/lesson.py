@@ -18,17 +18,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.widgets import ContentSwitcher, Input
 
-from tutor.check.question import named_parents
+from tutor.derivation import Edge, warm_up
 from tutor.lesson import Ask, Lesson, Show
 from tutor.lesson.plot import plot_data
 from tutor.progress import ProgressStore
+from tutor.progress.recorder import Recorder
 from tutor.session import CORRECT, OPEN, REVEALED, SKIPPED, Session, SessionError
 from tutor.tui import keys
-from tutor.tui.derivation import Edge, warm_up
 from tutor.tui.errors import guarded
 from tutor.tui.screens.base import KeyHelp, TutorScreen
 from tutor.tui.screens.confirm import ConfirmScreen
-from tutor.tui.tracker import Tracker
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.derivation_panel import DerivationPanel
 from tutor.tui.widgets.feedback import Feedback
@@ -55,7 +54,7 @@ SETTLED_WORDS = {
 
 
 class LessonScreen(TutorScreen):
-    """A lesson, or a quiz on one, over a `Tracker` (session + progress store)."""
+    """A lesson, or a quiz on one, over a `Recorder` (session + progress store)."""
 
     ESCAPE_TO_MINIMIZE = False  # Esc is `action_leave`'s: it closes zoom and gives keys back
     MOVE = Binding.Group("Back/Next", compact=True)
@@ -94,7 +93,7 @@ class LessonScreen(TutorScreen):
         ),
     ]
 
-    def __init__(self, tracker: Tracker) -> None:
+    def __init__(self, tracker: Recorder) -> None:
         super().__init__(classes="-quiz" if tracker.session.mode == "quiz" else "-lesson")
         self.tracker = tracker
         self.view = GRAPH
@@ -107,11 +106,11 @@ class LessonScreen(TutorScreen):
 
     @classmethod
     def for_lesson(cls, store: ProgressStore, lesson: Lesson) -> LessonScreen:
-        return cls(Tracker.lesson(store, lesson))
+        return cls(Recorder.lesson(store, lesson))
 
     @classmethod
     def for_quiz(cls, store: ProgressStore, lesson: Lesson, seed: int) -> LessonScreen:
-        return cls(Tracker.quiz(store, lesson, seed))
+        return cls(Recorder.quiz(store, lesson, seed))
 
     @property
     def session(self) -> Session:
@@ -163,7 +162,7 @@ class LessonScreen(TutorScreen):
         text = session.text() if not self.quiz else self._quiz_prompt()
         if isinstance(step, Ask) and record is not None:
             question = session.question()
-            reveal = session.reveal() if record.status == REVEALED and not self.quiz else None
+            reveal = session.revealed()
             narrative.show(
                 text,
                 hints=session.hints_shown(),
@@ -199,8 +198,7 @@ class LessonScreen(TutorScreen):
         lesson = session.lesson
         if self.quiz:
             title = f"Quiz: {lesson.title}"
-            settled = sum(r.settled for r in session.records)
-            score = f"{settled} of {len(session.records)} answered"
+            score = f"{session.settled} of {len(session.records)} answered"
         else:
             title = lesson.title
             score = f"{self.tracker.done} of {len(session.records)} done"
@@ -313,20 +311,10 @@ class LessonScreen(TutorScreen):
         step = session.step
         focus = step.node if isinstance(step, Ask) else None
         also = (step.wrt,) if isinstance(step, Ask) and step.kind == "local" else ()
-        if self.quiz:
-            earned: set[str] = set()
-            hidden = {a.node for a in session.lesson.questions if a.kind == "value"}
-        else:
-            earned = self.tracker.earned
-            hidden = {
-                a.node
-                for a, r in zip(session.lesson.questions, session.records, strict=True)
-                if a.kind == "value" and r.status == OPEN
-            }
         self.query_one(GraphPanel).show(
             session.graph,
-            earned=earned,
-            hidden_values=hidden,
+            earned=session.shown_earned,
+            hidden_values=session.hidden_values(),
             focus=focus,
             also=also,
             edge=self.diagnosed_edge,
@@ -345,20 +333,8 @@ class LessonScreen(TutorScreen):
         self.query_one("#visual").border_title = f"{data.output} against {data.leaf}"
 
     def _edges(self) -> list[Edge]:
-        """The edges whose local derivative this step can derive."""
-        session = self.session
-        step = session.step
-        if session.graph is None:
-            return []
-        if isinstance(step, Show) and step.what == DERIVATION:
-            return [Edge(step.node, step.wrt)]
-        if not isinstance(step, Ask) or self.quiz:
-            return []
-        if step.kind == "local":
-            return [Edge(step.node, step.wrt)]
-        if step.kind == "grad":
-            return [Edge(parent, step.node) for parent in named_parents(session.question())]
-        return []
+        """The edges whose local derivative this step can derive (the session says)."""
+        return self.session.derivable_edges()
 
     def _derivation_edge(self) -> Edge | None:
         edges = self._edges()
@@ -434,10 +410,8 @@ class LessonScreen(TutorScreen):
         if session.finished:
             self._finish_quiz()
             return
-        records = session.records
         start = session.question_index or 0
-        order = list(range(start + 1, len(records))) + list(range(start + 1))
-        following = next(i for i in order if not records[i].settled)
+        following = session.next_open_question()
         self._move(lambda: session.goto_question(following))
         self.query_one(Feedback).say(f"Answer to question {start + 1} recorded.")
 
@@ -523,7 +497,7 @@ class LessonScreen(TutorScreen):
             hints=shown,
             hint_count=len(question.hints),
         )
-        cost = " Each hint costs a quarter of this question's points." if self.quiz else ""
+        cost = f" {session.hint_cost()}" if self.quiz else ""
         feedback.say(f"Hint {len(shown)} of {len(question.hints)} is above.{cost}")
 
     @guarded
@@ -665,7 +639,7 @@ class LessonScreen(TutorScreen):
             except Exception as exc:  # the store failed: say so, keep the lesson
                 self.notify(f"Could not reset: {exc}", severity="error")
                 return
-            self.tracker = Tracker.lesson(store, lesson)
+            self.tracker = Recorder.lesson(store, lesson)
             self._move(lambda: None)
             self.notify(f"{lesson.title}: progress reset.", title="Reset")
 

@@ -10,9 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from tutor.derivation import Edge, Shown, derive
 from tutor.session import CORRECT, OPEN, SKIPPED, WRONG, Session
 from tutor.tui import keys
-from tutor.tui.derivation import Edge, Shown, derive
 from tutor.tui.errors import guarded
 from tutor.tui.screens.base import TutorScreen
 from tutor.tui.widgets.footer import Footer
@@ -54,16 +54,15 @@ class ResultsScreen(TutorScreen):
         """The results as Markdown."""
         session = self.session
         lesson = session.lesson
-        percent = 100 * session.score / session.total if session.total else 100.0
         verdict = "**passed**" if session.passed else "**not passed**"
         parts = [
             f"## Quiz results: {lesson.title}",
-            f"Score **{session.score:g} of {session.total:g}** ({percent:.0f}%): {verdict} "
+            f"Score **{session.score:g} of {session.total:g}** ({session.percent:.0f}%): {verdict} "
             f"(the pass mark is {lesson.pass_mark:.0%}).",
         ]
         for index, record in enumerate(session.records):
             question = session.question(index)
-            reveal = session.reveal(index)
+            reveal = session.solution(index)
             words = VERDICT_WORDS.get(record.status, record.status)
             parts.append(f"**{index + 1}. {words}:** {question.prompt.strip()}")
             first = record.attempts[0] if record.attempts else None

@@ -1,4 +1,4 @@
-"""The app's derivations (`tutor.tui.derivation`): the shared layout, and no clash with nodes."""
+"""The app's derivations (`tutor.derivation`): the shared layout, and no clash with nodes."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from tutor.derivation import Edge, Line, derive
 from tutor.expr import parse, parse_script
 from tutor.lesson.graph import build_graph
 from tutor.symbolic import chain_rule, derivation_rows, format_derivation, unicode
-from tutor.tui.derivation import Edge, Line, derive
 
 LECTURE = """
 a = 2
