@@ -1,6 +1,6 @@
 """Load lesson files: TOML → a checked `Lesson`, or every error with its line.
 
-The rules are LESSON_FORMAT.md's. Anything a file says that the format does not
+The rules are lessons/FORMAT.md's. Anything a file says that the format does not
 define is an error (a typo such as ``hint`` for ``hints`` must not pass). One
 broken file never stops the others in a folder from loading.
 """

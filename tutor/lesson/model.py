@@ -1,4 +1,4 @@
-"""The lesson model: what a lesson file says, checked and typed (LESSON_FORMAT.md)."""
+"""The lesson model: what a lesson file says, checked and typed (lessons/FORMAT.md)."""
 
 from __future__ import annotations
 

@@ -135,7 +135,7 @@ class HomeScreen(TutorScreen):
         if not lessons:
             widget.update(
                 f"There are no lessons to show from {course.folder}. Point the tutor at a "
-                "folder of lesson files: tutor --lessons DIR (see LESSON_FORMAT.md)."
+                "folder of lesson files: tutor --lessons DIR (see lessons/FORMAT.md)."
             )
             return
         lesson = self._next_lesson()
