@@ -5,21 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import LECTURE_GRAPH
 
 from tutor.derivation import Edge, Line, derive
 from tutor.expr import parse, parse_script
 from tutor.lesson.graph import build_graph
 from tutor.symbolic import chain_rule, derivation_rows, format_derivation, unicode
 
-LECTURE = """
-a = 2
-b = -3
-c = 10
-e = a*b
-d = e + c
-f = -2
-L = d*f
-"""
+LECTURE = LECTURE_GRAPH
 
 EDGES = [("e", "a"), ("e", "b"), ("d", "e"), ("d", "c"), ("L", "d"), ("L", "f")]
 
