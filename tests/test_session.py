@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tutor.lesson import load_lesson_text
-from tutor.session import CORRECT, REVEALED, SKIPPED, WRONG, Session, SessionError
+from tutor.session import CORRECT, REVEALED, SKIPPED, Session, SessionError
+from tutor.status import INCORRECT
 
 LESSON = """
 format = 1
@@ -123,7 +124,7 @@ def test_quiz_has_no_narrative_one_attempt_and_no_early_reveal(lesson):
         s.reveal()
     q = s.question()
     assert not s.submit(repr(q.expected + 1)).correct
-    assert s.record.status == WRONG
+    assert s.record.status == INCORRECT
     assert s.submit(repr(q.expected)).correct  # still graded, but settled as wrong
     assert s.score == 0
     s.next()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from tutor import __version__
+from tutor.status import NOT_STARTED
 
 if TYPE_CHECKING:
     from tutor.check import Verdict
@@ -495,7 +496,7 @@ def cmd_progress(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     lessons = {lesson.id: lesson for lesson in course.lessons}
     # A lesson is done when every question is settled and its pass mark is met.
     standings = {
-        s.lesson_id: standing(store, lessons[s.lesson_id], s.status != "not-started")
+        s.lesson_id: standing(store, lessons[s.lesson_id], s.status != NOT_STARTED)
         for s in summaries
     }
     if args.json:

@@ -32,16 +32,11 @@ from tutor.check.question import named_parents
 from tutor.check.variants import quiz_graph
 from tutor.derivation import Edge
 from tutor.lesson import Ask, Graph, Lesson, Say, Show, Step, fill
+from tutor.status import CORRECT, DONE, IN_PROGRESS, INCORRECT, NOT_STARTED, OPEN, REVEALED, SKIPPED
 
 HINT_COST = 0.25
 #: How a fraction of a question's points is said (`Session.hint_cost`).
 FRACTION_WORDS = {Fraction(1, 2): "half", Fraction(1, 3): "a third", Fraction(1, 4): "a quarter"}
-
-OPEN = "open"
-CORRECT = "correct"
-WRONG = "incorrect"  # a quiz question answered wrongly: settled
-REVEALED = "revealed"
-SKIPPED = "skipped"
 
 
 @dataclass
@@ -64,8 +59,8 @@ class Reveal:
     explanation: list[str]
 
 
-#: How the progress store writes each settled status of a question.
-STORED_VERDICTS = {CORRECT: "correct", REVEALED: "revealed", SKIPPED: "skipped"}
+#: The stored verdicts that settle a question in a lesson, the best first.
+SETTLING = (CORRECT, REVEALED, SKIPPED)
 #: The answer text stored for a question skipped or revealed, by the app and by
 #: `tutor run --record` alike (an answer the tutor could not read keeps its text).
 NO_ANSWER = ""
@@ -94,8 +89,8 @@ class Standing:
     @property
     def status(self) -> str:
         if not self.started:
-            return "not-started"
-        return "done" if self.done else "in-progress"
+            return NOT_STARTED
+        return DONE if self.done else IN_PROGRESS
 
 
 class SessionError(Exception):
@@ -215,7 +210,7 @@ class Session:
             record.status = CORRECT
             record.points = question.ask.points * max(0.0, 1 - HINT_COST * record.hints_used)
         elif self.mode == "quiz":
-            record.status = WRONG
+            record.status = INCORRECT
         return verdict
 
     def hint(self) -> str | None:
@@ -230,7 +225,7 @@ class Session:
 
     def restore(self, index: int, status: str, points: float = 0.0, hints_used: int = 0) -> None:
         """Settle question ``index`` as it was settled in an earlier sitting."""
-        if status not in (CORRECT, WRONG, REVEALED, SKIPPED):
+        if status not in (CORRECT, INCORRECT, REVEALED, SKIPPED):
             raise ValueError(f"not a settled status: {status!r}")
         record = self.records[index]
         record.status, record.points, record.hints_used = status, points, hints_used
@@ -265,8 +260,8 @@ class Session:
             if not 0 <= index < len(self.records):
                 continue  # the lesson file has changed since
             seen = verdicts.get(index, {})
-            status = next((s for s, v in STORED_VERDICTS.items() if v in seen), SKIPPED)
-            points = seen.get(STORED_VERDICTS[status], 0.0)
+            status = next((s for s in SETTLING if s in seen), SKIPPED)
+            points = seen.get(status, 0.0)
             self.restore(index, status, points, hints.get(index, 0))
         self.restore_earned(set(earned))
 

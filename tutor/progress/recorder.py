@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from tutor.check import Verdict
 from tutor.lesson import Lesson
 from tutor.progress import Answer, ProgressStore
-from tutor.session import NO_ANSWER, REVEALED, SKIPPED, STORED_VERDICTS, Session, Standing
+from tutor.session import NO_ANSWER, SETTLING, Session, Standing
+from tutor.status import REVEALED, SKIPPED
 
 
 def standing(store: ProgressStore, lesson: Lesson, started: bool) -> Standing:
@@ -93,10 +94,10 @@ class Recorder:
         )
 
     def revealed(self, index: int) -> None:
-        self._write(index, NO_ANSWER, STORED_VERDICTS[REVEALED])
+        self._write(index, NO_ANSWER, REVEALED)
 
     def skipped(self, index: int) -> None:
-        self._write(index, NO_ANSWER, STORED_VERDICTS[SKIPPED])
+        self._write(index, NO_ANSWER, SKIPPED)
 
     def moved(self) -> None:
         """Remember the step reached (lessons only: a quiz always starts afresh)."""
@@ -132,7 +133,7 @@ class Recorder:
 
         def write() -> None:
             self.store.record_answer(answer)
-            if session.mode == "lesson" and (record.settled or verdict in STORED_VERDICTS.values()):
+            if session.mode == "lesson" and (record.settled or verdict in SETTLING):
                 self.store.mark_done(session.lesson.id, index)
                 self.store.earn_gradients(session.lesson.id, sorted(session.earned))
 
@@ -152,7 +153,7 @@ def record_run(store: ProgressStore, session: Session, verdicts: Sequence[Verdic
     ``verdicts[i]`` is the verdict on question ``i``'s answer, None if it was skipped.
     A failing store raises (`sqlite3.Error`): the command says so."""
     answers = [
-        _answer(session, index, NO_ANSWER, STORED_VERDICTS[SKIPPED], None, 0.0, "run")
+        _answer(session, index, NO_ANSWER, SKIPPED, None, 0.0, "run")
         if verdict is None
         else _answer(
             session,

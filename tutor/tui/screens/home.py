@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Header, Label, OptionList, ProgressBar, Static
 
+from tutor.status import NOT_STARTED
 from tutor.tui import keys
 from tutor.tui.errors import guarded
 from tutor.tui.screens.base import KeyHelp, TutorScreen
@@ -87,7 +88,7 @@ class HomeScreen(TutorScreen):
         from tutor.progress.recorder import standing
 
         self.standings = {
-            lesson.id: standing(store, lesson, summaries[lesson.id].status != "not-started")
+            lesson.id: standing(store, lesson, summaries[lesson.id].status != NOT_STARTED)
             for lesson in lessons
         }
         rows = []

@@ -11,7 +11,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
 from tutor.derivation import Edge, Shown, derive
-from tutor.session import CORRECT, OPEN, SKIPPED, WRONG, Session
+from tutor.session import Session
+from tutor.status import CORRECT, INCORRECT, OPEN, SKIPPED
 from tutor.tui import keys
 from tutor.tui.errors import guarded
 from tutor.tui.screens.base import TutorScreen
@@ -19,7 +20,7 @@ from tutor.tui.widgets.footer import Footer
 
 VERDICT_WORDS = {
     CORRECT: "✔ correct",
-    WRONG: "✘ incorrect",
+    INCORRECT: "✘ incorrect",
     SKIPPED: "– skipped",
     OPEN: "– not answered",
 }
