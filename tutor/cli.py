@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from tutor import __version__
+from tutor import __version__, numbers
 from tutor.status import NOT_STARTED
 
 if TYPE_CHECKING:
@@ -445,8 +445,9 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
         print(f"    {r['verdict']}: {_indent(r['feedback'])}", file=out)
     verdict = "passed" if session.passed else "not passed"
     print(
-        f"\nScore: {session.score:g} / {session.total:g} ({session.percent:.0f}%): {verdict} "
-        f"(pass mark {lesson.pass_mark:.0%})",
+        f"\nScore: {numbers.score(session.score)} / {numbers.score(session.total)} "
+        f"({numbers.percent(session.percent / 100)}): {verdict} "
+        f"(pass mark {numbers.percent(lesson.pass_mark)})",
         file=out,
     )
     return 0
@@ -517,13 +518,18 @@ def cmd_progress(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
         elif not st.finished:
             status = f"{s.done} of {s.questions} questions"
         elif st.passed:
-            status = f"done, {st.score:g} of {st.total:g} points"
+            status = f"done, {numbers.score(st.score)} of {numbers.score(st.total)} points"
         else:
             status = (
-                f"finished, {st.score:g} of {st.total:g} points: below the pass mark "
-                f"({lesson.pass_mark:.0%})"
+                f"finished, {numbers.score(st.score)} of {numbers.score(st.total)} points: "
+                "below the pass mark "
+                f"({numbers.percent(lesson.pass_mark)})"
             )
-        best = f", best quiz {s.best_score:g}/{s.best_total:g}" if s.best_score is not None else ""
+        best = (
+            f", best quiz {numbers.score(s.best_score)}/{numbers.score(s.best_total)}"
+            if s.best_score is not None
+            else ""
+        )
         plural = "s" if s.quiz_attempts != 1 else ""
         quizzes = f", {s.quiz_attempts} quiz attempt{plural}" if s.quiz_attempts else ""
         print(f"{lesson.title:<45} {status}{quizzes}{best}", file=out)

@@ -34,3 +34,18 @@ def full(x: float) -> str:
     if "e" not in text and "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def score(x: float) -> str:
+    """Points and scores: ``score(2.0) == "2"``, ``score(0.75) == "0.75"``."""
+    return f"{x:g}"
+
+
+def percent(fraction: float) -> str:
+    """A fraction as a whole percentage: ``percent(0.7) == "70%"`` (a pass mark)."""
+    return f"{fraction:.0%}"
+
+
+def approx(x: float) -> str:
+    """A value to 12 significant digits, as ``tutor derive`` prints it beside its exact form."""
+    return f"{x:.12g}"

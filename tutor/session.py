@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from tutor import numbers
 from tutor.check import NOT_UNDERSTOOD, Question, Verdict, explain, grade, prepare
 from tutor.check.quantities import local
 from tutor.check.question import named_parents
@@ -391,7 +392,7 @@ class Session:
     def hint_cost() -> str:
         """What a hint costs, in words: ``Each hint costs a quarter of this question's points.``"""
         cost = Fraction(HINT_COST).limit_denominator(100)
-        words = FRACTION_WORDS.get(cost, f"{float(cost):.0%}")
+        words = FRACTION_WORDS.get(cost, numbers.percent(float(cost)))
         return f"Each hint costs {words} of this question's points."
 
     # -- how it is going -----------------------------------------------------------

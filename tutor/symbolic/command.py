@@ -17,6 +17,7 @@ from typing import TextIO
 
 from sympy import Expr, Rational
 
+from tutor import numbers
 from tutor.expr import ExprError, names, parse, parse_constant, to_text
 from tutor.expr.parser import NOT_A_NUMBER
 from tutor.symbolic.chain import ChainRule, chain_rule
@@ -117,7 +118,7 @@ def _as_text(chain: ChainRule, at: list[str], value: Expr | None) -> str:
         lines[-1] += f" = {show(chain.result)}"
     if value is not None:
         given = ", ".join(item.replace("=", " = ") for item in at)
-        approx = f"{float(value):.12g}"
+        approx = numbers.approx(float(value))
         if not value.is_Rational:
             shown = f"≈ {approx}"
         elif value.is_Integer:

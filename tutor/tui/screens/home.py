@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Header, Label, OptionList, ProgressBar, Static
 
+from tutor import numbers
 from tutor.status import NOT_STARTED
 from tutor.tui import keys
 from tutor.tui.errors import guarded
@@ -127,7 +128,7 @@ class HomeScreen(TutorScreen):
         if best is None or not best.total:
             return ""
         mark = "passed" if best.passed else "not passed"
-        return f"quiz {best.score:g}/{best.total:g} {mark}"
+        return f"quiz {numbers.score(best.score)}/{numbers.score(best.total)} {mark}"
 
     def _show_continue(self, last: str | None) -> None:
         course, store = self.app.course, self.app.store
@@ -180,13 +181,13 @@ class HomeScreen(TutorScreen):
         questions = len(lesson.questions)
         now = self.standings.get(lesson.id)
         score = (
-            f"score {now.score:g}/{now.total:g} · "
+            f"score {numbers.score(now.score)}/{numbers.score(now.total)} · "
             if now is not None and now.started and now.total
             else ""
         )
         detail.update(
             f"{lesson.summary}\n{len(lesson.steps)} steps, {questions} questions · "
-            f"{score}pass mark {lesson.pass_mark:.0%} · {lesson.path.name}"
+            f"{score}pass mark {numbers.percent(lesson.pass_mark)} · {lesson.path.name}"
         )
 
     def _highlighted(self):
@@ -256,7 +257,7 @@ def _status(summary, now, pass_mark: float) -> str:
         return "not started"
     if not now.finished:
         return f"{summary.done} of {summary.questions} questions"
-    score = f" {now.score:g}/{now.total:g}" if now.total else ""
+    score = f" {numbers.score(now.score)}/{numbers.score(now.total)}" if now.total else ""
     if now.passed:
         return f"✔ done{score}"
-    return f"✘{score} below {pass_mark:.0%}"
+    return f"✘{score} below {numbers.percent(pass_mark)}"

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from tutor import numbers
 from tutor.derivation import Edge, Shown, derive
 from tutor.session import Session
 from tutor.status import CORRECT, INCORRECT, OPEN, SKIPPED
@@ -58,8 +59,9 @@ class ResultsScreen(TutorScreen):
         verdict = "**passed**" if session.passed else "**not passed**"
         parts = [
             f"## Quiz results: {lesson.title}",
-            f"Score **{session.score:g} of {session.total:g}** ({session.percent:.0f}%): {verdict} "
-            f"(the pass mark is {lesson.pass_mark:.0%}).",
+            f"Score **{numbers.score(session.score)} of {numbers.score(session.total)}** "
+            f"({numbers.percent(session.percent / 100)}): {verdict} "
+            f"(the pass mark is {numbers.percent(lesson.pass_mark)}).",
         ]
         for index, record in enumerate(session.records):
             question = session.question(index)
@@ -70,7 +72,7 @@ class ResultsScreen(TutorScreen):
             facts = [
                 f"Your answer `{first.answer}`" if first else "No answer",
                 f"expected `{reveal.answer}`",
-                f"{record.points:g} of {question.ask.points:g} points",
+                f"{numbers.score(record.points)} of {numbers.score(question.ask.points)} points",
             ]
             if record.hints_used:
                 facts.append(f"{record.hints_used} hint{'s' if record.hints_used > 1 else ''}")
