@@ -19,8 +19,12 @@ from tutor.expr import ScriptError, names, parse_script
 from tutor.lesson.graph import GraphError, build_graph, lesson_graph, question_problems
 from tutor.lesson.locate import KeyLines
 from tutor.lesson.model import (
+    ATOL,
     FORMS,
+    PASS_MARK,
+    POINTS,
     QUESTION_KINDS,
+    RTOL,
     SHOW_KINDS,
     Ask,
     Choices,
@@ -288,7 +292,7 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         assignments=tuple(assignments),
         output=output,
         vary=vary,
-        pass_mark=float(pass_mark) if pass_mark is not None else 0.7,
+        pass_mark=float(pass_mark) if pass_mark is not None else PASS_MARK,
         id_line=lines.of_top("id"),
         graph_line=lines.graph_first_line(source) or 1,
         step_lines=tuple(dict(keys) for keys in lines.step_keys),
@@ -460,14 +464,14 @@ def _ask(raw, label, at, defined, assignments, errors: _Errors, reaching=None) -
         errors.add(at("form"), f"{label}: `form = {form!r}`: choose one of {choices}")
     elif form == "expression" and kind != "local":
         errors.add(at("form"), f'{label}: `form = "expression"` is for `local` questions')
-    rtol_default, atol_default = DEFAULT_TOLERANCE.get(kind, (1e-6, 1e-9))
+    rtol_default, atol_default = DEFAULT_TOLERANCE.get(kind, (RTOL, ATOL))
     rtol = _number(raw, "rtol", label, at, errors) if "rtol" in raw else rtol_default
     atol = _number(raw, "atol", label, at, errors) if "atol" in raw else atol_default
     for key, value in (("rtol", rtol), ("atol", atol)):
         if value is not None and not 0 <= value < 1:
             errors.add(at(key), f"{label}: `{key}` must be at least 0 and below 1")
     decimals = _decimals(raw, label, at, form, errors)
-    points = _number(raw, "points", label, at, errors) if "points" in raw else 1.0
+    points = _number(raw, "points", label, at, errors) if "points" in raw else POINTS
     if points is not None and points <= 0:
         errors.add(at("points"), f"{label}: `points` must be above 0")
     prompt = raw.get("prompt")
@@ -491,9 +495,9 @@ def _ask(raw, label, at, defined, assignments, errors: _Errors, reaching=None) -
         prompt=prompt if isinstance(prompt, str) else None,
         hints=tuple(hints),
         form=form,
-        rtol=rtol if rtol is not None else 1e-6,
-        atol=atol if atol is not None else 1e-9,
-        points=points if points is not None else 1.0,
+        rtol=rtol if rtol is not None else RTOL,
+        atol=atol if atol is not None else ATOL,
+        points=points if points is not None else POINTS,
         line=at(),
         decimals=decimals,
     )

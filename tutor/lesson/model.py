@@ -13,6 +13,12 @@ QUESTION_KINDS = ("value", "grad", "local", "nudge", "step")
 SHOW_KINDS = ("graph", "derivation", "plot")
 FORMS = ("number", "expression", "any")
 
+# The defaults of what a file may leave out (lessons/FORMAT.md), here only: the
+# loader fills them in from these.
+PASS_MARK = 0.7  # `pass`: the fraction of the points that passes a lesson
+POINTS = 1.0  # a question's `points`
+RTOL, ATOL = 1e-6, 1e-9  # a question's tolerance, unless its kind says otherwise
+
 
 @dataclass(frozen=True, slots=True)
 class LessonError:
@@ -61,9 +67,9 @@ class Ask:
     prompt: str | None = None
     hints: tuple[str, ...] = ()
     form: str = "number"
-    rtol: float = 1e-6
-    atol: float = 1e-9
-    points: float = 1.0
+    rtol: float = RTOL
+    atol: float = ATOL
+    points: float = POINTS
     line: int | None = None
     #: The number of decimal places asked for; when set it is the tolerance
     #: (half a unit of the last place), and ``rtol``/``atol`` are not used.
@@ -116,7 +122,7 @@ class Lesson:
     assignments: tuple[Assignment, ...] = ()
     output: str | None = None
     vary: dict[str, Range | Choices] = field(default_factory=dict)
-    pass_mark: float = 0.7
+    pass_mark: float = PASS_MARK
     #: File lines (1-based) of the `id` key and of the graph script's first line,
     #: so that later checks can point at PATH:LINE.
     id_line: int | None = None
