@@ -246,3 +246,18 @@ def test_the_hint_cost_and_the_percentage_come_from_the_scoring_rule(lesson, mon
     s.submit("-2")
     assert s.percent == pytest.approx(100 / 3)
     assert s.settled == 1
+
+
+def test_a_plot_step_gives_its_curve_and_another_step_none():
+    from tutor.lesson.folder import load_course
+    from tutor.paths import bundled_lessons
+
+    lesson = load_course(bundled_lessons()).find("derivative-by-nudging")
+    s = Session(lesson)
+    with pytest.raises(SessionError):
+        s.plot()
+    s.goto(next(i for i, step in enumerate(s.steps) if getattr(step, "what", "") == "plot"))
+    data = s.plot()
+    assert (data.output, data.leaf) == (s.output, s.step.node)
+    assert sum(len(piece) for piece in data.pieces) > 2
+    assert data.point == (s.graph.value(data.leaf), s.graph.value(data.output))

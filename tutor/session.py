@@ -33,6 +33,7 @@ from tutor.check.question import named_parents
 from tutor.check.variants import quiz_graph
 from tutor.derivation import Edge
 from tutor.lesson import Ask, Graph, Lesson, Say, Show, Step, fill
+from tutor.lesson.plot import PlotData, plot_data
 from tutor.status import CORRECT, DONE, IN_PROGRESS, INCORRECT, NOT_STARTED, OPEN, REVEALED, SKIPPED
 
 HINT_COST = 0.25
@@ -387,6 +388,14 @@ class Session:
         if step.kind == "grad":
             return [Edge(parent, step.node) for parent in named_parents(self.question())]
         return []
+
+    def plot(self) -> PlotData:
+        """The curve of a plot step (ValueError: it cannot be drawn, and why)."""
+        step = self.step
+        if not isinstance(step, Show) or step.what != "plot" or self.graph is None:
+            raise SessionError("this step is not a plot")
+        low, high = step.range
+        return plot_data(self.graph, step.node, low, high, step.h)
 
     @staticmethod
     def hint_cost() -> str:

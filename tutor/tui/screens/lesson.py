@@ -20,7 +20,6 @@ from textual.widgets import ContentSwitcher, Input
 
 from tutor.derivation import Edge, warm_up
 from tutor.lesson import Ask, Lesson, Show
-from tutor.lesson.plot import plot_data
 from tutor.progress import ProgressStore
 from tutor.progress.recorder import Recorder
 from tutor.session import CORRECT, OPEN, REVEALED, SKIPPED, Session, SessionError
@@ -322,9 +321,8 @@ class LessonScreen(TutorScreen):
 
     def _draw_plot(self) -> None:
         step = self.session.step
-        low, high = step.range
         try:
-            data = plot_data(self.session.graph, step.node, low, high, step.h)
+            data = self.session.plot()
         except ValueError as exc:  # a plot step the loader let through: say so, go on
             self.query_one("#visual").display = False
             self.query_one(Feedback).say(f"This plot cannot be drawn: {exc}.", "warning")
