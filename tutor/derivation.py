@@ -88,7 +88,7 @@ def derive(graph: Graph, edge: Edge) -> Shown:
     chain = symbolic.chain_rule(definition, edge.wrt, exact, reserved=graph.nodes)
     unicode = symbolic.unicode
     written = unicode(f"{edge.node} = {to_text(definition)}")
-    title = unicode(text.derivation_title(chain, edge.symbol, written))
+    title = unicode(text.derivation_title(chain, edge.symbol, written, edge.node))
     if text.single_op(chain):
         blocks = [_block(chain.links[0].cases)]
     else:

@@ -84,10 +84,12 @@ def single_op(chain: ChainRule) -> bool:
     return len(chain.paths) == 1 and len(chain.paths[0]) == 1
 
 
-def derivation_title(chain: ChainRule, whole: str, definition: str = "") -> str:
+def derivation_title(
+    chain: ChainRule, whole: str, definition: str = "", output: str = "the output"
+) -> str:
     """The derivation's first line, the same in `tutor derive` and the app: how
     ``whole`` (the derivative's name) comes about; ``definition`` (``L = d*f``) is
-    said when the expression is a node's definition."""
+    said, and ``output`` is the node's name, when the expression is a node's definition."""
     of = f" ({definition})" if definition else ""
     if single_op(chain):
         return f"{whole}, from the definition of the derivative{of}:"
@@ -95,7 +97,7 @@ def derivation_title(chain: ChainRule, whole: str, definition: str = "") -> str:
     along = "the path" if count == 1 else f"each of the {count} paths, and add the paths up"
     return (
         f"{whole}, by the chain rule{of}: multiply the local derivatives along {along} "
-        f"from {chain.wrt} to the output:"
+        f"from {chain.wrt} to {output}:"
     )
 
 
