@@ -45,16 +45,16 @@ class Recorder:
     @classmethod
     def lesson(cls, store: ProgressStore, lesson: Lesson) -> Recorder:
         """Open ``lesson`` at the file's numbers, where the student left it."""
-        tracker = cls(store, Session(lesson, seed=0, mode="lesson"))
-        tracker._guard(tracker._restore)
-        return tracker
+        recorder = cls(store, Session(lesson, seed=0, mode="lesson"))
+        recorder._guard(recorder._restore)
+        return recorder
 
     @classmethod
     def quiz(cls, store: ProgressStore, lesson: Lesson, seed: int) -> Recorder:
         """Start a quiz on variant ``seed`` (≥ 1) of ``lesson``."""
-        tracker = cls(store, Session(lesson, seed=seed, mode="quiz"))
-        tracker.quiz_attempt = tracker._guard(lambda: store.start_quiz(lesson.id, seed))
-        return tracker
+        recorder = cls(store, Session(lesson, seed=seed, mode="quiz"))
+        recorder.quiz_attempt = recorder._guard(lambda: store.start_quiz(lesson.id, seed))
+        return recorder
 
     def _restore(self) -> None:
         session, lesson_id = self.session, self.session.lesson.id

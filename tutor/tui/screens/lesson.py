@@ -2,7 +2,7 @@
 
 A thin layer over `tutor.session.Session`: every key calls the session, and
 `show_step` draws what the session now says. Nothing here grades or computes;
-the tracker writes each thing the student does to the progress store at once.
+the recorder writes each thing the student does to the progress store at once.
 The same screen runs a quiz (``mode = "quiz"``): questions only, fresh numbers,
 no reveal, no verdict until the results screen.
 """
@@ -92,9 +92,9 @@ class LessonScreen(TutorScreen):
         ),
     ]
 
-    def __init__(self, tracker: Recorder) -> None:
-        super().__init__(classes="-quiz" if tracker.session.mode == "quiz" else "-lesson")
-        self.tracker = tracker
+    def __init__(self, recorder: Recorder) -> None:
+        super().__init__(classes="-quiz" if recorder.session.mode == "quiz" else "-lesson")
+        self.recorder = recorder
         self.view = GRAPH
         self.edge_choice = 0
         self.diagnosed_edge: tuple[str, str] | None = None
@@ -113,7 +113,7 @@ class LessonScreen(TutorScreen):
 
     @property
     def session(self) -> Session:
-        return self.tracker.session
+        return self.recorder.session
 
     @property
     def quiz(self) -> bool:
@@ -135,8 +135,8 @@ class LessonScreen(TutorScreen):
 
     @guarded
     def on_mount(self) -> None:
-        if self.tracker.warning:
-            self.notify(self.tracker.warning, title="Progress", severity="warning", timeout=15)
+        if self.recorder.warning:
+            self.notify(self.recorder.warning, title="Progress", severity="warning", timeout=15)
         if self._needs_symbolic():
             graph = self.session.graph
             self.run_worker(lambda: warm_up(graph), thread=True, exit_on_error=False, group="warm")
@@ -200,7 +200,7 @@ class LessonScreen(TutorScreen):
             score = f"{session.settled} of {len(session.records)} answered"
         else:
             title = lesson.title
-            score = f"{self.tracker.done} of {len(session.records)} done"
+            score = f"{self.recorder.done} of {len(session.records)} done"
         self.query_one(LessonBar).show(
             title,
             session.position + 1,
@@ -227,7 +227,7 @@ class LessonScreen(TutorScreen):
     def _end_message(self) -> str:
         session = self.session
         return (
-            f"The end of the lesson: {self.tracker.done} of {len(session.records)} questions "
+            f"The end of the lesson: {self.recorder.done} of {len(session.records)} questions "
             "done. Enter or Esc goes back to the course."
         )
 
@@ -327,7 +327,7 @@ class LessonScreen(TutorScreen):
             self.query_one("#visual").display = False
             self.query_one(Feedback).say(f"This plot cannot be drawn: {exc}.", "warning")
             return
-        self.query_one(PlotPanel).show(data, slopes_known=step.node in self.tracker.earned)
+        self.query_one(PlotPanel).show(data, slopes_known=step.node in self.recorder.earned)
         self.query_one("#visual").border_title = f"{data.output} against {data.leaf}"
 
     def _edges(self) -> list[Edge]:
@@ -375,7 +375,7 @@ class LessonScreen(TutorScreen):
         session = self.session
         index = session.question_index
         verdict = session.submit(text)
-        self.tracker.answered(index, verdict)
+        self.recorder.answered(index, verdict)
         self._warn_if_not_saving()
         feedback = self.query_one(Feedback)
         if self.quiz and verdict.understood:
@@ -416,7 +416,7 @@ class LessonScreen(TutorScreen):
     def _finish_quiz(self) -> None:
         from tutor.tui.screens.results import ResultsScreen
 
-        self.tracker.finish_quiz()
+        self.recorder.finish_quiz()
         self._warn_if_not_saving()
         self.app.switch_screen(ResultsScreen(self.session))
 
@@ -426,14 +426,14 @@ class LessonScreen(TutorScreen):
 
     def _move(self, how) -> None:
         how()
-        self.tracker.moved()
+        self.recorder.moved()
         self.view = GRAPH
         self.edge_choice = 0
         self.diagnosed_edge = None
         self.show_step()
 
     def _warn_if_not_saving(self) -> None:
-        warning = self.tracker.warning
+        warning = self.recorder.warning
         if warning and warning != self._warned:
             self._warned = warning
             self.notify(warning, title="Progress", severity="warning", timeout=15)
@@ -511,7 +511,7 @@ class LessonScreen(TutorScreen):
             self.query_one(Feedback).say(str(exc), "warning")
             return
         if was_open:
-            self.tracker.revealed(index)
+            self.recorder.revealed(index)
             self._warn_if_not_saving()
         self.show_step()
         self.query_one(Feedback).say(
@@ -527,7 +527,7 @@ class LessonScreen(TutorScreen):
         if index is None or record.settled:
             return
         session.skip()  # settles the question, and moves on
-        self.tracker.skipped(index)
+        self.recorder.skipped(index)
         self._warn_if_not_saving()
         if self.quiz:
             session.goto_question(index)
@@ -568,7 +568,7 @@ class LessonScreen(TutorScreen):
                 )
                 return
             session.see_derivation(edge.node, edge.wrt)
-            self.tracker.revealed(index)
+            self.recorder.revealed(index)
             self._warn_if_not_saving()
             self.show_step()
         self._show_visual(DERIVATION)
@@ -631,13 +631,13 @@ class LessonScreen(TutorScreen):
         def reset(confirmed: bool | None) -> None:
             if not confirmed:
                 return
-            store = self.tracker.store
+            store = self.recorder.store
             try:
                 store.reset_lesson(lesson.id)
             except Exception as exc:  # the store failed: say so, keep the lesson
                 self.notify(f"Could not reset: {exc}", severity="error")
                 return
-            self.tracker = Recorder.lesson(store, lesson)
+            self.recorder = Recorder.lesson(store, lesson)
             self._move(lambda: None)
             self.notify(f"{lesson.title}: progress reset.", title="Reset")
 
