@@ -124,11 +124,10 @@ def _sound(draw) -> str:
         else:
             step = {"ask": f'"{kind}"', "node": f'"{node}"'}
         steps.append(step)
-    vary = draw(st.sampled_from(["", "a = { min = -2, max = 2, step = 1 }"]))
-    return _toml(lines, steps, vary)
+    return _toml(lines, steps, "")  # quiz draws: `_plausible` (each one's check is slow)
 
 
-@settings(max_examples=15)  # each one is checked and run in full (~0.4 s)
+@settings(max_examples=20)  # each one is checked and run in full
 @given(_sound())
 def test_sound_lessons_load_check_and_run(source):
     lesson = load_lesson_text(source, "fuzz.toml")  # no error: the lesson is sound
