@@ -15,6 +15,18 @@ settings.register_profile(
 )
 settings.load_profile("tutor")
 
+#: The lecture's example graph, L = (a*b + c) * f, for the tests' lesson files
+#: (``from conftest import LECTURE_GRAPH``): written once, not pasted into each file.
+LECTURE_GRAPH = """\
+a = 2.0
+b = -3.0
+c = 10.0
+e = a * b
+d = e + c
+f = -2.0
+L = d * f
+"""
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):

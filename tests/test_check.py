@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from conftest import LECTURE_GRAPH
 
 from tutor.check import CORRECT, INCORRECT, NOT_UNDERSTOOD, grade, prepare
 from tutor.lesson import lesson_graph, load_lesson_text
 
-LECTURE = """
+LECTURE = (
+    """
 format = 1
 id = "lecture"
 title = "L = (a*b + c) * f"
 graph = \"\"\"
-a = 2.0
-b = -3.0
-c = 10.0
-e = a * b
-d = e + c
-f = -2.0
-L = d * f
-\"\"\"
+"""
+    + LECTURE_GRAPH
+    + """\"\"\"
 [vary]
 a = { min = -4, max = 4, step = 1 }
 
@@ -53,6 +50,7 @@ ask = "grad"
 node = "c"
 rtol = 0.01
 """
+)
 
 NEURON = """
 format = 1

@@ -12,31 +12,31 @@ from tutor.cli import main
 from tutor.lesson.folder import load_course
 from tutor.paths import bundled_lessons
 from tutor.progress import ProgressStore
+from tutor.progress.recorder import Recorder, standing
 from tutor.session import NO_ANSWER, Session
 from tutor.tui.app import create_app
-from tutor.tui.tracker import Tracker, standing
 
 COURSE = load_course(bundled_lessons())
 LOCAL = COURSE.find("local-derivatives")  # lesson 4: seven questions
 
 
 def reveal_all(store: ProgressStore, lesson) -> None:
-    tracker = Tracker.lesson(store, lesson)
-    session = tracker.session
+    recorder = Recorder.lesson(store, lesson)
+    session = recorder.session
     for index in range(len(lesson.questions)):
         session.goto_question(index)
         session.reveal()
-        tracker.revealed(index)
+        recorder.revealed(index)
 
 
 def answer_all(store: ProgressStore, lesson) -> None:
-    tracker = Tracker.lesson(store, lesson)
-    session = tracker.session
+    recorder = Recorder.lesson(store, lesson)
+    session = recorder.session
     for index in range(len(lesson.questions)):
         session.goto_question(index)
         question = session.question()
         text = str(question.formula) if question.form == "expression" else question.expected_text
-        tracker.answered(index, session.submit(text))
+        recorder.answered(index, session.submit(text))
 
 
 def test_a_session_where_every_question_was_revealed_or_skipped_is_not_done():
@@ -103,10 +103,10 @@ def test_a_skip_is_stored_alike_by_the_app_and_by_tutor_run(tmp_path, monkeypatc
     monkeypatch.setenv("TUTOR_HOME", str(tmp_path))
     lesson = COURSE.find("manual-backprop")
     with ProgressStore.open() as store:
-        tracker = Tracker.lesson(store, lesson)
-        tracker.session.goto_question(0)
-        tracker.session.skip()
-        tracker.skipped(0)
+        recorder = Recorder.lesson(store, lesson)
+        recorder.session.goto_question(0)
+        recorder.session.skip()
+        recorder.skipped(0)
     answers = tmp_path / "a.answers"
     answers.write_text("-\n")
     assert main(["run", lesson.id, "--answers", str(answers), "--record"]) == 0
@@ -121,13 +121,13 @@ def test_a_skip_is_stored_alike_by_the_app_and_by_tutor_run(tmp_path, monkeypatc
 
 def test_an_unreadable_answer_is_stored_with_its_text(tmp_path):
     with ProgressStore.open(tmp_path / "p.sqlite3") as store:
-        tracker = Tracker.lesson(store, LOCAL)
-        session = tracker.session
+        recorder = Recorder.lesson(store, LOCAL)
+        session = recorder.session
         session.goto_question(0)  # dd/dc, where d - 10 is negative
         for text in ("log(d - 10)", "2 +", "1/0*d"):
             verdict = session.submit(text)
             assert not verdict.understood, text
-            tracker.answered(0, verdict)
+            recorder.answered(0, verdict)
         rows = store.answer_rows(LOCAL.id)
     assert [(r["answer"], r["verdict"]) for r in rows] == [
         ("log(d - 10)", "not-understood"),

@@ -89,6 +89,52 @@ def _plausible(draw) -> str:
     return _toml(lines, steps, vary)
 
 
+_safe_numbers = st.sampled_from(["1", "-1", "2.5", "-3", "0.5", "7", "-0.25"])
+
+
+@st.composite
+def _sound(draw) -> str:
+    """A lesson right in form and in its numbers: every node on the way to the
+    output, no division, no function outside its domain. It must load, so the
+    check-and-run half of the test runs on every example."""
+    leaves = {name: draw(_safe_numbers) for name in ("a", "b", "c")}
+    lines = [f"{name} = {value}" for name, value in leaves.items()]
+    previous = "a"
+    for name, other in (("d", "b"), ("e", "c"), ("L", "a")):  # a chain: d → e → L
+        op = draw(st.sampled_from(["+", "-", "*"]))
+        func = draw(st.sampled_from(["", "tanh", "sigmoid"]))
+        power = draw(st.sampled_from(["", "**2"]))
+        left, right = draw(st.permutations([previous, other]))
+        lines.append(f"{name} = {func}(({left} {op} {right}){power})")
+        previous = name
+    steps = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["grad", "value", "local", "nudge", "step", "plot", "say"]))
+        node = draw(st.sampled_from(["a", "b", "c", "d", "e"]))
+        if kind == "local":
+            step = {"ask": '"local"', "node": '"L"', "wrt": '"e"'}
+        elif kind == "nudge":
+            step = {"ask": '"nudge"', "node": f'"{node}"', "h": "0.001"}
+        elif kind == "step":
+            step = {"ask": '"step"', "rate": "0.01"}
+        elif kind == "plot":
+            step = {"show": '"plot"', "node": '"a"', "range": "[-2, 2]", "h": "0.5"}
+        elif kind == "say":
+            step = {"say": '"L is {L}."'}
+        else:
+            step = {"ask": f'"{kind}"', "node": f'"{node}"'}
+        steps.append(step)
+    return _toml(lines, steps, "")  # quiz draws: `_plausible` (each one's check is slow)
+
+
+@settings(max_examples=20)  # each one is checked and run in full
+@given(_sound())
+def test_sound_lessons_load_check_and_run(source):
+    lesson = load_lesson_text(source, "fuzz.toml")  # no error: the lesson is sound
+    assert lesson.questions or lesson.steps
+    _load_check_and_run(source)
+
+
 @settings(max_examples=150)
 @given(_plausible())
 def test_plausible_lessons_load_check_and_run_or_say_why(source):

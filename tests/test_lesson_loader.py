@@ -6,25 +6,22 @@ import textwrap
 from fractions import Fraction
 
 import pytest
+from conftest import LECTURE_GRAPH
 
 from tutor.lesson import Ask, LessonLoadError, Say, Show, lesson_graph, load_lesson_text
 from tutor.lesson.folder import load_course, load_one
 
-GOOD = """\
+GOOD = (
+    """\
 format = 1
 id = "manual-backprop"
 title = "Backpropagation by hand"
 summary = "Fill in every gradient."
 
 graph = \"\"\"
-a = 2.0
-b = -3.0
-c = 10.0
-e = a * b
-d = e + c
-f = -2.0
-L = d * f
-\"\"\"
+"""
+    + LECTURE_GRAPH
+    + """\"\"\"
 output = "L"
 
 [vary]
@@ -49,6 +46,7 @@ ask = "local"
 node = "d"
 wrt = "c"
 """
+)
 
 
 def errors_of(source: str) -> list[str]:

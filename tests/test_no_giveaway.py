@@ -186,3 +186,11 @@ def test_the_answer_box_examples_are_never_an_answer_to_come():
                     assert float(Fraction(example)) != answer, (lesson.id, index, example)
     dd = Session(COURSE.find("manual-backprop")).question(1)  # dL/dd = -2
     assert "-2" not in dd.number_examples
+
+
+def test_scores_percentages_and_approximations_are_written_in_one_place():
+    from tutor import numbers
+
+    assert [numbers.score(x) for x in (2.0, 0.75, 0.0, 12.5)] == ["2", "0.75", "0", "12.5"]
+    assert [numbers.percent(x) for x in (0.7, 1.0, 0.125, 1 / 3)] == ["70%", "100%", "12%", "33%"]
+    assert numbers.approx(2 / 3) == "0.666666666667"

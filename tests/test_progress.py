@@ -251,3 +251,13 @@ def test_opening_imports_neither_sympy_nor_textual():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_store_takes_the_tutors_one_set_of_status_names():
+    from typing import get_args
+
+    from tutor import status
+    from tutor.progress.models import LessonStatus, StoredVerdict
+
+    assert get_args(StoredVerdict) == status.VERDICTS
+    assert get_args(LessonStatus) == status.LESSON_STATUSES

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tutor.lesson import load_lesson_text
-from tutor.session import CORRECT, REVEALED, SKIPPED, WRONG, Session, SessionError
+from tutor.session import CORRECT, REVEALED, SKIPPED, Session, SessionError
+from tutor.status import INCORRECT
 
 LESSON = """
 format = 1
@@ -123,7 +124,7 @@ def test_quiz_has_no_narrative_one_attempt_and_no_early_reveal(lesson):
         s.reveal()
     q = s.question()
     assert not s.submit(repr(q.expected + 1)).correct
-    assert s.record.status == WRONG
+    assert s.record.status == INCORRECT
     assert s.submit(repr(q.expected)).correct  # still graded, but settled as wrong
     assert s.score == 0
     s.next()
@@ -140,3 +141,123 @@ def test_same_answers_same_verdicts_in_two_sessions(lesson):
         s.goto_question(1)
         runs.append([(v.status, v.diagnosis, v.feedback) for v in map(s.submit, answers)])
     assert runs[0] == runs[1]
+
+
+# -- what the screen shows: read-only queries ------------------------------------------
+
+VALUES = """
+format = 1
+id = "v"
+title = "Values"
+graph = \"\"\"
+a = 2.0
+b = -3.0
+e = a * b
+L = e + a
+\"\"\"
+
+[[steps]]
+ask = "value"
+node = "e"
+[[steps]]
+ask = "local"
+node = "e"
+wrt = "a"
+[[steps]]
+ask = "grad"
+node = "e"
+[[steps]]
+show = "derivation"
+node = "e"
+wrt = "b"
+"""
+
+
+def test_a_revealed_answer_is_read_without_changing_anything(lesson):
+    s = Session(lesson)
+    s.goto_question(0)
+    assert s.revealed() is None  # open: nothing to show, and still open
+    assert s.record.status == "open"
+    solution = s.solution()
+    assert solution.answer == "-2" and s.record.status == "open"
+    s.reveal()
+    assert s.revealed() == solution
+    assert s.record.status == REVEALED
+
+
+def test_a_quiz_shows_no_answer_until_the_end(lesson):
+    s = Session(lesson, seed=1, mode="quiz")
+    with pytest.raises(SessionError):
+        s.solution(0)
+    s.skip()
+    assert s.revealed(0) is None  # a quiz's answers are on the results screen
+    s.submit("5")
+    assert s.solution(0).answer == s.question(0).expected_text
+
+
+def test_the_next_open_question_goes_round_to_the_first_open_one(lesson):
+    s = Session(lesson, seed=1, mode="quiz")
+    s.goto_question(1)
+    assert s.next_open_question() == 0  # round from the last
+    s.submit("5")
+    assert s.next_open_question() == 0
+    s.goto_question(0)
+    assert s.next_open_question() == 0  # itself, the only one still open
+    s.submit("5")
+    assert s.finished and s.next_open_question() is None
+
+
+def test_values_asked_for_are_hidden_until_answered_and_always_in_a_quiz():
+    lesson = load_lesson_text(VALUES)
+    s = Session(lesson)
+    assert s.hidden_values() == {"e"}
+    s.goto_question(0)
+    assert s.submit("-6").correct
+    assert s.hidden_values() == set()
+    quiz = Session(lesson, seed=1, mode="quiz")
+    quiz.goto_question(0)
+    quiz.submit("123")
+    assert quiz.hidden_values() == {"e"}
+    assert quiz.shown_earned == set()
+
+
+def test_the_edges_a_step_can_derive():
+    lesson = load_lesson_text(VALUES)
+    s = Session(lesson)
+    assert s.derivable_edges() == []  # a value question has no edge
+    s.goto_question(1)
+    assert [(e.node, e.wrt) for e in s.derivable_edges()] == [("e", "a")]
+    s.goto_question(2)  # the edges into e from the nodes whose definition uses it
+    assert [(e.node, e.wrt) for e in s.derivable_edges()] == [("L", "e")]
+    s.goto(3)
+    assert [(e.node, e.wrt) for e in s.derivable_edges()] == [("e", "b")]
+    quiz = Session(lesson, seed=1, mode="quiz")
+    quiz.goto_question(1)
+    assert quiz.derivable_edges() == []  # no derivations during a quiz
+
+
+def test_the_hint_cost_and_the_percentage_come_from_the_scoring_rule(lesson, monkeypatch):
+    assert Session.hint_cost() == "Each hint costs a quarter of this question's points."
+    monkeypatch.setattr("tutor.session.HINT_COST", 0.5)
+    assert Session.hint_cost() == "Each hint costs half of this question's points."
+    s = Session(lesson)
+    assert s.percent == 0
+    s.goto_question(0)
+    s.submit("-2")
+    assert s.percent == pytest.approx(100 / 3)
+    assert s.settled == 1
+
+
+def test_a_plot_step_gives_its_curve_and_another_step_none():
+    from tutor.lesson.folder import load_course
+    from tutor.paths import bundled_lessons
+
+    lesson = load_course(bundled_lessons()).find("derivative-by-nudging")
+    s = Session(lesson)
+    with pytest.raises(SessionError):
+        s.plot()
+    s.goto(next(i for i, step in enumerate(s.steps) if getattr(step, "what", "") == "plot"))
+    data = s.plot()
+    assert (data.output, data.leaf) == (s.output, s.step.node)
+    assert sum(len(piece) for piece in data.pieces) > 2
+    assert data.point == (s.graph.value(data.leaf), s.graph.value(data.output))

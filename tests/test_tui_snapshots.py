@@ -95,17 +95,8 @@ def test_derivation_panel(snap_compare):
 
 
 def test_plot(snap_compare):
-    async def run_before(pilot) -> None:
-        await pilot.pause()
-        pilot.app.open_lesson("derivative-by-nudging")
-        await until_lesson(pilot)
-        steady_cursor(pilot.app.screen)
-        pilot.app.screen.go_to(3)
-        await pilot.app.workers.wait_for_complete()
-        pilot.app.clear_notifications()  # "Checking the lesson…" comes and goes with timing
-        await pilot.pause()
-
-    assert snap_compare(app(), terminal_size=SIZE, run_before=run_before)
+    # at_step waits for the lesson's check (until_lesson) and the plot's workers
+    assert snap_compare(app(), terminal_size=SIZE, run_before=at_step("derivative-by-nudging", 3))
 
 
 # -- at 80×24, the student's terminal ---------------------------------------------------

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from conftest import LECTURE_GRAPH
 
 from tutor.check.validate import validate
 from tutor.engine import OPS
 from tutor.lesson import load_lesson_text
 
-LESSON = """
+LESSON = (
+    """
 format = 1
 id = "v"
 title = "Validate me"
 graph = \"\"\"
-a = 2.0
-b = -3.0
-e = a * b
-c = 10.0
-d = e + c
-f = -2.0
-L = d * f
-\"\"\"
+"""
+    + LECTURE_GRAPH
+    + """\"\"\"
 [vary]
 a = { min = -4, max = 4, step = 1 }
 
@@ -42,6 +39,7 @@ rate = 0.01
 ask = "value"
 node = "d"
 """
+)
 
 
 def test_a_good_lesson_passes_at_its_numbers_and_twenty_variants():

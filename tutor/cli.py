@@ -15,10 +15,13 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, TextIO
 
-from tutor import __version__
+from tutor import __version__, numbers
+from tutor.status import NOT_STARTED
 
 if TYPE_CHECKING:
     import argparse
+
+    from tutor.check import Verdict
 
 USAGE_ERROR = 2
 INTERNAL_ERROR = 70
@@ -398,15 +401,18 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
             file=sys.stderr,
         )
     results = []
+    verdicts: list[Verdict | None] = []  # what `--record` stores
     for index in range(count):
         session.goto_question(index)
         question = session.question()
         answer = answers[index] if index < len(answers) else None
         if answer is None:
             session.skip()
+            verdicts.append(None)
             verdict_name, feedback, diagnosis = "skipped", "Skipped.", None
         else:
             verdict = session.submit(answer)
+            verdicts.append(verdict)
             verdict_name, feedback, diagnosis = verdict.status, verdict.feedback, verdict.diagnosis
             if verdict.caret:
                 feedback = f"{feedback}\n{verdict.caret}"
@@ -425,7 +431,7 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
             }
         )
     if args.record:
-        _record(session, results)
+        _record(session, verdicts)
     if args.json:
         data = {
             "lesson": lesson.id,
@@ -444,47 +450,24 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
         print(f"    answer: {r['answer']}", file=out)
         print(f"    {r['verdict']}: {_indent(r['feedback'])}", file=out)
     verdict = "passed" if session.passed else "not passed"
-    percent = 100 * session.score / session.total if session.total else 100
     print(
-        f"\nScore: {session.score:g} / {session.total:g} ({percent:.0f}%): {verdict} "
-        f"(pass mark {lesson.pass_mark:.0%})",
+        f"\nScore: {numbers.score(session.score)} / {numbers.score(session.total)} "
+        f"({numbers.percent(session.percent / 100)}): {verdict} "
+        f"(pass mark {numbers.percent(lesson.pass_mark)})",
         file=out,
     )
     return 0
 
 
-def _record(session, results: list[dict]) -> None:
+def _record(session, verdicts) -> None:
     """Store a scripted run's answers and score like a quiz's (``--record``), all at once."""
     import sqlite3
 
-    from tutor.progress import Answer
-    from tutor.session import NO_ANSWER
+    from tutor.progress.recorder import record_run
 
     store = _store()
-    lesson = session.lesson
-    answers = [
-        Answer(
-            lesson.id,
-            result["index"],
-            session.seed,
-            NO_ANSWER if result["verdict"] == "skipped" else result["answer"],
-            result["verdict"],
-            result["diagnosis"],
-            record.hints_used,
-            record.points,
-            mode="run",
-        )
-        for result, record in zip(results, session.records, strict=True)
-    ]
     try:
-        store.record_attempt(
-            lesson.id,
-            session.seed,
-            answers,
-            score=session.score,
-            total=session.total,
-            passed=session.passed,
-        )
+        record_run(store, session, verdicts)
     except sqlite3.Error as exc:
         print(f"tutor: the attempt was not recorded: {exc}", file=sys.stderr)
     finally:
@@ -513,14 +496,14 @@ def cmd_progress(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
         writer.writeheader()
         writer.writerows(store.answer_rows())
         return 0
-    from tutor.tui.tracker import standing  # no Textual: the app's link to the store
+    from tutor.progress.recorder import standing  # no Textual: the app's link to the store
 
     course = load_course(folder)
     summaries = store.summaries({lesson.id: len(lesson.questions) for lesson in course.lessons})
     lessons = {lesson.id: lesson for lesson in course.lessons}
     # A lesson is done when every question is settled and its pass mark is met.
     standings = {
-        s.lesson_id: standing(store, lessons[s.lesson_id], s.status != "not-started")
+        s.lesson_id: standing(store, lessons[s.lesson_id], s.status != NOT_STARTED)
         for s in summaries
     }
     if args.json:
@@ -541,13 +524,18 @@ def cmd_progress(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
         elif not st.finished:
             status = f"{s.done} of {s.questions} questions"
         elif st.passed:
-            status = f"done, {st.score:g} of {st.total:g} points"
+            status = f"done, {numbers.score(st.score)} of {numbers.score(st.total)} points"
         else:
             status = (
-                f"finished, {st.score:g} of {st.total:g} points: below the pass mark "
-                f"({lesson.pass_mark:.0%})"
+                f"finished, {numbers.score(st.score)} of {numbers.score(st.total)} points: "
+                "below the pass mark "
+                f"({numbers.percent(lesson.pass_mark)})"
             )
-        best = f", best quiz {s.best_score:g}/{s.best_total:g}" if s.best_score is not None else ""
+        best = (
+            f", best quiz {numbers.score(s.best_score)}/{numbers.score(s.best_total)}"
+            if s.best_score is not None
+            else ""
+        )
         plural = "s" if s.quiz_attempts != 1 else ""
         quizzes = f", {s.quiz_attempts} quiz attempt{plural}" if s.quiz_attempts else ""
         print(f"{lesson.title:<45} {status}{quizzes}{best}", file=out)

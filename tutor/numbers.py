@@ -42,3 +42,18 @@ def plain(x: float) -> str:
     Whole numbers without ``.0``, anything else as Python's shortest exact text.
     """
     return str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x)
+
+
+def score(x: float) -> str:
+    """Points and scores: ``score(2.0) == "2"``, ``score(0.75) == "0.75"``."""
+    return f"{x:g}"
+
+
+def percent(fraction: float) -> str:
+    """A fraction as a whole percentage: ``percent(0.7) == "70%"`` (a pass mark)."""
+    return f"{fraction:.0%}"
+
+
+def approx(x: float) -> str:
+    """A value to 12 significant digits, as ``tutor derive`` prints it beside its exact form."""
+    return f"{x:.12g}"

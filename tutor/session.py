@@ -24,24 +24,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
+from tutor import numbers
 from tutor.check import NOT_UNDERSTOOD, Question, Verdict, explain, grade, prepare
 from tutor.check.quantities import local
 from tutor.check.variants import quiz_graph
+from tutor.derivation import Edge
 from tutor.lesson import Ask, Graph, Lesson, Say, Show, Step, fill
+from tutor.lesson.plot import PlotData, plot_data
 from tutor.standing import (  # the scoring rules, shared with the home screen
-    CORRECT,
-    REVEALED,
-    SKIPPED,
     Standing,
     passes,
     settled_history,
 )
+from tutor.status import CORRECT, INCORRECT, OPEN, REVEALED, SKIPPED
 
 HINT_COST = 0.25
-
-OPEN = "open"
-WRONG = "incorrect"  # a quiz question answered wrongly: settled
+#: How a fraction of a question's points is said (`Session.hint_cost`).
+FRACTION_WORDS = {Fraction(1, 2): "half", Fraction(1, 3): "a third", Fraction(1, 4): "a quarter"}
 
 
 @dataclass
@@ -186,7 +187,7 @@ class Session:
             record.status = CORRECT
             record.points = question.ask.points * max(0.0, 1 - HINT_COST * record.hints_used)
         elif self.mode == "quiz":
-            record.status = WRONG
+            record.status = INCORRECT
         return verdict
 
     def hint(self) -> str | None:
@@ -201,7 +202,7 @@ class Session:
 
     def restore(self, index: int, status: str, points: float = 0.0, hints_used: int = 0) -> None:
         """Settle question ``index`` as it was settled in an earlier sitting."""
-        if status not in (CORRECT, WRONG, REVEALED, SKIPPED):
+        if status not in (CORRECT, INCORRECT, REVEALED, SKIPPED):
             raise ValueError(f"not a settled status: {status!r}")
         record = self.records[index]
         record.status, record.points, record.hints_used = status, points, hints_used
@@ -230,7 +231,7 @@ class Session:
         """The lesson's standing after this session (``started``: anything was recorded)."""
         return Standing(
             started=started,
-            settled=sum(r.settled for r in self.records),
+            settled=self.settled,
             questions=len(self.records),
             score=self.score,
             total=self.total,
@@ -245,18 +246,31 @@ class Session:
         question, record = self._current()
         return question.hints[: record.hints_used]
 
-    def reveal(self, index: int | None = None) -> Reveal:
-        """The answer and how it comes about; the question then earns nothing."""
+    def solution(self, index: int | None = None) -> Reveal:
+        """The answer and how it comes about, changing nothing (the quiz results,
+        a question revealed earlier); `reveal` is the student asking for it."""
         if self.mode == "quiz" and not self.finished:
             raise SessionError("answers are revealed at the end of the quiz")
         question = self.question(index)
         if question is None:
             raise SessionError("this step is not a question")
-        record = self.records[question.index]
+        return Reveal(question.expected_text, explain(question))
+
+    def revealed(self, index: int | None = None) -> Reveal | None:
+        """The answer to show with a lesson's question that was revealed, else None."""
+        index = self.question_index if index is None else index
+        if self.mode == "quiz" or index is None or self.records[index].status != REVEALED:
+            return None
+        return self.solution(index)
+
+    def reveal(self, index: int | None = None) -> Reveal:
+        """The answer and how it comes about; the question then earns nothing."""
+        shown = self.solution(index)
+        record = self.records[self.question_index if index is None else index]
         if not record.settled:
             record.status = REVEALED
             record.points = 0.0
-        return Reveal(question.expected_text, explain(question))
+        return shown
 
     def derivation_reveals(self, node: str, wrt: str) -> bool:
         """Whether the derivation of d ``node`` / d ``wrt`` would give the open current
@@ -294,7 +308,69 @@ class Session:
             raise SessionError("this step is not a question")
         return question, self.records[question.index]
 
+    # -- what the screen shows (read only) -------------------------------------------
+
+    def next_open_question(self) -> int | None:
+        """The first open question after the current one, going round; None if all
+        are settled (a quiz goes on to it after each answer)."""
+        start = self.question_index
+        start = -1 if start is None else start
+        count = len(self.records)
+        order = [*range(start + 1, count), *range(start + 1)]
+        return next((i for i in order if not self.records[i].settled), None)
+
+    def hidden_values(self) -> set[str]:
+        """Nodes whose value the graph must not show: the answers of value questions
+        still open (in a quiz, all of them: the verdicts wait for the end)."""
+        return {
+            ask.node
+            for ask, record in zip(self.lesson.questions, self.records, strict=True)
+            if ask.spec.node_value and (self.mode == "quiz" or record.status == OPEN)
+        }
+
+    @property
+    def shown_earned(self) -> set[str]:
+        """Gradients the graph shows: those earned, none during a quiz."""
+        return set() if self.mode == "quiz" else self.earned
+
+    def derivable_edges(self) -> list[Edge]:
+        """The edges whose local derivative this step can derive: a derivation step's,
+        a local question's, or the edges into a gradient question's node (a lesson's)."""
+        step = self.step
+        if self.graph is None:
+            return []
+        if isinstance(step, Show) and step.what == "derivation":
+            return [Edge(step.node, step.wrt)]
+        if not isinstance(step, Ask) or self.mode == "quiz":
+            return []
+        return [Edge(node, wrt) for node, wrt in self.question().edges]
+
+    def plot(self) -> PlotData:
+        """The curve of a plot step (ValueError: it cannot be drawn, and why)."""
+        step = self.step
+        if not isinstance(step, Show) or step.what != "plot" or self.graph is None:
+            raise SessionError("this step is not a plot")
+        low, high = step.range
+        return plot_data(self.graph, step.node, low, high, step.h)
+
+    @staticmethod
+    def hint_cost() -> str:
+        """What a hint costs, in words: ``Each hint costs a quarter of this question's points.``"""
+        cost = Fraction(HINT_COST).limit_denominator(100)
+        words = FRACTION_WORDS.get(cost, numbers.percent(float(cost)))
+        return f"Each hint costs {words} of this question's points."
+
     # -- how it is going -----------------------------------------------------------
+
+    @property
+    def settled(self) -> int:
+        """How many questions are settled."""
+        return sum(r.settled for r in self.records)
+
+    @property
+    def percent(self) -> float:
+        """The score as a percentage of the total (100 when there is nothing to score)."""
+        return 100 * self.score / self.total if self.total else 100.0
 
     @property
     def score(self) -> float:

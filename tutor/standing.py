@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-CORRECT = "correct"
-REVEALED = "revealed"
-SKIPPED = "skipped"
-#: How the progress store writes each settled status of a question.
-STORED_VERDICTS = {CORRECT: "correct", REVEALED: "revealed", SKIPPED: "skipped"}
+from tutor.status import CORRECT, DONE, IN_PROGRESS, NOT_STARTED, REVEALED, SKIPPED
+
+#: The stored verdicts that settle a question in a lesson, the best first.
+SETTLING = (CORRECT, REVEALED, SKIPPED)
 
 
 @dataclass(frozen=True)
@@ -42,8 +41,8 @@ class Standing:
     @property
     def status(self) -> str:
         if not self.started:
-            return "not-started"
-        return "done" if self.done else "in-progress"
+            return NOT_STARTED
+        return DONE if self.done else IN_PROGRESS
 
 
 def settled_history(
@@ -74,8 +73,8 @@ def settled_history(
         if not 0 <= index < questions:
             continue  # the lesson file has changed since
         seen = verdicts.get(index, {})
-        status = next((s for s, v in STORED_VERDICTS.items() if v in seen), SKIPPED)
-        history[index] = (status, seen.get(STORED_VERDICTS[status], 0.0), hints.get(index, 0))
+        status = next((s for s in SETTLING if s in seen), SKIPPED)
+        history[index] = (status, seen.get(status, 0.0), hints.get(index, 0))
     return history
 
 

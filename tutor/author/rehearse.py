@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from tutor.check import Question
+from tutor.derivation import Edge, derive
 from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, Say, Show
 from tutor.lesson.plot import plot_data
 from tutor.numbers import full
 from tutor.render import render_text
 from tutor.session import Session
-from tutor.tui.derivation import Edge, derive
 
 MAX_FAILURES = 20
 

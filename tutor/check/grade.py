@@ -8,10 +8,7 @@ from tutor.check.question import Question, places
 from tutor.engine import EngineError
 from tutor.expr import Expr, ExprError, Num, evaluate, names, parse, to_text
 from tutor.numbers import full, short
-
-CORRECT = "correct"
-INCORRECT = "incorrect"
-NOT_UNDERSTOOD = "not-understood"
+from tutor.status import CORRECT, INCORRECT, NOT_UNDERSTOOD
 
 #: An answer within this relative distance (but outside the tolerance) is "close".
 CLOSE = 0.02

@@ -60,9 +60,6 @@ class Graph:
     def grad(self, name: str) -> float:
         return self.nodes[name].grad
 
-    def name_of(self, node: Value) -> str | None:
-        return node.label or None
-
     @property
     def leaves(self) -> dict[str, Value]:
         """Named leaves: the inputs and parameters a student can nudge."""

@@ -1,6 +1,6 @@
 """Load lesson files: TOML → a checked `Lesson`, or every error with its line.
 
-The rules are LESSON_FORMAT.md's. Anything a file says that the format does not
+The rules are lessons/FORMAT.md's. Anything a file says that the format does not
 define is an error (a typo such as ``hint`` for ``hints`` must not pass). One
 broken file never stops the others in a folder from loading.
 """
@@ -20,7 +20,11 @@ from tutor.lesson.graph import GraphError, build_graph, lesson_graph, question_p
 from tutor.lesson.kinds import SPECS
 from tutor.lesson.locate import KeyLines
 from tutor.lesson.model import (
+    ATOL,
     FORMS,
+    PASS_MARK,
+    POINTS,
+    RTOL,
     SHOW_KINDS,
     Ask,
     Choices,
@@ -280,7 +284,7 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         assignments=tuple(assignments),
         output=output,
         vary=vary,
-        pass_mark=float(pass_mark) if pass_mark is not None else 0.7,
+        pass_mark=float(pass_mark) if pass_mark is not None else PASS_MARK,
         id_line=lines.of_top("id"),
         graph_line=lines.graph_first_line(source) or 1,
         step_lines=tuple(dict(keys) for keys in lines.step_keys),
@@ -460,7 +464,7 @@ def _ask(raw, label, at, defined, assignments, errors: _Errors, reaching=None) -
         if value is not None and not 0 <= value < 1:
             errors.add(at(key), f"{label}: `{key}` must be at least 0 and below 1")
     decimals = _decimals(raw, label, at, form, errors)
-    points = _number(raw, "points", label, at, errors) if "points" in raw else 1.0
+    points = _number(raw, "points", label, at, errors) if "points" in raw else POINTS
     if points is not None and points <= 0:
         errors.add(at("points"), f"{label}: `points` must be above 0")
     prompt = raw.get("prompt")
@@ -484,9 +488,9 @@ def _ask(raw, label, at, defined, assignments, errors: _Errors, reaching=None) -
         prompt=prompt if isinstance(prompt, str) else None,
         hints=tuple(hints),
         form=form,
-        rtol=rtol if rtol is not None else 1e-6,
-        atol=atol if atol is not None else 1e-9,
-        points=points if points is not None else 1.0,
+        rtol=rtol if rtol is not None else RTOL,
+        atol=atol if atol is not None else ATOL,
+        points=points if points is not None else POINTS,
         line=at(),
         decimals=decimals,
     )

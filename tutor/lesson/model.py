@@ -1,4 +1,4 @@
-"""The lesson model: what a lesson file says, checked and typed (LESSON_FORMAT.md)."""
+"""The lesson model: what a lesson file says, checked and typed (lessons/FORMAT.md)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,12 @@ from tutor.lesson.kinds import SPECS, KindSpec
 
 SHOW_KINDS = ("graph", "derivation", "plot")
 FORMS = ("number", "expression", "any")
+
+# The defaults of what a file may leave out (lessons/FORMAT.md), here only: the
+# loader fills them in from these.
+PASS_MARK = 0.7  # `pass`: the fraction of the points that passes a lesson
+POINTS = 1.0  # a question's `points`
+RTOL, ATOL = 1e-6, 1e-9  # a question's tolerance, unless its kind says otherwise
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +67,9 @@ class Ask:
     prompt: str | None = None
     hints: tuple[str, ...] = ()
     form: str = "number"
-    rtol: float = 1e-6
-    atol: float = 1e-9
-    points: float = 1.0
+    rtol: float = RTOL
+    atol: float = ATOL
+    points: float = POINTS
     line: int | None = None
     #: The number of decimal places asked for; when set it is the tolerance
     #: (half a unit of the last place), and ``rtol``/``atol`` are not used.
@@ -121,7 +127,7 @@ class Lesson:
     assignments: tuple[Assignment, ...] = ()
     output: str | None = None
     vary: dict[str, Range | Choices] = field(default_factory=dict)
-    pass_mark: float = 0.7
+    pass_mark: float = PASS_MARK
     #: File lines (1-based) of the `id` key and of the graph script's first line,
     #: so that later checks can point at PATH:LINE.
     id_line: int | None = None

@@ -17,8 +17,8 @@ from tutor.progress.models import (
     LessonSummary,
     Mode,
     QuizAttempt,
+    StoredVerdict,
     StoreStatus,
-    Verdict,
 )
 from tutor.progress.opening import default_path
 from tutor.progress.schema import SCHEMA_VERSION
@@ -37,6 +37,6 @@ __all__ = [
     "ProgressStore",
     "QuizAttempt",
     "StoreStatus",
-    "Verdict",
+    "StoredVerdict",
     "default_path",
 ]

@@ -6,11 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
-Verdict = Literal["correct", "incorrect", "not-understood", "skipped", "revealed"]
+from tutor import status
+
+#: A stored answer's verdict: `tutor.status.VERDICTS`, spelled out for the type checker
+#: (not `tutor.check.Verdict`, which is a graded answer).
+StoredVerdict = Literal["correct", "incorrect", "not-understood", "skipped", "revealed"]
 Mode = Literal["lesson", "quiz", "run"]
 LessonStatus = Literal["not-started", "in-progress", "done"]
 
-VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+VERDICTS: tuple[StoredVerdict, ...] = status.VERDICTS  # type: ignore[assignment]
 MODES: tuple[Mode, ...] = get_args(Mode)
 
 
@@ -22,7 +26,7 @@ class Answer:
     question_index: int
     seed: int
     text: str
-    verdict: Verdict
+    verdict: StoredVerdict
     diagnosis: str | None = None
     hints_used: int = 0
     points: float = 0.0

@@ -16,6 +16,7 @@ from types import TracebackType
 from tutor.progress.models import Answer, LessonPosition, LessonSummary, QuizAttempt, StoreStatus
 from tutor.progress.opening import Clock, default_path, open_database
 from tutor.progress.schema import transaction
+from tutor.status import DONE, IN_PROGRESS, NOT_STARTED
 
 ANSWER_COLUMNS = (
     "id",
@@ -231,9 +232,9 @@ class ProgressStore:
         ).fetchone()[0]
         best = self.best_quiz(lesson_id)
         if not self._started(lesson_id):
-            status = "not-started"
+            status = NOT_STARTED
         else:
-            status = "done" if done >= questions else "in-progress"
+            status = DONE if done >= questions else IN_PROGRESS
         return LessonSummary(
             lesson_id=lesson_id,
             status=status,

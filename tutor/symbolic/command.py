@@ -17,6 +17,7 @@ from typing import TextIO
 
 from sympy import Expr, Rational
 
+from tutor import numbers
 from tutor.expr import ExprError, names, parse, parse_constant, to_text
 from tutor.expr.parser import NOT_A_NUMBER
 from tutor.symbolic.chain import ChainRule, chain_rule
@@ -25,10 +26,12 @@ from tutor.symbolic.show import show, unicode
 from tutor.symbolic.steps import DerivationError
 from tutor.symbolic.text import (
     chain_paths,
+    derivation_title,
     derivative_name,
     format_derivation,
     link_heading,
     link_names,
+    single_op,
     step_why,
 )
 
@@ -104,8 +107,8 @@ def _as_text(chain: ChainRule, at: list[str], value: Expr | None) -> str:
     """The derivation in plain text (SymPy's syntax; the caller dresses it in Unicode)."""
     whole = derivative_name(chain.expr, chain.wrt)
     lines: list[str] = []
-    if _single(chain):
-        lines += [f"{whole}, from the definition of the derivative:", ""]
+    if single_op(chain):
+        lines += [derivation_title(chain, whole), ""]
         lines += format_derivation(chain.links[0].cases)
         lines.append("")
     elif chain.links:
@@ -115,7 +118,7 @@ def _as_text(chain: ChainRule, at: list[str], value: Expr | None) -> str:
         lines[-1] += f" = {show(chain.result)}"
     if value is not None:
         given = ", ".join(item.replace("=", " = ") for item in at)
-        approx = f"{float(value):.12g}"
+        approx = numbers.approx(float(value))
         if not value.is_Rational:
             shown = f"≈ {approx}"
         elif value.is_Integer:
@@ -126,18 +129,10 @@ def _as_text(chain: ChainRule, at: list[str], value: Expr | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _single(chain: ChainRule) -> bool:
-    """One operation on one path: its derivation is the whole story."""
-    return len(chain.paths) == 1 and len(chain.paths[0]) == 1
-
-
 def _chain_text(chain: ChainRule, whole: str) -> list[str]:
-    count = len(chain.paths)
     names = link_names(chain)
     lines = [
-        f"{whole}, by the chain rule: multiply the local derivatives along "
-        + ("the path" if count == 1 else f"each of the {count} paths, and add the paths up")
-        + f" from {chain.wrt} to the output:",
+        derivation_title(chain, whole),
         "",
         f"  {whole} = {chain_paths(chain, names)}",
     ]
@@ -152,7 +147,7 @@ def _chain_text(chain: ChainRule, whole: str) -> list[str]:
 
 def _as_json(text: str, wrt: str, chain: ChainRule, value: Expr | None) -> dict:
     steps = []
-    single = _single(chain)
+    single = single_op(chain)
     names = link_names(chain)
     for link in chain.links:
         about = "" if single else f"{names[id(link)]}: "

@@ -79,6 +79,28 @@ def format_derivation(cases: Derivation | Sequence[Derivation], indent: str = ""
     return lines
 
 
+def single_op(chain: ChainRule) -> bool:
+    """One operation on one path: its derivation is the whole story."""
+    return len(chain.paths) == 1 and len(chain.paths[0]) == 1
+
+
+def derivation_title(
+    chain: ChainRule, whole: str, definition: str = "", output: str = "the output"
+) -> str:
+    """The derivation's first line, the same in `tutor derive` and the app: how
+    ``whole`` (the derivative's name) comes about; ``definition`` (``L = d*f``) is
+    said, and ``output`` is the node's name, when the expression is a node's definition."""
+    of = f" ({definition})" if definition else ""
+    if single_op(chain):
+        return f"{whole}, from the definition of the derivative{of}:"
+    count = len(chain.paths)
+    along = "the path" if count == 1 else f"each of the {count} paths, and add the paths up"
+    return (
+        f"{whole}, by the chain rule{of}: multiply the local derivatives along {along} "
+        f"from {chain.wrt} to {output}:"
+    )
+
+
 def derivative_name(top: Expr, bottom: Expr) -> str:
     """``dL/dx``, ``d tanh(n)/dn``, ``d(x*y)/dx``, ``d(x*w + b)/d(x*w)``."""
 

@@ -243,8 +243,8 @@ class TutorApp(App[int]):
         self.notify(
             "\n".join(map(str, errors[:3])), title=f"{lesson.title}: not shown", severity="error"
         )
-        tracker = getattr(self.screen, "tracker", None)
-        if tracker is not None and tracker.session.lesson is lesson:
+        recorder = getattr(self.screen, "recorder", None)
+        if recorder is not None and recorder.session.lesson is lesson:
             self.go_home()  # it was open: leave it
         elif self.home is not None:
             self.home.refresh_course()

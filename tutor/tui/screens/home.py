@@ -9,8 +9,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Header, Label, OptionList, ProgressBar, Static
 
+from tutor import numbers
 from tutor.headers import LessonHeader
 from tutor.standing import stored_standing
+from tutor.status import NOT_STARTED
 from tutor.tui import keys
 from tutor.tui.errors import guarded
 from tutor.tui.screens.base import KeyHelp, TutorScreen
@@ -89,7 +91,7 @@ class HomeScreen(TutorScreen):
                 lesson.id,
                 lesson.points,
                 lesson.pass_mark,
-                summaries[lesson.id].status != "not-started",
+                summaries[lesson.id].status != NOT_STARTED,
             )
             for lesson in lessons
         }
@@ -129,7 +131,7 @@ class HomeScreen(TutorScreen):
         if best is None or not best.total:
             return ""
         mark = "passed" if best.passed else "not passed"
-        return f"quiz {best.score:g}/{best.total:g} {mark}"
+        return f"quiz {numbers.score(best.score)}/{numbers.score(best.total)} {mark}"
 
     def _show_continue(self, last: str | None) -> None:
         lessons, store = self.app.headers, self.app.store
@@ -137,7 +139,7 @@ class HomeScreen(TutorScreen):
         if not lessons:
             widget.update(
                 f"There are no lessons to show from {self.app.folder}. Point the tutor at a "
-                "folder of lesson files: tutor --lessons DIR (see LESSON_FORMAT.md)."
+                "folder of lesson files: tutor --lessons DIR (see lessons/FORMAT.md)."
             )
             return
         lesson = self._next_lesson()
@@ -179,13 +181,13 @@ class HomeScreen(TutorScreen):
         questions = lesson.questions
         now = self.standings.get(lesson.id)
         score = (
-            f"score {now.score:g}/{now.total:g} · "
+            f"score {numbers.score(now.score)}/{numbers.score(now.total)} · "
             if now is not None and now.started and now.total
             else ""
         )
         detail.update(
             f"{lesson.summary}\n{lesson.steps} steps, {questions} questions · "
-            f"{score}pass mark {lesson.pass_mark:.0%} · {lesson.path.name}"
+            f"{score}pass mark {numbers.percent(lesson.pass_mark)} · {lesson.path.name}"
         )
 
     def _highlighted(self) -> LessonHeader | None:
@@ -258,7 +260,7 @@ def _status(summary, now, pass_mark: float) -> str:
         return "not started"
     if not now.finished:
         return f"{summary.done} of {summary.questions} questions"
-    score = f" {now.score:g}/{now.total:g}" if now.total else ""
+    score = f" {numbers.score(now.score)}/{numbers.score(now.total)}" if now.total else ""
     if now.passed:
         return f"✔ done{score}"
-    return f"✘{score} below {pass_mark:.0%}"
+    return f"✘{score} below {numbers.percent(pass_mark)}"

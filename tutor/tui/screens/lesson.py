@@ -2,7 +2,7 @@
 
 A thin layer over `tutor.session.Session`: every key calls the session, and
 `show_step` draws what the session now says. Nothing here grades or computes;
-the tracker writes each thing the student does to the progress store at once.
+the recorder writes each thing the student does to the progress store at once.
 The same screen runs a quiz (``mode = "quiz"``): questions only, fresh numbers,
 no reveal, no verdict until the results screen.
 """
@@ -18,16 +18,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.widgets import ContentSwitcher, Input
 
+from tutor.derivation import Edge, warm_up
 from tutor.lesson import Ask, Lesson, Show
-from tutor.lesson.plot import plot_data
 from tutor.progress import ProgressStore
+from tutor.progress.recorder import Recorder
 from tutor.session import CORRECT, OPEN, REVEALED, SKIPPED, Session, SessionError
 from tutor.tui import keys
-from tutor.tui.derivation import Edge, warm_up
 from tutor.tui.errors import guarded
 from tutor.tui.screens.base import KeyHelp, TutorScreen
 from tutor.tui.screens.confirm import ConfirmScreen
-from tutor.tui.tracker import Tracker
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.derivation_panel import DerivationPanel
 from tutor.tui.widgets.feedback import Feedback
@@ -54,7 +53,7 @@ SETTLED_WORDS = {
 
 
 class LessonScreen(TutorScreen):
-    """A lesson, or a quiz on one, over a `Tracker` (session + progress store)."""
+    """A lesson, or a quiz on one, over a `Recorder` (session + progress store)."""
 
     ESCAPE_TO_MINIMIZE = False  # Esc is `action_leave`'s: it closes zoom and gives keys back
     MOVE = Binding.Group("Back/Next", compact=True)
@@ -93,9 +92,9 @@ class LessonScreen(TutorScreen):
         ),
     ]
 
-    def __init__(self, tracker: Tracker) -> None:
-        super().__init__(classes="-quiz" if tracker.session.mode == "quiz" else "-lesson")
-        self.tracker = tracker
+    def __init__(self, recorder: Recorder) -> None:
+        super().__init__(classes="-quiz" if recorder.session.mode == "quiz" else "-lesson")
+        self.recorder = recorder
         self.view = GRAPH
         self.edge_choice = 0
         self.diagnosed_edge: tuple[str, str] | None = None
@@ -106,15 +105,15 @@ class LessonScreen(TutorScreen):
 
     @classmethod
     def for_lesson(cls, store: ProgressStore, lesson: Lesson) -> LessonScreen:
-        return cls(Tracker.lesson(store, lesson))
+        return cls(Recorder.lesson(store, lesson))
 
     @classmethod
     def for_quiz(cls, store: ProgressStore, lesson: Lesson, seed: int) -> LessonScreen:
-        return cls(Tracker.quiz(store, lesson, seed))
+        return cls(Recorder.quiz(store, lesson, seed))
 
     @property
     def session(self) -> Session:
-        return self.tracker.session
+        return self.recorder.session
 
     @property
     def quiz(self) -> bool:
@@ -136,8 +135,8 @@ class LessonScreen(TutorScreen):
 
     @guarded
     def on_mount(self) -> None:
-        if self.tracker.warning:
-            self.notify(self.tracker.warning, title="Progress", severity="warning", timeout=15)
+        if self.recorder.warning:
+            self.notify(self.recorder.warning, title="Progress", severity="warning", timeout=15)
         if self._needs_symbolic():
             graph = self.session.graph
             self.run_worker(lambda: warm_up(graph), thread=True, exit_on_error=False, group="warm")
@@ -162,7 +161,7 @@ class LessonScreen(TutorScreen):
         text = session.text() if not self.quiz else self._quiz_prompt()
         if isinstance(step, Ask) and record is not None:
             question = session.question()
-            reveal = session.reveal() if record.status == REVEALED and not self.quiz else None
+            reveal = session.revealed()
             narrative.show(
                 text,
                 hints=session.hints_shown(),
@@ -198,11 +197,10 @@ class LessonScreen(TutorScreen):
         lesson = session.lesson
         if self.quiz:
             title = f"Quiz: {lesson.title}"
-            settled = sum(r.settled for r in session.records)
-            score = f"{settled} of {len(session.records)} answered"
+            score = f"{session.settled} of {len(session.records)} answered"
         else:
             title = lesson.title
-            score = f"{self.tracker.done} of {len(session.records)} done"
+            score = f"{self.recorder.done} of {len(session.records)} done"
         self.query_one(LessonBar).show(
             title,
             session.position + 1,
@@ -229,7 +227,7 @@ class LessonScreen(TutorScreen):
     def _end_message(self) -> str:
         session = self.session
         return (
-            f"The end of the lesson: {self.tracker.done} of {len(session.records)} questions "
+            f"The end of the lesson: {self.recorder.done} of {len(session.records)} questions "
             "done. Enter or Esc goes back to the course."
         )
 
@@ -312,20 +310,10 @@ class LessonScreen(TutorScreen):
         step = session.step
         focus = step.node if isinstance(step, Ask) else None
         also = (step.wrt,) if isinstance(step, Ask) and step.spec.edge else ()
-        if self.quiz:
-            earned: set[str] = set()
-            hidden = {a.node for a in session.lesson.questions if a.spec.node_value}
-        else:
-            earned = self.tracker.earned
-            hidden = {
-                a.node
-                for a, r in zip(session.lesson.questions, session.records, strict=True)
-                if a.spec.node_value and r.status == OPEN
-            }
         self.query_one(GraphPanel).show(
             session.graph,
-            earned=earned,
-            hidden_values=hidden,
+            earned=session.shown_earned,
+            hidden_values=session.hidden_values(),
             focus=focus,
             also=also,
             edge=self.diagnosed_edge,
@@ -333,27 +321,18 @@ class LessonScreen(TutorScreen):
 
     def _draw_plot(self) -> None:
         step = self.session.step
-        low, high = step.range
         try:
-            data = plot_data(self.session.graph, step.node, low, high, step.h)
+            data = self.session.plot()
         except ValueError as exc:  # a plot step the loader let through: say so, go on
             self.query_one("#visual").display = False
             self.query_one(Feedback).say(f"This plot cannot be drawn: {exc}.", "warning")
             return
-        self.query_one(PlotPanel).show(data, slopes_known=step.node in self.tracker.earned)
+        self.query_one(PlotPanel).show(data, slopes_known=step.node in self.recorder.earned)
         self.query_one("#visual").border_title = f"{data.output} against {data.leaf}"
 
     def _edges(self) -> list[Edge]:
-        """The edges whose local derivative this step can derive."""
-        session = self.session
-        step = session.step
-        if session.graph is None:
-            return []
-        if isinstance(step, Show) and step.what == DERIVATION:
-            return [Edge(step.node, step.wrt)]
-        if not isinstance(step, Ask) or self.quiz:
-            return []
-        return [Edge(node, wrt) for node, wrt in session.question().edges]
+        """The edges whose local derivative this step can derive (the session says)."""
+        return self.session.derivable_edges()
 
     def _derivation_edge(self) -> Edge | None:
         edges = self._edges()
@@ -396,7 +375,7 @@ class LessonScreen(TutorScreen):
         session = self.session
         index = session.question_index
         verdict = session.submit(text)
-        self.tracker.answered(index, verdict)
+        self.recorder.answered(index, verdict)
         self._warn_if_not_saving()
         feedback = self.query_one(Feedback)
         if self.quiz and verdict.understood:
@@ -429,17 +408,15 @@ class LessonScreen(TutorScreen):
         if session.finished:
             self._finish_quiz()
             return
-        records = session.records
         start = session.question_index or 0
-        order = list(range(start + 1, len(records))) + list(range(start + 1))
-        following = next(i for i in order if not records[i].settled)
+        following = session.next_open_question()
         self._move(lambda: session.goto_question(following))
         self.query_one(Feedback).say(f"Answer to question {start + 1} recorded.")
 
     def _finish_quiz(self) -> None:
         from tutor.tui.screens.results import ResultsScreen
 
-        self.tracker.finish_quiz()
+        self.recorder.finish_quiz()
         self._warn_if_not_saving()
         self.app.switch_screen(ResultsScreen(self.session))
 
@@ -449,14 +426,14 @@ class LessonScreen(TutorScreen):
 
     def _move(self, how) -> None:
         how()
-        self.tracker.moved()
+        self.recorder.moved()
         self.view = GRAPH
         self.edge_choice = 0
         self.diagnosed_edge = None
         self.show_step()
 
     def _warn_if_not_saving(self) -> None:
-        warning = self.tracker.warning
+        warning = self.recorder.warning
         if warning and warning != self._warned:
             self._warned = warning
             self.notify(warning, title="Progress", severity="warning", timeout=15)
@@ -518,7 +495,7 @@ class LessonScreen(TutorScreen):
             hints=shown,
             hint_count=len(question.hints),
         )
-        cost = " Each hint costs a quarter of this question's points." if self.quiz else ""
+        cost = f" {session.hint_cost()}" if self.quiz else ""
         feedback.say(f"Hint {len(shown)} of {len(question.hints)} is above.{cost}")
 
     @guarded
@@ -534,7 +511,7 @@ class LessonScreen(TutorScreen):
             self.query_one(Feedback).say(str(exc), "warning")
             return
         if was_open:
-            self.tracker.revealed(index)
+            self.recorder.revealed(index)
             self._warn_if_not_saving()
         self.show_step()
         self.query_one(Feedback).say(
@@ -550,7 +527,7 @@ class LessonScreen(TutorScreen):
         if index is None or record.settled:
             return
         session.skip()  # settles the question, and moves on
-        self.tracker.skipped(index)
+        self.recorder.skipped(index)
         self._warn_if_not_saving()
         if self.quiz:
             session.goto_question(index)
@@ -591,7 +568,7 @@ class LessonScreen(TutorScreen):
                 )
                 return
             session.see_derivation(edge.node, edge.wrt)
-            self.tracker.revealed(index)
+            self.recorder.revealed(index)
             self._warn_if_not_saving()
             self.show_step()
         self._show_visual(DERIVATION)
@@ -654,13 +631,13 @@ class LessonScreen(TutorScreen):
         def reset(confirmed: bool | None) -> None:
             if not confirmed:
                 return
-            store = self.tracker.store
+            store = self.recorder.store
             try:
                 store.reset_lesson(lesson.id)
             except Exception as exc:  # the store failed: say so, keep the lesson
                 self.notify(f"Could not reset: {exc}", severity="error")
                 return
-            self.tracker = Tracker.lesson(store, lesson)
+            self.recorder = Recorder.lesson(store, lesson)
             self._move(lambda: None)
             self.notify(f"{lesson.title}: progress reset.", title="Reset")
 

@@ -10,16 +10,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
-from tutor.session import CORRECT, OPEN, SKIPPED, WRONG, Session
+from tutor import numbers
+from tutor.derivation import Edge, Shown, derive
+from tutor.session import Session
+from tutor.status import CORRECT, INCORRECT, OPEN, SKIPPED
 from tutor.tui import keys
-from tutor.tui.derivation import Edge, Shown, derive
 from tutor.tui.errors import guarded
 from tutor.tui.screens.base import TutorScreen
 from tutor.tui.widgets.footer import Footer
 
 VERDICT_WORDS = {
     CORRECT: "✔ correct",
-    WRONG: "✘ incorrect",
+    INCORRECT: "✘ incorrect",
     SKIPPED: "– skipped",
     OPEN: "– not answered",
 }
@@ -54,23 +56,23 @@ class ResultsScreen(TutorScreen):
         """The results as Markdown."""
         session = self.session
         lesson = session.lesson
-        percent = 100 * session.score / session.total if session.total else 100.0
         verdict = "**passed**" if session.passed else "**not passed**"
         parts = [
             f"## Quiz results: {lesson.title}",
-            f"Score **{session.score:g} of {session.total:g}** ({percent:.0f}%): {verdict} "
-            f"(the pass mark is {lesson.pass_mark:.0%}).",
+            f"Score **{numbers.score(session.score)} of {numbers.score(session.total)}** "
+            f"({numbers.percent(session.percent / 100)}): {verdict} "
+            f"(the pass mark is {numbers.percent(lesson.pass_mark)}).",
         ]
         for index, record in enumerate(session.records):
             question = session.question(index)
-            reveal = session.reveal(index)
+            reveal = session.solution(index)
             words = VERDICT_WORDS.get(record.status, record.status)
             parts.append(f"**{index + 1}. {words}:** {question.prompt.strip()}")
             first = record.attempts[0] if record.attempts else None
             facts = [
                 f"Your answer `{first.answer}`" if first else "No answer",
                 f"expected `{reveal.answer}`",
-                f"{record.points:g} of {question.ask.points:g} points",
+                f"{numbers.score(record.points)} of {numbers.score(question.ask.points)} points",
             ]
             if record.hints_used:
                 facts.append(f"{record.hints_used} hint{'s' if record.hints_used > 1 else ''}")

@@ -19,8 +19,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from tutor.derivation import Edge, Shown, derive
 from tutor.lesson import Graph
-from tutor.tui.derivation import Edge, Shown, derive
 
 
 class DerivationPanel(VerticalScroll, can_focus=True):

@@ -1,12 +1,13 @@
-"""An edge's derivation from `tutor.symbolic`, laid out as text (no Textual here).
+"""The derivation presenter: an edge's derivation at a lesson's numbers, as text.
 
-`derive` imports SymPy (about 0.3 s): the app calls it from a thread worker,
-never on the UI thread. It asks `tutor.symbolic` for the chain rule over the
-node's definition (one op: that op's derivation from the limit definition;
-several: each op's, multiplied along the paths), and `tutor.check` for the
-value at the current numbers, and only writes them out: each derivation's rows
-and lines come from `tutor.symbolic.text`, the layout `tutor derive` prints, so
-that the panel, the quiz results and the command read the same.
+Used by the app's derivation panel, the quiz results and `tutor check`'s
+rehearsal. `derive` imports SymPy (about 0.3 s): the app calls it from a thread
+worker, never on the UI thread. It asks `tutor.symbolic` for the chain rule over
+the node's definition (one op: that op's derivation from the limit definition;
+several: each op's, multiplied along the paths), and `tutor.check` for the value
+at the current numbers, and only writes them out: the title, each derivation's
+rows and lines come from `tutor.symbolic.text`, which `tutor derive` prints
+too, so that the panel, the quiz results and the command read the same.
 """
 
 from __future__ import annotations
@@ -87,18 +88,13 @@ def derive(graph: Graph, edge: Edge) -> Shown:
     chain = symbolic.chain_rule(definition, edge.wrt, exact, reserved=graph.nodes)
     unicode = symbolic.unicode
     written = unicode(f"{edge.node} = {to_text(definition)}")
-    if len(chain.paths) == 1 and len(chain.paths[0]) == 1:
-        title = f"{edge.symbol}, from the definition of the derivative ({written}):"
+    title = unicode(text.derivation_title(chain, edge.symbol, written, edge.node))
+    if text.single_op(chain):
         blocks = [_block(chain.links[0].cases)]
     else:
-        count = len(chain.paths)
-        along = "the path" if count == 1 else f"each of the {count} paths, adding the paths up"
         link_names = text.link_names(chain)
         products = unicode(text.chain_paths(chain, link_names))
-        title = (
-            f"{edge.symbol} by the chain rule ({written}): multiply the local derivatives "
-            f"along {along}:\n  {edge.symbol} = {products}"
-        )
+        title += f"\n  {edge.symbol} = {products}"
         blocks = [
             _block(link.cases, unicode(text.link_heading(link, link_names[id(link)])))
             for link in chain.links

@@ -1,25 +1,18 @@
-"""The app's derivations (`tutor.tui.derivation`): the shared layout, and no clash with nodes."""
+"""The app's derivations (`tutor.derivation`): the shared layout, and no clash with nodes."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from conftest import LECTURE_GRAPH
 
+from tutor.derivation import Edge, Line, derive
 from tutor.expr import parse, parse_script
 from tutor.lesson.graph import build_graph
 from tutor.symbolic import chain_rule, derivation_rows, format_derivation, unicode
-from tutor.tui.derivation import Edge, Line, derive
 
-LECTURE = """
-a = 2
-b = -3
-c = 10
-e = a*b
-d = e + c
-f = -2
-L = d*f
-"""
+LECTURE = LECTURE_GRAPH
 
 EDGES = [("e", "a"), ("e", "b"), ("d", "e"), ("d", "c"), ("L", "d"), ("L", "f")]
 
@@ -80,3 +73,15 @@ def test_a_sum_of_a_node_with_itself_subtracts_the_whole_sum():
     exprs = [block.lines[0].expr for block in shown.blocks]
     assert exprs == ["lim[h→0] (a + h + a − (a + a))/h", "lim[h→0] (a + a + h − (a + a))/h"]
     assert shown.value == "db/da = 2 at the current numbers (a = 3)."
+
+
+def test_the_app_and_tutor_derive_say_the_chain_rule_in_the_same_words(capsys):
+    from tutor.cli import main
+
+    graph = build_graph(parse_script("a = 3\nb = a*a"), "b")
+    app_title = derive(graph, Edge("b", "a")).title.split("\n")[0]
+    assert main(["derive", "a*a", "--wrt", "a"]) == 0
+    cli_title = capsys.readouterr().out.splitlines()[0]
+    said = ": multiply the local derivatives along each of the 2 paths, and add the paths up from a"
+    assert app_title == f"db/da, by the chain rule (b = a · a){said} to b:"
+    assert cli_title == f"d(a·a)/da, by the chain rule{said} to the output:"

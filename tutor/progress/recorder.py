@@ -1,22 +1,26 @@
-"""Keep the progress store in step with a session (no Textual here).
+"""Keep the progress store in step with a session: the one recorder of answers.
 
-The app calls the tracker after each thing the student does; the tracker writes
-it to the store at once, so closing the terminal loses nothing. Opening a lesson
+The app calls the `Recorder` after each thing the student does; it writes it to
+the store at once, so closing the terminal loses nothing. Opening a lesson
 again restores where the student was: the step, the questions already settled
 and the gradients earned. A store that fails while the app runs never stops the
-lesson: the tracker keeps a plain-words ``warning`` instead.
+lesson: the recorder keeps a plain-words ``warning`` instead. `tutor run
+--record` stores a scripted run through `record_run`, each answer written the
+same way (a skipped question's text is `NO_ANSWER`, as in the app).
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tutor.check import Verdict
 from tutor.lesson import Lesson
 from tutor.progress import Answer, ProgressStore
 from tutor.session import NO_ANSWER, Session
-from tutor.standing import STORED_VERDICTS, Standing, stored_standing
+from tutor.standing import SETTLING, Standing, stored_standing
+from tutor.status import REVEALED, SKIPPED
 
 
 def standing(store: ProgressStore, lesson: Lesson, started: bool) -> Standing:
@@ -26,7 +30,7 @@ def standing(store: ProgressStore, lesson: Lesson, started: bool) -> Standing:
 
 
 @dataclass
-class Tracker:
+class Recorder:
     """One session's link to the progress store."""
 
     store: ProgressStore
@@ -37,18 +41,18 @@ class Tracker:
     # -- opening -------------------------------------------------------------
 
     @classmethod
-    def lesson(cls, store: ProgressStore, lesson: Lesson) -> Tracker:
+    def lesson(cls, store: ProgressStore, lesson: Lesson) -> Recorder:
         """Open ``lesson`` at the file's numbers, where the student left it."""
-        tracker = cls(store, Session(lesson, seed=0, mode="lesson"))
-        tracker._guard(tracker._restore)
-        return tracker
+        recorder = cls(store, Session(lesson, seed=0, mode="lesson"))
+        recorder._guard(recorder._restore)
+        return recorder
 
     @classmethod
-    def quiz(cls, store: ProgressStore, lesson: Lesson, seed: int) -> Tracker:
+    def quiz(cls, store: ProgressStore, lesson: Lesson, seed: int) -> Recorder:
         """Start a quiz on variant ``seed`` (≥ 1) of ``lesson``."""
-        tracker = cls(store, Session(lesson, seed=seed, mode="quiz"))
-        tracker.quiz_attempt = tracker._guard(lambda: store.start_quiz(lesson.id, seed))
-        return tracker
+        recorder = cls(store, Session(lesson, seed=seed, mode="quiz"))
+        recorder.quiz_attempt = recorder._guard(lambda: store.start_quiz(lesson.id, seed))
+        return recorder
 
     def _restore(self) -> None:
         session, lesson_id = self.session, self.session.lesson.id
@@ -68,7 +72,7 @@ class Tracker:
         """Questions done in this lesson, as the home screen and `tutor progress` count
         them (the store's record); the session's own count if the store cannot say."""
         session = self.session
-        settled = sum(r.settled for r in session.records)
+        settled = session.settled
         if session.mode != "lesson":
             return settled
         position = self._guard(lambda: self.store.position(session.lesson.id))
@@ -88,10 +92,10 @@ class Tracker:
         )
 
     def revealed(self, index: int) -> None:
-        self._write(index, NO_ANSWER, "revealed")
+        self._write(index, NO_ANSWER, REVEALED)
 
     def skipped(self, index: int) -> None:
-        self._write(index, NO_ANSWER, "skipped")
+        self._write(index, NO_ANSWER, SKIPPED)
 
     def moved(self) -> None:
         """Remember the step reached (lessons only: a quiz always starts afresh)."""
@@ -121,22 +125,13 @@ class Tracker:
     ) -> None:
         session = self.session
         record = session.records[index]
-        answer = Answer(
-            lesson_id=session.lesson.id,
-            question_index=index,
-            seed=session.seed,
-            text=text,
-            verdict=verdict,  # type: ignore[arg-type]
-            diagnosis=diagnosis,
-            hints_used=record.hints_used,
-            points=points,
-            mode="quiz" if session.mode == "quiz" else "lesson",
-            quiz_attempt_id=self.quiz_attempt,
+        answer = _answer(
+            session, index, text, verdict, diagnosis, points, session.mode, self.quiz_attempt
         )
 
         def write() -> None:
             self.store.record_answer(answer)
-            if session.mode == "lesson" and (record.settled or verdict in STORED_VERDICTS.values()):
+            if session.mode == "lesson" and (record.settled or verdict in SETTLING):
                 self.store.mark_done(session.lesson.id, index)
                 self.store.earn_gradients(session.lesson.id, sorted(session.earned))
 
@@ -149,3 +144,56 @@ class Tracker:
         except (sqlite3.Error, OSError, ValueError) as exc:
             self.warning = f"Progress is not being saved: {exc}."
             return None
+
+
+def record_run(store: ProgressStore, session: Session, verdicts: Sequence[Verdict | None]) -> None:
+    """Store a scripted run (`tutor run --record`) like a quiz's, all at once:
+    ``verdicts[i]`` is the verdict on question ``i``'s answer, None if it was skipped.
+    A failing store raises (`sqlite3.Error`): the command says so."""
+    answers = [
+        _answer(session, index, NO_ANSWER, SKIPPED, None, 0.0, "run")
+        if verdict is None
+        else _answer(
+            session,
+            index,
+            verdict.answer,
+            verdict.status,
+            verdict.diagnosis,
+            session.records[index].points if verdict.correct else 0.0,
+            "run",
+        )
+        for index, verdict in enumerate(verdicts)
+    ]
+    store.record_attempt(
+        session.lesson.id,
+        session.seed,
+        answers,
+        score=session.score,
+        total=session.total,
+        passed=session.passed,
+    )
+
+
+def _answer(
+    session: Session,
+    index: int,
+    text: str,
+    verdict: str,
+    diagnosis: str | None,
+    points: float,
+    mode: str,
+    attempt: int | None = None,
+) -> Answer:
+    """One stored answer to question ``index``, with the hints taken so far."""
+    return Answer(
+        lesson_id=session.lesson.id,
+        question_index=index,
+        seed=session.seed,
+        text=text,
+        verdict=verdict,  # type: ignore[arg-type]
+        diagnosis=diagnosis,
+        hints_used=session.records[index].hints_used,
+        points=points,
+        mode=mode,  # type: ignore[arg-type]
+        quiz_attempt_id=attempt,
+    )

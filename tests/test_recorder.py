@@ -9,8 +9,8 @@ import pytest
 
 from tutor.lesson import load_lesson_text
 from tutor.progress import ProgressStore
+from tutor.progress.recorder import Recorder
 from tutor.session import CORRECT, REVEALED, SKIPPED
-from tutor.tui.tracker import Tracker
 
 LESSON = """
 format = 1
@@ -54,11 +54,11 @@ def store(tmp_path):
 
 
 def test_every_answer_is_written_as_given(store, lesson):
-    tracker = Tracker.lesson(store, lesson)
-    session = tracker.session
+    recorder = Recorder.lesson(store, lesson)
+    session = recorder.session
     session.goto_question(0)
     for text in ("5", "2 +", "-2"):
-        tracker.answered(0, session.submit(text))
+        recorder.answered(0, session.submit(text))
     rows = store.answer_rows("t")
     assert [(r["answer"], r["verdict"]) for r in rows] == [
         ("5", "incorrect"),
@@ -71,7 +71,7 @@ def test_every_answer_is_written_as_given(store, lesson):
 
 
 def test_reopening_restores_the_step_settled_questions_and_gradients(store, lesson):
-    first = Tracker.lesson(store, lesson)
+    first = Recorder.lesson(store, lesson)
     s = first.session
     s.goto_question(0)
     s.hint()
@@ -84,7 +84,7 @@ def test_reopening_restores_the_step_settled_questions_and_gradients(store, less
     s.skip()
     first.moved()
 
-    again = Tracker.lesson(store, lesson)
+    again = Recorder.lesson(store, lesson)
     records = again.session.records
     assert [r.status for r in records] == [CORRECT, REVEALED, SKIPPED]
     assert records[0].points == 0.75 and records[0].hints_used == 1
@@ -96,17 +96,17 @@ def test_reopening_restores_the_step_settled_questions_and_gradients(store, less
 def test_a_lesson_that_lost_questions_since_is_still_restored(store, lesson):
     store.mark_done("t", 7)
     store.set_step("t", 99)
-    tracker = Tracker.lesson(store, lesson)
-    assert tracker.session.position == len(lesson.steps) - 1
+    recorder = Recorder.lesson(store, lesson)
+    assert recorder.session.position == len(lesson.steps) - 1
 
 
 def test_a_quiz_is_an_attempt_with_its_seed_and_score(store, lesson):
-    tracker = Tracker.quiz(store, lesson, seed=5)
-    session = tracker.session
+    recorder = Recorder.quiz(store, lesson, seed=5)
+    session = recorder.session
     for index in range(3):
         session.goto_question(index)
-        tracker.answered(index, session.submit(session.question().expected_text))
-    tracker.finish_quiz()
+        recorder.answered(index, session.submit(session.question().expected_text))
+    recorder.finish_quiz()
     best = store.best_quiz("t")
     assert best.seed == 5 and best.score == 3 and best.passed
     assert {r["mode"] for r in store.answer_rows("t")} == {"quiz"}
@@ -114,14 +114,14 @@ def test_a_quiz_is_an_attempt_with_its_seed_and_score(store, lesson):
 
 
 def test_a_store_failing_mid_lesson_becomes_a_warning(store, lesson, monkeypatch):
-    tracker = Tracker.lesson(store, lesson)
+    recorder = Recorder.lesson(store, lesson)
 
     def broken(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(store, "record_answer", broken)
-    session = tracker.session
+    session = recorder.session
     session.goto_question(0)
-    tracker.answered(0, session.submit("-2"))
-    assert tracker.warning == "Progress is not being saved: disk I/O error."
+    recorder.answered(0, session.submit("-2"))
+    assert recorder.warning == "Progress is not being saved: disk I/O error."
     assert session.records[0].status == CORRECT  # the lesson goes on
