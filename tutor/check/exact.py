@@ -62,4 +62,8 @@ def symbolic_value(question) -> float | None:
             return float(exact_gradients(graph)[graph.nodes[question.node]])
         case "local":
             return float(exact_local(graph, question.node, question.wrt))
+        case "accumulated":
+            # Each backward() without zeroing adds the same gradient once more.
+            passes = question.ask.passes or 2
+            return float(passes * exact_gradients(graph)[graph.nodes[question.node]])
     return None

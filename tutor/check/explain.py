@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from tutor.check.quantities import local, nudged_output
+from tutor.check.quantities import local, nudged_output, trained
 from tutor.check.question import Question, named_parents
 from tutor.expr import to_text
+from tutor.lesson.graph import moved_leaves
 from tutor.numbers import full, short
 
 
@@ -49,12 +50,32 @@ def explain(question: Question) -> list[str]:
                 f"{out} with {n} + {short(h, 6)} is {full(moved)}; {out} is {full(g.output.data)}.",
                 f"({full(moved)} - {full(g.output.data)}) / {short(h, 6)} = {answer}",
             ]
+        case "train":
+            ask = question.ask
+            losses, _, final = trained(g, ask.rate, ask.steps, ask.zero_grad, ask.moves)
+            shown = ", ".join(short(x) for x in losses[:8]) + (", …" if len(losses) > 8 else "")
+            lines = [
+                f"{out} before each of the {ask.steps} updates: {shown}; after the last: "
+                f"{short(final)}."
+            ]
+            if n is not None and n != out:
+                lines.append(f"{n} after the {ask.steps} updates: {answer}.")
+            return lines
+        case "accumulated":
+            passes = question.ask.passes or 2
+            return [
+                f"One backward() gives d{out}/d{n} = {short(g.grad(n))}; {passes} calls "
+                f"without zeroing add it {passes} times: {passes} × {short(g.grad(n))} = {answer}.",
+            ]
+        case "count":
+            return [f"One weight per input and one bias per neuron: {answer} parameters."]
     rate = question.ask.rate
     moves = ", ".join(
         f"{name}: {short(leaf.data)} → {short(leaf.data + rate * leaf.grad, 6)}"
-        for name, leaf in g.leaves.items()
+        for name, leaf in moved_leaves(g, question.ask.moves).items()
     )
+    what = "parameter" if question.ask.moves is not None else "leaf"
     return [
-        f"Each leaf moves by {short(rate, 6)} × its gradient: {moves}.",
+        f"Each {what} moves by {short(rate, 6)} × its gradient: {moves}.",
         f"Then {out} = {answer}.",
     ]

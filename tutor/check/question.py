@@ -20,6 +20,7 @@ from tutor.check import quantities as q
 from tutor.engine import Value, topo_order
 from tutor.expr import evaluate, names, parse, to_text
 from tutor.lesson import Ask, Graph, GraphError, Lesson, build_graph, fill
+from tutor.lesson.graph import moved_leaves, of_graph
 from tutor.numbers import full, short
 
 MAX_DIAGNOSED_NODES = 2_000
@@ -299,13 +300,32 @@ def quantity(ask: Ask, out: str) -> tuple[Quantity, str]:
     match ask.kind:
         case "value":
             return partial(q.value, node=n), n
+        case "grad" if ask.of is not None:
+            return partial(q.grad_of, node=n, of=ask.of), f"d{ask.of}/d{n}"
         case "grad":
             return partial(q.grad, node=n), f"d{out}/d{n}"
+        case "train":
+            at = partial(
+                q.after_training,
+                rate=ask.rate,
+                steps=ask.steps,
+                zero_grad=ask.zero_grad,
+                node=n,
+                moves=ask.moves,
+            )
+            what = n if n is not None and n != out else out
+            return at, f"{what} after {ask.steps} steps"
+        case "accumulated":
+            of = ask.of or out
+            at = partial(q.accumulated, node=n, passes=ask.passes or 2, of=ask.of)
+            return at, f"{n}.grad after {ask.passes or 2} backward() calls on {of}"
+        case "count":
+            return partial(q.count, moves=ask.moves), "the number of parameters"
         case "local":
             return partial(q.local, node=n, wrt=w), f"d{n}/d{w}"
         case "nudge":
             return partial(q.rise_over_run, node=n, h=ask.h), f"the rise over run of {out}"
-    return partial(q.after_step, rate=ask.rate), f"{out} after the step"
+    return partial(q.after_step, rate=ask.rate, moves=ask.moves), f"{out} after the step"
 
 
 def keys(ask: Ask, graph: Graph) -> set[tuple[object, ...]]:
@@ -324,12 +344,17 @@ def keys(ask: Ask, graph: Graph) -> set[tuple[object, ...]]:
             return {("nudge", ask.node, ask.h)}
         case "step":
             return {("step", ask.rate)}
+        case "train":
+            return {("train", ask.rate, ask.steps, ask.zero_grad, ask.node)}
+        case "grad" if ask.of is not None:
+            return {("grad-of", ask.of, ask.node)}
     return {(ask.kind, ask.node)}
 
 
 def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
     """Make a lesson's question ready to grade at the numbers of ``graph``."""
     question = unfiltered(lesson, graph, ask, index)
+    graph = question.graph
     right = question.expected
     question.mistakes = [
         m
@@ -344,6 +369,9 @@ def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
 
 def unfiltered(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
     """The question with every mistake its kind knows, even those that coincide here."""
+    # A question on another output (`of = "L1"`) is graded, hinted and explained on
+    # the graph of that output.
+    graph = of_graph(graph, ask.of)
     at, symbol = quantity(ask, graph.output.label)
     question = Question(lesson, ask, index, graph, at, symbol)
     # Diagnosing costs a pass over the graph per product or tanh in it: on a
@@ -370,6 +398,12 @@ def _known_mistakes(question: Question) -> list[Mistake]:
             return _nudge_mistakes(question)
         case "step":
             return _step_mistakes(question)
+        case "train":
+            return _train_mistakes(question)
+        case "accumulated":
+            return _accumulated_mistakes(question)
+        case "count":
+            return []
     return [_wrong_sign(question)]
 
 
@@ -543,15 +577,72 @@ def _step_mistakes(question: Question) -> list[Mistake]:
         ),
         Mistake(
             "descended",
-            partial(q.after_step, rate=-rate),
+            partial(q.after_step, rate=-rate, moves=question.ask.moves),
             f"each leaf moved against its gradient. The step is leaf += {short(rate, 6)} × "
             f"its gradient.",
         ),
         Mistake(
             "linear-estimate",
-            partial(q.linear_estimate, rate=rate),
+            partial(q.linear_estimate, rate=rate, moves=question.ask.moves),
             f"that is the first-order estimate {out} + rate × Σ grad². Close, but the question "
             f"asks for {out} recomputed by the forward pass at the new values.",
+        ),
+        *(
+            [
+                Mistake(
+                    "moved-data",
+                    partial(q.after_step, rate=rate),
+                    "every leaf moved, the data too. A training step moves the parameters "
+                    "only: the inputs and targets are the data set, not something to learn.",
+                )
+            ]
+            if question.ask.moves is not None
+            else []
+        ),
+        _wrong_sign(question),
+    ]
+
+
+def _train_mistakes(question: Question) -> list[Mistake]:
+    ask, out = question.ask, question.output
+    found = []
+    if ask.steps and ask.steps > 1 and (ask.node is None or ask.node == out):
+        found.append(
+            Mistake(
+                "last-printed",
+                lambda g: q.trained(g, ask.rate, ask.steps, ask.zero_grad, ask.moves)[0][-1],
+                f"that is {out} before the last step, as the training loop prints it. The "
+                f"question asks for {out} after {ask.steps} updates.",
+            )
+        )
+    other = not ask.zero_grad
+    found.append(
+        Mistake(
+            "zeroing" if other else "not-zeroing",
+            partial(
+                q.after_training,
+                rate=ask.rate,
+                steps=ask.steps,
+                zero_grad=other,
+                node=ask.node,
+                moves=ask.moves,
+            ),
+            "that is the training with the gradients zeroed before each backward()"
+            if other
+            else "that is the training without zeroing the gradients: they added up",
+        )
+    )
+    return found
+
+
+def _accumulated_mistakes(question: Question) -> list[Mistake]:
+    ask = question.ask
+    return [
+        Mistake(
+            "one-pass",
+            partial(q.accumulated, node=ask.node, passes=1, of=ask.of),
+            "that is the gradient of one backward() call. Without zeroing, each call adds "
+            "its gradient to what the leaf's grad already holds.",
         ),
         _wrong_sign(question),
     ]
@@ -639,11 +730,36 @@ def default_prompt(question: Question) -> str:
                 f"Nudge `{n}` up by h = {h}. What is the rise over run, "
                 f"({out} with {n} + h, minus {out}) / h?"
             )
+        case "train":
+            return _train_prompt(question)
+        case "accumulated":
+            passes = question.ask.passes or 2
+            return (
+                f"Call backward() on `{out}` {passes} times without zeroing the gradients in "
+                f"between. What does `{n}.grad` hold then?"
+            )
+        case "count":
+            return "How many parameters does the model have (weights and biases)?"
     rate = short(question.ask.rate, 6)
+    what = "parameter" if question.ask.moves is not None else "leaf"
     return (
-        f"Move every leaf by {rate} × its gradient and run the forward pass again. "
+        f"Move every {what} by {rate} × its gradient and run the forward pass again. "
         f"What is `{out}` now?"
     )
+
+
+def _train_prompt(question: Question) -> str:
+    ask, out = question.ask, question.output
+    rate = short(ask.rate, 6)
+    zero = "zeroing" if ask.zero_grad else "without zeroing"
+    loop = (
+        f"Train by gradient descent at rate {rate}, {zero} the gradients before each "
+        f"backward(): {ask.steps} updates, each moving every parameter by −{rate} × its "
+        "gradient."
+    )
+    if ask.node is None or ask.node == out:
+        return f"{loop} What is `{out}` after the {ask.steps} updates?"
+    return f"{loop} What is the parameter `{ask.node}` after them?"
 
 
 def generated_hints(question: Question) -> list[str]:
@@ -671,13 +787,30 @@ def generated_hints(question: Question) -> list[str]:
                 f"and divide by h.",
                 f"{out} is {short(now, 6)} now and {short(moved, 9)} with {n} + h.",
             ]
+        case "train":
+            return [
+                "Each update: forward pass, zero the gradients, backward(), then every "
+                "parameter moves by −rate × its gradient. The engine does this in the "
+                "training view; count the updates, not the prints.",
+            ]
+        case "accumulated":
+            return [
+                f"One backward() gives `{n}` its gradient, {short(g.grad(n))}. Without "
+                "zeroing, the next call adds its own gradient on top.",
+            ]
+        case "count":
+            return [
+                "Each neuron has one weight per input and one bias; add them up layer by layer.",
+            ]
     moves = ", ".join(
         f"{name} → {short(leaf.data + question.ask.rate * leaf.grad, 6)}"
-        for name, leaf in g.leaves.items()
+        for name, leaf in moved_leaves(g, question.ask.moves).items()
     )
     return [
-        "Each leaf moves by rate × its gradient; then the forward pass runs again.",
-        f"The new leaf values: {moves}.",
+        "Each parameter moves by rate × its gradient; then the forward pass runs again."
+        if question.ask.moves is not None
+        else "Each leaf moves by rate × its gradient; then the forward pass runs again.",
+        f"The new values: {moves}.",
     ]
 
 

@@ -30,10 +30,11 @@ from tutor.check.grade import grade
 from tutor.check.quantities import local_graph, owner
 from tutor.check.question import asked_places, places, prepare
 from tutor.check.variants import draw_quiz, fairness_checked
-from tutor.engine import topo_order
+from tutor.engine import evaluate, topo_order
+from tutor.engine.train import finite_difference_descent
 from tutor.expr import Assignment, Num
 from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, build_graph, lesson_graph
-from tutor.lesson.graph import MAX_VARIANT_DRAWS
+from tutor.lesson.graph import MAX_VARIANT_DRAWS, moved_leaves
 from tutor.numbers import full
 
 VARIANTS = 20
@@ -182,7 +183,9 @@ def _name(index: int, ask: Ask) -> str:
 def _check_sources(report: Report, graph: Graph, index: int, ask: Ask) -> None:
     lesson = report.lesson
     try:
-        engine = prepare(lesson, graph, ask, index).expected
+        question = prepare(lesson, graph, ask, index)
+        engine = question.expected
+        graph = question.graph  # the graph of `of`, for a question on another output
         symbolic = _symbolic(lesson, graph, ask)
         finite = _finite(graph, ask)
     except (GraphError, ArithmeticError, ValueError) as exc:
@@ -236,15 +239,44 @@ def _symbolic(lesson: Lesson, graph: Graph, ask: Ask) -> float:
             after = _rebuilt(lesson, graph, {ask.node: _exact(graph, ask.node) + h})
             rise = exact.exact_value(after, after.output) - exact.exact_value(graph, graph.output)
             return float(rise / h)
+        case "train":
+            return _symbolic_training(graph, ask)
+        case "accumulated":
+            passes = ask.passes or 2
+            return float(passes * exact.exact_gradients(graph)[graph.nodes[ask.node]])
+        case "count":
+            # The parameters the lesson declares (a model: one weight per input and one
+            # bias per neuron), against the engine's count of the graph's leaves.
+            return float(len(ask.moves or ()))
     grads = exact.exact_gradients(graph)
     rate = Fraction(repr(ask.rate))
-    # Each leaf moves by rate × its gradient (exact, where the gradient is rational).
+    # Each parameter (each leaf, if the lesson names none) moves by rate × its
+    # gradient (exact, where the gradient is rational); the data stay.
     moved = {
         name: _exact(graph, name) + rate * _fraction(grads[leaf])
-        for name, leaf in graph.leaves.items()
+        for name, leaf in moved_leaves(graph, ask.moves).items()
     }
     after = _rebuilt(lesson, graph, moved)
     return float(exact.exact_value(after, after.output))
+
+
+def _symbolic_training(graph: Graph, ask: Ask) -> float:
+    """The training by `tutor.symbolic.descent`: every step's gradients from the
+    derivations, the graph only read."""
+    from tutor.symbolic.descent import descent
+
+    params = list(moved_leaves(graph, ask.moves).values())
+    result = descent(
+        graph.output,
+        params,
+        Fraction(repr(ask.rate)),
+        ask.steps,
+        values=graph.exact,
+        zero_grad=ask.zero_grad,
+    )
+    if ask.node is None or ask.node == graph.output.label:
+        return float(result.final_loss)
+    return float(result.values[graph.nodes[ask.node]])
 
 
 def _fraction(value) -> Fraction:
@@ -262,6 +294,19 @@ def _finite(graph: Graph, ask: Ask) -> Estimate | None:
         case "local":
             root, env = local_graph(graph, ask.node)
             return slope(root, env[ask.wrt])
+        case "accumulated":
+            once = slope(graph.output, graph.nodes[ask.node])
+            if once.value is None:
+                return once
+            return Estimate((ask.passes or 2) * once.value, once.step)
+        case "train":
+            params = list(moved_leaves(graph, ask.moves).values())
+            _, current = finite_difference_descent(
+                graph.output, params, ask.rate, ask.steps, zero_grad=ask.zero_grad
+            )
+            if ask.node is None or ask.node == graph.output.label:
+                return Estimate(evaluate(graph.output, current))
+            return Estimate(current[graph.nodes[ask.node]])
     return None
 
 
