@@ -268,7 +268,8 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
     lines = errors.lines
     for key in table:
         if key not in TOP_KEYS:
-            errors.add(lines.of_top(key), _unknown(key, TOP_KEYS, "at the top level"))
+            line = lines.of_top(key) or lines.tables.get(key)
+            errors.add(line, _unknown(key, TOP_KEYS, "at the top level"))
 
     fmt = table.get("format")
     if fmt is None:
@@ -304,9 +305,13 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         raw_steps = raw_steps[:MAX_STEPS]
 
     built = _model(table, errors)
+    parameters: tuple[str, ...] | None = None
     if built is not None:
         assignments, output, defined = _model_graph(table, built, errors)
-        parameters: tuple[str, ...] | None = tuple(built.parameters)
+        parameters = tuple(built.parameters)
+    elif "model" in table or "data" in table:
+        # The model is broken, and reported: check the steps without a cascade.
+        assignments, output, defined = [], None, _AnyName()
     else:
         assignments, output, defined = _graph(table, source, raw_steps, errors)
         parameters = _parameters(table, assignments, defined, errors)
@@ -474,6 +479,16 @@ def _parameters(table, assignments, defined, errors: _Errors) -> tuple[str, ...]
     if len(set(value)) != len(value):
         errors.add(line, "`parameters` names a leaf twice")
     return tuple(value)
+
+
+class _AnyName(list):
+    """The names of a graph that could not be built: any name may be one of them."""
+
+    def __contains__(self, name) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return True
 
 
 class _Reaching(set):
