@@ -166,6 +166,10 @@ class Session:
                     return f"Deriving d{node}/d{wrt} from the limit definition."
                 if what == "plot":
                     return f"{self.output} as a function of {node}."
+                if what == "training":
+                    from tutor.lesson.training import describe
+
+                    return describe(self.lesson, step, self.output)
                 return "The expression graph."
         return ""
 

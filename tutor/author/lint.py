@@ -84,7 +84,8 @@ def _problems(lesson: Lesson, graphs: list[Graph]) -> Iterator[tuple[object, str
 
 def _other_node(ask: Ask, text: str, label: str, output: str, nodes: set[str]):
     if ask.kind == "grad":
-        want, about = (output, ask.node), f"d{output}/d{ask.node}"
+        of = ask.of or output  # `of = "L1"`: the gradient of another node
+        want, about = (of, ask.node), f"d{of}/d{ask.node}"
     elif ask.kind == "local":
         want, about = (ask.node, ask.wrt), f"d{ask.node}/d{ask.wrt}"
     else:

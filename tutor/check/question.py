@@ -166,7 +166,9 @@ class Question:
     def allowance(self) -> float:
         """For a question asking for N decimal places: how far the answer moves when it is
         computed from the numbers as the screen shows them (4 decimals), not exactly."""
-        if self.decimals is None:
+        if self.decimals is None or self.kind in ("train", "count"):
+            # Training is the engine's (the training view shows its numbers, computed
+            # exactly), and a count has no rounding: no one works them from the screen.
             return 0.0
         try:
             shown = q.as_shown(self.lesson.assignments, self.graph)
@@ -627,9 +629,11 @@ def _train_mistakes(question: Question) -> list[Mistake]:
                 node=ask.node,
                 moves=ask.moves,
             ),
-            "that is the training with the gradients zeroed before each backward()"
+            "that is the training with the gradients zeroed before each backward(); this "
+            "one forgets to zero them."
             if other
-            else "that is the training without zeroing the gradients: they added up",
+            else "that is the training without zeroing the gradients: they added up. Zero "
+            "them before each backward().",
         )
     )
     return found
