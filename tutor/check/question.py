@@ -607,7 +607,16 @@ def _step_mistakes(question: Question) -> list[Mistake]:
 
 def _train_mistakes(question: Question) -> list[Mistake]:
     ask, out = question.ask, question.output
-    found = []
+    what = ask.node if ask.node is not None else out
+    found = [
+        Mistake(
+            "unchanged",
+            lambda g: g.value(what),
+            f"that is {what} before any update. Training moves the parameters "
+            f"{ask.steps} times, and {what} moves with them.",
+            names=(("value", what),),
+        )
+    ]
     if ask.steps and ask.steps > 1 and (ask.node is None or ask.node == out):
         found.append(
             Mistake(
