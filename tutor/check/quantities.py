@@ -151,12 +151,15 @@ def after_training(
 def accumulated(graph: Graph, node: str, passes: int = 2, of: str | None = None) -> float:
     """The gradient a leaf holds after ``passes`` forward and backward passes without
     zeroing (micrograd's ``backward()``, the engine's ``accumulate=True``), on a copy."""
-    copy = copy_graph(graph, of or graph.output.label)
-    leaf = copy.nodes[node]
-    trainer = GraphTrainer(copy.output, [leaf], rate=1.0, zero_grad=False)
-    for _ in range(passes):
-        trainer.backward()
-    return leaf.grad
+    key = f"accumulated:{node}:{passes}:{of}"
+    if key not in graph.cache:
+        copy = copy_graph(graph, of or graph.output.label)
+        leaf = copy.nodes[node]
+        trainer = GraphTrainer(copy.output, [leaf], rate=1.0, zero_grad=False)
+        for _ in range(passes):
+            trainer.backward()
+        graph.cache[key] = leaf.grad
+    return graph.cache[key]  # type: ignore[return-value]
 
 
 def count(graph: Graph, moves: tuple[str, ...] | None) -> float:

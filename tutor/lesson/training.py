@@ -29,10 +29,12 @@ def describe(lesson: Lesson, show: Show, output: str) -> str:
     zero = "" if show.zero_grad else ", **without zeroing the gradients** before each backward()"
     compare = ""
     if show.compare:
-        others = ", ".join(f"{r:g}" for r in show.compare)
-        compare = f" Beside it, the same training at rate {others}, from the same start."
+        rates = [f"{r:g}" for r in show.compare]
+        others = rates[0] if len(rates) == 1 else ", ".join(rates[:-1]) + " and " + rates[-1]
+        word = "rate" if len(rates) == 1 else "rates"
+        compare = f" Beside it, the same training at {word} {others}, from the same start."
     return (
         f"Gradient descent on `{output}`, moving {what} at rate {rate}{zero}.{compare}\n\n"
         "Press **Enter** to open the training view: step, run, pause and start again "
-        "there, and Esc to come back."
+        "there. Esc comes back here, and Enter then goes on."
     )

@@ -490,6 +490,7 @@ class LessonScreen(TutorScreen):
 
     def _move(self, how) -> None:
         how()
+        self._trained.clear()  # a training step arrived at again opens its view again
         self.tracker.moved()
         self.view = GRAPH
         self.edge_choice = 0
