@@ -569,6 +569,7 @@ def _nudge_mistakes(question: Question) -> list[Mistake]:
 
 def _step_mistakes(question: Question) -> list[Mistake]:
     out, rate = question.output, question.ask.rate
+    what = "leaf" if question.ask.moves is None else "parameter"
     return [
         Mistake(
             "unchanged",
@@ -580,8 +581,8 @@ def _step_mistakes(question: Question) -> list[Mistake]:
         Mistake(
             "descended",
             partial(q.after_step, rate=-rate, moves=question.ask.moves),
-            f"each leaf moved against its gradient. The step is leaf += {short(rate, 6)} × "
-            f"its gradient.",
+            f"each {what} moved against its gradient. The step is {what} += "
+            f"{short(rate, 6)} × its gradient.",
         ),
         Mistake(
             "linear-estimate",
