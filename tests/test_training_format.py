@@ -266,3 +266,23 @@ def test_count_needs_parameters():
 def test_a_training_question_on_a_data_leaf_is_an_error():
     source = MODEL.replace("steps = 3\n", 'steps = 3\nnode = "x1_1"\n')
     assert any("neither" in e for e in errors(source))
+
+
+def test_a_training_that_overflows_is_an_error_at_its_line():
+    source = HAND.replace('ask = "step"\nrate = -0.01', 'ask = "train"\nrate = 1e10\nsteps = 100')
+    found = errors(source)
+    assert any(e.startswith("x.toml:13:") and "cannot be computed" in e for e in found), found
+
+
+def test_a_show_training_step_and_its_errors():
+    source = HAND + '\n[[steps]]\nshow = "training"\nrate = 0.1\ncompare = [0.01]\n'
+    show = load_lesson_text(source).steps[-1]
+    assert (show.what, show.rate, show.zero_grad, show.compare) == ("training", 0.1, True, (0.01,))
+    for bad, message in (
+        ("rate = 0", "a learning `rate` is above 0"),
+        ("compare = [0, 1]", "`compare` is a list of at most 4"),
+        ("zero_grad = 1", "`zero_grad` is true or false"),
+        ('node = "w"', "unknown key `node`"),
+    ):
+        broken = HAND + f'\n[[steps]]\nshow = "training"\n{bad}\n'
+        assert any(e.startswith("x.toml:19:") and message in e for e in errors(broken)), bad
