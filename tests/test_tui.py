@@ -144,10 +144,10 @@ async def test_home_lists_the_course_with_status_and_a_start():
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         lines = rows(app)
-        assert len(lines) == 11
+        assert len(lines) == 16
         assert "Derivative by nudging" in lines[0] and "not started" in lines[0]
         assert "Start with 1. Derivative by nudging" in text_of(app.screen.query_one("#continue"))
-        assert "0 of 87 questions done" in text_of(app.screen.query_one("#course-count"))
+        assert "0 of 110 questions done" in text_of(app.screen.query_one("#course-count"))
 
 
 FIRST_PAINT = """
