@@ -7,15 +7,18 @@ internal error (a bug), reported in one line.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TextIO
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, TextIO
 
 from tutor import __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 USAGE_ERROR = 2
 INTERNAL_ERROR = 70
@@ -30,6 +33,8 @@ class CommandError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # not for `tutor` alone: the app starts without it
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--lessons",
@@ -135,9 +140,11 @@ class EscapingWriter:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:  # the app draws the screen itself
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # `tutor` alone opens the app, which draws the screen itself:
+        return _main(SimpleNamespace(command=None), sys.stdout, sys.stderr)  # no parser built
+    args = build_parser().parse_args(argv)
+    if args.command is None:
         return _main(args, sys.stdout, sys.stderr)
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = EscapingWriter(saved[0]), EscapingWriter(saved[1])
@@ -602,6 +609,8 @@ COMPACT_KEY = "each node: name=data g=grad"
 
 def _width(text: str) -> int:
     """``--width``: a whole number of columns, at least 20."""
+    import argparse
+
     try:
         width = int(text)
     except ValueError:

@@ -34,3 +34,11 @@ def full(x: float) -> str:
     if "e" not in text and "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def plain(x: float) -> str:
+    """A number as a lesson file may have written it: ``5``, ``0.001``, ``1e-07``.
+
+    Whole numbers without ``.0``, anything else as Python's shortest exact text.
+    """
+    return str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x)

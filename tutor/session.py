@@ -29,14 +29,19 @@ from tutor.check import NOT_UNDERSTOOD, Question, Verdict, explain, grade, prepa
 from tutor.check.quantities import local
 from tutor.check.variants import quiz_graph
 from tutor.lesson import Ask, Graph, Lesson, Say, Show, Step, fill
+from tutor.standing import (  # the scoring rules, shared with the home screen
+    CORRECT,
+    REVEALED,
+    SKIPPED,
+    Standing,
+    passes,
+    settled_history,
+)
 
 HINT_COST = 0.25
 
 OPEN = "open"
-CORRECT = "correct"
 WRONG = "incorrect"  # a quiz question answered wrongly: settled
-REVEALED = "revealed"
-SKIPPED = "skipped"
 
 
 @dataclass
@@ -59,38 +64,9 @@ class Reveal:
     explanation: list[str]
 
 
-#: How the progress store writes each settled status of a question.
-STORED_VERDICTS = {CORRECT: "correct", REVEALED: "revealed", SKIPPED: "skipped"}
 #: The answer text stored for a question skipped or revealed, by the app and by
 #: `tutor run --record` alike (an answer the tutor could not read keeps its text).
 NO_ANSWER = ""
-
-
-@dataclass(frozen=True)
-class Standing:
-    """How far a student is in a lesson: what the course list and `tutor progress` say."""
-
-    started: bool
-    settled: int
-    questions: int
-    score: float
-    total: float
-    passed: bool
-
-    @property
-    def finished(self) -> bool:
-        return self.settled >= self.questions
-
-    @property
-    def done(self) -> bool:
-        """Every question settled and the pass mark met: all revealed is not done."""
-        return self.started and self.finished and self.passed
-
-    @property
-    def status(self) -> str:
-        if not self.started:
-            return "not-started"
-        return "done" if self.done else "in-progress"
 
 
 class SessionError(Exception):
@@ -248,25 +224,10 @@ class Session:
         nodes whose gradient was shown. A settled question keeps its best verdict:
         correct (with its points) before revealed before skipped.
         """
-        verdicts: dict[int, dict[str, float]] = {}
-        hints: dict[int, int] = {}
-        for row in answers:
-            if row.get("mode", "lesson") != "lesson":
-                continue
-            index = int(row["question_index"])  # type: ignore[arg-type]
-            seen = verdicts.setdefault(index, {})
-            seen[str(row["verdict"])] = max(
-                float(row["points"]),  # type: ignore[arg-type]
-                seen.get(str(row["verdict"]), 0.0),
-            )
-            hints[index] = max(hints.get(index, 0), int(row["hints_used"]))  # type: ignore[arg-type]
-        for index in settled:
-            if not 0 <= index < len(self.records):
-                continue  # the lesson file has changed since
-            seen = verdicts.get(index, {})
-            status = next((s for s, v in STORED_VERDICTS.items() if v in seen), SKIPPED)
-            points = seen.get(STORED_VERDICTS[status], 0.0)
-            self.restore(index, status, points, hints.get(index, 0))
+        for index, (status, points, hints_used) in settled_history(
+            answers, settled, len(self.records)
+        ).items():
+            self.restore(index, status, points, hints_used)
         self.restore_earned(set(earned))
 
     def standing(self, started: bool = True) -> Standing:
@@ -308,7 +269,7 @@ class Session:
         question = self.question()
         if question is None or self.records[question.index].settled:
             return False
-        if question.kind == "local" and (question.node, question.wrt) == (node, wrt):
+        if question.ask.spec.edge and (question.node, question.wrt) == (node, wrt):
             return True
         try:  # the value the derivation ends with
             value = local(self.graph, node, wrt)
@@ -349,7 +310,7 @@ class Session:
 
     @property
     def passed(self) -> bool:
-        return self.total == 0 or self.score >= self.lesson.pass_mark * self.total - 1e-9
+        return passes(self.score, self.total, self.lesson.pass_mark)
 
     @property
     def answered(self) -> int:
@@ -365,5 +326,5 @@ class Session:
         return self._earned_before | {
             ask.node
             for ask, record in zip(self.lesson.questions, self.records, strict=True)
-            if ask.kind == "grad" and record.status in (CORRECT, REVEALED) and ask.node
+            if ask.spec.node_grad and record.status in (CORRECT, REVEALED) and ask.node
         }

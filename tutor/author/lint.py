@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 
 from tutor.check import prepare
+from tutor.check.kinds import kind_of
 from tutor.lesson import Ask, Graph, Lesson, LessonError
 from tutor.numbers import full
 
@@ -83,14 +84,9 @@ def _problems(lesson: Lesson, graphs: list[Graph]) -> Iterator[tuple[object, str
 
 
 def _other_node(ask: Ask, text: str, label: str, output: str, nodes: set[str]):
-    if ask.kind == "grad":
-        of = ask.of or output  # `of = "L1"`: the gradient of another node
-        want, about = (of, ask.node), f"d{of}/d{ask.node}"
-    elif ask.kind == "local":
-        want, about = (ask.node, ask.wrt), f"d{ask.node}/d{ask.wrt}"
-    else:
-        want = about = None
+    want = kind_of(ask).derivative(ask, output)  # (top, bottom) of d top / d bottom
     if want is not None:
+        about = f"d{want[0]}/d{want[1]}"
         # A prompt may name other derivatives (`dL/dc = dL/dd · dd/dc`): only one
         # that never names the derivative asked is suspect.
         named = [m for m in _DERIVATIVE.finditer(text) if m[1] in nodes and m[2] in nodes]
@@ -101,7 +97,7 @@ def _other_node(ask: Ask, text: str, label: str, output: str, nodes: set[str]):
                 f"{label}: the prompt asks for {named[0][0].strip()}, but the question "
                 f"(ask = {ask.kind!r}, node = {ask.node!r}) grades {about}",
             )
-        respect = ask.node if ask.kind == "grad" else ask.wrt
+        respect = want[1]
         said = [m[1] for m in _RESPECT.finditer(text) if m[1] in nodes]
         if said and respect not in said:
             yield (
@@ -110,7 +106,7 @@ def _other_node(ask: Ask, text: str, label: str, output: str, nodes: set[str]):
                 f"{label}: the prompt says 'with respect to {said[0]}', but the "
                 f"question grades {about}",
             )
-    if ask.kind == "value":
+    if ask.spec.node_value:
         for match in _VALUE_OF.finditer(text):
             if match[1] in nodes and match[1] != ask.node:
                 yield (
@@ -122,7 +118,7 @@ def _other_node(ask: Ask, text: str, label: str, output: str, nodes: set[str]):
 
 
 def _other_h(ask: Ask, text: str, label: str):
-    if ask.kind != "nudge" or ask.h is None:
+    if ask.h is None:  # only a nudge has an h
         return
     for match in _H.finditer(text):
         stated = float(match[1])
@@ -210,4 +206,4 @@ def _tolerance(lesson: Lesson, ask: Ask, index: int, label: str, graphs: list[Gr
 
 
 def _default(ask: Ask) -> tuple[float, float]:
-    return (1e-3, 1e-6) if ask.kind == "nudge" else (1e-6, 1e-9)
+    return ask.spec.rtol, ask.spec.atol

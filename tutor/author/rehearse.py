@@ -18,7 +18,6 @@ import contextlib
 from collections.abc import Callable, Iterable
 
 from tutor.check import Question
-from tutor.check.question import named_parents
 from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, Say, Show
 from tutor.lesson.plot import plot_data
 from tutor.numbers import full
@@ -167,7 +166,7 @@ def _quiz_mode_at(
             seed,
             lambda i=index: session.reveal(i),
         )
-        if ask.kind == "local":  # and derives each local derivative at the quiz's numbers
+        if ask.spec.edge:  # and derives each local derivative at the quiz's numbers
             failures.attempt(
                 ask.line,
                 f"question {index + 1}: the derivation on the quiz results",
@@ -230,11 +229,7 @@ def _draw(session: Session, ask: Ask | None = None) -> None:
 
 def _edges(question: Question) -> list[Edge]:
     """The edges ctrl+l derives for a question, as the lesson screen finds them."""
-    if question.kind == "local":
-        return [Edge(question.node, question.wrt)]
-    if question.kind == "grad":
-        return [Edge(parent, question.node) for parent in named_parents(question)]
-    return []
+    return [Edge(node, wrt) for node, wrt in question.edges]
 
 
 def _take_hints(session: Session) -> None:

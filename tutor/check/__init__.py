@@ -1,8 +1,7 @@
 """Grading one answer: comparison, tolerance, diagnosis of common mistakes, hints."""
 
-from tutor.check.explain import explain
 from tutor.check.grade import CORRECT, INCORRECT, NOT_UNDERSTOOD, Verdict, grade
-from tutor.check.question import Mistake, Question, prepare, questions
+from tutor.check.question import Mistake, Question, explain, prepare, questions
 
 __all__ = [
     "CORRECT",

@@ -1,4 +1,6 @@
-"""The symbolic source of an answer: SymPy's exact value, and a local derivative's formula.
+"""The symbolic source of an answer: SymPy's exact values, and a local derivative's formula.
+
+Each kind of question computes its exact answer from these (`Kind.exact`).
 
 Imported only when needed (SymPy costs ~0.3 s to import): the app warms these up
 in a worker; validation and `tutor run` call them directly.
@@ -13,7 +15,8 @@ import sympy
 from tutor import symbolic
 from tutor.check.quantities import local_graph
 from tutor.engine import Value, topo_order
-from tutor.lesson import Graph
+from tutor.expr import Assignment, Num
+from tutor.lesson import Graph, Lesson, build_graph
 
 
 def exact_gradients(graph: Graph) -> dict[Value, sympy.Expr]:
@@ -53,17 +56,26 @@ def local_formula(graph: Graph, node: str, wrt: str) -> sympy.Expr:
     return symbolic.chain_rule(graph.definitions[node], wrt).result
 
 
-def symbolic_value(question) -> float | None:
-    graph = question.graph
-    match question.kind:
-        case "value":
-            return float(exact_value(graph, graph.nodes[question.node]))
-        case "grad":
-            return float(exact_gradients(graph)[graph.nodes[question.node]])
-        case "local":
-            return float(exact_local(graph, question.node, question.wrt))
-        case "accumulated":
-            # Each backward() without zeroing adds the same gradient once more.
-            passes = question.ask.passes or 2
-            return float(passes * exact_gradients(graph)[graph.nodes[question.node]])
-    return None
+def exact_leaf(graph: Graph, name: str) -> Fraction:
+    """A named node's exact value at this variant, as the graph holds it."""
+    node = graph.nodes[name]
+    return graph.exact.get(node, Fraction(repr(node.data)))
+
+
+def as_fraction(value) -> Fraction:
+    """A SymPy number as a Fraction: exact when rational, else its float's decimal."""
+    if value.is_Rational:
+        return Fraction(int(value.p), int(value.q))
+    return Fraction(repr(float(value)))
+
+
+def rebuilt(lesson: Lesson, graph: Graph, values: dict[str, Fraction]) -> Graph:
+    """The graph at this variant with some nodes (leaves or not) set to exact values."""
+    assignments = [
+        Assignment(a.name, Num(values[a.name], str(values[a.name])), a.line)
+        if a.name in values
+        else a
+        for a in lesson.assignments
+    ]
+    current = {name: exact_leaf(graph, name) for name in graph.leaves}
+    return build_graph(assignments, graph.output.label, {**current, **values}, graph.seed)

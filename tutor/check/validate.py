@@ -22,19 +22,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from fractions import Fraction
 
-from tutor.check import exact
-from tutor.check.finite import Estimate, slope
+# The symbolic source (SymPy) comes with validation, as every kind's `exact` needs it:
+# the checker's child imports this module before any lesson (`tutor.author.budget`).
+from tutor.check import exact  # noqa: F401
 from tutor.check.grade import grade
-from tutor.check.quantities import local_graph, owner
+from tutor.check.kinds import kind_of
+from tutor.check.quantities import owner
 from tutor.check.question import asked_places, places, prepare
 from tutor.check.variants import draw_quiz, fairness_checked
-from tutor.engine import evaluate, topo_order
-from tutor.engine.train import finite_difference_descent
-from tutor.expr import Assignment, Num
-from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, build_graph, lesson_graph
-from tutor.lesson.graph import MAX_VARIANT_DRAWS, moved_leaves
+from tutor.engine import topo_order
+from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, lesson_graph
+from tutor.lesson.graph import MAX_VARIANT_DRAWS
 from tutor.numbers import full
 
 VARIANTS = 20
@@ -95,7 +94,7 @@ def validate(lesson: Lesson, variants: int = VARIANTS, seed: int | None = None) 
     if not lesson.has_graph or not lesson.questions:
         return report
     graph = lesson_graph(lesson, 0)
-    if any(a.kind != "value" for a in lesson.questions):
+    if any(kind_of(a).kinks_matter for a in lesson.questions):
         _check_kinks(report, graph)
     _check_precision(report)
     if seed is None:
@@ -186,9 +185,8 @@ def _check_sources(report: Report, graph: Graph, index: int, ask: Ask) -> None:
     try:
         question = prepare(lesson, graph, ask, index)
         engine = question.expected
-        graph = question.graph  # the graph of `of`, for a question on another output
-        symbolic = _symbolic(lesson, graph, ask)
-        finite = _finite(graph, ask)
+        symbolic = question.rules.exact(question)
+        finite = question.rules.finite(question)
     except (GraphError, ArithmeticError, ValueError) as exc:
         report.add(ask, f"{_name(index, ask)} cannot be computed at {_where(graph)}: {exc}")
         return
@@ -226,108 +224,6 @@ def _exactly(x: float) -> str:
     """A leaf's value as the file wrote it: 10 digits, or all when 10 would round it."""
     shown = full(x)
     return shown if float(shown) == x else repr(x)
-
-
-def _symbolic(lesson: Lesson, graph: Graph, ask: Ask) -> float:
-    """The exact answer from the symbolic side, as a float."""
-    match ask.kind:
-        case "value":
-            return float(exact.exact_value(graph, graph.nodes[ask.node]))
-        case "grad":
-            return float(exact.exact_gradients(graph)[graph.nodes[ask.node]])
-        case "local":
-            return float(exact.exact_local(graph, ask.node, ask.wrt))
-        case "nudge":
-            h = Fraction(repr(ask.h))
-            after = _rebuilt(lesson, graph, {ask.node: _exact(graph, ask.node) + h})
-            rise = exact.exact_value(after, after.output) - exact.exact_value(graph, graph.output)
-            return float(rise / h)
-        case "train":
-            return _symbolic_training(graph, ask)
-        case "accumulated":
-            passes = ask.passes or 2
-            return float(passes * exact.exact_gradients(graph)[graph.nodes[ask.node]])
-        case "count":
-            # The parameters the lesson declares (a model: one weight per input and one
-            # bias per neuron), against the engine's count of the graph's leaves.
-            return float(len(ask.moves or ()))
-    grads = exact.exact_gradients(graph)
-    rate = Fraction(repr(ask.rate))
-    # Each parameter (each leaf, if the lesson names none) moves by rate × its
-    # gradient (exact, where the gradient is rational); the data stay.
-    moved = {
-        name: _exact(graph, name) + rate * _fraction(grads[leaf])
-        for name, leaf in moved_leaves(graph, ask.moves).items()
-    }
-    after = _rebuilt(lesson, graph, moved)
-    return float(exact.exact_value(after, after.output))
-
-
-def _symbolic_training(graph: Graph, ask: Ask) -> float:
-    """The training by `tutor.symbolic.descent`: every step's gradients from the
-    derivations, the graph only read."""
-    from tutor.symbolic.descent import descent
-
-    params = list(moved_leaves(graph, ask.moves).values())
-    result = descent(
-        graph.output,
-        params,
-        Fraction(repr(ask.rate)),
-        ask.steps,
-        values=graph.exact,
-        zero_grad=ask.zero_grad,
-    )
-    if ask.node is None or ask.node == graph.output.label:
-        return float(result.final_loss)
-    return float(result.values[graph.nodes[ask.node]])
-
-
-def _fraction(value) -> Fraction:
-    """A SymPy number as a Fraction: exact when rational, else its float's decimal."""
-    if value.is_Rational:
-        return Fraction(int(value.p), int(value.q))
-    return Fraction(repr(float(value)))
-
-
-def _finite(graph: Graph, ask: Ask) -> Estimate | None:
-    """The same answer by central differences, where that is meaningful."""
-    match ask.kind:
-        case "grad":
-            return slope(graph.output, graph.nodes[ask.node])
-        case "local":
-            root, env = local_graph(graph, ask.node)
-            return slope(root, env[ask.wrt])
-        case "accumulated":
-            once = slope(graph.output, graph.nodes[ask.node])
-            if once.value is None:
-                return once
-            return Estimate((ask.passes or 2) * once.value, once.step)
-        case "train":
-            params = list(moved_leaves(graph, ask.moves).values())
-            _, current = finite_difference_descent(
-                graph.output, params, ask.rate, ask.steps, zero_grad=ask.zero_grad
-            )
-            if ask.node is None or ask.node == graph.output.label:
-                return Estimate(evaluate(graph.output, current))
-            return Estimate(current[graph.nodes[ask.node]])
-    return None
-
-
-def _exact(graph: Graph, name: str) -> Fraction:
-    node = graph.nodes[name]
-    return graph.exact.get(node, Fraction(repr(node.data)))
-
-
-def _rebuilt(lesson: Lesson, graph: Graph, values: dict[str, Fraction]) -> Graph:
-    """The graph at this variant with some nodes (leaves or not) set to exact values."""
-    assignments = [
-        Assignment(a.name, Num(values[a.name], str(values[a.name])), a.line)
-        if a.name in values
-        else a
-        for a in lesson.assignments
-    ]
-    current = {name: _exact(graph, name) for name in graph.leaves}
-    return build_graph(assignments, graph.output.label, {**current, **values}, graph.seed)
 
 
 def _check_precision(report: Report) -> None:

@@ -12,6 +12,7 @@ from tutor.engine.train import GraphTrainer
 from tutor.expr import Assignment, Expr, Name
 from tutor.expr.convert import to_engine
 from tutor.lesson.model import Ask, Lesson
+from tutor.numbers import plain as _show
 
 MAX_VARIANT_DRAWS = 50
 MAX_DRAW_NODES = 200_000
@@ -168,21 +169,16 @@ def question_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
     """
     problems: list[tuple[Ask, str]] = []
     for ask in lesson.questions:
-        if ask.kind == "nudge" and ask.node is not None and ask.h is not None:
-            node = graph.nodes[ask.node]
-            moved = {node: node.data + ask.h}
-            what = f"nudging `{ask.node}` by h = {_show(ask.h)}"
-        elif ask.kind == "step" and ask.rate is not None:
-            leaves = moved_leaves(graph, ask.moves).values()
-            moved = {n: n.data + ask.rate * n.grad for n in leaves}
-            what = f"a step with rate {_show(ask.rate)}"
-        elif ask.kind == "train" and ask.rate is not None and ask.steps is not None:
-            problem = training_problem(graph, ask)
+        if ask.spec.trains:
+            problem = training_problem(graph, ask) if ask.rate and ask.steps else None
             if problem is not None:
                 problems.append((ask, problem))
             continue
-        else:
+        moves = ask.spec.moves
+        found = moves(ask, graph) if moves is not None else None
+        if found is None:
             continue
+        moved, what = found
         try:
             evaluate(graph.output, moved)
         except EngineError as exc:
@@ -298,7 +294,3 @@ def has_kink(graph: Graph) -> bool:
     return any(
         node.op == "relu" and node.inputs[0].data == 0.0 for node in topo_order(graph.output)
     )
-
-
-def _show(x: float) -> str:
-    return str(int(x)) if x == int(x) and abs(x) < 1e15 else repr(x)

@@ -17,10 +17,10 @@ from typing import Any
 
 from tutor.expr import ScriptError, names, parse_script
 from tutor.lesson.graph import GraphError, build_graph, lesson_graph, question_problems
+from tutor.lesson.kinds import SPECS
 from tutor.lesson.locate import KeyLines
 from tutor.lesson.model import (
     FORMS,
-    QUESTION_KINDS,
     SHOW_KINDS,
     Ask,
     Choices,
@@ -71,29 +71,12 @@ MAX_PASSES = 10
 MAX_COMPARE = 4
 QUESTION_COMMON = {"prompt", "hints", "form", "rtol", "atol", "decimals", "points"}
 MAX_DECIMALS = 10
-NEEDS = {
-    "value": ("node",),
-    "grad": ("node",),
-    "local": ("node", "wrt"),
-    "nudge": ("node", "h"),
-    "step": ("rate",),
-    "train": ("rate", "steps"),
-    "accumulated": ("node",),
-    "count": (),
-}
-#: Keys a kind may have besides what it needs and `QUESTION_COMMON`.
-OPTIONAL = {
-    "grad": ("of",),
-    "train": ("node", "zero_grad"),
-    "accumulated": ("passes", "of"),
-}
 SHOW_KEYS = {
     "graph": set(),
     "derivation": {"node", "wrt"},
     "plot": {"node", "range", "h"},
     "training": {"rate", "zero_grad", "compare"},
 }
-DEFAULT_TOLERANCE = {"nudge": (1e-3, 1e-6)}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: A bare key with a letter outside ASCII (`ω = ...`), which TOML does not allow.
 _NON_ASCII_KEY = re.compile(r"^\s*([^\s=\"'\[#]*[^\x00-\x7f][^\s=\"'\[#]*)\s*=")
@@ -666,12 +649,13 @@ def _ask(
     raw, label, at, defined, assignments, errors: _Errors, reaching=None, params=None
 ) -> Ask | None:
     kind = raw["ask"]
-    if kind not in QUESTION_KINDS:
-        choices = ", ".join(f'"{k}"' for k in QUESTION_KINDS)
+    spec = SPECS.get(kind) if isinstance(kind, str) else None
+    if spec is None:
+        choices = ", ".join(f'"{k}"' for k in SPECS)
         errors.add(at("ask"), f"{label}: `ask = {kind!r}`: choose one of {choices}")
         return None
-    needs = NEEDS[kind]
-    allowed = {"ask", *needs, *OPTIONAL.get(kind, ()), *QUESTION_COMMON}
+    needs = spec.needs
+    allowed = {"ask", *needs, *spec.optional, *QUESTION_COMMON}
     for key in raw:
         if key not in allowed:
             errors.add(
@@ -709,13 +693,13 @@ def _ask(
     if h == 0:
         errors.add(at("h"), f"{label}: `h` must not be 0")
     rate = _number(raw, "rate", label, at, errors) if "rate" in raw else None
-    steps = passes = None
-    zero_grad = True
-    if kind == "train":
+    steps = _whole(raw, "steps", label, at, errors, 1, MAX_TRAIN_STEPS) if "steps" in raw else None
+    zero_grad = _flag(raw, "zero_grad", label, at, errors)
+    passes = None
+    if "passes" in spec.optional:  # backward passes without zeroing: 2 unless said
+        passes = _whole(raw, "passes", label, at, errors, 2, MAX_PASSES) if "passes" in raw else 2
+    if spec.trains:
         rate = _rate(raw, label, at, errors) if "rate" in raw else None
-        if "steps" in raw:
-            steps = _whole(raw, "steps", label, at, errors, 1, MAX_TRAIN_STEPS)
-        zero_grad = _flag(raw, "zero_grad", label, at, errors)
         movable = params or [a.name for a in assignments if a.is_leaf]
         if node is not None and reaching is not None and node not in (reaching.output, *movable):
             errors.add(
@@ -723,8 +707,7 @@ def _ask(
                 f"{label}: a training question asks for the loss (`{reaching.output}`, "
                 f"the default) or a parameter after the steps; `{node}` is neither",
             )
-    if kind == "accumulated":
-        passes = _whole(raw, "passes", label, at, errors, 2, MAX_PASSES) if "passes" in raw else 2
+    if spec.leaf_node:
         leaf = _assignment(assignments, node) if node is not None else None
         if leaf is not None and not leaf.is_leaf:
             errors.add(
@@ -732,21 +715,21 @@ def _ask(
                 f"{label}: gradients accumulate in the leaves backward() does not reset "
                 f"between passes: `node` must be a leaf",
             )
-    if kind == "count" and params is None:
+    if spec.counts_parameters and params is None:
         errors.add(
             at("ask"),
             f'{label}: `ask = "count"` counts the parameters: the lesson needs a '
             "`[model]` or a `parameters` list",
         )
-    form = raw.get("form", "any" if kind == "local" else "number")
+    form = raw.get("form", spec.form)
     if form not in FORMS:
         choices = ", ".join(f'"{f}"' for f in FORMS)
         errors.add(at("form"), f"{label}: `form = {form!r}`: choose one of {choices}")
-    elif form == "expression" and kind != "local":
-        errors.add(at("form"), f'{label}: `form = "expression"` is for `local` questions')
-    rtol_default, atol_default = DEFAULT_TOLERANCE.get(kind, (1e-6, 1e-9))
-    rtol = _number(raw, "rtol", label, at, errors) if "rtol" in raw else rtol_default
-    atol = _number(raw, "atol", label, at, errors) if "atol" in raw else atol_default
+    elif form == "expression" and not spec.expression:
+        which = " or ".join(f"`{s.name}`" for s in SPECS.values() if s.expression)
+        errors.add(at("form"), f'{label}: `form = "expression"` is for {which} questions')
+    rtol = _number(raw, "rtol", label, at, errors) if "rtol" in raw else spec.rtol
+    atol = _number(raw, "atol", label, at, errors) if "atol" in raw else spec.atol
     for key, value in (("rtol", rtol), ("atol", atol)):
         if value is not None and not 0 <= value < 1:
             errors.add(at(key), f"{label}: `{key}` must be at least 0 and below 1")

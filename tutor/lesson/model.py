@@ -8,8 +8,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from tutor.expr import Assignment
+from tutor.lesson.kinds import SPECS, KindSpec
 
-QUESTION_KINDS = ("value", "grad", "local", "nudge", "step", "train", "accumulated", "count")
 SHOW_KINDS = ("graph", "derivation", "plot", "training")
 FORMS = ("number", "expression", "any")
 
@@ -58,7 +58,7 @@ class Show:
 
 @dataclass(frozen=True, slots=True)
 class Ask:
-    kind: str  # one of QUESTION_KINDS
+    kind: str  # the name of a declared kind (`tutor.lesson.kinds.SPECS`)
     node: str | None = None
     wrt: str | None = None
     h: float | None = None
@@ -82,6 +82,11 @@ class Ask:
     zero_grad: bool = True
     #: The leaves a step or training moves: the lesson's parameters (None: every leaf).
     moves: tuple[str, ...] | None = None
+
+    @property
+    def spec(self) -> KindSpec:
+        """What this question's kind declares: its keys, defaults, what it hides."""
+        return SPECS[self.kind]
 
 
 Step = Say | Show | Ask

@@ -1,10 +1,11 @@
 """The Textual app: the course on a home screen, lessons, quizzes and their results.
 
 `create_app` is the factory the command line and the tests share; `run_app` is
-what `tutor` (no command) runs. Start-up reads the course and opens the progress
-store before the first paint, so the first frame already shows the course (one
-paint instead of two: measured in `bench/bench_startup.py`); SymPy is never
-imported on the way (the lessons' check starts after that paint, in a thread).
+what `tutor` (no command) runs. Start-up opens the progress store and reads the
+lessons' headers (`tutor.headers`) before the first paint, so the first frame
+already shows the course with the student's standing; the full load of the lessons
+(graphs, scripts, errors) follows that paint, then the lessons' check, in a thread
+(measured in `bench/bench_startup.py`). SymPy is never imported on the way.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from textual.worker import get_current_worker
 from tutor.tui import keys
 
 if TYPE_CHECKING:
+    from tutor.headers import LessonHeader
     from tutor.lesson import Lesson
     from tutor.lesson.folder import Course
     from tutor.lesson.model import LessonError
@@ -85,22 +87,67 @@ class TutorApp(App[int]):
         self.seeds = seeds
         self.exit_after_paint = exit_after_paint
         self.course: Course | None = None
+        #: The lessons' headers read for the first frame, until the course is loaded.
+        self._preview: list[LessonHeader] | None = None
+        self._headers: tuple[tuple[int, ...], list[LessonHeader]] | None = None
         self.store: ProgressStore | None = None
+        self._loading = False  # a large folder is being read in a worker
         #: Lessons checked at their own numbers (three sources agree), and what failed.
         self.checked: dict[str, list[LessonError]] = {}
 
     # -- start-up ------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        # The home screen is composed with the app, as a bare app's widgets are: pushed
+        # from on_mount, it was laid out and drawn once during Textual's start-up batch
+        # (a frame never shown), then again.
         from tutor.tui.screens.home import HomeScreen
 
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         self.catch_signals()
-        self.push_screen(HomeScreen())
         if self.exit_after_paint == "first":
             self.call_after_refresh(self.exit, 0)
             return
-        self.load()  # before the first paint: the course is in the first frame
+        self.open_store()
+        if self.preview():  # the first frame shows the course; the full load follows it
+            self._show_course()
+            self.call_after_refresh(self.call_after_refresh, self.load)
+        else:
+            self.load()  # before the first paint: the course is in the first frame
         self.check_size()
+
+    def open_store(self) -> None:
+        from tutor.progress import ProgressStore
+
+        self.store = ProgressStore.open(self.store_path)
+        if self.store.status.warning:
+            self.notify(self.store.status.warning, title="Progress", severity="warning", timeout=15)
+
+    def preview(self) -> bool:
+        """Read the lessons' headers for the first frame (False: the folder needs a full load)."""
+        from tutor.headers import scan_course
+
+        self._preview = scan_course(self.folder)
+        return self._preview is not None
+
+    def _show_course(self) -> None:
+        home = self.home
+        if home is not None and home.is_mounted:  # else it shows the course as it mounts
+            home.course_loaded()
+
+    @property
+    def headers(self) -> list[LessonHeader] | None:
+        """What the course list shows: the loaded course's lessons, else the preview."""
+        from tutor.headers import header_of
+
+        if self.course is None:
+            return self._preview
+        key = tuple(map(id, self.course.lessons))  # the list changes when a check fails
+        if self._headers is None or self._headers[0] != key:
+            self._headers = (key, [header_of(lesson) for lesson in self.course.lessons])
+        return self._headers[1]
 
     def catch_signals(self) -> None:
         """SIGTERM, SIGHUP and SIGQUIT end the app the way ctrl+q does.
@@ -134,19 +181,20 @@ class TutorApp(App[int]):
         close_shared()
 
     def load(self) -> None:
-        """Open the progress store, then load the course in a worker (after the first paint).
+        """Load the course (before the first paint, or right after the preview's).
 
         Loading is bounded per file, but a folder may hold up to a thousand of
-        them: the screen keeps answering keys (ctrl+q) while they load.
+        them: a large folder loads in a worker, and the screen keeps answering
+        keys (ctrl+q) while it does.
         """
-        from tutor.progress import ProgressStore
-
-        self.store = ProgressStore.open(self.store_path)
-        if self.store.status.warning:
-            self.notify(self.store.status.warning, title="Progress", severity="warning", timeout=15)
+        if self.course is not None or self._loading:
+            return
+        if self.store is None:
+            self.open_store()
         if _folder_bytes(self.folder) <= SYNC_LOAD_BYTES:
             self.course_ready(_load(self.folder))  # at once: no "Loading…" flash
         else:
+            self._loading = True
             self.load_in_background()
 
     @work(thread=True, exit_on_error=False, group="load")
@@ -158,9 +206,8 @@ class TutorApp(App[int]):
 
     def course_ready(self, course: Course) -> None:
         self.course = course
-        home = self.home
-        if home is not None and home.is_mounted:  # else it shows the course as it mounts
-            home.course_loaded()
+        self._loading = False
+        self._show_course()
         if self.exit_after_paint is None:
             # after the course is painted: the check imports SymPy in a thread, and
             # that import holds the interpreter long enough to delay the paint
@@ -327,6 +374,8 @@ class TutorApp(App[int]):
         self.push_screen(screen)
 
     def _lesson(self, lesson_id: str) -> Lesson | None:
+        if self.course is None and self.headers is not None:
+            self.load()  # asked for before the full load after the first paint: now
         if self.course is None or self.store is None:
             self.notify("The course is still loading.", severity="warning")
             return None

@@ -9,10 +9,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Header, Label, OptionList, ProgressBar, Static
 
+from tutor.headers import LessonHeader
+from tutor.standing import stored_standing
 from tutor.tui import keys
 from tutor.tui.errors import guarded
 from tutor.tui.screens.base import KeyHelp, TutorScreen
-from tutor.tui.screens.confirm import ConfirmScreen
 from tutor.tui.widgets.course_list import CourseList, LessonRow
 from tutor.tui.widgets.footer import Footer
 
@@ -67,26 +68,29 @@ class HomeScreen(TutorScreen):
     # -- filling in ------------------------------------------------------------
 
     def course_loaded(self) -> None:
-        """The app has loaded the course and opened the store."""
+        """The app has loaded the course (after the preview of its headers)."""
         self.refresh_course()
 
     @guarded
     def refresh_course(self) -> None:
         """Show the course with the student's progress (again, after a lesson)."""
         app = self.app
-        course, store = app.course, app.store
-        if course is None or store is None:
+        lessons, course, store = app.headers, app.course, app.store
+        if lessons is None or store is None:
             return
         warning = self.query_one("#store-warning", Static)
         warning.display = bool(store.status.warning)
         warning.update(f"! {store.status.warning}" if store.status.warning else "")
-        lessons = course.lessons
-        counts = {lesson.id: len(lesson.questions) for lesson in lessons}
+        counts = {lesson.id: lesson.questions for lesson in lessons}
         summaries = {s.lesson_id: s for s in store.summaries(counts)}
-        from tutor.tui.tracker import standing  # the session's scoring rules, after first paint
-
         self.standings = {
-            lesson.id: standing(store, lesson, summaries[lesson.id].status != "not-started")
+            lesson.id: stored_standing(
+                store,
+                lesson.id,
+                lesson.points,
+                lesson.pass_mark,
+                summaries[lesson.id].status != "not-started",
+            )
             for lesson in lessons
         }
         rows = []
@@ -102,9 +106,9 @@ class HomeScreen(TutorScreen):
                     now.done,
                 )
             )
-        for errors in course.broken.values():
+        for errors in course.broken.values() if course else ():
             rows.append(LessonRow(None, "✖", "\n".join(map(str, errors))))
-        for error in course.errors:
+        for error in course.errors if course else ():
             if not any(error in errors for errors in course.broken.values()):
                 rows.append(LessonRow(None, "✖", str(error)))
         last = store.last_opened()
@@ -128,12 +132,11 @@ class HomeScreen(TutorScreen):
         return f"quiz {best.score:g}/{best.total:g} {mark}"
 
     def _show_continue(self, last: str | None) -> None:
-        course, store = self.app.course, self.app.store
+        lessons, store = self.app.headers, self.app.store
         widget = self.query_one("#continue", Static)
-        lessons = course.lessons
         if not lessons:
             widget.update(
-                f"There are no lessons to show from {course.folder}. Point the tutor at a "
+                f"There are no lessons to show from {self.app.folder}. Point the tutor at a "
                 "folder of lesson files: tutor --lessons DIR (see LESSON_FORMAT.md)."
             )
             return
@@ -146,20 +149,18 @@ class HomeScreen(TutorScreen):
             verb = "Start with" if last is None else "Next:"
             widget.update(f"▶ {verb} {number}. {lesson.title} (press c)")
             return
-        step = min(store.position(lesson.id).step, len(lesson.steps) - 1) + 1
+        step = min(store.position(lesson.id).step, lesson.steps - 1) + 1
         widget.update(
-            f"▶ Continue with {number}. {lesson.title} at step {step} of {len(lesson.steps)} "
-            "(press c)"
+            f"▶ Continue with {number}. {lesson.title} at step {step} of {lesson.steps} (press c)"
         )
 
     def _next_lesson(self):
         """The lesson to continue: the last one opened if unfinished, else the next
         unfinished one after it (in course order, going round); None when all are done."""
-        course, store = self.app.course, self.app.store
-        lessons = course.lessons
-        counts = {lesson.id: len(lesson.questions) for lesson in lessons}
+        lessons, store = self.app.headers or [], self.app.store
+        counts = {lesson.id: lesson.questions for lesson in lessons}
         unfinished = {s.lesson_id for s in store.summaries(counts) if s.status != "done"}
-        last = course.find(store.last_opened() or "")
+        last = _find(lessons, store.last_opened())
         start = lessons.index(last) if last in lessons else 0
         for lesson in lessons[start:] + lessons[:start]:
             if lesson.id in unfinished:
@@ -175,7 +176,7 @@ class HomeScreen(TutorScreen):
         if lesson is None:
             detail.update("")
             return
-        questions = len(lesson.questions)
+        questions = lesson.questions
         now = self.standings.get(lesson.id)
         score = (
             f"score {now.score:g}/{now.total:g} · "
@@ -183,17 +184,16 @@ class HomeScreen(TutorScreen):
             else ""
         )
         detail.update(
-            f"{lesson.summary}\n{len(lesson.steps)} steps, {questions} questions · "
+            f"{lesson.summary}\n{lesson.steps} steps, {questions} questions · "
             f"{score}pass mark {lesson.pass_mark:.0%} · {lesson.path.name}"
         )
 
-    def _highlighted(self):
-        course = self.app.course
+    def _highlighted(self) -> LessonHeader | None:
         option_list = self.query_one(CourseList)
-        if course is None or option_list.highlighted is None:
+        if option_list.highlighted is None:
             return None
         option = option_list.get_option_at_index(option_list.highlighted)
-        return course.find(option.id) if option.id else None
+        return _find(self.app.headers or [], option.id)
 
     def key_help(self):
         yield KeyHelp("↑ ↓, Enter", "Open", "Choose a lesson and open it where you left it")
@@ -202,9 +202,8 @@ class HomeScreen(TutorScreen):
     # -- actions -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        course = self.app.course
         if action in ("continue", "quiz", "reset"):
-            return bool(course and course.lessons) or None
+            return bool(self.app.headers) or None
         return True
 
     @guarded
@@ -214,8 +213,7 @@ class HomeScreen(TutorScreen):
 
     @guarded
     def action_continue(self) -> None:
-        course = self.app.course
-        if not course or not course.lessons:
+        if not self.app.headers:
             return
         lesson = self._next_lesson()
         if lesson is None:
@@ -241,7 +239,13 @@ class HomeScreen(TutorScreen):
                 self.refresh_course()
                 self.notify(f"{lesson.title}: progress reset.", title="Reset")
 
+        from tutor.tui.screens.confirm import ConfirmScreen  # not before the first paint
+
         self.app.push_screen(ConfirmScreen.reset_lesson(lesson.title), reset)
+
+
+def _find(lessons: list[LessonHeader], lesson_id: str | None) -> LessonHeader | None:
+    return next((lesson for lesson in lessons if lesson.id == lesson_id), None)
 
 
 def _count(n: int, noun: str) -> str:

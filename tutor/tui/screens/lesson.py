@@ -18,7 +18,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.widgets import ContentSwitcher, Input
 
-from tutor.check.question import named_parents
 from tutor.lesson import Ask, Lesson, Show
 from tutor.lesson.plot import plot_data
 from tutor.progress import ProgressStore
@@ -346,16 +345,16 @@ class LessonScreen(TutorScreen):
         session = self.session
         step = session.step
         focus = step.node if isinstance(step, Ask) else None
-        also = (step.wrt,) if isinstance(step, Ask) and step.kind == "local" else ()
+        also = (step.wrt,) if isinstance(step, Ask) and step.spec.edge else ()
         if self.quiz:
             earned: set[str] = set()
-            hidden = {a.node for a in session.lesson.questions if a.kind == "value"}
+            hidden = {a.node for a in session.lesson.questions if a.spec.node_value}
         else:
             earned = self.tracker.earned
             hidden = {
                 a.node
                 for a, r in zip(session.lesson.questions, session.records, strict=True)
-                if a.kind == "value" and r.status == OPEN
+                if a.spec.node_value and r.status == OPEN
             }
         self.query_one(GraphPanel).show(
             session.graph,
@@ -388,11 +387,7 @@ class LessonScreen(TutorScreen):
             return [Edge(step.node, step.wrt)]
         if not isinstance(step, Ask) or self.quiz:
             return []
-        if step.kind == "local":
-            return [Edge(step.node, step.wrt)]
-        if step.kind == "grad":
-            return [Edge(parent, step.node) for parent in named_parents(session.question())]
-        return []
+        return [Edge(node, wrt) for node, wrt in session.question().edges]
 
     def _derivation_edge(self) -> Edge | None:
         edges = self._edges()
@@ -582,7 +577,7 @@ class LessonScreen(TutorScreen):
         self.query_one(Feedback).say(
             f"The answer is {reveal.answer}: how it comes about is above. Enter goes on."
         )
-        if session.step.kind == "local":
+        if session.step.spec.edge:
             self._show_visual(DERIVATION)
 
     @guarded

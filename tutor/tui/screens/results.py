@@ -47,7 +47,7 @@ class ResultsScreen(TutorScreen):
 
     def on_mount(self) -> None:
         self.query_one("#results").focus()
-        if any(a.kind == "local" for a in self.session.lesson.questions):
+        if any(a.spec.edge for a in self.session.lesson.questions):
             self._derive_locals()
 
     def report(self) -> str:
@@ -90,7 +90,7 @@ class ResultsScreen(TutorScreen):
         session = self.session
         found: dict[int, Shown] = {}
         for index, ask in enumerate(session.lesson.questions):
-            if ask.kind == "local":
+            if ask.spec.edge:
                 try:
                     found[index] = derive(session.graph, Edge(ask.node, ask.wrt))
                 except Exception:  # the explanation is there already

@@ -1,0 +1,156 @@
+"""The question-kind registry: one spec and one class per kind, and nothing else that
+tells kinds apart."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tutor.check import CORRECT, INCORRECT, explain, grade, prepare
+from tutor.check import quantities as q
+from tutor.check.kinds import KINDS, Kind, kind_of, register
+from tutor.check.mistakes import OP_MISTAKES
+from tutor.check.question import unfiltered
+from tutor.engine import OPS
+from tutor.lesson import Ask, LessonLoadError, lesson_graph, load_lesson_text
+from tutor.lesson.kinds import SPECS, KindSpec, declare
+
+TUTOR = Path(__file__).resolve().parent.parent / "tutor"
+
+
+def test_every_declared_kind_has_exactly_one_class():
+    assert list(KINDS) == list(SPECS)
+    for name, kind in KINDS.items():
+        assert kind.spec is SPECS[name]
+        assert kind.name == name
+        # What a kind must say for itself is its own, not the base's.
+        for method in ("quantity", "exact", "prompt", "hints", "explain"):
+            assert getattr(type(kind), method) is not getattr(Kind, method), (name, method)
+
+
+def test_an_undeclared_kind_is_an_error_not_another_kinds_rules():
+    with pytest.raises(ValueError, match="no question kind 'bogus'"):
+        kind_of(Ask("bogus", node="a"))
+    stray = KindSpec("stray", ("node",))  # never declared
+
+    class Stray(Kind):
+        spec = stray
+
+    with pytest.raises(ValueError, match="not declared"):
+        register(Stray)
+    assert "stray" not in KINDS
+
+
+def test_no_module_but_the_registry_tells_kinds_apart_by_name():
+    compare = re.compile(r"\.kind\s*(==|!=|\bin\b|\bnot in\b)|match\s+[^\n]*\bkind\b")
+    lookup = re.compile(r"(SPECS|KINDS)\[\s*[\"']")
+    found = []
+    for path in TUTOR.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for pattern in (compare, lookup):
+            found += [f"{path.relative_to(TUTOR)}: {m[0]}" for m in pattern.finditer(text)]
+    assert found == []
+
+
+def test_each_op_mistake_is_diagnosed_in_gradients_and_local_derivatives():
+    assert set(OP_MISTAKES) <= set(OPS)
+    for op_name, mistake in OP_MISTAKES.items():
+        op = OPS[op_name]
+        expr = f"{op.symbol}(x)" if op.is_function else f"x {op.symbol} y"
+        text = f'''
+format = 1
+id = "op-{op_name}"
+title = "t"
+graph = """
+x = 0.5
+y = -3.0
+z = {expr}
+L = z * 1.5
+"""
+[[steps]]
+ask = "grad"
+node = "x"
+[[steps]]
+ask = "local"
+node = "z"
+wrt = "x"
+'''
+        lesson = load_lesson_text(text)
+        graph = lesson_graph(lesson)
+        for index, ask in enumerate(lesson.questions):
+            codes = [m.code for m in unfiltered(lesson, graph, ask, index).mistakes]
+            assert mistake.code in codes, (op_name, ask.kind)
+
+
+LESSON = """
+format = 1
+id = "twice"
+title = "t"
+graph = \"\"\"
+a = 2.0
+b = -3.0
+c = a * b
+L = c + a
+\"\"\"
+[[steps]]
+ask = "twice"
+node = "a"
+"""
+
+
+def test_adding_a_kind_is_one_spec_and_one_class():
+    spec = declare(KindSpec("twice", ("node",), rtol=1e-3))
+    try:
+
+        @register
+        class Twice(Kind):
+            spec = SPECS["twice"]
+
+            def quantity(self, ask, out):
+                return (lambda g: 2 * q.grad(g, ask.node)), f"2·d{out}/d{ask.node}"
+
+            def prompt(self, question):
+                return f"What is twice d{question.output}/d{question.node}?"
+
+            def hints(self, question):
+                return ["Find the gradient, then double it."]
+
+            def explain(self, question):
+                return [f"2 × {question.graph.grad(question.node)} = {question.expected_text}"]
+
+            def exact(self, question):
+                return 2 * KINDS["grad"].exact(question)
+
+        lesson = load_lesson_text(LESSON)
+        (ask,) = lesson.questions
+        assert ask.spec is spec and ask.rtol == 1e-3  # the loader read the new spec
+        question = prepare(lesson, lesson_graph(lesson), ask, 0)
+        # dL/da = b + 1 = -2, doubled.
+        assert question.expected == -4.0 and question.symbolic_expected == -4.0
+        assert question.prompt == "What is twice dL/da?"
+        assert question.hints == ["Find the gradient, then double it."]
+        assert explain(question) == ["2 × -2.0 = -4"]
+        assert grade(question, "-4").status == CORRECT
+        wrong = grade(question, "4")
+        assert wrong.status == INCORRECT and wrong.diagnosis == "wrong-sign"
+        with pytest.raises(LessonLoadError, match="needs `node`"):
+            load_lesson_text(LESSON.replace('node = "a"', ""))
+    finally:
+        SPECS.pop("twice", None)
+        KINDS.pop("twice", None)
+    with pytest.raises(LessonLoadError, match="choose one of"):
+        load_lesson_text(LESSON)
+
+
+def test_the_kinds_keys_and_defaults_reach_the_loader():
+    for spec in SPECS.values():
+        assert spec.form in ("number", "any")
+    lesson = load_lesson_text(
+        LESSON.replace('ask = "twice"\nnode = "a"', 'ask = "nudge"\nnode = "a"\nh = 0.01')
+    )
+    (ask,) = lesson.questions
+    assert (ask.rtol, ask.atol) == (ask.spec.rtol, ask.spec.atol) == (1e-3, 1e-6)
+    with pytest.raises(LessonLoadError, match='`form = "expression"` is for `local` questions'):
+        load_lesson_text(LESSON.replace('ask = "twice"', 'ask = "grad"\nform = "expression"'))

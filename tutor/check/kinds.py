@@ -1,0 +1,896 @@
+"""The kinds of question, one class each: everything a kind means for grading.
+
+In the manner of SymPy's manualintegrate rules, a kind of question is one small
+class that owns what is particular to it:
+
+* ``spec``: its name, keys and defaults, as a lesson file declares them
+  (`tutor.lesson.kinds`, the loader's half of this registry);
+* ``quantity``: how its answer is computed from a graph, and how it is written;
+* ``exact``: the symbolic source's exact answer (SymPy), and ``finite``: the
+  same answer by finite differences, where that is meaningful;
+* ``mistakes``: the wrong answers a known mistake gives, and what they are;
+* ``prompt``, ``hints`` and ``explain``: its words, with the numbers.
+
+`KINDS` maps each kind's name to its one instance; a `Question` finds its own as
+``question.rules``. Nothing else in `tutor` tells kinds apart: code that needs
+to ask about a kind asks its spec (``ask.spec``) or its class.
+
+To add a kind of question:
+
+1. declare its `KindSpec` in `tutor/lesson/kinds.py` (its name, the keys its
+   ``ask`` step needs, defaults; a key no kind had before also needs a field on
+   `tutor.lesson.Ask` and its reading in `tutor.lesson.loader._ask`);
+2. write one class here, decorated with `register`, whose ``spec`` is that
+   `KindSpec`: it must define `quantity`, `exact`, `prompt`, `hints` and
+   `explain`, and overrides what differs from `Kind`'s defaults (`finite`,
+   `mistakes`, `keys`, `edges`, ...);
+3. document the kind and its keys in ``lessons/FORMAT.md``.
+
+A spec without a class, or a class without a spec, stops the import of this
+module (see the end of the file): no kind can fall through to another's rules.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from tutor.check import quantities as q
+from tutor.check.finite import Estimate, slope
+from tutor.check.mistakes import OP_MISTAKES, Mistake, Quantity, wrong_sign
+from tutor.engine import Value, evaluate, topo_order
+from tutor.engine.train import finite_difference_descent
+from tutor.expr import names, to_text
+from tutor.lesson import Ask, Graph
+from tutor.lesson.graph import moved_leaves
+from tutor.lesson.kinds import (
+    ACCUMULATED,
+    COUNT,
+    GRAD,
+    LOCAL,
+    NUDGE,
+    SPECS,
+    STEP,
+    TRAIN,
+    VALUE,
+    KindSpec,
+)
+from tutor.numbers import full, short
+
+if TYPE_CHECKING:
+    from tutor.check.question import Question
+
+#: A quantity a question asks for, as the kind's name and what it is about:
+#: ``("grad", "d")``, ``("local", "d", "c")`` (see `Mistake.names`).
+Key = tuple[object, ...]
+
+
+class Kind:
+    """What one kind of question means; subclasses are registered with `register`."""
+
+    spec: ClassVar[KindSpec]
+    #: Whether the answer goes through slopes, so that a relu input exactly at 0
+    #: (where relu has no slope) breaks it.
+    kinks_matter: ClassVar[bool] = True
+    #: Whether a right answer is also checked against `exact` when graded; the
+    #: finite computations (a nudge, a step) are checked by `tutor check` only.
+    graded_exactly: ClassVar[bool] = True
+    #: Whether a student works the answer from the numbers the screen shows (so that
+    #: asked decimal places get an allowance for their rounding); training is the
+    #: engine's, shown exactly, and a count has nothing to round.
+    from_screen: ClassVar[bool] = True
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    # -- what is asked ---------------------------------------------------------
+
+    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        """What ``ask`` asks for, as a function of the graph, and how it is written."""
+        raise NotImplementedError
+
+    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+        """The quantities the question asks for, to compare with what a mistake's
+        explanation names (`Mistake.names`)."""
+        return {(self.name, ask.node)}
+
+    def formula(self, question: Question):
+        """The expected answer as a SymPy expression of the node names, for a kind
+        answered with an expression; else None."""
+        return None
+
+    def edges(self, question: Question) -> list[tuple[str, str]]:
+        """The edges (node, wrt) whose local derivative the question lets a student
+        derive while it is open."""
+        return []
+
+    def derivative(self, ask: Ask, out: str) -> tuple[str, str] | None:
+        """For a derivative d top / d bottom: (top, bottom); else None."""
+        return None
+
+    # -- the other sources -------------------------------------------------------
+
+    def exact(self, question: Question) -> float:
+        """The symbolic source's exact answer at the question's numbers."""
+        raise NotImplementedError
+
+    def finite(self, question: Question) -> Estimate | None:
+        """The answer by central differences, where that is meaningful."""
+        return None
+
+    # -- teaching ------------------------------------------------------------------
+
+    def mistakes(self, question: Question) -> list[Mistake]:
+        """Every mistake the kind knows, even those that give the answer here."""
+        return [wrong_sign(question)]
+
+    def prompt(self, question: Question) -> str:
+        """The question's text when the lesson gives no ``prompt``."""
+        raise NotImplementedError
+
+    def hints(self, question: Question) -> list[str]:
+        """Hints with the numbers, after the lesson's own ``hints``."""
+        raise NotImplementedError
+
+    def explain(self, question: Question) -> list[str]:
+        """How the expected answer comes about, with the numbers: what "reveal" shows."""
+        raise NotImplementedError
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(cls: type[Kind]) -> type[Kind]:
+    """Register the one instance of a kind's class under its spec's name."""
+    name = cls.spec.name
+    if SPECS.get(name) is not cls.spec:
+        raise ValueError(f"question kind {name!r} is not declared in tutor.lesson.kinds")
+    if name in KINDS:
+        raise ValueError(f"question kind {name!r} has two classes")
+    KINDS[name] = cls()
+    return cls
+
+
+def kind_of(ask: Ask) -> Kind:
+    """The kind of ``ask``; an undeclared name (never from the loader) is an error."""
+    try:
+        return KINDS[ask.kind]
+    except KeyError:
+        raise ValueError(f"no question kind {ask.kind!r}; see tutor.check.kinds") from None
+
+
+def named_parents(question: Question) -> list[str]:
+    """The named nodes whose definition uses the question's node directly."""
+    node = question.node
+    return [
+        name
+        for name, expr in question.graph.definitions.items()
+        if node in names(expr) and name != node
+    ]
+
+
+# -- the kinds ------------------------------------------------------------------------
+
+
+@register
+class ForwardValue(Kind):
+    """``ask = "value"``: the forward value of a node."""
+
+    spec = VALUE
+    kinks_matter = False
+
+    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        return partial(q.value, node=ask.node), ask.node
+
+    def exact(self, question: Question) -> float:
+        from tutor.check.exact import exact_value
+
+        graph = question.graph
+        return float(exact_value(graph, graph.nodes[question.node]))
+
+    def prompt(self, question: Question) -> str:
+        return f"What is the value of `{question.node}`?"
+
+    def hints(self, question: Question) -> list[str]:
+        g, n = question.graph, question.node
+        if g.nodes[n].is_leaf:
+            return [f"`{n}` is a leaf: its value is set in the graph."]
+        inputs = ", ".join(f"{x} = {short(g.value(x))}" for x in names(g.definitions[n]))
+        return [f"Compute `{n}` from its inputs ({inputs}) as the graph defines it."]
+
+    def explain(self, question: Question) -> list[str]:
+        g, n, answer = question.graph, question.node, question.expected_text
+        if g.nodes[n].is_leaf:
+            return [f"{n} is a leaf: {n} = {answer}."]
+        return [f"{n} = {to_text(g.definitions[n])} = {answer}."]
+
+
+@register
+class Gradient(Kind):
+    """``ask = "grad"``: d output / d node, by the chain rule."""
+
+    spec = GRAD
+
+    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        if ask.of is not None:  # another output's gradient: one example's loss
+            return partial(q.grad_of, node=ask.node, of=ask.of), f"d{ask.of}/d{ask.node}"
+        return partial(q.grad, node=ask.node), f"d{out}/d{ask.node}"
+
+    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+        if ask.of is not None and ask.of != graph.output.label:
+            return {(self.name, ask.node, ask.of)}
+        return {(self.name, ask.node)}
+
+    def edges(self, question: Question) -> list[tuple[str, str]]:
+        return [(parent, question.node) for parent in named_parents(question)]
+
+    def derivative(self, ask: Ask, out: str) -> tuple[str, str] | None:
+        return ask.of or out, ask.node  # `of = "L1"`: d L1 / d node
+
+    def exact(self, question: Question) -> float:
+        from tutor.check.exact import exact_gradients
+
+        graph = question.graph
+        return float(exact_gradients(graph)[graph.nodes[question.node]])
+
+    def finite(self, question: Question) -> Estimate | None:
+        graph = question.graph
+        return slope(graph.output, graph.nodes[question.node])
+
+    def mistakes(self, question: Question) -> list[Mistake]:
+        g, node, out = question.graph, question.node, question.output
+        found: list[Mistake] = []
+        uses = q.uses(g, node)
+        if len(uses) > 1:
+            for position, (consumer, _) in enumerate(uses):
+                parent = q.owner(g, consumer)
+                found.append(
+                    Mistake(
+                        "one-path",
+                        # The same use at other numbers: graphs share their structure.
+                        lambda g2, p=position: q.share(g2, *q.uses(g2, node)[p]),
+                        f"that is only the share that flows along {node} → {parent}. "
+                        f"`{node}` is used more than once, and the gradients from every use "
+                        f"add up: d{out}/d{node} is their sum.",
+                        (node, parent),
+                    )
+                )
+        for parent in named_parents(question):
+            found.append(
+                Mistake(
+                    "forgot-upstream",
+                    partial(q.local, node=parent, wrt=node),
+                    f"that is d{parent}/d{node}, the local derivative on the edge {node} → "
+                    f"{parent} alone. The chain rule multiplies it by the gradient arriving at "
+                    f"{parent} from above, d{out}/d{parent}.",
+                    (node, parent),
+                    ((LOCAL.name, parent, node),),
+                )
+            )
+            found.append(
+                Mistake(
+                    "upstream-only",
+                    partial(q.grad, node=parent),
+                    f"that is d{out}/d{parent}, the gradient arriving at {parent}. It still has "
+                    f"to be multiplied by the local derivative on the edge {node} → {parent}, "
+                    f"d{parent}/d{node}.",
+                    (node, parent),
+                    ((GRAD.name, parent),),
+                )
+            )
+        for op, mistake in OP_MISTAKES.items():
+            for position, at in q.positions(g.output, op):
+                found.append(
+                    Mistake(
+                        mistake.code,
+                        partial(q.grad, node=node, rules={position: mistake.rule}),
+                        mistake.on_path(g, at),
+                        _edge(g, at, node),
+                    )
+                )
+        for h in _nudges_of(question):
+            found.append(
+                Mistake(
+                    "used-nudge",
+                    partial(q.rise_over_run, node=node, h=h),
+                    f"that is the rise over run with h = {short(h, 6)}, which only "
+                    f"approximates the slope. The gradient is the limit as h → 0: "
+                    f"d{out}/d{node} exactly.",
+                    names=((NUDGE.name, node, h),),
+                    approximates=True,
+                )
+            )
+        found.append(
+            Mistake(
+                "forward-value",
+                partial(q.value, node=node),
+                f"that is the value of {node} from the forward pass. The question asks for "
+                f"its gradient, d{out}/d{node}: how much {out} moves when {node} is nudged.",
+                names=((VALUE.name, node),),
+            )
+        )
+        found.append(wrong_sign(question))
+        return found
+
+    def prompt(self, question: Question) -> str:
+        n, out = question.node, question.output
+        return f"What is d{out}/d{n}, the gradient of `{out}` with respect to `{n}`?"
+
+    def hints(self, question: Question) -> list[str]:
+        g, n, out = question.graph, question.node, question.output
+        if n == out:
+            return [f"If {out} changes by a tiny h, how much does {out} change?"]
+        parents = named_parents(question)
+        if parents == [out]:
+            definition = to_text(g.definitions[out])
+            return [
+                f"`{out}` = {definition} uses `{n}` directly: d{out}/d{n} is the local "
+                f"derivative of {out} with respect to {n} (and d{out}/d{out} = 1).",
+                f"From the graph: nudge {n} with everything else in {definition} held still; "
+                f"the local derivative is {short(q.local(g, out, n))}.",
+            ]
+        terms = [
+            f"∂{out}/∂{n} (the local part, since {out} uses {n} directly)"
+            if p == out
+            else f"d{out}/d{p} · d{p}/d{n}"
+            for p in parents
+        ]
+        rule = f"The chain rule: d{out}/d{n} = " + " + ".join(terms) + "."
+        if len(parents) > 1 or len(q.uses(g, n)) > 1:
+            rule += f" `{n}` is used more than once: add up the contribution of every use."
+        numbers = "; ".join(
+            f"d{out}/d{p} = {short(g.grad(p))} and d{p}/d{n} = {short(q.local(g, p, n))}"
+            for p in parents
+        )
+        return [rule, f"From the graph: {numbers}."]
+
+    def explain(self, question: Question) -> list[str]:
+        g, n, out, answer = question.graph, question.node, question.output, question.expected_text
+        if n == out:
+            return [f"d{out}/d{out} = 1: the output moves exactly as much as itself."]
+        terms = [(p, g.grad(p), q.local(g, p, n)) for p in named_parents(question)]
+        # The output's own use is its local derivative alone: "dL/dL · dL/dd" would
+        # explain dL/dd by itself.
+        symbols = " + ".join(
+            f"∂{out}/∂{n}" if p == out else f"d{out}/d{p} · d{p}/d{n}" for p, _, _ in terms
+        )
+        numbers = " + ".join(
+            f"({short(lo)})" if p == out else f"({short(up)}) × ({short(lo)})"
+            for p, up, lo in terms
+        )
+        direct = f"{out} = {to_text(g.definitions[out])} uses {n} directly"
+        if [p for p, _, _ in terms] == [out]:
+            return [f"d{out}/d{n} = ∂{out}/∂{n}, the local derivative: {direct}", f"= {answer}"]
+        lines = [f"d{out}/d{n} = {symbols}", f"= {numbers} = {answer}"]
+        if any(p == out for p, _, _ in terms):
+            lines.append(f"(∂{out}/∂{n}: {direct}; its local derivative there.)")
+        return lines
+
+
+@register
+class LocalDerivative(Kind):
+    """``ask = "local"``: d node / d wrt, for a direct input ``wrt`` of ``node``."""
+
+    spec = LOCAL
+
+    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        n, w = ask.node, ask.wrt
+        return partial(q.local, node=n, wrt=w), f"d{n}/d{w}"
+
+    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+        # A local derivative of the output is also the gradient of an input that
+        # only the output uses.
+        found: set[Key] = {(self.name, ask.node, ask.wrt)}
+        if ask.node == graph.output.label and all(
+            q.owner(graph, consumer) == ask.node for consumer, _ in q.uses(graph, ask.wrt)
+        ):
+            found.add((GRAD.name, ask.wrt))
+        return found
+
+    def formula(self, question: Question):
+        """d node / d wrt as a SymPy expression of the node names (``f``, ``1 - o**2``),
+        from the limit-definition derivations."""
+        from tutor.check.exact import local_formula
+
+        return local_formula(question.graph, question.node, question.wrt)
+
+    def edges(self, question: Question) -> list[tuple[str, str]]:
+        return [(question.node, question.wrt)]
+
+    def derivative(self, ask: Ask, out: str) -> tuple[str, str] | None:
+        return ask.node, ask.wrt
+
+    def exact(self, question: Question) -> float:
+        from tutor.check.exact import exact_local
+
+        return float(exact_local(question.graph, question.node, question.wrt))
+
+    def finite(self, question: Question) -> Estimate | None:
+        root, env = q.local_graph(question.graph, question.node)
+        return slope(root, env[question.wrt])
+
+    def mistakes(self, question: Question) -> list[Mistake]:
+        node, wrt, out = question.node, question.wrt, question.output
+        root, _ = q.local_graph(question.graph, node)
+        found = [
+            Mistake(
+                "with-upstream",
+                lambda g2: q.local(g2, node, wrt) * g2.grad(node),
+                f"that is the local derivative times the gradient from above, "
+                f"d{out}/d{node}. The question asks only for the local derivative "
+                f"d{node}/d{wrt}, on the edge {wrt} → {node}.",
+                (wrt, node),
+                # With one use of wrt, that product is d out / d wrt.
+                ((GRAD.name, node), (GRAD.name, wrt))
+                if len(q.uses(question.graph, wrt)) == 1
+                else ((GRAD.name, node),),
+            )
+        ]
+        for op, mistake in OP_MISTAKES.items():
+            for position, at in q.positions(root, op):
+                found.append(
+                    Mistake(
+                        mistake.code,
+                        partial(q.local, node=node, wrt=wrt, rules={position: mistake.rule}),
+                        mistake.on_edge(node, wrt, at, root),
+                        (wrt, node),
+                    )
+                )
+        found.append(wrong_sign(question))
+        return found
+
+    def prompt(self, question: Question) -> str:
+        n, w = question.node, question.wrt
+        text = f"What is d{n}/d{w}, the local derivative of `{n}` with respect to `{w}`?"
+        if question.form == "expression":
+            text += " Answer with an expression in the node names."
+        return text
+
+    def hints(self, question: Question) -> list[str]:
+        n, w = question.node, question.wrt
+        return [
+            f"Nudge `{w}` by a tiny h with the other inputs of `{n}` held still: "
+            f"({n}({w} + h) - {n}({w})) / h, and let h go to 0.",
+            "For + the local derivative is 1; for * it is the other factor; for tanh it "
+            "is 1 - (its output)**2.",
+        ]
+
+    def explain(self, question: Question) -> list[str]:
+        n, w, answer = question.node, question.wrt, question.expected_text
+        formula = str(question.formula)
+        if formula == answer:
+            return [f"d{n}/d{w} = {answer}."]
+        return [f"d{n}/d{w} = {formula} = {answer} at the current numbers."]
+
+
+@register
+class RiseOverRun(Kind):
+    """``ask = "nudge"``: (output with node + h, minus output) / h, for a finite h."""
+
+    spec = NUDGE
+    graded_exactly = False
+
+    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        return partial(q.rise_over_run, node=ask.node, h=ask.h), f"the rise over run of {out}"
+
+    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+        return {(self.name, ask.node, ask.h)}
+
+    def exact(self, question: Question) -> float:
+        from tutor.check.exact import exact_leaf, exact_value, rebuilt
+
+        graph, node = question.graph, question.node
+        h = Fraction(repr(question.ask.h))
+        after = rebuilt(question.lesson, graph, {node: exact_leaf(graph, node) + h})
+        rise = exact_value(after, after.output) - exact_value(graph, graph.output)
+        return float(rise / h)
+
+    def mistakes(self, question: Question) -> list[Mistake]:
+        node, out, h = question.node, question.output, question.ask.h
+        return [
+            Mistake(
+                "used-gradient",
+                partial(q.grad, node=node),
+                f"that is the exact slope d{out}/d{node}. The question asks for the rise over "
+                f"run with a finite h = {short(h, 6)}, which differs from it a little.",
+                names=((GRAD.name, node),),
+                approximates=True,
+            ),
+            Mistake(
+                "rise-only",
+                lambda g2: q.rise_over_run(g2, node, h) * h,
+                f"that is the rise, how much {out} moved. Divide it by the run h = {short(h, 6)}.",
+            ),
+            Mistake(
+                "forward-value",
+                partial(q.nudged_output, node=node, h=h),
+                f"that is {out} after the nudge. Subtract the old {out} and divide by h.",
+            ),
+            wrong_sign(question),
+        ]
+
+    def prompt(self, question: Question) -> str:
+        n, out, h = question.node, question.output, short(question.ask.h, 6)
+        return (
+            f"Nudge `{n}` up by h = {h}. What is the rise over run, "
+            f"({out} with {n} + h, minus {out}) / h?"
+        )
+
+    def hints(self, question: Question) -> list[str]:
+        g, n, out, h = question.graph, question.node, question.output, question.ask.h
+        now, moved = g.output.data, q.nudged_output(g, n, h)
+        return [
+            f"Run the forward pass again with {n} + h, subtract the old {out}, and divide by h.",
+            f"{out} is {short(now, 6)} now and {short(moved, 9)} with {n} + h.",
+        ]
+
+    def explain(self, question: Question) -> list[str]:
+        g, n, out, h = question.graph, question.node, question.output, question.ask.h
+        moved = q.nudged_output(g, n, h)
+        return [
+            f"{out} with {n} + {short(h, 6)} is {full(moved)}; {out} is {full(g.output.data)}.",
+            f"({full(moved)} - {full(g.output.data)}) / {short(h, 6)} = {question.expected_text}",
+        ]
+
+
+@register
+class GradientStep(Kind):
+    """``ask = "step"``: the output after every leaf moves by rate × its gradient."""
+
+    spec = STEP
+    graded_exactly = False
+
+    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        return partial(q.after_step, rate=ask.rate, moves=ask.moves), f"{out} after the step"
+
+    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+        return {(self.name, ask.rate)}
+
+    def exact(self, question: Question) -> float:
+        from tutor.check.exact import (
+            as_fraction,
+            exact_gradients,
+            exact_leaf,
+            exact_value,
+            rebuilt,
+        )
+
+        graph = question.graph
+        grads = exact_gradients(graph)
+        rate = Fraction(repr(question.ask.rate))
+        # Each parameter (each leaf, if the lesson names none) moves by rate × its
+        # gradient (exact, where the gradient is rational); the data stay.
+        moved = {
+            name: exact_leaf(graph, name) + rate * as_fraction(grads[leaf])
+            for name, leaf in moved_leaves(graph, question.ask.moves).items()
+        }
+        after = rebuilt(question.lesson, graph, moved)
+        return float(exact_value(after, after.output))
+
+    def mistakes(self, question: Question) -> list[Mistake]:
+        out, rate, moves = question.output, question.ask.rate, question.ask.moves
+        what = _moved(question)
+        found = [
+            Mistake(
+                "unchanged",
+                lambda g2: g2.output.data,
+                f"that is {out} before the step. Move every {what} first, then run the "
+                f"forward pass again.",
+                names=((VALUE.name, out),),
+            ),
+            Mistake(
+                "descended",
+                partial(q.after_step, rate=-rate, moves=moves),
+                f"each {what} moved against its gradient. The step is {what} += "
+                f"{short(rate, 6)} × its gradient.",
+            ),
+            Mistake(
+                "linear-estimate",
+                partial(q.linear_estimate, rate=rate, moves=moves),
+                f"that is the first-order estimate {out} + rate × Σ grad². Close, but the "
+                f"question asks for {out} recomputed by the forward pass at the new values.",
+            ),
+        ]
+        if moves is not None:
+            found.append(
+                Mistake(
+                    "moved-data",
+                    partial(q.after_step, rate=rate),
+                    "every leaf moved, the data too. A training step moves the parameters "
+                    "only: the inputs and targets are the data set, not something to learn.",
+                )
+            )
+        return [*found, wrong_sign(question)]
+
+    def prompt(self, question: Question) -> str:
+        rate = short(question.ask.rate, 6)
+        return (
+            f"Move every {_moved(question)} by {rate} × its gradient and run the forward pass "
+            f"again. What is `{question.output}` now?"
+        )
+
+    def hints(self, question: Question) -> list[str]:
+        moves = ", ".join(
+            f"{name} → {short(leaf.data + question.ask.rate * leaf.grad, 6)}"
+            for name, leaf in moved_leaves(question.graph, question.ask.moves).items()
+        )
+        return [
+            f"Each {_moved(question)} moves by rate × its gradient; then the forward pass "
+            "runs again.",
+            f"The new values: {moves}.",
+        ]
+
+    def explain(self, question: Question) -> list[str]:
+        rate = question.ask.rate
+        moves = ", ".join(
+            f"{name}: {short(leaf.data)} → {short(leaf.data + rate * leaf.grad, 6)}"
+            for name, leaf in moved_leaves(question.graph, question.ask.moves).items()
+        )
+        return [
+            f"Each {_moved(question)} moves by {short(rate, 6)} × its gradient: {moves}.",
+            f"Then {question.output} = {question.expected_text}.",
+        ]
+
+
+@register
+class Training(Kind):
+    """``ask = "train"``: the output, or a parameter, after ``steps`` updates of gradient
+    descent at ``rate`` (zeroing the gradients before each backward(), or not)."""
+
+    spec = TRAIN
+    graded_exactly = False  # the symbolic descent takes seconds: `tutor check` runs it
+    from_screen = False
+
+    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        at = partial(
+            q.after_training,
+            rate=ask.rate,
+            steps=ask.steps,
+            zero_grad=ask.zero_grad,
+            node=ask.node,
+            moves=ask.moves,
+        )
+        what = ask.node if ask.node is not None else out
+        return at, f"{what} after {ask.steps} steps"
+
+    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+        return {(self.name, ask.rate, ask.steps, ask.zero_grad, ask.node)}
+
+    def exact(self, question: Question) -> float:
+        """The same training by `tutor.symbolic.descent`: every step's gradients from
+        the derivations, the graph only read."""
+        from tutor.symbolic.descent import descent
+
+        ask, graph = question.ask, question.graph
+        params = list(moved_leaves(graph, ask.moves).values())
+        result = descent(
+            graph.output,
+            params,
+            Fraction(repr(ask.rate)),
+            ask.steps,
+            values=graph.exact,
+            zero_grad=ask.zero_grad,
+        )
+        if ask.node is None or ask.node == graph.output.label:
+            return float(result.final_loss)
+        return float(result.values[graph.nodes[ask.node]])
+
+    def finite(self, question: Question) -> Estimate | None:
+        """The same training with every gradient by central differences."""
+        ask, graph = question.ask, question.graph
+        params = list(moved_leaves(graph, ask.moves).values())
+        _, current = finite_difference_descent(
+            graph.output, params, ask.rate, ask.steps, zero_grad=ask.zero_grad
+        )
+        if ask.node is None or ask.node == graph.output.label:
+            return Estimate(evaluate(graph.output, current))
+        return Estimate(current[graph.nodes[ask.node]])
+
+    def mistakes(self, question: Question) -> list[Mistake]:
+        ask, out = question.ask, question.output
+        what = ask.node if ask.node is not None else out
+        found = [
+            Mistake(
+                "unchanged",
+                lambda g: g.value(what),
+                f"that is {what} before any update. Training moves the parameters "
+                f"{ask.steps} times, and {what} moves with them.",
+                names=((VALUE.name, what),),
+            )
+        ]
+        if ask.steps > 1 and what == out:
+            found.append(
+                Mistake(
+                    "last-printed",
+                    lambda g: q.trained(g, ask.rate, ask.steps, ask.zero_grad, ask.moves)[0][-1],
+                    f"that is {out} before the last step, as the training loop prints it. The "
+                    f"question asks for {out} after {ask.steps} updates.",
+                )
+            )
+        other = not ask.zero_grad
+        found.append(
+            Mistake(
+                "zeroing" if other else "not-zeroing",
+                partial(
+                    q.after_training,
+                    rate=ask.rate,
+                    steps=ask.steps,
+                    zero_grad=other,
+                    node=ask.node,
+                    moves=ask.moves,
+                ),
+                "that is the training with the gradients zeroed before each backward(); this "
+                "one forgets to zero them."
+                if other
+                else "that is the training without zeroing the gradients: they added up. Zero "
+                "them before each backward().",
+            )
+        )
+        return found
+
+    def prompt(self, question: Question) -> str:
+        ask, out = question.ask, question.output
+        rate = short(ask.rate, 6)
+        zero = "zeroing" if ask.zero_grad else "without zeroing"
+        loop = (
+            f"Train by gradient descent at rate {rate}, {zero} the gradients before each "
+            f"backward(): {ask.steps} updates, each moving every parameter by −{rate} × its "
+            "gradient."
+        )
+        if ask.node is None or ask.node == out:
+            return f"{loop} What is `{out}` after the {ask.steps} updates?"
+        return f"{loop} What is the parameter `{ask.node}` after them?"
+
+    def hints(self, question: Question) -> list[str]:
+        return [
+            "Each update: forward pass, zero the gradients, backward(), then every parameter "
+            "moves by −rate × its gradient. The engine does this in the training view; count "
+            "the updates, not the prints.",
+        ]
+
+    def explain(self, question: Question) -> list[str]:
+        ask, out = question.ask, question.output
+        losses, _, final = q.trained(question.graph, ask.rate, ask.steps, ask.zero_grad, ask.moves)
+        shown = ", ".join(short(x) for x in losses[:8]) + (", …" if len(losses) > 8 else "")
+        lines = [
+            f"{out} before each of the {ask.steps} updates: {shown}; after the last: "
+            f"{short(final)}."
+        ]
+        if ask.node is not None and ask.node != out:
+            lines.append(f"{ask.node} after the {ask.steps} updates: {question.expected_text}.")
+        return lines
+
+
+@register
+class AccumulatedGradient(Kind):
+    """``ask = "accumulated"``: the gradient a leaf holds after ``passes`` forward and
+    backward passes without zeroing (micrograd's ``backward()`` adds)."""
+
+    spec = ACCUMULATED
+
+    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        passes = ask.passes or 2
+        at = partial(q.accumulated, node=ask.node, passes=passes, of=ask.of)
+        return at, f"{ask.node}.grad after {passes} backward() calls on {ask.of or out}"
+
+    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+        return {(self.name, ask.node, ask.passes, ask.of)}
+
+    def exact(self, question: Question) -> float:
+        from tutor.check.exact import exact_gradients
+
+        graph = question.graph  # the graph of `of`, if the question names one
+        passes = question.ask.passes or 2
+        # Each backward() without zeroing adds the same gradient once more.
+        return float(passes * exact_gradients(graph)[graph.nodes[question.node]])
+
+    def finite(self, question: Question) -> Estimate | None:
+        graph = question.graph
+        once = slope(graph.output, graph.nodes[question.node])
+        if once.value is None:
+            return once
+        return Estimate((question.ask.passes or 2) * once.value, once.step)
+
+    def mistakes(self, question: Question) -> list[Mistake]:
+        ask = question.ask
+        return [
+            Mistake(
+                "one-pass",
+                partial(q.accumulated, node=ask.node, passes=1, of=ask.of),
+                "that is the gradient of one backward() call. Without zeroing, each call adds "
+                "its gradient to what the leaf's grad already holds.",
+                names=((GRAD.name, ask.node),),
+            ),
+            wrong_sign(question),
+        ]
+
+    def prompt(self, question: Question) -> str:
+        passes = question.ask.passes or 2
+        return (
+            f"Call backward() on `{question.output}` {passes} times without zeroing the "
+            f"gradients in between. What does `{question.node}.grad` hold then?"
+        )
+
+    def hints(self, question: Question) -> list[str]:
+        g, n = question.graph, question.node
+        return [
+            f"One backward() gives `{n}` its gradient, {short(g.grad(n))}. Without zeroing, "
+            "the next call adds its own gradient on top.",
+        ]
+
+    def explain(self, question: Question) -> list[str]:
+        g, n, out = question.graph, question.node, question.output
+        passes = question.ask.passes or 2
+        once = short(g.grad(n))
+        return [
+            f"One backward() gives d{out}/d{n} = {once}; {passes} calls without zeroing add "
+            f"it {passes} times: {passes} × {once} = {question.expected_text}.",
+        ]
+
+
+@register
+class ParameterCount(Kind):
+    """``ask = "count"``: how many parameters the lesson's model has."""
+
+    spec = COUNT
+    from_screen = False
+    kinks_matter = False
+
+    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        return partial(q.count, moves=ask.moves), "the number of parameters"
+
+    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+        return {(self.name,)}
+
+    def exact(self, question: Question) -> float:
+        # The parameters the lesson declares (a model: one weight per input and one bias
+        # per neuron), against the engine's count of the graph's leaves among them.
+        return float(len(question.ask.moves or ()))
+
+    def mistakes(self, question: Question) -> list[Mistake]:
+        return []
+
+    def prompt(self, question: Question) -> str:
+        return "How many parameters does the model have (weights and biases)?"
+
+    def hints(self, question: Question) -> list[str]:
+        return ["Each neuron has one weight per input and one bias; add them up layer by layer."]
+
+    def explain(self, question: Question) -> list[str]:
+        return [
+            f"One weight per input and one bias per neuron: {question.expected_text} parameters."
+        ]
+
+
+# -- helpers of the kinds ----------------------------------------------------------------
+
+
+def _edge(graph: Graph, node: Value, towards: str) -> tuple[str, str]:
+    """The edge into ``node`` on the way from the node ``towards``, by labelled ends."""
+    target = graph.nodes[towards]
+    for x in node.inputs:
+        if x is target or target in topo_order(x):
+            return (x.label or q.owner(graph, node)), q.owner(graph, node)
+    return towards, q.owner(graph, node)
+
+
+def _moved(question: Question) -> str:
+    """What a step moves, in a word: the lesson's parameters, or every leaf."""
+    return "leaf" if question.ask.moves is None else "parameter"
+
+
+def _nudges_of(question: Question) -> list[float]:
+    """The h of every nudge question about the same node in the lesson (else 0.001)."""
+    hs = [
+        a.h
+        for a in question.lesson.questions
+        if a.spec is NUDGE and a.node == question.node and a.h is not None
+    ]
+    return hs or [0.001]
+
+
+_undeclared = set(SPECS) - set(KINDS)
+if _undeclared:
+    raise ImportError(f"question kinds without a class in tutor.check.kinds: {_undeclared}")

@@ -1,0 +1,112 @@
+"""Known wrong turns: what a mistake is, and the mistakes believed at one op.
+
+A question kind lists the mistakes a student makes on its question
+(`tutor.check.kinds`). Some belong to an op rather than to a kind: a product's
+local derivatives swapped, tanh's slope computed from its input. They are written
+once here, in `OP_MISTAKES`, and every kind whose answer goes through local
+derivatives (a gradient, a local derivative) diagnoses them wherever the op stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tutor.check import quantities as q
+from tutor.engine import Value
+from tutor.engine.ops import MUL, TANH
+from tutor.lesson import Graph
+from tutor.numbers import short
+
+if TYPE_CHECKING:
+    from tutor.check.question import Question
+
+Quantity = Callable[[Graph], float]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong turn: ``at(graph)`` is the answer it gives there.
+
+    ``names`` are the quantities the explanation tells the wrong answer is made
+    of, as `keys` of questions (``("local", "d", "c")`` for "that is dd/dc"): a
+    mistake that would tell the answer of a question still to come is not used.
+    """
+
+    code: str
+    at: Quantity
+    explain: str
+    edge: tuple[str, str] | None = None
+    names: tuple[tuple[object, ...], ...] = ()
+    #: A finite nudge taken for the exact slope, or the other way round: close to
+    #: the answer by nature, so at a coarse tolerance it may be graded right.
+    approximates: bool = False
+
+
+def wrong_sign(question: Question) -> Mistake:
+    """The right size with the wrong sign: known to every kind of question."""
+    return Mistake(
+        "wrong-sign",
+        lambda g: -question.at(g),
+        "the size is right but the sign is wrong. Check the sign of each factor on the way.",
+    )
+
+
+@dataclass(frozen=True)
+class OpMistake:
+    """A wrong local derivative believed at every node of one op.
+
+    ``rule`` replaces the op table's local derivatives there (same signature as
+    `Op.local`). Its words: ``on_path(graph, node)`` for a gradient whose chain
+    crosses ``node``; ``on_edge(name, wrt, node, root)`` for the local derivative
+    d name / d wrt, whose expression (rooted at ``root``) holds ``node``.
+    """
+
+    code: str
+    rule: q.LocalRule
+    on_path: Callable[[Graph, Value], str]
+    on_edge: Callable[[str, str, Value, Value], str]
+
+
+def _operands(node: Value) -> str:
+    a, b = (x.label or short(x.data) for x in node.inputs)
+    return f"{a} * {b}"
+
+
+def _tanh_input(output: str | None, given: str | None) -> str:
+    """The tanh-input mistake in words, without writing the derivative out (it may be
+    the answer of a question to come)."""
+    which = f" (`{output}` = tanh({given}))" if output and given else ""
+    return (
+        f"tanh's local derivative is computed from its *output*{which}, not from its "
+        "input: squaring the input gives a different number."
+    )
+
+
+def _tanh_on_edge(name: str, wrt: str, node: Value, root: Value) -> str:
+    direct = node is root and node.inputs[0].label == wrt
+    return _tanh_input(name, wrt) if direct else _tanh_input(None, None)
+
+
+#: The op-specific mistakes, by op name, in the order they are diagnosed.
+OP_MISTAKES: dict[str, OpMistake] = {
+    MUL.name: OpMistake(
+        "swapped-operand",
+        q.swapped_product,
+        lambda graph, node: (
+            f"at the product {_operands(node)}, the local derivative with respect to one "
+            f"factor is the *other* factor; a factor's own value was used instead."
+        ),
+        lambda name, wrt, node, root: (
+            f"the derivative of a product with respect to one factor is the *other* "
+            f"factor, not {wrt} itself."
+        ),
+    ),
+    TANH.name: OpMistake(
+        "tanh-input",
+        q.tanh_of_input,
+        lambda graph, node: _tanh_input(node.label, node.inputs[0].label),
+        _tanh_on_edge,
+    ),
+}
