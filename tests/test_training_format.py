@@ -286,3 +286,12 @@ def test_a_show_training_step_and_its_errors():
     ):
         broken = HAND + f'\n[[steps]]\nshow = "training"\n{bad}\n'
         assert any(e.startswith("x.toml:19:") and message in e for e in errors(broken)), bad
+
+
+def test_a_gradient_of_another_output_does_not_show_on_the_graph():
+    from tutor.session import Session
+
+    session = Session(load_lesson_text(MODEL))
+    session.goto_question(2)  # dL1/dw1_1_1: the graph shows dL/dw1_1_1, another number
+    assert session.submit(repr(session.question(2).expected)).correct
+    assert "w1_1_1" not in session.earned

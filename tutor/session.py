@@ -326,5 +326,9 @@ class Session:
         return self._earned_before | {
             ask.node
             for ask, record in zip(self.lesson.questions, self.records, strict=True)
-            if ask.spec.node_grad and record.status in (CORRECT, REVEALED) and ask.node
+            # `of = "L1"` found another output's gradient, not the one the graph shows
+            if ask.spec.node_grad
+            and record.status in (CORRECT, REVEALED)
+            and ask.node
+            and ask.of is None
         }
