@@ -52,8 +52,13 @@ def test_a_lone_neuron_is_named_as_in_the_lecture():
 
 def test_a_linear_activation_writes_no_function():
     built = network(2, [2, 1], [[1.0, 2.0]], [0.5], activation="linear")
-    assert "ypred1 = n2_1_1" in built.script.splitlines()
+    # No activation: the weighted sum is the output itself (a line `ypred1 = n2_1_1`
+    # would only rename a node, which a graph script refuses).
+    assert "ypred1 = b2_1 + w2_1_1*o1_1_1 + w2_1_2*o1_2_1" in built.script.splitlines()
     assert "tanh" not in built.script
+    from tutor.lesson import build_graph
+
+    assert build_graph(built.assignments, "L").value("L") >= 0
 
 
 @pytest.mark.parametrize(

@@ -139,3 +139,24 @@ def test_small_neuron_graph(snap_compare):
 
 def test_small_plot(snap_compare):
     assert snap_compare(app(), terminal_size=SMALL, run_before=at_step("derivative-by-nudging", 3))
+
+
+def test_small_training_step(snap_compare):
+    # a show = "training" step: what it trains, and Enter to open the view
+    assert snap_compare(app(), terminal_size=SMALL, run_before=at_step("gradient-descent", 8))
+
+
+def test_small_training_view_from_a_lesson(snap_compare):
+    # Enter opens the training view over the lesson; three steps of the engine's training
+    before = at_step("gradient-descent", 8)
+
+    async def run_before(pilot) -> None:
+        await before(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("s")
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app(), terminal_size=SMALL, run_before=run_before)

@@ -164,3 +164,74 @@ def test_training_view_at_80x24(snap_compare):
     assert snap_compare(
         TrainingApp(lecture_trainer()), terminal_size=(80, 24), run_before=run_before
     )
+
+
+@pilot_test
+async def test_a_lesson_step_opens_the_training_view(monkeypatch):
+    from tui_pilot import until_lesson
+
+    from tutor.lesson import Show
+    from tutor.paths import bundled_lessons
+    from tutor.tui.app import TutorApp, create_app
+    from tutor.tui.screens.lesson import LessonScreen
+
+    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.checked["gradient-descent"] = []
+        app.open_lesson("gradient-descent")
+        screen = await until_lesson(pilot)
+        steps = screen.session.steps
+        position = next(
+            i for i, s in enumerate(steps) if isinstance(s, Show) and s.what == "training"
+        )
+        screen.go_to(position)
+        await pilot.pause()
+        graph_loss = screen.session.graph.value("L")
+        await pilot.press("enter")
+        await pilot.pause()
+        training = app.screen
+        assert isinstance(training, TrainingScreen)
+        panel = training.query_one(TrainingPanel)
+        # The lesson's parameters only, at the step's rate: the data are not trained.
+        assert [p.name for p in panel.trainer.parameters()] == ["w1", "w2", "b"]
+        assert panel.trainer.rate == 0.01
+        await pilot.press("s")
+        await settle(pilot)
+        assert panel.snapshot.steps == 1
+        assert panel.snapshot.losses[0] == graph_loss
+        # The lesson's own graph is not the one trained.
+        assert screen.session.graph.value("L") == graph_loss
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen)
+        assert screen.session.position == position
+        await pilot.press("enter")  # the view was seen: Enter goes on
+        await pilot.pause()
+        assert screen.session.position == position + 1
+
+
+@pilot_test
+async def test_compared_rates_train_beside_it():
+    first, *others = (lecture_trainer(), Trainer(MLP(3, [4, 4, 1], seed=0), XS, YS, rate=0.3))
+
+    class CompareApp(App):
+        def on_mount(self) -> None:
+            self.push_screen(TrainingScreen(first, "Rates", interval=0.0, others=others))
+
+    app = CompareApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(TrainingPanel)
+        for _ in range(3):
+            await pilot.press("s")
+            await settle(pilot)
+        assert first.steps == others[0].steps == 3
+        status = text_of(panel, "training-status")
+        assert "rate 0.3: loss" in status
+        assert [rate for rate, _ in panel.curves] == [0.3]
+        assert panel.curves[0][1] == list(enumerate(others[0].losses))
+        await pilot.press("a")
+        await settle(pilot)
+        assert others[0].steps == 0

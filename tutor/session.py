@@ -143,6 +143,10 @@ class Session:
                     return f"Deriving d{node}/d{wrt} from the limit definition."
                 if what == "plot":
                     return f"{self.output} as a function of {node}."
+                if what == "training":
+                    from tutor.lesson.training import describe
+
+                    return describe(self.lesson, step, self.output)
                 return "The expression graph."
         return ""
 
@@ -398,5 +402,9 @@ class Session:
         return self._earned_before | {
             ask.node
             for ask, record in zip(self.lesson.questions, self.records, strict=True)
-            if ask.spec.node_grad and record.status in (CORRECT, REVEALED) and ask.node
+            # `of = "L1"` found another output's gradient, not the one the graph shows
+            if ask.spec.node_grad
+            and record.status in (CORRECT, REVEALED)
+            and ask.node
+            and ask.of is None
         }

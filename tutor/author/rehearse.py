@@ -14,6 +14,7 @@ fail, saying what the app would have done.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 
 from tutor.check import Question
@@ -128,9 +129,24 @@ def _lesson_mode(session: Session, failures: _Failures) -> None:
                     0,
                     lambda n=node, lo=low, hi=high, hh=h: plot_data(session.graph, n, lo, hi, hh),
                 )
+            case Show(what="training"):
+                failures.attempt(
+                    line, f"{label}: the training view", 0, lambda s=step: _train(session, s)
+                )
             case Ask():
                 index = session.question_index
                 _question(session, step, f"question {index + 1}", 0, failures, lesson_mode=True)
+
+
+def _train(session: Session, show: Show) -> None:
+    """What the training view does when it opens and steps: build each trainer, step it."""
+    from tutor.engine import EngineError
+    from tutor.lesson.training import trainers
+
+    for trainer in trainers(session.lesson, session.graph, show):
+        # A rate too large overflows: the view says why it stopped, as it should.
+        with contextlib.suppress(EngineError):
+            trainer.step()
 
 
 def _quiz_mode_at(

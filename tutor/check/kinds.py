@@ -39,10 +39,23 @@ from typing import TYPE_CHECKING, ClassVar
 from tutor.check import quantities as q
 from tutor.check.finite import Estimate, slope
 from tutor.check.mistakes import OP_MISTAKES, Mistake, Quantity, wrong_sign
-from tutor.engine import Value, topo_order
+from tutor.engine import Value, evaluate, topo_order
+from tutor.engine.train import finite_difference_descent
 from tutor.expr import names, to_text
 from tutor.lesson import Ask, Graph
-from tutor.lesson.kinds import GRAD, LOCAL, NUDGE, SPECS, STEP, VALUE, KindSpec
+from tutor.lesson.graph import moved_leaves
+from tutor.lesson.kinds import (
+    ACCUMULATED,
+    COUNT,
+    GRAD,
+    LOCAL,
+    NUDGE,
+    SPECS,
+    STEP,
+    TRAIN,
+    VALUE,
+    KindSpec,
+)
 from tutor.numbers import full, short
 
 if TYPE_CHECKING:
@@ -63,6 +76,10 @@ class Kind:
     #: Whether a right answer is also checked against `exact` when graded; the
     #: finite computations (a nudge, a step) are checked by `tutor check` only.
     graded_exactly: ClassVar[bool] = True
+    #: Whether a student works the answer from the numbers the screen shows (so that
+    #: asked decimal places get an allowance for their rounding); training is the
+    #: engine's, shown exactly, and a count has nothing to round.
+    from_screen: ClassVar[bool] = True
 
     @property
     def name(self) -> str:
@@ -197,13 +214,20 @@ class Gradient(Kind):
     spec = GRAD
 
     def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        if ask.of is not None:  # another output's gradient: one example's loss
+            return partial(q.grad_of, node=ask.node, of=ask.of), f"d{ask.of}/d{ask.node}"
         return partial(q.grad, node=ask.node), f"d{out}/d{ask.node}"
+
+    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+        if ask.of is not None and ask.of != graph.output.label:
+            return {(self.name, ask.node, ask.of)}
+        return {(self.name, ask.node)}
 
     def edges(self, question: Question) -> list[tuple[str, str]]:
         return [(parent, question.node) for parent in named_parents(question)]
 
     def derivative(self, ask: Ask, out: str) -> tuple[str, str] | None:
-        return out, ask.node
+        return ask.of or out, ask.node  # `of = "L1"`: d L1 / d node
 
     def exact(self, question: Question) -> float:
         from tutor.check.exact import exact_gradients
@@ -519,7 +543,7 @@ class GradientStep(Kind):
     graded_exactly = False
 
     def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
-        return partial(q.after_step, rate=ask.rate), f"{out} after the step"
+        return partial(q.after_step, rate=ask.rate, moves=ask.moves), f"{out} after the step"
 
     def keys(self, ask: Ask, graph: Graph) -> set[Key]:
         return {(self.name, ask.rate)}
@@ -536,65 +560,307 @@ class GradientStep(Kind):
         graph = question.graph
         grads = exact_gradients(graph)
         rate = Fraction(repr(question.ask.rate))
-        # Each leaf moves by rate × its gradient (exact, where the gradient is rational).
+        # Each parameter (each leaf, if the lesson names none) moves by rate × its
+        # gradient (exact, where the gradient is rational); the data stay.
         moved = {
             name: exact_leaf(graph, name) + rate * as_fraction(grads[leaf])
-            for name, leaf in graph.leaves.items()
+            for name, leaf in moved_leaves(graph, question.ask.moves).items()
         }
         after = rebuilt(question.lesson, graph, moved)
         return float(exact_value(after, after.output))
 
     def mistakes(self, question: Question) -> list[Mistake]:
-        out, rate = question.output, question.ask.rate
-        return [
+        out, rate, moves = question.output, question.ask.rate, question.ask.moves
+        what = _moved(question)
+        found = [
             Mistake(
                 "unchanged",
                 lambda g2: g2.output.data,
-                f"that is {out} before the step. Move every leaf first, then run the forward "
-                f"pass again.",
+                f"that is {out} before the step. Move every {what} first, then run the "
+                f"forward pass again.",
                 names=((VALUE.name, out),),
             ),
             Mistake(
                 "descended",
-                partial(q.after_step, rate=-rate),
-                f"each leaf moved against its gradient. The step is leaf += {short(rate, 6)} × "
-                f"its gradient.",
+                partial(q.after_step, rate=-rate, moves=moves),
+                f"each {what} moved against its gradient. The step is {what} += "
+                f"{short(rate, 6)} × its gradient.",
             ),
             Mistake(
                 "linear-estimate",
-                partial(q.linear_estimate, rate=rate),
+                partial(q.linear_estimate, rate=rate, moves=moves),
                 f"that is the first-order estimate {out} + rate × Σ grad². Close, but the "
                 f"question asks for {out} recomputed by the forward pass at the new values.",
             ),
-            wrong_sign(question),
         ]
+        if moves is not None:
+            found.append(
+                Mistake(
+                    "moved-data",
+                    partial(q.after_step, rate=rate),
+                    "every leaf moved, the data too. A training step moves the parameters "
+                    "only: the inputs and targets are the data set, not something to learn.",
+                )
+            )
+        return [*found, wrong_sign(question)]
 
     def prompt(self, question: Question) -> str:
         rate = short(question.ask.rate, 6)
         return (
-            f"Move every leaf by {rate} × its gradient and run the forward pass again. "
-            f"What is `{question.output}` now?"
+            f"Move every {_moved(question)} by {rate} × its gradient and run the forward pass "
+            f"again. What is `{question.output}` now?"
         )
 
     def hints(self, question: Question) -> list[str]:
         moves = ", ".join(
             f"{name} → {short(leaf.data + question.ask.rate * leaf.grad, 6)}"
-            for name, leaf in question.graph.leaves.items()
+            for name, leaf in moved_leaves(question.graph, question.ask.moves).items()
         )
         return [
-            "Each leaf moves by rate × its gradient; then the forward pass runs again.",
-            f"The new leaf values: {moves}.",
+            f"Each {_moved(question)} moves by rate × its gradient; then the forward pass "
+            "runs again.",
+            f"The new values: {moves}.",
         ]
 
     def explain(self, question: Question) -> list[str]:
         rate = question.ask.rate
         moves = ", ".join(
             f"{name}: {short(leaf.data)} → {short(leaf.data + rate * leaf.grad, 6)}"
-            for name, leaf in question.graph.leaves.items()
+            for name, leaf in moved_leaves(question.graph, question.ask.moves).items()
         )
         return [
-            f"Each leaf moves by {short(rate, 6)} × its gradient: {moves}.",
+            f"Each {_moved(question)} moves by {short(rate, 6)} × its gradient: {moves}.",
             f"Then {question.output} = {question.expected_text}.",
+        ]
+
+
+@register
+class Training(Kind):
+    """``ask = "train"``: the output, or a parameter, after ``steps`` updates of gradient
+    descent at ``rate`` (zeroing the gradients before each backward(), or not)."""
+
+    spec = TRAIN
+    graded_exactly = False  # the symbolic descent takes seconds: `tutor check` runs it
+    from_screen = False
+
+    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        at = partial(
+            q.after_training,
+            rate=ask.rate,
+            steps=ask.steps,
+            zero_grad=ask.zero_grad,
+            node=ask.node,
+            moves=ask.moves,
+        )
+        what = ask.node if ask.node is not None else out
+        return at, f"{what} after {ask.steps} steps"
+
+    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+        return {(self.name, ask.rate, ask.steps, ask.zero_grad, ask.node)}
+
+    def exact(self, question: Question) -> float:
+        """The same training by `tutor.symbolic.descent`: every step's gradients from
+        the derivations, the graph only read."""
+        from tutor.symbolic.descent import descent
+
+        ask, graph = question.ask, question.graph
+        params = list(moved_leaves(graph, ask.moves).values())
+        result = descent(
+            graph.output,
+            params,
+            Fraction(repr(ask.rate)),
+            ask.steps,
+            values=graph.exact,
+            zero_grad=ask.zero_grad,
+        )
+        if ask.node is None or ask.node == graph.output.label:
+            return float(result.final_loss)
+        return float(result.values[graph.nodes[ask.node]])
+
+    def finite(self, question: Question) -> Estimate | None:
+        """The same training with every gradient by central differences."""
+        ask, graph = question.ask, question.graph
+        params = list(moved_leaves(graph, ask.moves).values())
+        _, current = finite_difference_descent(
+            graph.output, params, ask.rate, ask.steps, zero_grad=ask.zero_grad
+        )
+        if ask.node is None or ask.node == graph.output.label:
+            return Estimate(evaluate(graph.output, current))
+        return Estimate(current[graph.nodes[ask.node]])
+
+    def mistakes(self, question: Question) -> list[Mistake]:
+        ask, out = question.ask, question.output
+        what = ask.node if ask.node is not None else out
+        found = [
+            Mistake(
+                "unchanged",
+                lambda g: g.value(what),
+                f"that is {what} before any update. Training moves the parameters "
+                f"{ask.steps} times, and {what} moves with them.",
+                names=((VALUE.name, what),),
+            )
+        ]
+        if ask.steps > 1 and what == out:
+            found.append(
+                Mistake(
+                    "last-printed",
+                    lambda g: q.trained(g, ask.rate, ask.steps, ask.zero_grad, ask.moves)[0][-1],
+                    f"that is {out} before the last step, as the training loop prints it. The "
+                    f"question asks for {out} after {ask.steps} updates.",
+                )
+            )
+        other = not ask.zero_grad
+        found.append(
+            Mistake(
+                "zeroing" if other else "not-zeroing",
+                partial(
+                    q.after_training,
+                    rate=ask.rate,
+                    steps=ask.steps,
+                    zero_grad=other,
+                    node=ask.node,
+                    moves=ask.moves,
+                ),
+                "that is the training with the gradients zeroed before each backward(); this "
+                "one forgets to zero them."
+                if other
+                else "that is the training without zeroing the gradients: they added up. Zero "
+                "them before each backward().",
+            )
+        )
+        return found
+
+    def prompt(self, question: Question) -> str:
+        ask, out = question.ask, question.output
+        rate = short(ask.rate, 6)
+        zero = "zeroing" if ask.zero_grad else "without zeroing"
+        loop = (
+            f"Train by gradient descent at rate {rate}, {zero} the gradients before each "
+            f"backward(): {ask.steps} updates, each moving every parameter by −{rate} × its "
+            "gradient."
+        )
+        if ask.node is None or ask.node == out:
+            return f"{loop} What is `{out}` after the {ask.steps} updates?"
+        return f"{loop} What is the parameter `{ask.node}` after them?"
+
+    def hints(self, question: Question) -> list[str]:
+        return [
+            "Each update: forward pass, zero the gradients, backward(), then every parameter "
+            "moves by −rate × its gradient. The engine does this in the training view; count "
+            "the updates, not the prints.",
+        ]
+
+    def explain(self, question: Question) -> list[str]:
+        ask, out = question.ask, question.output
+        losses, _, final = q.trained(question.graph, ask.rate, ask.steps, ask.zero_grad, ask.moves)
+        shown = ", ".join(short(x) for x in losses[:8]) + (", …" if len(losses) > 8 else "")
+        lines = [
+            f"{out} before each of the {ask.steps} updates: {shown}; after the last: "
+            f"{short(final)}."
+        ]
+        if ask.node is not None and ask.node != out:
+            lines.append(f"{ask.node} after the {ask.steps} updates: {question.expected_text}.")
+        return lines
+
+
+@register
+class AccumulatedGradient(Kind):
+    """``ask = "accumulated"``: the gradient a leaf holds after ``passes`` forward and
+    backward passes without zeroing (micrograd's ``backward()`` adds)."""
+
+    spec = ACCUMULATED
+
+    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        passes = ask.passes or 2
+        at = partial(q.accumulated, node=ask.node, passes=passes, of=ask.of)
+        return at, f"{ask.node}.grad after {passes} backward() calls on {ask.of or out}"
+
+    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+        return {(self.name, ask.node, ask.passes, ask.of)}
+
+    def exact(self, question: Question) -> float:
+        from tutor.check.exact import exact_gradients
+
+        graph = question.graph  # the graph of `of`, if the question names one
+        passes = question.ask.passes or 2
+        # Each backward() without zeroing adds the same gradient once more.
+        return float(passes * exact_gradients(graph)[graph.nodes[question.node]])
+
+    def finite(self, question: Question) -> Estimate | None:
+        graph = question.graph
+        once = slope(graph.output, graph.nodes[question.node])
+        if once.value is None:
+            return once
+        return Estimate((question.ask.passes or 2) * once.value, once.step)
+
+    def mistakes(self, question: Question) -> list[Mistake]:
+        ask = question.ask
+        return [
+            Mistake(
+                "one-pass",
+                partial(q.accumulated, node=ask.node, passes=1, of=ask.of),
+                "that is the gradient of one backward() call. Without zeroing, each call adds "
+                "its gradient to what the leaf's grad already holds.",
+                names=((GRAD.name, ask.node),),
+            ),
+            wrong_sign(question),
+        ]
+
+    def prompt(self, question: Question) -> str:
+        passes = question.ask.passes or 2
+        return (
+            f"Call backward() on `{question.output}` {passes} times without zeroing the "
+            f"gradients in between. What does `{question.node}.grad` hold then?"
+        )
+
+    def hints(self, question: Question) -> list[str]:
+        g, n = question.graph, question.node
+        return [
+            f"One backward() gives `{n}` its gradient, {short(g.grad(n))}. Without zeroing, "
+            "the next call adds its own gradient on top.",
+        ]
+
+    def explain(self, question: Question) -> list[str]:
+        g, n, out = question.graph, question.node, question.output
+        passes = question.ask.passes or 2
+        once = short(g.grad(n))
+        return [
+            f"One backward() gives d{out}/d{n} = {once}; {passes} calls without zeroing add "
+            f"it {passes} times: {passes} × {once} = {question.expected_text}.",
+        ]
+
+
+@register
+class ParameterCount(Kind):
+    """``ask = "count"``: how many parameters the lesson's model has."""
+
+    spec = COUNT
+    from_screen = False
+    kinks_matter = False
+
+    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        return partial(q.count, moves=ask.moves), "the number of parameters"
+
+    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+        return {(self.name,)}
+
+    def exact(self, question: Question) -> float:
+        # The parameters the lesson declares (a model: one weight per input and one bias
+        # per neuron), against the engine's count of the graph's leaves among them.
+        return float(len(question.ask.moves or ()))
+
+    def mistakes(self, question: Question) -> list[Mistake]:
+        return []
+
+    def prompt(self, question: Question) -> str:
+        return "How many parameters does the model have (weights and biases)?"
+
+    def hints(self, question: Question) -> list[str]:
+        return ["Each neuron has one weight per input and one bias; add them up layer by layer."]
+
+    def explain(self, question: Question) -> list[str]:
+        return [
+            f"One weight per input and one bias per neuron: {question.expected_text} parameters."
         ]
 
 
@@ -608,6 +874,11 @@ def _edge(graph: Graph, node: Value, towards: str) -> tuple[str, str]:
         if x is target or target in topo_order(x):
             return (x.label or q.owner(graph, node)), q.owner(graph, node)
     return towards, q.owner(graph, node)
+
+
+def _moved(question: Question) -> str:
+    """What a step moves, in a word: the lesson's parameters, or every leaf."""
+    return "leaf" if question.ask.moves is None else "parameter"
 
 
 def _nudges_of(question: Question) -> list[float]:

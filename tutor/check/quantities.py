@@ -13,8 +13,10 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 from tutor.engine import OPS, Value, evaluate, topo_order
+from tutor.engine.train import GraphTrainer
 from tutor.expr import names, to_engine
 from tutor.lesson import Graph, build_graph
+from tutor.lesson.graph import copy_graph, moved_leaves, of_graph
 from tutor.numbers import short
 
 LocalRule = Callable[..., object]
@@ -95,15 +97,74 @@ def nudged_output(graph: Graph, node: str, h: float) -> float:
     return evaluate(graph.output, {n: n.data + h})
 
 
-def after_step(graph: Graph, rate: float) -> float:
-    """The output after every named leaf moves by ``rate`` times its gradient."""
-    moved = {leaf: leaf.data + rate * leaf.grad for leaf in graph.leaves.values()}
+def after_step(graph: Graph, rate: float, moves: tuple[str, ...] | None = None) -> float:
+    """The output after every parameter (``moves``; None: every named leaf) moves by
+    ``rate`` times its gradient."""
+    leaves = moved_leaves(graph, moves).values()
+    moved = {leaf: leaf.data + rate * leaf.grad for leaf in leaves}
     return evaluate(graph.output, moved)
 
 
-def linear_estimate(graph: Graph, rate: float) -> float:
+def linear_estimate(graph: Graph, rate: float, moves: tuple[str, ...] | None = None) -> float:
     """The first-order prediction of `after_step`: L + rate * sum(grad**2)."""
-    return graph.output.data + rate * sum(leaf.grad**2 for leaf in graph.leaves.values())
+    leaves = moved_leaves(graph, moves).values()
+    return graph.output.data + rate * sum(leaf.grad**2 for leaf in leaves)
+
+
+def grad_of(graph: Graph, node: str, of: str) -> float:
+    """d of / d node: the gradient of another node than the output (one example's loss)."""
+    return of_graph(graph, of).grad(node)
+
+
+def trained(
+    graph: Graph, rate: float, steps: int, zero_grad: bool, moves: tuple[str, ...] | None
+) -> tuple[list[float], dict[str, float], float]:
+    """``steps`` steps of gradient descent by the engine (`GraphTrainer`) on a copy of the
+    graph: the loss before each step, each parameter's value after them, and the loss
+    after them. Made once per graph and training."""
+    key = f"trained:{rate!r}:{steps}:{zero_grad}:{moves}"
+    if key not in graph.cache:
+        copy = copy_graph(graph)
+        params = moved_leaves(copy, moves)
+        trainer = GraphTrainer(copy.output, list(params.values()), rate=rate, zero_grad=zero_grad)
+        losses = trainer.run(steps)
+        values = {name: leaf.data for name, leaf in params.items()}
+        graph.cache[key] = (losses, values, trainer.loss())
+    return graph.cache[key]  # type: ignore[return-value]
+
+
+def after_training(
+    graph: Graph,
+    rate: float,
+    steps: int,
+    zero_grad: bool = True,
+    node: str | None = None,
+    moves: tuple[str, ...] | None = None,
+) -> float:
+    """The output (``node`` None or the output), or a parameter, after ``steps`` steps."""
+    _, values, final = trained(graph, rate, steps, zero_grad, moves)
+    if node is None or node == graph.output.label:
+        return final
+    return values[node]
+
+
+def accumulated(graph: Graph, node: str, passes: int = 2, of: str | None = None) -> float:
+    """The gradient a leaf holds after ``passes`` forward and backward passes without
+    zeroing (micrograd's ``backward()``, the engine's ``accumulate=True``), on a copy."""
+    key = f"accumulated:{node}:{passes}:{of}"
+    if key not in graph.cache:
+        copy = copy_graph(graph, of or graph.output.label)
+        leaf = copy.nodes[node]
+        trainer = GraphTrainer(copy.output, [leaf], rate=1.0, zero_grad=False)
+        for _ in range(passes):
+            trainer.backward()
+        graph.cache[key] = leaf.grad
+    return graph.cache[key]  # type: ignore[return-value]
+
+
+def count(graph: Graph, moves: tuple[str, ...] | None) -> float:
+    """How many parameters the lesson's graph has (the leaves a step moves)."""
+    return float(len(moved_leaves(graph, moves)))
 
 
 def uses(graph: Graph, node: str) -> list[tuple[Value, int]]:

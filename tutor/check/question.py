@@ -23,6 +23,7 @@ from tutor.check.mistakes import Mistake, Quantity
 from tutor.engine import topo_order
 from tutor.expr import evaluate, parse
 from tutor.lesson import Ask, Graph, GraphError, Lesson, build_graph, fill
+from tutor.lesson.graph import of_graph
 from tutor.numbers import full, short
 
 MAX_DIAGNOSED_NODES = 2_000
@@ -159,7 +160,7 @@ class Question:
     def allowance(self) -> float:
         """For a question asking for N decimal places: how far the answer moves when it is
         computed from the numbers as the screen shows them (4 decimals), not exactly."""
-        if self.decimals is None:
+        if self.decimals is None or not self.rules.from_screen:
             return 0.0
         try:
             shown = q.as_shown(self.lesson.assignments, self.graph)
@@ -288,6 +289,7 @@ def safely(quantity: Quantity, graph: Graph) -> float:
 def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
     """Make a lesson's question ready to grade at the numbers of ``graph``."""
     question = unfiltered(lesson, graph, ask, index)
+    graph = question.graph
     right = question.expected
     question.mistakes = [
         m
@@ -302,6 +304,9 @@ def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
 
 def unfiltered(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
     """The question with every mistake its kind knows, even those that coincide here."""
+    # A question on another output (`of = "L1"`) is graded, hinted and explained on
+    # the graph of that output.
+    graph = of_graph(graph, ask.of)
     at, symbol = kind_of(ask).quantity(ask, graph.output.label)
     question = Question(lesson, ask, index, graph, at, symbol)
     # Diagnosing costs a pass over the graph per product or tanh in it: on a

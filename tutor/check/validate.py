@@ -37,6 +37,7 @@ from tutor.lesson.graph import MAX_VARIANT_DRAWS
 from tutor.numbers import full
 
 VARIANTS = 20
+MAX_LISTED_LEAVES = 12  # a message lists the leaves' values up to this many
 MAX_SEEDS = 200  # seeds tried to find VARIANTS distinct variants
 AGREE_RTOL = 1e-9  # symbolic against the engine: both exact up to rounding
 FD_RTOL, FD_ATOL = 1e-4, 1e-6  # finite differences are only approximate
@@ -213,6 +214,8 @@ def _check_sources(report: Report, graph: Graph, index: int, ask: Ask) -> None:
 
 
 def _where(graph: Graph) -> str:
+    if len(graph.leaves) > MAX_LISTED_LEAVES:  # a network: its 61 leaves help no one
+        return f"seed {graph.seed}" + (" (the file's numbers)" if graph.seed == 0 else "")
     values = ", ".join(f"{name} = {_exactly(leaf.data)}" for name, leaf in graph.leaves.items())
     return f"seed {graph.seed} ({values})"
 

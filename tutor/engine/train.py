@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tutor.engine.ops import EngineError
-from tutor.engine.value import Value, evaluate, recompute, topo_order
+from tutor.engine.value import Value, _overflow, recompute, topo_order
 
 Model = Callable[[Sequence[float]], Value]
 
@@ -248,17 +248,74 @@ def finite_difference_descent(
     on the forward pass (no backward at all): an independent check of a training
     question. The graph is only read. Returns the loss before each step and the
     parameters' values after the last."""
+    forward = _Forward(loss, params)
     current = {p: p.data for p in params}
     held = dict.fromkeys(params, 0.0)
     losses = []
     for _ in range(steps):
-        losses.append(evaluate(loss, current))
+        base = forward.values(current)
+        losses.append(base[-1])
         for p in params:
             x = current[p]
             nudge = h * max(1.0, abs(x))
-            above = evaluate(loss, {**current, p: x + nudge})
-            below = evaluate(loss, {**current, p: x - nudge})
+            above = forward.moved(base, p, x + nudge)
+            below = forward.moved(base, p, x - nudge)
             g = (above - below) / ((x + nudge) - (x - nudge))
             held[p] = g if zero_grad else held[p] + g
         current = {p: current[p] - rate * held[p] for p in params}
     return losses, current
+
+
+class _Forward:
+    """The forward pass of one graph, over and over at other values of some leaves:
+    the order is found once, and moving one leaf recomputes only the nodes that
+    depend on it (what `evaluate` would give, in a fraction of the time)."""
+
+    def __init__(self, root: Value, params: Sequence[Value]):
+        order = topo_order(root)
+        if order[-1] is not root:
+            order = [n for n in order if n is not root] + [root]
+        self.order = order
+        self.at = {node: i for i, node in enumerate(order)}
+        # For each node: the op, its operands' positions and its param (None for a leaf).
+        self.steps = [
+            None if node.is_leaf else (node._op, [self.at[v] for v in node.inputs], node.param)
+            for node in order
+        ]
+        users: list[list[int]] = [[] for _ in order]
+        for i, step in enumerate(self.steps):
+            if step is not None:
+                for j in step[1]:
+                    users[j].append(i)
+        self.cone = {}  # each parameter's dependants, in topological order
+        for p in params:
+            seen, todo = set(), [self.at[p]]
+            while todo:
+                for k in users[todo.pop()]:
+                    if k not in seen:
+                        seen.add(k)
+                        todo.append(k)
+            self.cone[p] = sorted(seen)
+
+    def values(self, leaves: dict[Value, float]) -> list[float]:
+        values = [leaves.get(node, node.data) for node in self.order]
+        for i, step in enumerate(self.steps):
+            if step is not None:
+                self._compute(values, i, step)
+        return values
+
+    def moved(self, base: list[float], p: Value, x: float) -> float:
+        """The root's value with the leaf ``p`` at ``x``, the others as in ``base``."""
+        values = list(base)
+        values[self.at[p]] = x
+        for i in self.cone[p]:
+            self._compute(values, i, self.steps[i])
+        return values[-1]
+
+    @staticmethod
+    def _compute(values: list[float], i: int, step) -> None:
+        op, inputs, param = step
+        x = tuple(values[j] for j in inputs)
+        values[i] = op.forward(x, param)
+        if not math.isfinite(values[i]):
+            raise _overflow(op, x)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from tutor.engine import EngineError, Value, evaluate, topo_order
+from tutor.engine.train import GraphTrainer
 from tutor.expr import Assignment, Expr, Name
 from tutor.expr.convert import to_engine
 from tutor.lesson.model import Ask, Lesson
@@ -48,6 +49,8 @@ class Graph:
     consumers: dict[Value, list[tuple[Value, int]]] = field(default_factory=dict)
     #: Results computed once per graph by other layers (e.g. exact gradients).
     cache: dict[str, object] = field(default_factory=dict, repr=False)
+    #: The script it was built from, so that a copy can be built (`copy_graph`).
+    assignments: tuple[Assignment, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         for node in topo_order(self.output):
@@ -121,7 +124,38 @@ def build_graph(
         root.backward()
     except EngineError as exc:
         raise GraphError(f"the gradient cannot be computed: {exc}") from None
-    return Graph(nodes, root, exact, definitions, seed)
+    return Graph(nodes, root, exact, definitions, seed, assignments=tuple(assignments))
+
+
+def copy_graph(graph: Graph, output: str | None = None) -> Graph:
+    """The same graph at the same numbers, built again (with another ``output`` if
+    given): a graph of its own to train or to take another node's gradients on,
+    the one being graded left as it is. Made once per output and graph."""
+    output = output or graph.output.label
+    values = {
+        name: graph.exact.get(leaf, Fraction(repr(leaf.data)))
+        for name, leaf in graph.leaves.items()
+    }
+    return build_graph(graph.assignments, output, values, graph.seed)
+
+
+def of_graph(graph: Graph, of: str | None) -> Graph:
+    """The graph with ``of`` as its output (``of = "L1"``: one example's loss), built
+    once per graph; the graph itself when ``of`` is its output or None."""
+    if of is None or of == graph.output.label:
+        return graph
+    key = f"of:{of}"
+    if key not in graph.cache:
+        graph.cache[key] = copy_graph(graph, of)
+    return graph.cache[key]  # type: ignore[return-value]
+
+
+def moved_leaves(graph: Graph, moves: tuple[str, ...] | None) -> dict[str, Value]:
+    """The named leaves a step moves: the lesson's parameters, or every leaf (None)."""
+    leaves = graph.leaves
+    if moves is None:
+        return leaves
+    return {name: leaves[name] for name in moves if name in leaves}
 
 
 def question_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
@@ -132,6 +166,11 @@ def question_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
     """
     problems: list[tuple[Ask, str]] = []
     for ask in lesson.questions:
+        if ask.spec.trains:
+            problem = training_problem(graph, ask) if ask.rate and ask.steps else None
+            if problem is not None:
+                problems.append((ask, problem))
+            continue
         moves = ask.spec.moves
         found = moves(ask, graph) if moves is not None else None
         if found is None:
@@ -142,6 +181,20 @@ def question_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
         except EngineError as exc:
             problems.append((ask, f"{what} cannot be computed: {exc}"))
     return problems
+
+
+def training_problem(graph: Graph, ask: Ask) -> str | None:
+    """Why ``ask``'s training cannot be computed at these numbers (a rate so large the
+    parameters overflow), else None; trains a copy, never ``graph``."""
+    copy = copy_graph(graph)
+    params = list(moved_leaves(copy, ask.moves).values())
+    try:
+        trainer = GraphTrainer(copy.output, params, rate=ask.rate, zero_grad=ask.zero_grad)
+        trainer.run(ask.steps)
+        trainer.loss()
+    except (EngineError, ValueError) as exc:
+        return f"training at rate {_show(ask.rate)} for {ask.steps} steps cannot be computed: {exc}"
+    return None
 
 
 def lesson_graph(lesson: Lesson, seed: int = 0) -> Graph:

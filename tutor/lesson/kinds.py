@@ -59,6 +59,16 @@ class KindSpec:
     edge: bool = False
     #: For a question that moves values (a nudge, a step): the values it moves to.
     moves: Moves | None = None
+    #: Keys the step may have besides `needs` (``of``, ``zero_grad``, ``passes``).
+    optional: tuple[str, ...] = ()
+    #: The answer comes from training (``rate`` above 0, ``steps`` updates): the loader
+    #: checks its node is the output or a parameter, and that the training can be
+    #: computed at the lesson's numbers.
+    trains: bool = False
+    #: The asked node must be a leaf (gradients accumulate in the leaves).
+    leaf_node: bool = False
+    #: The answer counts the lesson's parameters: it must declare some.
+    counts_parameters: bool = False
 
 
 SPECS: dict[str, KindSpec] = {}
@@ -81,15 +91,23 @@ def _nudged(ask: Ask, graph: Graph) -> tuple[dict[Value, float], str] | None:
 def _stepped(ask: Ask, graph: Graph) -> tuple[dict[Value, float], str] | None:
     if ask.rate is None:
         return None
-    moved = {n: n.data + ask.rate * n.grad for n in graph.leaves.values()}
+    leaves = graph.leaves
+    if ask.moves is not None:  # the lesson's parameters only: the data stay
+        leaves = {name: leaves[name] for name in ask.moves if name in leaves}
+    moved = {n: n.data + ask.rate * n.grad for n in leaves.values()}
     return moved, f"a step with rate {plain(ask.rate)}"
 
 
 # The order here is the order the loader lists them in a message.
 # fmt: off
 VALUE = declare(KindSpec("value", ("node",), node_value=True))
-GRAD = declare(KindSpec("grad", ("node",), node_grad=True))
+GRAD = declare(KindSpec("grad", ("node",), node_grad=True, optional=("of",)))
 LOCAL = declare(KindSpec("local", ("node", "wrt"), form="any", expression=True, edge=True))
 NUDGE = declare(KindSpec("nudge", ("node", "h"), rtol=1e-3, atol=1e-6, moves=_nudged))
 STEP = declare(KindSpec("step", ("rate",), moves=_stepped))
+TRAIN = declare(KindSpec("train", ("rate", "steps"), optional=("node", "zero_grad"), trains=True))
+ACCUMULATED = declare(
+    KindSpec("accumulated", ("node",), optional=("passes", "of"), leaf_node=True)
+)
+COUNT = declare(KindSpec("count", (), counts_parameters=True))
 # fmt: on

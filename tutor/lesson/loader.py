@@ -36,6 +36,7 @@ from tutor.lesson.model import (
     Show,
     Step,
 )
+from tutor.lesson.network import NetworkError, network
 from tutor.lesson.text import placeholders
 from tutor.untrusted import (
     UnreadableFile,
@@ -52,10 +53,34 @@ MAX_VARIANTS = 100_000
 MAX_NESTING = 20  # tables and arrays inside each other
 MAX_NUMBER = 1e300  # of any number a lesson gives (h, rate, points, vary, ...)
 
-TOP_KEYS = {"format", "id", "title", "summary", "order", "graph", "output", "vary", "pass", "steps"}
+TOP_KEYS = {
+    "format",
+    "id",
+    "title",
+    "summary",
+    "order",
+    "graph",
+    "output",
+    "vary",
+    "pass",
+    "steps",
+    "parameters",
+    "model",
+    "data",
+}
+MODEL_KEYS = {"inputs", "layers", "activation", "seed"}
+DATA_KEYS = {"xs", "ys"}
+MAX_TRAIN_STEPS = 100
+MAX_PASSES = 10
+MAX_COMPARE = 4
 QUESTION_COMMON = {"prompt", "hints", "form", "rtol", "atol", "decimals", "points"}
 MAX_DECIMALS = 10
-SHOW_KEYS = {"graph": set(), "derivation": {"node", "wrt"}, "plot": {"node", "range", "h"}}
+SHOW_KEYS = {
+    "graph": set(),
+    "derivation": {"node", "wrt"},
+    "plot": {"node", "range", "h"},
+    "training": {"rate", "zero_grad", "compare"},
+}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 #: A bare key with a letter outside ASCII (`ω = ...`), which TOML does not allow.
 _NON_ASCII_KEY = re.compile(r"^\s*([^\s=\"'\[#]*[^\x00-\x7f][^\s=\"'\[#]*)\s*=")
@@ -230,7 +255,8 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
     lines = errors.lines
     for key in table:
         if key not in TOP_KEYS:
-            errors.add(lines.of_top(key), _unknown(key, TOP_KEYS, "at the top level"))
+            line = lines.of_top(key) or lines.tables.get(key)
+            errors.add(line, _unknown(key, TOP_KEYS, "at the top level"))
 
     fmt = table.get("format")
     if fmt is None:
@@ -265,13 +291,25 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         errors.add(lines.of_top("steps"), f"too many steps: at most {MAX_STEPS}")
         raw_steps = raw_steps[:MAX_STEPS]
 
-    assignments, output, defined = _graph(table, source, raw_steps, errors)
+    built = _model(table, errors)
+    parameters: tuple[str, ...] | None = None
+    if built is not None:
+        assignments, output, defined = _model_graph(table, built, errors)
+        parameters = tuple(built.parameters)
+    elif "model" in table or "data" in table:
+        # The model is broken, and reported: check the steps without a cascade.
+        assignments, output, defined = [], None, _AnyName()
+    else:
+        assignments, output, defined = _graph(table, source, raw_steps, errors)
+        parameters = _parameters(table, assignments, defined, errors)
     reaching = _reaching(assignments, output)
     steps = [
-        _step(i, raw, defined, assignments, errors, reaching) for i, raw in enumerate(raw_steps)
+        _step(i, raw, defined, assignments, errors, reaching, parameters)
+        for i, raw in enumerate(raw_steps)
     ]
     vary = _vary(table.get("vary"), assignments, defined, errors)
 
+    model_line = lines.tables.get("model", lines.of_top("model"))
     if errors.found:
         return None
     return Lesson(
@@ -286,9 +324,158 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         vary=vary,
         pass_mark=float(pass_mark) if pass_mark is not None else PASS_MARK,
         id_line=lines.of_top("id"),
-        graph_line=lines.graph_first_line(source) or 1,
+        graph_line=(model_line or 1) if built else lines.graph_first_line(source) or 1,
         step_lines=tuple(dict(keys) for keys in lines.step_keys),
+        parameters=parameters,
+        model_line=model_line if built else None,
     )
+
+
+def _table_line(lines: KeyLines, table: str, key: str | None = None) -> int | None:
+    """The line of ``key`` in ``[table]``, else of the table's header (or inline key)."""
+    if key is not None and key in lines.table_keys.get(table, {}):
+        return lines.table_keys[table][key]
+    return lines.tables.get(table, lines.of_top(table))
+
+
+def _model(table, errors: _Errors):
+    """``[model]`` and ``[data]``: the network over the data set, or None (no model, or
+    errors, each reported at its key's line)."""
+    lines = errors.lines
+    model, data = table.get("model"), table.get("data")
+    if model is None and data is None:
+        return None
+    if model is None:
+        errors.add(_table_line(lines, "data"), "`[data]` needs a `[model]` to run it on")
+        return None
+    if data is None:
+        errors.add(_table_line(lines, "model"), "`[model]` needs a `[data]` table: xs and ys")
+        return None
+    found = len(errors.found)
+    for key, where in (("graph", "a `graph`"), ("parameters", "`parameters`")):
+        if key in table:
+            errors.add(
+                lines.of_top(key),
+                f"`{key}` and `[model]` both make the graph: a model writes its own "
+                f"graph and declares its own parameters; keep one ({where} or `[model]`)",
+            )
+    for name, value, keys in (("model", model, MODEL_KEYS), ("data", data, DATA_KEYS)):
+        if not isinstance(value, dict):
+            errors.add(_table_line(lines, name), f"`{name}` must be a table: [{name}]")
+            return None
+        for key in value:
+            if key not in keys:
+                errors.add(_table_line(lines, name, key), _unknown(key, keys, f"in [{name}]"))
+
+    def whole(key, default=None, low=0):
+        value = model.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            errors.add(
+                _table_line(lines, "model", key),
+                f"[model]: `{key}` must be a whole number, at least {low}",
+            )
+            return None
+        return value
+
+    nin = whole("inputs", None, 1)
+    seed = whole("seed", 0, 0)
+    sizes = model.get("layers")
+    if (
+        not isinstance(sizes, list)
+        or not sizes
+        or not all(isinstance(n, int) and not isinstance(n, bool) for n in sizes)
+    ):
+        errors.add(
+            _table_line(lines, "model", "layers"),
+            "[model]: `layers` must be a list of whole numbers, the neurons of each layer: "
+            "layers = [4, 4, 1]",
+        )
+        sizes = None
+    activation = model.get("activation", "tanh")
+    if not isinstance(activation, str):
+        errors.add(_table_line(lines, "model", "activation"), "[model]: `activation` is text")
+        activation = None
+    xs, ys = data.get("xs"), data.get("ys")
+    if not isinstance(xs, list) or not all(
+        isinstance(row, list) and all(map(_is_number, row)) for row in xs
+    ):
+        errors.add(
+            _table_line(lines, "data", "xs"),
+            "[data]: `xs` must be a list of rows of finite numbers: xs = [[2, 3, -1], ...]",
+        )
+        xs = None
+    if not isinstance(ys, list) or not all(map(_is_number, ys)):
+        errors.add(
+            _table_line(lines, "data", "ys"),
+            "[data]: `ys` must be a list of finite numbers, one target per row: ys = [1, -1]",
+        )
+        ys = None
+    if len(errors.found) > found or None in (nin, seed, sizes, activation, xs, ys):
+        return None
+    try:
+        return network(nin, sizes, xs, ys, seed=seed, activation=activation)
+    except NetworkError as exc:
+        key, name = (
+            ("xs", "data") if "row" in str(exc) or "targets" in str(exc) else (None, "model")
+        )
+        errors.add(_table_line(lines, name, key), f"[{name}]: {exc}")
+    return None
+
+
+def _model_graph(table, built, errors: _Errors):
+    """The model's graph script as the lesson's graph, with its output (default `L`)."""
+    lines = errors.lines
+    assignments = built.assignments
+    defined = [a.name for a in assignments]
+    output = table.get("output", built.output)
+    if not isinstance(output, str) or output not in defined:
+        errors.add(
+            lines.of_top("output"),
+            f"`output = {output!r}` is not a node the model builds (its loss is `L`, "
+            "each example's `L1`, `L2`, ...; its predictions `ypred1`, ...)",
+        )
+        return assignments, None, defined
+    try:
+        build_graph(assignments, output)
+    except GraphError as exc:
+        errors.add(_table_line(lines, "model"), f"[model]: {exc}")
+    return assignments, output, defined
+
+
+def _parameters(table, assignments, defined, errors: _Errors) -> tuple[str, ...] | None:
+    """``parameters = [...]``: the leaves a training step moves (None: every leaf)."""
+    if "parameters" not in table:
+        return None
+    line = errors.lines.of_top("parameters")
+    value = table["parameters"]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        errors.add(line, '`parameters` must be a list of leaf names: parameters = ["w1", "b"]')
+        return None
+    if not defined:
+        errors.add(line, "`parameters` needs a `graph`")
+        return None
+    if not assignments:
+        return None  # the graph is broken, and reported already
+    leaves = {a.name for a in assignments if a.is_leaf}
+    for name in value:
+        if name not in leaves:
+            what = "not a leaf" if name in defined else "not a node"
+            errors.add(
+                line, f"`parameters`: `{name}` is {what}; parameters are leaves (NAME = NUMBER)"
+            )
+    if len(set(value)) != len(value):
+        errors.add(line, "`parameters` names a leaf twice")
+    return tuple(value)
+
+
+class _AnyName(list):
+    """The names of a graph that could not be built: any name may be one of them."""
+
+    def __contains__(self, name) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return True
 
 
 class _Reaching(set):
@@ -353,7 +540,7 @@ def _graph(table, source, raw_steps, errors: _Errors):
 
 
 def _step(
-    index, raw: dict, defined: list[str], assignments, errors: _Errors, reaching=None
+    index, raw: dict, defined: list[str], assignments, errors: _Errors, reaching=None, params=None
 ) -> Step | None:
     def at(key=None):
         return errors.lines.of_step(index, key)
@@ -378,7 +565,7 @@ def _step(
 
     if kind == "show":
         return _show(raw, label, at, defined, assignments, errors)
-    return _ask(raw, label, at, defined, assignments, errors, reaching)
+    return _ask(raw, label, at, defined, assignments, errors, reaching, params)
 
 
 def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
@@ -398,6 +585,8 @@ def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
         return None
     if not assignments:
         return None  # the graph is broken, and reported already
+    if what == "training":
+        return _show_training(raw, label, at, errors)
     node = _node_key(raw, "node", label, at, defined, errors, required=what != "graph")
     wrt = h = rng = None
     if what == "derivation":
@@ -414,7 +603,55 @@ def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
     return Show(what, node, wrt, rng, h, at())
 
 
-def _ask(raw, label, at, defined, assignments, errors: _Errors, reaching=None) -> Ask | None:
+def _show_training(raw, label, at, errors: _Errors) -> Show | None:
+    """``show = "training"``: the training view, at ``rate``, zeroing the gradients or
+    not, with other rates on the same curve (``compare``)."""
+    rate = _rate(raw, label, at, errors) if "rate" in raw else 0.05
+    zero_grad = _flag(raw, "zero_grad", label, at, errors)
+    compare = raw.get("compare", [])
+    if (
+        not isinstance(compare, list)
+        or len(compare) > MAX_COMPARE
+        or not all(_is_number(r) and r > 0 for r in compare)
+    ):
+        errors.add(
+            at("compare"),
+            f"{label}: `compare` is a list of at most {MAX_COMPARE} other learning rates, "
+            "each above 0: compare = [0.001, 0.3]",
+        )
+        compare = []
+    if rate is None:
+        return None
+    return Show("training", line=at(), rate=rate, zero_grad=zero_grad, compare=tuple(compare))
+
+
+def _rate(raw, label, at, errors: _Errors) -> float | None:
+    rate = _number(raw, "rate", label, at, errors)
+    if rate is not None and rate <= 0:
+        errors.add(at("rate"), f"{label}: a learning `rate` is above 0 (each step descends)")
+        return None
+    return rate
+
+
+def _flag(raw, key, label, at, errors: _Errors) -> bool:
+    value = raw.get(key, True)
+    if not isinstance(value, bool):
+        errors.add(at(key), f"{label}: `{key}` is true or false")
+        return True
+    return value
+
+
+def _whole(raw, key, label, at, errors: _Errors, low: int, high: int) -> int | None:
+    value = raw.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        errors.add(at(key), f"{label}: `{key}` must be a whole number from {low} to {high}")
+        return None
+    return value
+
+
+def _ask(
+    raw, label, at, defined, assignments, errors: _Errors, reaching=None, params=None
+) -> Ask | None:
     kind = raw["ask"]
     spec = SPECS.get(kind) if isinstance(kind, str) else None
     if spec is None:
@@ -422,7 +659,7 @@ def _ask(raw, label, at, defined, assignments, errors: _Errors, reaching=None) -
         errors.add(at("ask"), f"{label}: `ask = {kind!r}`: choose one of {choices}")
         return None
     needs = spec.needs
-    allowed = {"ask", *needs, *QUESTION_COMMON}
+    allowed = {"ask", *needs, *spec.optional, *QUESTION_COMMON}
     for key in raw:
         if key not in allowed:
             errors.add(
@@ -437,6 +674,15 @@ def _ask(raw, label, at, defined, assignments, errors: _Errors, reaching=None) -
     if not assignments:
         return None  # the graph is broken, and reported already
     node = _node_key(raw, "node", label, at, defined, errors, required=False)
+    of = _node_key(raw, "of", label, at, defined, errors, required=False)
+    if of is not None and reaching is not None and of not in reaching:
+        errors.add(
+            at("of"), f"{label}: `of = {of!r}` does not reach the output `{reaching.output}`"
+        )
+        of = None
+    if of is not None and node is not None:
+        # The question is about `of`'s gradient: `node` must be something `of` uses.
+        reaching = _reaching(assignments, of)
     if node is not None and reaching is not None and node not in reaching:
         output = reaching.output
         errors.add(
@@ -451,6 +697,34 @@ def _ask(raw, label, at, defined, assignments, errors: _Errors, reaching=None) -
     if h == 0:
         errors.add(at("h"), f"{label}: `h` must not be 0")
     rate = _number(raw, "rate", label, at, errors) if "rate" in raw else None
+    steps = _whole(raw, "steps", label, at, errors, 1, MAX_TRAIN_STEPS) if "steps" in raw else None
+    zero_grad = _flag(raw, "zero_grad", label, at, errors)
+    passes = None
+    if "passes" in spec.optional:  # backward passes without zeroing: 2 unless said
+        passes = _whole(raw, "passes", label, at, errors, 2, MAX_PASSES) if "passes" in raw else 2
+    if spec.trains:
+        rate = _rate(raw, label, at, errors) if "rate" in raw else None
+        movable = params or [a.name for a in assignments if a.is_leaf]
+        if node is not None and reaching is not None and node not in (reaching.output, *movable):
+            errors.add(
+                at("node"),
+                f"{label}: a training question asks for the loss (`{reaching.output}`, "
+                f"the default) or a parameter after the steps; `{node}` is neither",
+            )
+    if spec.leaf_node:
+        leaf = _assignment(assignments, node) if node is not None else None
+        if leaf is not None and not leaf.is_leaf:
+            errors.add(
+                at("node"),
+                f"{label}: gradients accumulate in the leaves backward() does not reset "
+                f"between passes: `node` must be a leaf",
+            )
+    if spec.counts_parameters and params is None:
+        errors.add(
+            at("ask"),
+            f'{label}: `ask = "count"` counts the parameters: the lesson needs a '
+            "`[model]` or a `parameters` list",
+        )
     form = raw.get("form", spec.form)
     if form not in FORMS:
         choices = ", ".join(f'"{f}"' for f in FORMS)
@@ -493,6 +767,11 @@ def _ask(raw, label, at, defined, assignments, errors: _Errors, reaching=None) -
         points=points if points is not None else POINTS,
         line=at(),
         decimals=decimals,
+        of=of,
+        steps=steps,
+        passes=passes,
+        zero_grad=zero_grad,
+        moves=params,
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from tutor.expr import Assignment
 from tutor.lesson.kinds import SPECS, KindSpec
 
-SHOW_KINDS = ("graph", "derivation", "plot")
+SHOW_KINDS = ("graph", "derivation", "plot", "training")
 FORMS = ("number", "expression", "any")
 
 # The defaults of what a file may leave out (lessons/FORMAT.md), here only: the
@@ -55,6 +55,11 @@ class Show:
     range: tuple[float, float] | None = None
     h: float | None = None
     line: int | None = None
+    #: ``show = "training"``: the learning rate, whether each step zeroes the
+    #: gradients, and other rates to compare on the same curve.
+    rate: float | None = None
+    zero_grad: bool = True
+    compare: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +79,15 @@ class Ask:
     #: The number of decimal places asked for; when set it is the tolerance
     #: (half a unit of the last place), and ``rtol``/``atol`` are not used.
     decimals: int | None = None
+    #: Another node than the lesson's output whose gradient is asked (``of = "L1"``).
+    of: str | None = None
+    #: Training questions: how many steps (``train``) or backward passes (``accumulated``),
+    #: and whether each step zeroes the gradients first.
+    steps: int | None = None
+    passes: int | None = None
+    zero_grad: bool = True
+    #: The leaves a step or training moves: the lesson's parameters (None: every leaf).
+    moves: tuple[str, ...] | None = None
 
     @property
     def spec(self) -> KindSpec:
@@ -134,6 +148,11 @@ class Lesson:
     graph_line: int = 1
     #: For each step, the file line of each of its keys (``{"prompt": 31, ...}``).
     step_lines: tuple[dict[str, int], ...] = ()
+    #: The leaves a training step moves (``parameters``, or a model's); None: every leaf.
+    parameters: tuple[str, ...] | None = None
+    #: The file line of ``[model]`` when a model block wrote the graph script (its
+    #: generated lines have no line of their own in the file).
+    model_line: int | None = None
 
     def key_line(self, step: Step, key: str) -> int | None:
         """The file line of ``key`` in ``step``, else the step's own line."""
@@ -144,6 +163,8 @@ class Lesson:
 
     def line_of(self, name: str) -> int | None:
         """The file line where the graph assigns ``name``."""
+        if self.model_line is not None:
+            return self.model_line if name in self.names else None
         for a in self.assignments:
             if a.name == name:
                 return self.graph_line + a.line - 1

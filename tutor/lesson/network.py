@@ -14,7 +14,8 @@ The names (all counted from 1):
   is written ``w1, w2, ..., b`` as in the lecture;
 * data, one row per example e: inputs ``x{e}_{i}``, target ``y{e}``;
 * per example, each neuron's weighted sum ``n{l}_{j}_{e}`` and its activation
-  ``o{l}_{j}_{e}``; the network's output is ``ypred{e}``;
+  ``o{l}_{j}_{e}``; the network's output is ``ypred{e}`` (with ``activation =
+  "linear"`` there is no activation: the sum is named ``o{l}_{j}_{e}``/``ypred{e}``);
 * the example's squared error ``L{e} = (ypred{e} - y{e})**2``, and the loss
   ``L = L1 + L2 + ...`` (with one example, its squared error is ``L`` itself).
 
@@ -90,9 +91,12 @@ def network(
             for j, neuron in enumerate(layer.neurons, start=1):
                 terms = " + ".join(f"{names[w]}*{x}" for w, x in zip(neuron.w, inputs, strict=True))
                 total = f"n{k}_{j}_{e}" if not single else f"n{e}"
-                lines.append(f"{total} = {names[neuron.b]} + {terms}")
                 out = f"ypred{e}" if k == last else f"o{k}_{j}_{e}"
-                lines.append(f"{out} = {_activate(activation, total)}")
+                if activation == "linear":  # no activation: the sum is the output
+                    lines.append(f"{out} = {names[neuron.b]} + {terms}")
+                else:
+                    lines.append(f"{total} = {names[neuron.b]} + {terms}")
+                    lines.append(f"{out} = {activation}({total})")
                 outs.append(out)
             inputs = outs
         predictions.append(f"ypred{e}")
@@ -130,10 +134,6 @@ def _parse(script: str) -> list[Assignment]:
 def _single_name(label: str) -> str:
     """A lone neuron's parameters as the lecture names them: w1_1_2 -> w2, b1_1 -> b."""
     return "b" if label.startswith("b") else "w" + label.rsplit("_", 1)[1]
-
-
-def _activate(activation: str, total: str) -> str:
-    return total if activation == "linear" else f"{activation}({total})"
 
 
 def _check(nin, sizes, xs, ys, activation) -> None:

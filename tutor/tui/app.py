@@ -258,6 +258,7 @@ class TutorApp(App[int]):
     def _open_checked(
         self, lesson: Lesson, seed: int, errors: list[LessonError], make: Callable[[], Screen]
     ) -> None:
+        self.clear_notifications()  # "Checking …": done
         if seed == 0:
             self.lesson_checked(lesson, errors)
         if errors:
@@ -355,7 +356,8 @@ class TutorApp(App[int]):
         if seed == 0 and lesson.id in self.checked:
             self._open_checked(lesson, 0, self.checked[lesson.id], make)
             return
-        self.notify(f"Checking {lesson.title}…", timeout=2)
+        # Until the lesson opens (a network's check takes seconds): then cleared.
+        self.notify(f"Checking {lesson.title}…", timeout=60)
         self._check_then_open(lesson, seed, make)
 
     def _push_lesson(self, lesson: Lesson, make: Callable[[], Screen]) -> None:

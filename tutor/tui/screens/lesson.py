@@ -44,6 +44,9 @@ PLACEHOLDERS = {
     "any": "Your answer: a number, or an expression in the node names",
 }
 GO_ON = "Press Enter to go on"
+TRAINING = "training"
+#: A graph of more named nodes than this is not drawn by default (ctrl+g draws it).
+MAX_SHOWN_NODES = 80
 
 SETTLED_WORDS = {
     CORRECT: ("correct", "You answered this one correctly."),
@@ -102,6 +105,8 @@ class LessonScreen(TutorScreen):
         self._warned: str | None = None
         #: The derivation the student was told would count as a reveal.
         self._derive_warned: tuple[int, Edge] | None = None
+        #: The training steps whose view has been opened (Enter then goes on).
+        self._trained: set[int] = set()
 
     @classmethod
     def for_lesson(cls, store: ProgressStore, lesson: Lesson) -> LessonScreen:
@@ -239,7 +244,31 @@ class LessonScreen(TutorScreen):
             examples = {"number": question.number_examples, "expression": question.examples}
             shown = examples.get(question.form)
             return f"{text}, such as {_either(shown)}" if shown else text
+        if self._training_step() is not None and self.session.position not in self._trained:
+            return "Press Enter to open the training view"
         return GO_ON
+
+    # -- the training view: a show = "training" step opens it with Enter --------------------
+
+    def _training_step(self) -> Show | None:
+        step = self.session.step
+        return step if isinstance(step, Show) and step.what == TRAINING else None
+
+    def _open_training(self) -> bool:
+        """On a training step seen for the first time, open the training view (Enter
+        then goes on); True when it was opened."""
+        show = self._training_step()
+        if show is None or self.session.position in self._trained:
+            return False
+        from tutor.lesson.training import trainers
+        from tutor.tui.screens.training import TrainingScreen
+
+        self._trained.add(self.session.position)
+        first, *others = trainers(self.session.lesson, self.session.graph, show)
+        title = f"{self.session.lesson.title}: training (Esc goes back)"
+        self.app.push_screen(TrainingScreen(first, title, others=others))
+        self.query_one(AnswerInput).placeholder = GO_ON
+        return True
 
     # -- sharing the rows: the text first, the picture gets the rest -------------------
 
@@ -282,7 +311,12 @@ class LessonScreen(TutorScreen):
         step = self.session.step
         if isinstance(step, Show) and step.what in (DERIVATION, PLOT):
             return step.what
-        return GRAPH if self.session.graph is not None else None
+        graph = self.session.graph
+        if graph is None or self._training_step() is not None:
+            return None
+        # A network over a data set is hundreds of nodes: ctrl+g shows it when asked.
+        big = len(graph.nodes) > MAX_SHOWN_NODES and not isinstance(step, Show)
+        return None if big else GRAPH
 
     def _show_visual(self, view: str | None = None) -> None:
         view = view or self._default_view()
@@ -353,6 +387,8 @@ class LessonScreen(TutorScreen):
         text = event.value.strip()
         session, record = self.session, self.session.record
         if not isinstance(session.step, Ask) or record is None:
+            if self._open_training():
+                return
             if session.at_end:
                 self.app.go_home()
             else:
@@ -426,6 +462,7 @@ class LessonScreen(TutorScreen):
 
     def _move(self, how) -> None:
         how()
+        self._trained.clear()  # a training step arrived at again opens its view again
         self.recorder.moved()
         self.view = GRAPH
         self.edge_choice = 0

@@ -7,6 +7,7 @@ F8 pause, F9 start again) are bound here too, so they work wherever focus is.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -34,15 +35,23 @@ class TrainingScreen(Screen):
         Binding("f9", "panel('again')", "Start again", show=False),
     ]
 
-    def __init__(self, trainer: Trainer, title: str = "Training", *, interval: float = 0.05):
+    def __init__(
+        self,
+        trainer: Trainer,
+        title: str = "Training",
+        *,
+        interval: float = 0.05,
+        others: Sequence[Trainer] = (),
+    ):
         super().__init__()
         self.trainer = trainer
+        self.others = list(others)
         self.heading = title
         self.interval = interval
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.heading), id="training-title")  # a Text: titles come from files
-        yield TrainingPanel(self.trainer, interval=self.interval)
+        yield TrainingPanel(self.trainer, interval=self.interval, others=self.others)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -44,11 +45,17 @@ class Snapshot:
     losses: tuple[float, ...]
     parameters: tuple[Parameter, ...]
     diverged: str | None
+    #: The trainers compared with it: (rate, losses, diverged) of each.
+    others: tuple[tuple[float, tuple[float, ...], str | None], ...] = ()
 
     @classmethod
-    def of(cls, trainer: Trainer) -> Snapshot:
+    def of(cls, trainer: Trainer, others: Sequence[Trainer] = ()) -> Snapshot:
         return cls(
-            trainer.steps, tuple(trainer.losses), tuple(trainer.parameters()), trainer.diverged
+            trainer.steps,
+            tuple(trainer.losses),
+            tuple(trainer.parameters()),
+            trainer.diverged,
+            tuple((t.rate, tuple(t.losses), t.diverged) for t in others),
         )
 
 
@@ -72,13 +79,24 @@ class TrainingPanel(Vertical, can_focus=True):
 
     running: reactive[bool] = reactive(False)
 
-    def __init__(self, trainer: Trainer, *, interval: float = 0.05, **kwargs):
-        """``interval`` is the pause between two steps of a run, in seconds."""
+    def __init__(
+        self,
+        trainer: Trainer,
+        *,
+        interval: float = 0.05,
+        others: Sequence[Trainer] = (),
+        **kwargs,
+    ):
+        """``interval`` is the pause between two steps of a run, in seconds; ``others``
+        train beside ``trainer`` step for step (other learning rates, from the same
+        start), drawn on the same curve."""
         super().__init__(**kwargs)
         self.trainer = trainer
+        self.others = list(others)
         self.interval = interval
-        self.snapshot = Snapshot.of(trainer)
+        self.snapshot = Snapshot.of(trainer, self.others)
         self.curve: list[tuple[int, float]] = []  # what the plot shows: (step, loss)
+        self.curves: list[tuple[float, list[tuple[int, float]]]] = []  # the others, by rate
         self._lock = threading.Lock()
         self._run = 0  # counts restarts: a worker's snapshot of an earlier run is not drawn
 
@@ -111,9 +129,10 @@ class TrainingPanel(Vertical, can_focus=True):
     def action_again(self) -> None:
         self.action_pause()
         with self._lock:  # waits for a step under way, at most one step's time
-            self.trainer.restart()
+            for trainer in (self.trainer, *self.others):
+                trainer.restart()
             self._run += 1
-            snapshot = Snapshot.of(self.trainer)
+            snapshot = Snapshot.of(self.trainer, self.others)
         self.draw(snapshot)
 
     def _train(self, steps: int):
@@ -128,7 +147,11 @@ class TrainingPanel(Vertical, can_focus=True):
                     # On an overflow the trainer keeps why in `diverged`; the snapshot shows it.
                     with contextlib.suppress(EngineError):
                         self.trainer.step()
-                    snapshot = Snapshot.of(self.trainer)
+                    for other in self.others:  # each stops by itself if it overflows
+                        if other.diverged is None:
+                            with contextlib.suppress(EngineError):
+                                other.step()
+                    snapshot = Snapshot.of(self.trainer, self.others)
                 self.app.call_from_thread(self._show, run, snapshot)
                 if snapshot.diverged is not None:
                     break
@@ -154,6 +177,7 @@ class TrainingPanel(Vertical, can_focus=True):
         self.query_one("#training-status", Static).update(self.status_text(snapshot))
         self.query_one("#training-param-list", Static).update(self.parameter_text(snapshot))
         self.curve = list(enumerate(snapshot.losses))
+        self.curves = [(rate, list(enumerate(losses))) for rate, losses, _ in snapshot.others]
         self._plot()
 
     def status_text(self, snapshot: Snapshot) -> Text:
@@ -166,6 +190,8 @@ class TrainingPanel(Vertical, can_focus=True):
             text.append("   gradients not zeroed", style="bold")
         if snapshot.diverged is not None:
             text.append(f"\nstopped: {snapshot.diverged}")
+        for rate, losses, _ in snapshot.others:
+            text.append(f"\n  rate {short(rate)}: loss {short(losses[-1]) if losses else '–'}")
         return text
 
     def parameter_text(self, snapshot: Snapshot) -> Text:
@@ -188,9 +214,12 @@ class TrainingPanel(Vertical, can_focus=True):
         plot = plots.first()
         plt = plot.plt
         plt.clear_figure()
-        if self.curve:
-            xs, ys = zip(*self.curve, strict=True)
-            plt.plot(list(xs), list(ys), marker=CURVE)
+        label = f"rate {short(self.trainer.rate)}" if self.others else None
+        for rate, curve in [(None, self.curve), *self.curves]:
+            if curve:
+                xs, ys = zip(*curve, strict=True)
+                name = label if rate is None else f"rate {short(rate)}"
+                plt.plot(list(xs), list(ys), marker=CURVE, label=name)
         plt.xlabel("step")
         plt.ylabel("loss")
         plot.refresh()
