@@ -13,7 +13,7 @@ import itertools
 import math
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 
@@ -288,18 +288,18 @@ def safely(quantity: Quantity, graph: Graph) -> float:
 
 def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
     """Make a lesson's question ready to grade at the numbers of ``graph``."""
-    question = unfiltered(lesson, graph, ask, index)
-    graph = question.graph
-    right = question.expected
-    question.mistakes = [
+    every = unfiltered(lesson, graph, ask, index)
+    graph = every.graph
+    right = every.expected
+    mistakes = [
         m
-        for m in question.mistakes
+        for m in every.mistakes
         # A mistake that gives the right answer here is no mistake: drop it.
-        if not question.within(safely(m.at, graph), right)
+        if not every.within(safely(m.at, graph), right)
         # "That is dd/dc" would tell the answer of a question still to come.
-        and not question.later_quantities.intersection(m.names)
+        and not every.later_quantities.intersection(m.names)
     ]
-    return question
+    return replace(every, mistakes=mistakes)  # a new question: none is changed once built
 
 
 def unfiltered(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
@@ -308,12 +308,11 @@ def unfiltered(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
     # the graph of that output.
     graph = of_graph(graph, ask.of)
     at, symbol = kind_of(ask).quantity(ask, graph.output.label)
-    question = Question(lesson, ask, index, graph, at, symbol)
+    bare = Question(lesson, ask, index, graph, at, symbol)  # its mistakes are worked out on it
     # Diagnosing costs a pass over the graph per product or tanh in it: on a
     # huge graph (a hostile lesson) that is hours; it is only graded there.
     small = len(topo_order(graph.output)) <= MAX_DIAGNOSED_NODES
-    question.mistakes = question.rules.mistakes(question) if small else []
-    return question
+    return replace(bare, mistakes=bare.rules.mistakes(bare) if small else [])
 
 
 def questions(lesson: Lesson, graph: Graph) -> list[Question]:
