@@ -279,7 +279,8 @@ def cmd_lessons(folder: Path, as_json: bool, out: TextIO) -> int:
     width = max((len(lesson.id) for lesson in course.lessons), default=0)
     for n, lesson in enumerate(course.lessons, start=1):
         count = len(lesson.questions)
-        print(f"{n:>3}. {lesson.id:<{width}}  {lesson.title}  ({count} questions)", file=out)
+        questions = f"{count} question{'s' if count != 1 else ''}"
+        print(f"{n:>3}. {lesson.id:<{width}}  {lesson.title}  ({questions})", file=out)
     if not course.lessons:
         print(f"no lessons in {folder}", file=out)
     for error in course.errors:
