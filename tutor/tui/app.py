@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -482,11 +483,13 @@ def create_app(
 
 def run_app(folder: Path) -> int:
     """Run the app on ``folder``; the exit code for the shell."""
-    from tutor.author.budget import close_shared
-
     app = create_app(folder)
     try:
         app.run()
     finally:
-        close_shared()  # a check still running is abandoned, not waited for
+        # A check still running is abandoned, not waited for. The checker is imported
+        # by the first check (after the first paint), not here: it needs the lesson code.
+        budget = sys.modules.get("tutor.author.budget")
+        if budget is not None:
+            budget.close_shared()
     return app.return_code or 0
