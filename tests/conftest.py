@@ -27,6 +27,25 @@ f = -2.0
 L = d * f
 """
 
+#: The smallest useful lesson, L = a * b with two gradient questions, for tests that
+#: need a valid file to put beside a hostile one (``from conftest import TINY_LESSON``).
+TINY_LESSON = """\
+format = 1
+id = "tiny"
+title = "Tiny"
+graph = \"\"\"
+a = 2.0
+b = -3.0
+L = a * b
+\"\"\"
+[[steps]]
+ask = "grad"
+node = "a"
+[[steps]]
+ask = "grad"
+node = "b"
+"""
+
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):

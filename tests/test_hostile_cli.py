@@ -8,29 +8,19 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import TINY_LESSON
 
 import tutor.cli as cli
 from tutor.cli import main
 
-LESSON = """\
-format = 1
-id = "tiny"
-title = "Tiny"
-graph = \"\"\"
-a = 2.0
-b = -3.0
-L = a * b
-\"\"\"
-[[steps]]
-ask = "grad"
-node = "a"
-[[steps]]
-ask = "grad"
-node = "b"
+LESSON = (
+    TINY_LESSON
+    + """\
 [[steps]]
 ask = "value"
 node = "L"
 """
+)
 
 ESC = "\x1b"
 

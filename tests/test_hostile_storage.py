@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import TINY_LESSON
 
 import tutor.progress.opening as opening
 from tutor.cli import main
@@ -93,22 +94,7 @@ def test_a_chmod_read_only_file_falls_back_to_memory(tmp_path):
         assert not store.status.saving and "read-only" in store.status.warning
 
 
-LESSON = """\
-format = 1
-id = "tiny"
-title = "Tiny"
-graph = \"\"\"
-a = 2.0
-b = -3.0
-L = a * b
-\"\"\"
-[[steps]]
-ask = "grad"
-node = "a"
-[[steps]]
-ask = "grad"
-node = "b"
-"""
+LESSON = TINY_LESSON
 
 
 @pytest.fixture
