@@ -5,11 +5,15 @@ from __future__ import annotations
 from tutor.tui.screens.lesson import LessonScreen
 
 
-async def until_lesson(pilot) -> LessonScreen:
-    """The lesson screen, once the lesson's check (in a worker) has let it open."""
-    for _ in range(200):
+async def until_lesson(pilot, *, checked: bool = True) -> LessonScreen:
+    """The lesson screen, once open and (``checked``) once its check has passed.
+
+    A lesson opens at once; its check runs in a worker, and answers wait for it.
+    """
+    for _ in range(400):
         await pilot.pause()
-        if isinstance(pilot.app.screen, LessonScreen):
-            return pilot.app.screen
+        screen = pilot.app.screen
+        if isinstance(screen, LessonScreen) and not (checked and screen.checking):
+            return screen
         await pilot.pause(0.02)
-    raise AssertionError(f"no lesson screen; the screen is {pilot.app.screen!r}")
+    raise AssertionError(f"no checked lesson screen; the screen is {pilot.app.screen!r}")

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tutor.lesson.model import LessonError
     from tutor.progress import ProgressStore
     from tutor.tui.screens.home import HomeScreen
+    from tutor.tui.screens.lesson import LessonScreen
 
 #: For the start-up bench: ``first`` exits as soon as the first screen is painted,
 #: ``ready`` once the course is loaded and shown.
@@ -95,6 +96,7 @@ class TutorApp(App[int]):
         self._loading = False  # a large folder is being read in a worker
         #: Lessons checked at their own numbers (three sources agree), and what failed.
         self.checked: dict[str, list[LessonError]] = {}
+        self._closing = False
 
     # -- start-up ------------------------------------------------------------------
 
@@ -179,6 +181,7 @@ class TutorApp(App[int]):
         """
         from tutor.author.budget import close_shared
 
+        self._closing = True  # a check cut short by this is no verdict on its lesson
         close_shared()
 
     def load(self) -> None:
@@ -221,22 +224,44 @@ class TutorApp(App[int]):
     @work(thread=True, exit_on_error=False, group="check")
     def check_course(self) -> None:
         """Check every lesson at its own numbers, in the background (SymPy, the engine
-        and finite differences must agree, as `tutor check` does with more variants)."""
+        and finite differences must agree, as `tutor check` does with more variants).
+
+        Lessons that passed before with this code (`tutor.author.passed`) are taken
+        at once; the checker's child process starts only for the others.
+        """
+        from tutor.author import passed
         from tutor.author.budget import shared
 
         worker = get_current_worker()
-        shared("open").warm()  # the first lesson opened needs no wait for SymPy's import
-        for lesson in list(self.course.lessons if self.course else []):
+        lessons = [
+            lesson
+            for lesson in (self.course.lessons if self.course else [])
+            if lesson.id not in self.checked
+        ]
+        fresh = [lesson for lesson in lessons if not passed.passed(lesson)]
+        known = [lesson for lesson in lessons if lesson not in fresh]
+        if known and not worker.is_cancelled:
+            self.call_from_thread(self.lessons_passed, known)
+        if fresh:
+            shared("open").warm()  # the first lesson opened needs no wait for SymPy's import
+        for lesson in fresh:
             if worker.is_cancelled:
                 return
             if lesson.id not in self.checked:
                 errors = check_lesson(lesson, checker="course")
-                if not worker.is_cancelled:
+                if not (worker.is_cancelled or self._closing):
                     self.call_from_thread(self.lesson_checked, lesson, errors)
 
+    def lessons_passed(self, lessons: list[Lesson]) -> None:
+        for lesson in lessons:
+            self.lesson_checked(lesson, [])
+
     def lesson_checked(self, lesson: Lesson, errors: list[LessonError]) -> None:
-        """A lesson that fails its check leaves the course, its errors on the home screen."""
+        """A lesson that fails its check leaves the course, its errors on the home screen;
+        one that passes lets an open lesson screen on it grade."""
         self.checked[lesson.id] = errors
+        if not errors:
+            self._release(lesson, 0)
         if not errors or self.course is None or lesson not in self.course.lessons:
             return
         self.course.lessons.remove(lesson)
@@ -244,33 +269,50 @@ class TutorApp(App[int]):
         self.notify(
             "\n".join(map(str, errors[:3])), title=f"{lesson.title}: not shown", severity="error"
         )
-        recorder = getattr(self.screen, "recorder", None)
-        if recorder is not None and recorder.session.lesson is lesson:
-            self.go_home()  # it was open: leave it
+        if self._screen_on(lesson) is not None:
+            self.go_home()  # it was open (or a quiz on it): leave it
         elif self.home is not None:
             self.home.refresh_course()
 
     @work(thread=True, exit_on_error=False, group="open")
-    def _check_then_open(self, lesson: Lesson, seed: int, make: Callable[[], Screen]) -> None:
+    def _check_opened(self, lesson: Lesson, seed: int) -> None:
         errors = check_lesson(lesson, seed)
-        if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._open_checked, lesson, seed, errors, make)
+        if not (get_current_worker().is_cancelled or self._closing):
+            self.call_from_thread(self._opened_checked, lesson, seed, errors)
 
-    def _open_checked(
-        self, lesson: Lesson, seed: int, errors: list[LessonError], make: Callable[[], Screen]
-    ) -> None:
-        self.clear_notifications()  # "Checking …": done
+    def _opened_checked(self, lesson: Lesson, seed: int, errors: list[LessonError]) -> None:
+        """The check of a lesson (``seed`` 0) or quiz opened before it was checked."""
         if seed == 0:
             self.lesson_checked(lesson, errors)
-        if errors:
-            if seed:
-                self.notify(
-                    "\n".join(map(str, errors[:3])),
-                    title="These numbers fail the lesson's check",
-                    severity="error",
-                )
-            return
-        self._push_lesson(lesson, make)
+        elif errors:
+            self.notify(
+                "\n".join(map(str, errors[:3])),
+                title="These numbers fail the lesson's check",
+                severity="error",
+            )
+            if self._screen_on(lesson, seed) is not None:
+                self.go_home()
+        else:
+            self._release(lesson, seed)
+
+    def _screen_on(self, lesson: Lesson, seed: int | None = None) -> LessonScreen | None:
+        """The open screen on ``lesson`` (``seed`` 0) or its quiz at ``seed`` (None: any)."""
+        from tutor.tui.screens.lesson import LessonScreen
+
+        for screen in self.screen_stack:
+            if (
+                isinstance(screen, LessonScreen)
+                and screen.session.lesson is lesson
+                and (seed is None or screen.session.seed == seed)
+            ):
+                return screen
+        return None
+
+    def _release(self, lesson: Lesson, seed: int) -> None:
+        """The lesson passed its check: a screen on it waiting to grade may now."""
+        screen = self._screen_on(lesson, seed)
+        if screen is not None:
+            screen.check_passed()
 
     @property
     def home(self) -> HomeScreen | None:
@@ -352,16 +394,27 @@ class TutorApp(App[int]):
         while self.screen is not home and len(self.screen_stack) > 1:
             self.pop_screen()
 
-    def _open(self, lesson: Lesson, seed: int, make: Callable[[], Screen]) -> None:
-        """Open a lesson (``seed`` 0) or a quiz on variant ``seed``, once it is checked."""
-        if seed == 0 and lesson.id in self.checked:
-            self._open_checked(lesson, 0, self.checked[lesson.id], make)
-            return
-        # Until the lesson opens (a network's check takes seconds): then cleared.
-        self.notify(f"Checking {lesson.title}…", timeout=60)
-        self._check_then_open(lesson, seed, make)
+    def _open(self, lesson: Lesson, seed: int, make: Callable[[], LessonScreen]) -> None:
+        """Open a lesson (``seed`` 0) or a quiz on variant ``seed`` at once.
 
-    def _push_lesson(self, lesson: Lesson, make: Callable[[], Screen]) -> None:
+        A lesson is checked before anything in it is graded or revealed: one that
+        passed before (this session, or an earlier one with this code) opens ready;
+        otherwise it opens checking (its bar says so), answers wait for the check,
+        and a lesson that fails it is closed with its errors.
+        """
+        from tutor.author import passed
+
+        errors = self.checked.get(lesson.id) if seed == 0 else None
+        if errors:  # failed this session: not shown (`lesson_checked` said why)
+            return
+        ready = errors is not None or passed.passed(lesson, seed)
+        screen = self._push_lesson(lesson, make)
+        if screen is None or ready:
+            return
+        screen.await_check()
+        self._check_opened(lesson, seed)
+
+    def _push_lesson(self, lesson: Lesson, make: Callable[[], LessonScreen]) -> LessonScreen | None:
         """Open a lesson or quiz screen straight above the home screen."""
         from tutor.lesson import GraphError
 
@@ -370,9 +423,10 @@ class TutorApp(App[int]):
         except GraphError as exc:  # numbers the graph cannot be computed at
             where = f"{lesson.path}:{exc.line}" if exc.line else str(lesson.path)
             self.notify(f"{where}: {exc}", title="This lesson cannot open", severity="error")
-            return
+            return None
         self._pop_to_home()
         self.push_screen(screen)
+        return screen
 
     def _lesson(self, lesson_id: str) -> Lesson | None:
         if self.course is None and self.headers is not None:
@@ -447,18 +501,23 @@ def check_lesson(lesson: Lesson, seed: int = 0, checker: str = "open") -> list[L
 
     The check runs in a child process within a time and memory budget
     (`tutor.author.budget`): a lesson that asks for unbounded work is not shown,
-    and the app never waits on it.
+    and the app never waits on it. A pass is remembered (`tutor.author.passed`).
     """
+    from tutor.author import passed
     from tutor.author.budget import APP_CHECK_SECONDS, shared
     from tutor.lesson.model import LessonError
 
+    if passed.passed(lesson, seed):
+        return []
     try:
         outcome = shared(checker).check(
             lesson, variants=0, seed=seed or None, seconds=APP_CHECK_SECONDS, job="app"
         )
-        return outcome.errors
     except Exception as exc:  # a lesson that cannot even be checked is not shown
         return [LessonError(str(lesson.path), None, f"cannot be checked: {exc}")]
+    if not outcome.errors:
+        passed.remember(lesson, seed)
+    return outcome.errors
 
 
 def create_app(

@@ -9,6 +9,7 @@ no reveal, no verdict until the results screen.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -44,6 +45,12 @@ PLACEHOLDERS = {
     "any": "Your answer: a number, or an expression in the node names",
 }
 GO_ON = "Press Enter to go on"
+HELD = (
+    "Your answer is kept: it is graded as soon as the lesson's answers are checked "
+    "(the bar shows how long that has taken)."
+)
+#: The bar says the lesson is being checked once that has taken this long (seconds).
+CHECK_SHOWN_AFTER = 0.5
 TRAINING = "training"
 #: A graph of more named nodes than this is not drawn by default (ctrl+g draws it).
 MAX_SHOWN_NODES = 80
@@ -107,6 +114,10 @@ class LessonScreen(TutorScreen):
         self._derive_warned: tuple[int, Edge] | None = None
         #: The training steps whose view has been opened (Enter then goes on).
         self._trained: set[int] = set()
+        #: While the lesson's check runs (`await_check`): when it started, and the
+        #: answers typed meanwhile, by step, graded once it passes.
+        self._checking_since: float | None = None
+        self._held: dict[int, str] = {}
 
     @classmethod
     def for_lesson(cls, store: ProgressStore, lesson: Lesson) -> LessonScreen:
@@ -123,6 +134,34 @@ class LessonScreen(TutorScreen):
     @property
     def quiz(self) -> bool:
         return self.session.mode == "quiz"
+
+    # -- the lesson's check: nothing is graded or revealed before it passes ----------
+
+    @property
+    def checking(self) -> bool:
+        """Whether the lesson's answers are still being checked (three sources)."""
+        return self._checking_since is not None
+
+    def await_check(self) -> None:
+        """The lesson opened before its check finished: answers wait for it, and
+        the bar shows how long it has been running once that is over half a second."""
+        self._checking_since = time.monotonic()
+        self._check_timer = self.set_interval(0.25, self._show_bar, name="check progress")
+
+    def check_passed(self) -> None:
+        """The check passed: grade the answer held for this step, if there is one."""
+        if not self.checking:
+            return
+        self._checking_since = None
+        self._check_timer.stop()
+        self._show_bar()
+        self._refresh_footer()
+        held = self._held.pop(self.session.position, None)
+        record = self.session.record
+        if held is not None and record is not None and record.status == OPEN:
+            self._submit(held)
+        elif not self._held and self.query_one(Feedback).display:
+            self._show_feedback()  # "kept until checked" no longer applies
 
     # -- layout -------------------------------------------------------------------
 
@@ -179,7 +218,9 @@ class LessonScreen(TutorScreen):
         self._show_visual()
         self._show_feedback()
         answer = self.query_one(AnswerInput)
-        answer.value = ""
+        # an answer typed while the lesson was checked stays in its box (graded on Enter)
+        held = self._held.get if self.checking else self._held.pop
+        answer.value = held(session.position, "")
         answer.placeholder = self._placeholder()
         self._refresh_footer()
         self.call_after_refresh(self.fit_body)
@@ -206,6 +247,9 @@ class LessonScreen(TutorScreen):
         else:
             title = lesson.title
             score = f"{self.recorder.done} of {len(session.records)} done"
+        since = self._checking_since
+        if since is not None and time.monotonic() - since >= CHECK_SHOWN_AFTER:
+            score = f"checking the answers… {time.monotonic() - since:.0f} s"
         self.query_one(LessonBar).show(
             title,
             session.position + 1,
@@ -219,6 +263,8 @@ class LessonScreen(TutorScreen):
         record = self.session.record
         if self.session.at_end and not isinstance(self.session.step, Ask):
             feedback.say(self._end_message())
+        elif record is not None and self.checking and self.session.position in self._held:
+            feedback.say(HELD)
         elif record is None or record.status == OPEN:
             feedback.clear()
         elif self.quiz:
@@ -409,6 +455,10 @@ class LessonScreen(TutorScreen):
 
     def _submit(self, text: str) -> None:
         session = self.session
+        if self.checking:  # kept, and graded the moment the check passes
+            self._held[session.position] = text
+            self.query_one(Feedback).say(HELD)
+            return
         index = session.question_index
         verdict = session.submit(text)
         self.recorder.answered(index, verdict)
@@ -540,6 +590,12 @@ class LessonScreen(TutorScreen):
         session = self.session
         index, record = session.question_index, session.record
         if index is None or self.quiz:
+            return
+        if self.checking and record.status == OPEN:
+            self.query_one(Feedback).say(
+                "The lesson's answers are still being checked: reveal again in a moment.",
+                "warning",
+            )
             return
         was_open = record.status == OPEN
         try:

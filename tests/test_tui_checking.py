@@ -1,0 +1,161 @@
+"""A lesson opens at once; its check runs meanwhile, and nothing is graded or revealed
+before it passes (an answer typed meanwhile is kept and graded then). A lesson that
+passed before, with this code, opens ready, with no check at all."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from conftest import TINY_LESSON
+from test_tui import SIZE, answer, make_app, pilot_test
+from tui_pilot import until_lesson
+
+from tutor.author import passed
+from tutor.author.budget import Checker
+from tutor.session import CORRECT, OPEN
+from tutor.tui import app as app_module
+from tutor.tui.screens.home import HomeScreen
+from tutor.tui.screens.lesson import HELD, LessonScreen
+from tutor.tui.widgets.feedback import Feedback
+
+
+class SlowCheck:
+    """`check_lesson` that waits until released, answering ``errors``."""
+
+    def __init__(self, errors=()):
+        self.release = threading.Event()
+        self.errors = list(errors)
+        self.calls: list[tuple[str, int]] = []
+
+    def __call__(self, lesson, seed=0, checker="open"):
+        self.calls.append((lesson.id, seed))
+        self.release.wait(10)
+        return list(self.errors)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "tiny.toml").write_text(TINY_LESSON)
+    return tmp_path
+
+
+def bar_score(screen) -> str:
+    return str(screen.query_one("#lesson-score").render())
+
+
+async def until(pilot, condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.02)
+
+
+@pilot_test
+async def test_a_lesson_opens_before_its_check_and_grades_a_held_answer_after(folder, monkeypatch):
+    check = SlowCheck()
+    monkeypatch.setattr(app_module, "check_lesson", check)
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_lesson("tiny")
+        screen = await until_lesson(pilot, checked=False)
+        assert screen.checking
+        await answer(pilot, "-3")  # dL/da = b: right, but not graded yet
+        assert screen.session.record.status == OPEN
+        assert HELD in str(screen.query_one(Feedback).render())
+        await pilot.pause(0.7)  # over half a second: the bar says what is running
+        assert "checking the answers" in bar_score(screen)
+        check.release.set()
+        await until(pilot, lambda: not screen.checking)
+        await pilot.pause()
+        assert screen.session.record.status == CORRECT
+        assert "checking" not in bar_score(screen)
+        assert "Correct" in str(screen.query_one(Feedback).render())
+
+
+@pilot_test
+async def test_reveal_waits_for_the_check(folder, monkeypatch):
+    check = SlowCheck()
+    monkeypatch.setattr(app_module, "check_lesson", check)
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_lesson("tiny")
+        screen = await until_lesson(pilot, checked=False)
+        screen.action_reveal()
+        await pilot.pause()
+        assert screen.session.record.status == OPEN
+        assert "still being checked" in str(screen.query_one(Feedback).render())
+        check.release.set()
+
+
+@pilot_test
+async def test_a_held_answer_waits_on_its_step_while_the_student_moves(folder, monkeypatch):
+    check = SlowCheck()
+    monkeypatch.setattr(app_module, "check_lesson", check)
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_lesson("tiny")
+        screen = await until_lesson(pilot, checked=False)
+        await answer(pilot, "-3")
+        first = screen.session.position
+        screen.action_next()
+        await pilot.pause()
+        check.release.set()
+        await until(pilot, lambda: not screen.checking)
+        screen.action_back()
+        await pilot.pause()
+        assert screen.session.position == first
+        # kept in its box, nothing graded behind the student's back
+        assert screen.query_one("#answer").value == "-3"
+        assert screen.session.record.status == OPEN
+
+
+@pilot_test
+async def test_a_lesson_that_fails_its_check_while_open_is_closed_with_its_errors(
+    folder, monkeypatch
+):
+    from tutor.lesson.model import LessonError
+
+    check = SlowCheck([LessonError(str(folder / "tiny.toml"), 9, "the engine disagrees")])
+    monkeypatch.setattr(app_module, "check_lesson", check)
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_lesson("tiny")
+        screen = await until_lesson(pilot, checked=False)
+        await answer(pilot, "-3")
+        check.release.set()
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert screen.session.record.status == OPEN  # never graded
+        assert app.course.find("tiny") is None
+        assert any("tiny.toml:9" in str(n.message) for n in app._notifications)
+
+
+@pilot_test
+async def test_a_lesson_that_passed_before_opens_ready_without_a_check(folder, monkeypatch):
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:  # the first time: checked for real
+        await pilot.pause()
+        app.open_lesson("tiny")
+        lesson = (await until_lesson(pilot)).session.lesson
+    assert passed.passed(lesson)
+
+    def no_check(*args, **kwargs):
+        raise AssertionError("a lesson that passed before was checked again")
+
+    monkeypatch.setattr(Checker, "check", no_check)
+    again = make_app(folder)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        again.open_lesson("tiny")
+        await pilot.pause()
+        screen = again.screen
+        assert isinstance(screen, LessonScreen) and not screen.checking
+        await answer(pilot, "-3")
+        assert screen.session.record.status == CORRECT
+        await again.workers.wait_for_complete()
+        assert again.checked == {"tiny": []}  # the course check took it as passed too
