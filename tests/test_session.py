@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.lesson import load_lesson_text
+from tutor.lesson import load_lesson, load_lesson_text
 from tutor.session import CORRECT, REVEALED, SKIPPED, Session, SessionError
 from tutor.status import INCORRECT
 
@@ -261,3 +261,26 @@ def test_a_plot_step_gives_its_curve_and_another_step_none():
     assert (data.output, data.leaf) == (s.output, s.step.node)
     assert sum(len(piece) for piece in data.pieces) > 2
     assert data.point == (s.graph.value(data.leaf), s.graph.value(data.output))
+
+
+def test_a_quiz_keeps_the_training_views_its_questions_are_read_from():
+    from tutor.lesson import Ask, Show
+    from tutor.paths import bundled_lessons
+
+    lesson = load_lesson(bundled_lessons() / "15-zero-the-gradients.toml")
+    quiz = Session(lesson, mode="quiz")
+    kinds = [s.kind if isinstance(s, Ask) else s.what for s in quiz.steps]
+    assert kinds == ["grad", "accumulated", "training", "train", "training", "train"]
+    train = kinds.index("train")
+    index = quiz._question_of_step[train]
+    quiz.approach_question(index)  # the view before it, then the question
+    assert isinstance(quiz.step, Show) and quiz.upcoming_question == index
+    quiz.next()
+    assert quiz.question_index == index
+    quiz.goto_question(index)
+    assert quiz.position == quiz.position_of(index) == train
+    # a view after the last question teaches: left out, as the lesson's text is
+    descent = load_lesson(bundled_lessons() / "14-gradient-descent.toml")
+    assert all(isinstance(s, Ask) for s in Session(descent, mode="quiz").steps)
+    rates = load_lesson(bundled_lessons() / "16-learning-rate.toml")
+    assert isinstance(Session(rates, mode="quiz").step, Show)  # the quiz opens on its curve

@@ -235,3 +235,56 @@ async def test_compared_rates_train_beside_it():
         await pilot.press("a")
         await settle(pilot)
         assert others[0].steps == 0
+
+
+@pilot_test
+async def test_a_quiz_on_training_opens_the_view_each_question_is_read_from(monkeypatch):
+    from tui_pilot import until_lesson
+
+    from tutor.lesson import Ask, Show
+    from tutor.paths import bundled_lessons
+    from tutor.tui.app import TutorApp, create_app
+    from tutor.tui.screens.lesson import LessonScreen
+    from tutor.tui.screens.results import ResultsScreen
+    from tutor.tui.widgets.answer_input import AnswerInput
+
+    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
+    app = create_app(bundled_lessons(), seeds=lambda: 3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.start_quiz("zero-the-gradients")
+        screen = await until_lesson(pilot)
+        session = screen.session
+
+        async def answer(text: str) -> None:
+            screen.query_one(AnswerInput).value = text
+            await pilot.press("enter")
+            await pilot.pause()
+
+        await answer("0")
+        await answer("0")
+        # on to question 3 by way of the curve it is read from
+        assert isinstance(session.step, Show) and session.step.what == "training"
+        assert "question 3 of 4" in str(screen.query_one("#lesson-step").render())
+        assert "training view" in screen.query_one(AnswerInput).placeholder
+        await pilot.press("enter")
+        await pilot.pause()
+        training = app.screen
+        assert isinstance(training, TrainingScreen)
+        trainer = training.query_one(TrainingPanel).trainer
+        assert (trainer.rate, trainer.zero_grad) == (0.2, False)
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonScreen) and isinstance(session.step, Ask)
+        question = session.question()
+        assert session.question_index == 2 and question.kind == "train"
+        await answer(question.expected_text)
+        assert isinstance(session.step, Show) and session.step.zero_grad  # question 4's view
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one(TrainingPanel).trainer.zero_grad
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        await answer("0")  # the last answer: the results
+        assert isinstance(app.screen, ResultsScreen)
+        assert session.records[2].status == "correct"

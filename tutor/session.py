@@ -12,7 +12,8 @@ Scoring (also in the README):
 * A correct answer earns the points less a quarter for each hint taken, never
   below zero. Wrong answers cost nothing in a lesson: try again.
 * In a quiz the first answer that can be read is final, and reveal waits for
-  the end. An answer that cannot be read ("not understood") never counts.
+  the end. An answer that cannot be read ("not understood") never counts. A quiz
+  keeps the lesson's training views that come before a question (`quiz_steps`).
 * Revealed and skipped questions earn nothing.
 * A lesson is done when every question is settled and its score reaches the
   lesson's pass mark (`Standing`); all revealed or skipped is not done.
@@ -84,8 +85,7 @@ class Session:
         self.seed = seed
         self.mode = mode
         self.graph: Graph | None = quiz_graph(lesson, seed) if lesson.has_graph else None
-        steps = lesson.steps if mode == "lesson" else tuple(lesson.questions)
-        self.steps: tuple[Step, ...] = steps
+        self.steps: tuple[Step, ...] = lesson.steps if mode == "lesson" else quiz_steps(lesson)
         self.position = 0
         self.records: list[Record] = [Record() for _ in lesson.questions]
         self._questions: dict[int, Question] = {}
@@ -173,11 +173,31 @@ class Session:
 
     def goto_question(self, index: int) -> None:
         """Move to the step of the lesson's question ``index``."""
+        self.position = self.position_of(index)
+
+    def approach_question(self, index: int) -> None:
+        """Move to where a quiz takes up question ``index``: the training views just
+        before it (the curves it is read from), else the question itself."""
+        position = self.position_of(index)
+        while position > 0 and _is_training(self.steps[position - 1]):
+            position -= 1
+        self.position = position
+
+    def position_of(self, index: int) -> int:
+        """The step (counted from 0) of the lesson's question ``index``."""
         for position, question_index in self._question_of_step.items():
             if question_index == index:
-                self.position = position
-                return
+                return position
         raise IndexError(f"no question {index}")
+
+    @property
+    def upcoming_question(self) -> int | None:
+        """The current step's question, else the next question's (a quiz counts the
+        training view before a question as part of it)."""
+        for position in range(self.position, len(self.steps)):
+            if position in self._question_of_step:
+                return self._question_of_step[position]
+        return None
 
     # -- answering ------------------------------------------------------------------
 
@@ -408,3 +428,20 @@ class Session:
             and ask.node
             and ask.of is None
         }
+
+
+def quiz_steps(lesson: Lesson) -> tuple[Step, ...]:
+    """A quiz's steps: the lesson's questions, and the training views that come before
+    one of them (a question on training is read from the curve, as in the lesson; the
+    views after the last question teach, and are left out with the lesson's text)."""
+    steps = lesson.steps
+    last = max((i for i, step in enumerate(steps) if isinstance(step, Ask)), default=-1)
+    return tuple(
+        step
+        for i, step in enumerate(steps)
+        if isinstance(step, Ask) or (_is_training(step) and i < last)
+    )
+
+
+def _is_training(step: Step) -> bool:
+    return isinstance(step, Show) and step.what == "training"

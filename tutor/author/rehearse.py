@@ -157,6 +157,16 @@ def _quiz_mode_at(
     if session is None:
         return
     for index, ask in enumerate(lesson.questions):
+        session.approach_question(index)
+        if isinstance(session.step, Show):  # the training views the question is read from
+            for position in range(session.position, session.position_of(index)):
+                view = session.steps[position]
+                failures.attempt(
+                    view.line,
+                    f"question {index + 1}: the training view before it",
+                    seed,
+                    lambda v=view: _train(session, v),
+                )
         session.goto_question(index)
         _question(session, ask, f"question {index + 1}", seed, failures, lesson_mode=False)
     for index, ask in enumerate(lesson.questions):  # the results screen reveals them all

@@ -202,7 +202,7 @@ class LessonScreen(TutorScreen):
         record = session.record
         self._show_bar()
         narrative = self.query_one(Narrative)
-        text = session.text() if not self.quiz else self._quiz_prompt()
+        text = self._quiz_prompt() if self.quiz and isinstance(step, Ask) else session.text()
         if isinstance(step, Ask) and record is not None:
             question = session.question()
             reveal = session.revealed()
@@ -241,9 +241,11 @@ class LessonScreen(TutorScreen):
     def _show_bar(self) -> None:
         session = self.session
         lesson = session.lesson
-        if self.quiz:
+        position, count = session.position + 1, len(session.steps)
+        if self.quiz:  # counted in questions (a training view belongs to the next one)
             title = f"Quiz: {lesson.title}"
             score = f"{session.settled} of {len(session.records)} answered"
+            position, count = (session.upcoming_question or 0) + 1, len(session.records)
         else:
             title = lesson.title
             score = f"{self.recorder.done} of {len(session.records)} done"
@@ -252,8 +254,8 @@ class LessonScreen(TutorScreen):
             score = f"checking the answers… {time.monotonic() - since:.0f} s"
         self.query_one(LessonBar).show(
             title,
-            session.position + 1,
-            len(session.steps),
+            position,
+            count,
             score,
             unit="question" if self.quiz else "step",
         )
@@ -496,7 +498,7 @@ class LessonScreen(TutorScreen):
             return
         start = session.question_index or 0
         following = session.next_open_question()
-        self._move(lambda: session.goto_question(following))
+        self._move(lambda: session.approach_question(following))
         self.query_one(Feedback).say(f"Answer to question {start + 1} recorded.")
 
     def _finish_quiz(self) -> None:
