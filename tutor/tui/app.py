@@ -216,6 +216,7 @@ class TutorApp(App[int]):
             # after the course is painted: the check imports SymPy in a thread, and
             # that import holds the interpreter long enough to delay the paint
             self.call_after_refresh(self.call_after_refresh, self.check_course)
+            self.call_after_refresh(self.call_after_refresh, self.preload)
         if self.exit_after_paint == "ready":  # after the list has been laid out and painted
             self.call_after_refresh(self.call_after_refresh, self.exit, 0)
 
@@ -251,6 +252,18 @@ class TutorApp(App[int]):
                 errors = check_lesson(lesson, checker="course")
                 if not (worker.is_cancelled or self._closing):
                     self.call_from_thread(self.lesson_checked, lesson, errors)
+
+    @work(thread=True, exit_on_error=False, group="preload")
+    def preload(self) -> None:
+        """Import what opening a lesson needs while the student reads the course list:
+        the lesson screen, the grader and SymPy (a first open paid ~0.4 s for them)."""
+        import tutor.author.passed
+        import tutor.progress.recorder
+        import tutor.tui.screens.lesson
+        import tutor.tui.screens.training
+
+        tutor.author.passed.code_fingerprint()
+        import sympy  # noqa: F401
 
     def lessons_passed(self, lessons: list[Lesson]) -> None:
         for lesson in lessons:
