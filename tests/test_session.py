@@ -284,3 +284,17 @@ def test_a_quiz_keeps_the_training_views_its_questions_are_read_from():
     assert all(isinstance(s, Ask) for s in Session(descent, mode="quiz").steps)
     rates = load_lesson(bundled_lessons() / "16-learning-rate.toml")
     assert isinstance(Session(rates, mode="quiz").step, Show)  # the quiz opens on its curve
+
+
+def test_a_question_after_a_training_view_is_read_from_the_nearest_one():
+    from tutor.paths import bundled_lessons
+
+    lesson = load_lesson(bundled_lessons() / "15-zero-the-gradients.toml")
+    session = Session(lesson)
+    views = [i for i, s in enumerate(session.steps) if getattr(s, "what", "") == "training"]
+    for index in range(len(lesson.questions)):
+        session.goto_question(index)
+        before = [v for v in views if v < session.position]
+        assert session.training_view() == (before[-1] if before else None)
+    session.goto(views[0])
+    assert session.training_view() is None  # a view itself, not a question on one

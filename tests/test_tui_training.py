@@ -288,3 +288,39 @@ async def test_a_quiz_on_training_opens_the_view_each_question_is_read_from(monk
         await answer("0")  # the last answer: the results
         assert isinstance(app.screen, ResultsScreen)
         assert session.records[2].status == "correct"
+
+
+@pilot_test
+async def test_a_question_reopens_the_view_it_is_read_from_as_it_was_left(monkeypatch):
+    from tui_pilot import until_lesson
+
+    from tutor.lesson import Ask
+    from tutor.paths import bundled_lessons
+    from tutor.tui.app import TutorApp, create_app
+
+    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.open_lesson("learning-rate")
+        screen = await until_lesson(pilot)
+        session = screen.session
+        view = next(i for i, s in enumerate(session.steps) if getattr(s, "what", "") == "training")
+        screen.go_to(view)
+        await pilot.pause()
+        assert screen.check_action("training", ()) is False  # a view, not a question on one
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("s")
+            await settle(pilot)
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        assert isinstance(session.step, Ask) and session.training_view() == view
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        panel = app.screen.query_one(TrainingPanel)
+        assert panel.snapshot.steps == 3 and len(panel.curve) == 3  # as it was left
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen

@@ -190,6 +190,15 @@ class Session:
                 return position
         raise IndexError(f"no question {index}")
 
+    def training_view(self) -> int | None:
+        """The step of the training view the current question is read from: the nearest
+        one before it (None: no view comes before it, or this step is not a question)."""
+        if not isinstance(self.step, Ask):
+            return None
+        return next(
+            (p for p in range(self.position - 1, -1, -1) if _is_training(self.steps[p])), None
+        )
+
     @property
     def upcoming_question(self) -> int | None:
         """The current step's question, else the next question's (a quiz counts the

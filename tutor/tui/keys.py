@@ -26,6 +26,7 @@ REVEAL = "ctrl+r"
 SKIP = "ctrl+s"
 DERIVE = "ctrl+l"
 ZOOM = "ctrl+g"
+TRAINING = "ctrl+o"  # the training view a question is read from
 RESET = "f5"
 LEAVE = "escape"
 SCROLL_UP = "up"  # the answer box leaves up and down alone: they scroll the graph

@@ -36,6 +36,13 @@ compact (`│d=4 g=?├` is node d, data 4, grad not yet known) when room is sho
 closes that view (and a derivation) before it leaves the lesson. Whatever has
 the focus, typing goes to the answer box.
 
+A **training** step opens a live loss curve with Enter; a question read from it
+opens it again with **ctrl+o**, as you left it.
+
+A lesson is checked (SymPy, the engine and finite differences agree) before
+anything in it is graded; while that runs, the bar says so and an answer you
+type is kept and graded when it is done.
+
 A **quiz** asks a lesson's questions with fresh numbers. The first answer to each
 question is final, each hint costs a quarter of its points, and the answers are
 shown at the end.

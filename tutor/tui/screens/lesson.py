@@ -20,6 +20,7 @@ from textual.containers import Container
 from textual.widgets import ContentSwitcher, Input
 
 from tutor.derivation import Edge, warm_up
+from tutor.engine.train import GraphTrainer
 from tutor.lesson import Ask, Lesson, Show
 from tutor.progress import ProgressStore
 from tutor.progress.recorder import Recorder
@@ -83,6 +84,12 @@ class LessonScreen(TutorScreen):
             keys.ZOOM, "zoom", "Zoom", show=False, tooltip="The graph or plot on the whole screen"
         ),
         Binding(
+            keys.TRAINING,
+            "training",
+            "Training",
+            tooltip="The training view this question is read from, as you left it",
+        ),
+        Binding(
             keys.RESET,
             "reset",
             "Reset lesson",
@@ -114,6 +121,8 @@ class LessonScreen(TutorScreen):
         self._derive_warned: tuple[int, Edge] | None = None
         #: The training steps whose view has been opened (Enter then goes on).
         self._trained: set[int] = set()
+        #: Each training view's trainers, by step: opened again, it is as it was left.
+        self._trainers: dict[int, list[GraphTrainer]] = {}
         #: While the lesson's check runs (`await_check`): when it started, and the
         #: answers typed meanwhile, by step, graded once it passes.
         self._checking_since: float | None = None
@@ -227,7 +236,7 @@ class LessonScreen(TutorScreen):
 
     def _refresh_footer(self) -> None:
         """Redraw the footer's keys, only when what applies has changed (it is slow)."""
-        actions = ("next", "back", "hint", "reveal", "skip", "derive", "zoom", "reset")
+        actions = ("next", "back", "hint", "reveal", "skip", "derive", "zoom", "reset", "training")
         state = tuple(self.check_action(action, ()) for action in actions)
         if state != self._footer_state:
             self._footer_state = state
@@ -308,15 +317,29 @@ class LessonScreen(TutorScreen):
         show = self._training_step()
         if show is None or self.session.position in self._trained:
             return False
+        self._trained.add(self.session.position)
+        self._show_training(self.session.position)
+        self.query_one(AnswerInput).placeholder = GO_ON
+        return True
+
+    def _show_training(self, position: int) -> None:
+        """Push the training view of step ``position``, as the student last left it."""
         from tutor.lesson.training import trainers
         from tutor.tui.screens.training import TrainingScreen
 
-        self._trained.add(self.session.position)
-        first, *others = trainers(self.session.lesson, self.session.graph, show)
+        if position not in self._trainers:
+            show = self.session.steps[position]
+            self._trainers[position] = trainers(self.session.lesson, self.session.graph, show)
+        first, *others = self._trainers[position]
         title = f"{self.session.lesson.title}: training (Esc goes back)"
         self.app.push_screen(TrainingScreen(first, title, others=others))
-        self.query_one(AnswerInput).placeholder = GO_ON
-        return True
+
+    @guarded
+    def action_training(self) -> None:
+        """On a question read from a training view: that view, as it was left."""
+        position = self.session.training_view()
+        if position is not None:
+            self._show_training(position)
 
     # -- sharing the rows: the text first, the picture gets the rest -------------------
 
@@ -552,6 +575,8 @@ class LessonScreen(TutorScreen):
                 return (self._default_view() is not None or self.view != GRAPH) or None
             case "reset":
                 return not self.quiz
+            case "training":
+                return self.session.training_view() is not None
         return True
 
     @guarded

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -97,7 +98,7 @@ class TrainingPanel(Vertical, can_focus=True):
         self.snapshot = Snapshot.of(trainer, self.others)
         self.curve: list[tuple[int, float]] = []  # what the plot shows: (step, loss)
         self.curves: list[tuple[float, list[tuple[int, float]]]] = []  # the others, by rate
-        self._lock = threading.Lock()
+        self._lock = _lock_of(trainer)  # a view opened again shares its trainer's lock
         self._run = 0  # counts restarts: a worker's snapshot of an earlier run is not drawn
 
     def compose(self):
@@ -226,3 +227,17 @@ class TrainingPanel(Vertical, can_focus=True):
 
     def on_resize(self) -> None:
         self.query_one("#training-param-list", Static).update(self.parameter_text(self.snapshot))
+
+
+_LOCKS: weakref.WeakKeyDictionary[object, threading.Lock] = weakref.WeakKeyDictionary()
+_LOCKS_LOCK = threading.Lock()
+
+
+def _lock_of(trainer: object) -> threading.Lock:
+    """One lock per trainer: a view closed during a run finishes its step under it
+    before a view opened again on the same trainer steps it."""
+    with _LOCKS_LOCK:
+        lock = _LOCKS.get(trainer)
+        if lock is None:
+            lock = _LOCKS[trainer] = threading.Lock()
+        return lock
