@@ -14,8 +14,11 @@ import math
 import pytest
 
 from tutor.check import grade, prepare
+from tutor.check import quantities as q
 from tutor.check import question as question_module
+from tutor.check.mistakes import OP_MISTAKES
 from tutor.check.question import safely
+from tutor.engine import topo_order
 from tutor.lesson.folder import load_course
 from tutor.numbers import full
 from tutor.paths import bundled_lessons
@@ -172,3 +175,76 @@ def test_the_nearby_points_come_when_asked_and_agree(sessions):
     assert everywhere == pytest.approx(direct, rel=1e-12)
     assert question.values_at(question.at, 3) == everywhere[:3]
     assert all(math.isfinite(x) for x in everywhere)
+
+
+# -- a product's or tanh's mistaken local rule, without a backward pass per place -------
+
+
+def _bundled_graphs():
+    course = load_course(bundled_lessons())
+    return [
+        (lesson, Session(lesson, seed=0).graph) for lesson in course.lessons if lesson.has_graph
+    ]
+
+
+@pytest.mark.parametrize(("lesson", "graph"), _bundled_graphs(), ids=lambda x: getattr(x, "id", ""))
+def test_a_ruled_gradient_is_the_backward_pass_with_the_rule(lesson, graph):
+    """Every place of a product or tanh in every bundled graph, for every node a gradient
+    question asks about (and every named node, in a small graph): the same number as
+    the backward pass that believes the rule there."""
+    asked = {ask.node for ask in lesson.questions if ask.kind == "grad" and ask.of is None}
+    nodes = set(graph.nodes) if len(graph.nodes) <= 40 else asked
+    checked = 0
+    for node in sorted(nodes):
+        for mistake in OP_MISTAKES.values():
+            for position, _ in q.positions(graph.output, _op_of(mistake)):
+                slow = q.grad(graph, node, {position: mistake.rule})
+                fast = q.ruled_grad(graph, node, position, mistake.rule)
+                assert fast == pytest.approx(slow, rel=1e-12, abs=1e-12), (node, position)
+                checked += 1
+    assert checked or not asked or not any(q.positions(graph.output, op) for op in OP_MISTAKES)
+
+
+def _op_of(mistake) -> str:
+    return next(op for op, m in OP_MISTAKES.items() if m is mistake)
+
+
+def test_a_ruled_gradient_off_the_rules_reach_is_the_gradient():
+    """A node the rule's place does not lead down to keeps its gradient; so does every
+    node when the place is a leaf, where there is no local derivative to believe."""
+    graph = next(g for lesson, g in _bundled_graphs() if lesson.id == "neuron")
+    (position, tanh), *_ = q.positions(graph.output, "tanh")
+    below = set(topo_order(tanh.inputs[0]))
+    untouched = [name for name, v in graph.nodes.items() if v not in below]
+    assert graph.output.label in untouched and len(untouched) < len(graph.nodes)
+    for name in untouched:
+        ruled = q.ruled_grad(graph, name, position, q.tanh_of_input)
+        assert ruled == pytest.approx(graph.grad(name), rel=1e-12, abs=1e-15)
+    order = topo_order(graph.output)
+    leaf = next(i for i, v in enumerate(order) if v.is_leaf)
+    for name in graph.nodes:
+        ruled = q.ruled_grad(graph, name, leaf, q.swapped_product)
+        assert ruled == pytest.approx(graph.grad(name), rel=1e-12, abs=1e-15)
+
+
+def test_prepared_gradient_questions_diagnose_as_with_a_backward_pass_per_place(monkeypatch):
+    """The biggest bundled graphs' gradient questions keep the same mistakes, each with
+    the same value, as when every place's mistake ran a backward pass of its own."""
+    course = load_course(bundled_lessons())
+    for lesson_id in ("loss-over-data", "zero-the-gradients"):
+        lesson = next(x for x in course.lessons if x.id == lesson_id)
+        graph = Session(lesson, seed=0).graph
+        grads = [(i, ask) for i, ask in enumerate(lesson.questions) if ask.kind == "grad"]
+        fast = [prepare(lesson, graph, ask, i) for i, ask in grads]
+        with monkeypatch.context() as patched:
+            patched.setattr(
+                q,
+                "ruled_grad",
+                lambda g, node, position, rule: q.grad(g, node, {position: rule}),
+            )
+            slow = [prepare(lesson, graph, ask, i) for i, ask in grads]
+        for a, b in zip(fast, slow, strict=True):
+            assert [(m.code, m.edge) for m in a.mistakes] == [(m.code, m.edge) for m in b.mistakes]
+            assert [a.values_at(m.at, 1)[0] for m in a.mistakes] == pytest.approx(
+                [b.values_at(m.at, 1)[0] for m in b.mistakes], rel=1e-12, abs=1e-12
+            )
