@@ -127,6 +127,7 @@ def test_every_bundled_training_question_is_pinned(sessions):
         for index, ask in enumerate(session.lesson.questions)
         if ask.kind in ("train", "accumulated")
     }
+    # A training question added to the course: pin its answers in BEFORE too.
     assert found == pinned
 
 
