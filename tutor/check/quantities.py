@@ -85,11 +85,13 @@ def ruled_grad(graph: Graph, node: str, position: int, rule: LocalRule) -> float
 
 
 def _chain(graph: Graph, node: str) -> tuple[list[Value], dict[Value, float], dict[Value, float]]:
-    """The output's topological order, d output / d x for every x, and d x / d node for
-    every x that depends on ``node``. Made once per graph and node."""
-    key = f"chain:{node}"
+    """The output's topological order and d output / d x for every x (made once per
+    graph), and d x / d node for every x that depends on ``node`` (once per node)."""
+    if "chain" not in graph.cache:
+        graph.cache["chain"] = (topo_order(graph.output), gradients(graph.output))
+    order, grads = graph.cache["chain"]  # type: ignore[misc]
+    key = f"tangent:{node}"
     if key not in graph.cache:
-        order = topo_order(graph.output)
         start = graph.nodes[node]
         tangent = {start: 1.0}
         for v in order:
@@ -98,8 +100,8 @@ def _chain(graph: Graph, node: str) -> tuple[list[Value], dict[Value, float], di
             inputs = v.inputs
             partials = OPS[v.op].local(tuple(x.data for x in inputs), v.data, v.param)
             tangent[v] = sum(p * tangent.get(x, 0.0) for x, p in zip(inputs, partials, strict=True))
-        graph.cache[key] = (order, gradients(graph.output), tangent)
-    return graph.cache[key]  # type: ignore[return-value]
+        graph.cache[key] = tangent
+    return order, grads, graph.cache[key]  # type: ignore[return-value]
 
 
 def value(graph: Graph, node: str) -> float:
