@@ -90,14 +90,14 @@ def _grade(question: Question, text: str) -> Verdict:
             f"names{such_as} that holds whatever the numbers are.",
             diagnosis="needs-expression",
         )
-    expected = question.values_at(question.at)[: len(values)]
+    expected = question.values_at(question.at, len(values))
     if all(question.within(v, e) for v, e in zip(values, expected, strict=True)):
         # Checked against the engine above; against SymPy's exact value here.
         exact = question.symbolic_expected
         if exact is None or question.within(answer, exact):
             return Verdict(CORRECT, _praise(question, expr))
     for mistake in question.mistakes:
-        wrong = question.values_at(mistake.at)[: len(values)]
+        wrong = question.values_at(mistake.at, len(values))
         if all(_same(v, w, question) for v, w in zip(values, wrong, strict=True)):
             return Verdict(
                 INCORRECT,

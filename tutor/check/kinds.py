@@ -285,7 +285,7 @@ class Gradient(Kind):
                 found.append(
                     Mistake(
                         mistake.code,
-                        partial(q.grad, node=node, rules={position: mistake.rule}),
+                        partial(q.ruled_grad, node=node, position=position, rule=mistake.rule),
                         mistake.on_path(g, at),
                         _edge(g, at, node),
                     )

@@ -57,6 +57,53 @@ def gradients(root: Value, rules: Rules | None = None) -> dict[Value, float]:
     return grads
 
 
+def ruled_grad(graph: Graph, node: str, position: int, rule: LocalRule) -> float:
+    """`grad` with the local rule of one node (at ``position`` in the topological order)
+    replaced, as ``grad(graph, node, {position: rule})`` gives it, without a backward
+    pass of its own.
+
+    The chain rule is linear: believing another local derivative at that node P changes
+    only what flows from P into each input x, by (believed - true) × dout/dP, and that
+    change reaches ``node`` multiplied by dx/dnode. So the answer is the true gradient
+    plus those changes; the gradients and every dx/dnode (one forward-mode pass) are
+    made once per graph and node, and a question diagnosing this mistake at each of a
+    big graph's products and tanhs costs one pass, not one per place.
+    """
+    order, grads, tangent = _chain(graph, node)
+    target = grads.get(graph.nodes[node], 0.0)
+    if position >= len(order) or order[position].is_leaf:
+        return target  # no local rule there to believe (as `gradients` does)
+    at = order[position]
+    inputs = at.inputs
+    x = tuple(v.data for v in inputs)
+    true = OPS[at.op].local(x, at.data, at.param)
+    believed = rule(x, at.data, at.param)
+    change = sum(
+        (b - t) * tangent.get(v, 0.0) for v, b, t in zip(inputs, believed, true, strict=True)
+    )
+    return target + grads[at] * change
+
+
+def _chain(graph: Graph, node: str) -> tuple[list[Value], dict[Value, float], dict[Value, float]]:
+    """The output's topological order and d output / d x for every x (made once per
+    graph), and d x / d node for every x that depends on ``node`` (once per node)."""
+    if "chain" not in graph.cache:
+        graph.cache["chain"] = (topo_order(graph.output), gradients(graph.output))
+    order, grads = graph.cache["chain"]  # type: ignore[misc]
+    key = f"tangent:{node}"
+    if key not in graph.cache:
+        start = graph.nodes[node]
+        tangent = {start: 1.0}
+        for v in order:
+            if v.is_leaf or v is start or not any(x in tangent for x in v.inputs):
+                continue
+            inputs = v.inputs
+            partials = OPS[v.op].local(tuple(x.data for x in inputs), v.data, v.param)
+            tangent[v] = sum(p * tangent.get(x, 0.0) for x, p in zip(inputs, partials, strict=True))
+        graph.cache[key] = tangent
+    return order, grads, graph.cache[key]  # type: ignore[return-value]
+
+
 def value(graph: Graph, node: str) -> float:
     return graph.value(node)
 

@@ -107,14 +107,21 @@ class Question:
         """Where answers are compared: the current numbers first, then nearby ones."""
         return [self.graph, *self.neighbours]
 
-    def values_at(self, quantity: Quantity) -> list[float]:
-        """A quantity (the expected answer, or a mistake's) at every point, computed once.
+    def values_at(self, quantity: Quantity, count: int | None = None) -> list[float]:
+        """A quantity (the expected answer, or a mistake's) at the first ``count`` points
+        (default: every one), each computed once.
 
-        A point where the quantity cannot be computed gives NaN, which matches nothing.
+        A number is compared at the current numbers only (``count`` 1): then neither the
+        nearby points nor the quantity there are computed; what was computed stays for
+        the next call. A point where the quantity cannot be computed gives NaN, which
+        matches nothing.
         """
-        if quantity not in self._values:
-            self._values[quantity] = [safely(quantity, g) for g in self.points]
-        return self._values[quantity]
+        found = self._values.setdefault(quantity, [])
+        wanted = len(self.points) if count is None else count
+        if len(found) < wanted:
+            points = [self.graph] if wanted == 1 else self.points
+            found.extend(safely(quantity, g) for g in points[len(found) : wanted])
+        return found[:wanted]
 
     @cached_property
     def is_constant(self) -> bool:
@@ -291,15 +298,24 @@ def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
     every = unfiltered(lesson, graph, ask, index)
     graph = every.graph
     right = every.expected
-    mistakes = [
-        m
-        for m in every.mistakes
+    # Each value at these numbers is kept (`values_at`): grading a number answer then
+    # compares it with them and computes nothing again.
+    values = {every.at: [right]}
+    mistakes = []
+    for m in every.mistakes:
+        wrong = safely(m.at, graph)
         # A mistake that gives the right answer here is no mistake: drop it.
-        if not every.within(safely(m.at, graph), right)
         # "That is dd/dc" would tell the answer of a question still to come.
-        and not every.later_quantities.intersection(m.names)
-    ]
-    return replace(every, mistakes=mistakes)  # a new question: none is changed once built
+        if every.within(wrong, right) or every.later_quantities.intersection(m.names):
+            continue
+        values[m.at] = [wrong]
+        mistakes.append(m)
+    # `every` was made for this call and nobody else has it: it is finished here rather
+    # than copied, so that what it has worked out (its `expected`, `allowance`, ...)
+    # stays with it. No question is changed once returned.
+    every.mistakes = mistakes
+    every._values = values
+    return every
 
 
 def unfiltered(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
