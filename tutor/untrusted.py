@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -51,6 +52,9 @@ _INVISIBLE = frozenset("\u2028\u2029") | _BIDI
 _ESCAPE = {ord(ch): f"\\x{ord(ch):02x}" for ch in _CONTROL if ord(ch) < 0x100} | {
     ord(ch): f"\\u{ord(ch):04x}" for ch in _INVISIBLE
 }
+
+
+_SUSPECT = re.compile("[" + re.escape("".join(sorted(_CONTROL | _BIDI))) + "]")
 
 
 class UnreadableFile(Exception):
@@ -113,6 +117,13 @@ def control_characters(text: str) -> list[int]:
                 continue
             found.append(index)
     return found
+
+
+def suspect(text: str) -> bool:
+    """Whether ``text`` may hold a control or bidi character: a quick test (in C)
+    before `control_characters` and `bidi_characters` (a CRLF line end is suspect
+    here, and no control character there)."""
+    return _SUSPECT.search(text) is not None
 
 
 def bidi_characters(text: str) -> list[int]:

@@ -45,6 +45,7 @@ from tutor.untrusted import (
     describe,
     printable,
     read_limited,
+    suspect,
 )
 
 FORMAT = 1
@@ -187,7 +188,8 @@ def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
             errors.add(line, f"tables or arrays nested too deeply (at most {MAX_NESTING} levels)")
             continue
         if isinstance(value, str):
-            reported |= _unsafe(value, line, source, errors, label)
+            if suspect(value):
+                reported |= _unsafe(value, line, source, errors, label)
             continue
         if isinstance(value, dict):
             items = list(value.items())
@@ -206,7 +208,11 @@ def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
                 where = (top, name, None)
             else:
                 where = (top, sub, key)
-            if name is not None and (control_characters(name) or bidi_characters(name)):
+            if (
+                name is not None
+                and suspect(name)
+                and (control_characters(name) or bidi_characters(name))
+            ):
                 key_line = _line_of(lines, *where) or _line_holding(source, name)
                 _unsafe(name, key_line, source, errors, "a key", multiline=False)
                 reported.add(key_line)
@@ -240,7 +246,7 @@ def _unsafe(
         if not found:
             continue
         at = [line] * len(found)
-        opening = source.split("\n")[line - 1].split("=", 1)[-1].strip() if line else ""
+        opening = _line_text(source, line).split("=", 1)[-1].strip() if line else ""
         one_line = opening[:1] in "\"'" and not opening.startswith(('"""', "'''"))
         if line is not None and multiline and not one_line:
             # In a multi-line string the character is some lines below its key
@@ -254,6 +260,12 @@ def _unsafe(
             at[0], f"{label} holds the {kind} {describe(text[found[0]])}{more}: {why}; remove it"
         )
     return covered
+
+
+def _line_text(source: str, line: int) -> str:
+    """Line ``line`` (1-based) of ``source``."""
+    lines = source.split("\n", line)
+    return lines[line - 1] if line <= len(lines) else ""
 
 
 def _line_holding(source: str, text: str) -> int | None:
