@@ -88,6 +88,9 @@ def test_order_pass_mark_and_points_are_read_as_the_loader_reads_them(tmp_path):
         lesson_text("a", "x", "pass = true"),  # a pass mark of the wrong type
         lesson_text("a", "x").replace("points = 2", 'points = "two"'),
         lesson_text("a", "x").replace("[[steps]]", "[steps]", 1),  # steps not an array
+        lesson_text("a", "x\\u001b]2;t\\u0007"),  # the loader refuses it: never shown
+        lesson_text("a", "x\u202e"),
+        lesson_text("a", "x").replace("What it", "\\u2067What it"),
     ],
 )
 def test_a_file_the_scan_is_not_sure_of_leaves_the_folder_to_the_full_load(tmp_path, text):

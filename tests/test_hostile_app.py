@@ -8,6 +8,7 @@ import functools
 import time
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Static
 from tui_pilot import until_lesson
 
@@ -169,4 +170,31 @@ async def test_a_large_folder_is_listed_once_loaded(tmp_path):
                 break
         assert [lesson.id for lesson in app.course.lessons] == ["big-a", "big-b"]
         await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+
+@pilot_test
+async def test_a_pasted_bidi_character_is_named_and_shown_escaped(tmp_path):
+    app = create_app(folder_with(tmp_path, markup=MARKUP), seeds=lambda: 1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_lesson("markup")
+        screen = await until_lesson(pilot)
+        screen.action_next()
+        await pilot.pause()
+        box = screen.query_one(AnswerInput)
+        box.focus()
+        box.post_message(events.Paste("\u202e3"))
+        await pilot.pause()
+        assert box.value == "\u202e3"
+        await pilot.press("enter")
+        await pilot.pause()
+        feedback = screen.query_one(Feedback)
+        shown = str(feedback.render())
+        assert feedback.has_class("-not-understood")
+        assert "U+202E (RIGHT-TO-LEFT OVERRIDE)" in shown
+        assert "\\u202e3" in shown and "\u202e" not in shown
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
     assert app.return_code == 0

@@ -83,6 +83,30 @@ def test_control_characters_in_answers_are_shown_escaped(capsys, folder, tmp_pat
     assert "\\x1b]52;c;aGVsbG8=\\x07" in out
 
 
+def test_bidi_characters_in_answers_are_named_and_shown_escaped(capsys, folder, tmp_path):
+    answers = tmp_path / "answers.txt"
+    answers.write_text("\u202e-3\n2\u200f\n-6\n")
+    code, out, err = run(capsys, "--lessons", str(folder), "run", "tiny", "--answers", str(answers))
+    assert code == 0
+    assert "\u202e" not in out + err and "\u200f" not in out + err
+    assert "an invisible character, U+202E (RIGHT-TO-LEFT OVERRIDE), is in the text" in out
+    assert "an invisible character, U+200F (RIGHT-TO-LEFT MARK), is in the text" in out
+    assert "\\u202e-3\n" in out and "Score: 1 / 3" in out
+
+
+def test_a_lesson_with_a_bidi_override_is_an_error_and_the_others_load(capsys, folder):
+    (folder / "rlo.toml").write_text(
+        'format = 1\nid = "rlo"\ntitle = "Tiny\\u202e"\n[[steps]]\nsay = "x"\n'
+    )
+    code, out, _ = run(capsys, "--lessons", str(folder), "lessons")
+    assert code == 0 and "\u202e" not in out
+    assert "  1. tiny  Tiny  (3 questions)" in out
+    assert (
+        f"error: {folder / 'rlo.toml'}:3: `title` holds the bidirectional control character "
+        "U+202E (RIGHT-TO-LEFT OVERRIDE)"
+    ) in out
+
+
 def test_a_file_name_with_control_characters_is_shown_escaped(capsys, tmp_path):
     folder = tmp_path / "lessons"
     folder.mkdir()

@@ -104,3 +104,39 @@ def test_keys_are_located_past_lines_python_would_split():
     # U+2028, U+0085 and a form feed inside a string are not line ends in TOML.
     source = 'format = 1\ntitle = "a\u2028b\u0085c\x0cd"\nid = "x"\n'
     assert KeyLines(source).of_top("id") == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "col", "name"),
+    [
+        ("\u202e-2", 0, "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("-2\u200f", 2, "U+200F (RIGHT-TO-LEFT MARK)"),
+        ("\u2066-2\u2069", 0, "U+2066 (LEFT-TO-RIGHT ISOLATE)"),
+        ("-\u061c2", 1, "U+061C (ARABIC LETTER MARK)"),
+        ("a *\u200b b", 3, "U+200B (ZERO WIDTH SPACE)"),
+        ("\x1b[2J", 0, "U+001B (control character)"),
+    ],
+)
+def test_an_invisible_character_in_an_answer_is_named_at_its_column(text, col, name):
+    # Pasted with an answer, it shows as nothing: "not an expression" would puzzle
+    # a student who sees `-2`, and an RLM shows `-2` as `2-` where text is reordered.
+    with pytest.raises(ExprError) as info:
+        parse(text, names=["a", "b"])
+    assert str(info.value).startswith(f"an invisible character, {name}, is in the text")
+    assert info.value.col == col
+
+
+def test_the_caret_points_at_an_invisible_character_shown_escaped():
+    with pytest.raises(ExprError) as info:
+        parse("-2 + \u202e3")
+    assert info.value.caret() == "-2 + \\u202e3\n     ^"
+    with pytest.raises(ExprError) as info:
+        parse("\x1b[2J + 2f")
+    assert info.value.caret() == "\\x1b[2J + 2f\n^"
+
+
+def test_tabs_and_letters_of_any_script_are_not_invisible():
+    assert parse("2\t*\ta", names=["a"]) is not None
+    with pytest.raises(ExprError) as info:
+        parse("\u05d0 + 1", names=["a"])  # a Hebrew letter: a name, not a hidden character
+    assert "invisible" not in str(info.value)

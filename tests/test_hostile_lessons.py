@@ -65,6 +65,96 @@ def test_control_characters_in_a_step_are_found_on_their_own_line():
     assert errors[1].startswith("L.toml:15: step 2: `say`")
 
 
+# -- bidirectional controls ("Trojan Source") ---------------------------------------
+
+BIDI = {
+    "\u061c": "U+061C (ARABIC LETTER MARK)",
+    "\u200e": "U+200E (LEFT-TO-RIGHT MARK)",
+    "\u200f": "U+200F (RIGHT-TO-LEFT MARK)",
+    "\u202a": "U+202A (LEFT-TO-RIGHT EMBEDDING)",
+    "\u202b": "U+202B (RIGHT-TO-LEFT EMBEDDING)",
+    "\u202c": "U+202C (POP DIRECTIONAL FORMATTING)",
+    "\u202d": "U+202D (LEFT-TO-RIGHT OVERRIDE)",
+    "\u202e": "U+202E (RIGHT-TO-LEFT OVERRIDE)",
+    "\u2066": "U+2066 (LEFT-TO-RIGHT ISOLATE)",
+    "\u2067": "U+2067 (RIGHT-TO-LEFT ISOLATE)",
+    "\u2068": "U+2068 (FIRST STRONG ISOLATE)",
+    "\u2069": "U+2069 (POP DIRECTIONAL ISOLATE)",
+}
+BIDI_ERROR = "holds the bidirectional control character"
+
+
+@pytest.mark.parametrize(("ch", "name"), BIDI.items())
+@pytest.mark.parametrize("written", ["as it is", "as a TOML escape"])
+def test_each_bidi_character_in_a_title_is_an_error_naming_it(ch, name, written):
+    text = ch if written == "as it is" else f"\\u{ord(ch):04x}"
+    (error,) = errors_of(lesson(title=f'"gradient {text}-2"'))
+    assert error.startswith(f"L.toml:3: `title` {BIDI_ERROR} {name}: ")
+    assert "another order than it is written; remove it" in error
+
+
+def test_a_bidi_escape_in_a_hint_is_an_error_at_the_hints_line():
+    source = GOOD.replace('node = "a"\n', 'node = "a"\nhints = ["ok", "\\U0000202E-2"]\n')
+    (error,) = errors_of(source)
+    assert error.startswith(f"L.toml:11: step 1: `hints` {BIDI_ERROR} U+202E")
+
+
+def test_bidi_characters_on_two_lines_of_a_say_are_one_error_at_the_first():
+    source = GOOD + '[[steps]]\nsay = """\none\ntwo \u2067x\nthree \u202e\n"""\n'
+    (error,) = errors_of(source)
+    assert error.startswith(f"L.toml:14: step 2: `say` {BIDI_ERROR} U+2067")
+    assert "(and 1 more)" in error
+
+
+def test_a_bidi_character_in_a_comment_is_an_error_at_its_line():
+    # The Trojan Source trick: in an editor, the override makes the key after the
+    # comment look like part of the comment, or the reverse.
+    source = GOOD.replace('ask = "grad"', 'ask = "grad" # \u202e } \u2066 node = "b"')
+    (error,) = errors_of(source)
+    assert error.startswith(f"L.toml:9: this line {BIDI_ERROR} U+202E")
+    assert "(and 1 more)" in error
+
+
+def test_a_bidi_character_in_a_graph_is_an_error_at_its_line():
+    (error,) = errors_of(GOOD.replace("b = a * 3", "b = a * 3  # \u202e"))
+    assert error.startswith(f"L.toml:6: `graph` {BIDI_ERROR} U+202E")
+
+
+def test_a_bidi_character_in_a_quoted_key_is_an_error_at_its_line():
+    (error,) = errors_of(lesson(**{'"x\u202e"': "1"}))
+    assert error.startswith(f"L.toml:4: a key {BIDI_ERROR} U+202E")
+
+
+def test_a_control_and_a_bidi_character_in_one_text_are_both_named():
+    errors = errors_of(lesson(summary=r'"\u001b \u202e"'))
+    assert [e.split(" (")[0] for e in errors] == [
+        "L.toml:4: `summary` holds the control character U+001B",
+        f"L.toml:4: `summary` {BIDI_ERROR} U+202E",
+    ]
+
+
+def test_a_newline_escape_does_not_move_a_one_line_strings_error():
+    (error,) = errors_of(lesson(summary=r'"one\ntwo\nthree \u202e"'))
+    assert error.startswith("L.toml:4: `summary`")
+
+
+def test_right_to_left_letters_are_text():
+    # Hebrew and Arabic letters carry their own direction: only the invisible
+    # formatting characters are refused.
+    title = "\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627"
+    assert load_lesson_text(lesson(title=f'"{title}"'), "L.toml").title == title
+
+
+def test_a_file_named_with_a_bidi_character_is_refused_naming_it(tmp_path):
+    path = tmp_path / "lesson\u202elmth.toml"
+    path.write_text(GOOD)
+    with pytest.raises(LessonLoadError) as info:
+        load_lesson(path)
+    (error,) = info.value.errors
+    assert "\u202e" not in str(error) and "lesson\\u202elmth.toml" in str(error)
+    assert "a bidirectional control character, U+202E (RIGHT-TO-LEFT OVERRIDE)" in str(error)
+
+
 def test_a_control_character_in_a_key_is_an_error():
     (error,) = errors_of(lesson(**{'"\\u001b[2J"': "1"}))
     assert error.startswith("L.toml:") and "a key holds the control character" in error
@@ -165,6 +255,7 @@ def test_one_bad_file_never_hides_the_others(tmp_path):
     )
     (tmp_path / "digits.toml").write_text(GOOD.replace("good", "digits").replace("2.0", "9" * 400))
     (tmp_path / "esc.toml").write_text(lesson(title=r'"\u001b]2;x\u0007"'))
+    (tmp_path / "rlo.toml").write_text(lesson(title='"abc\u202e"'))
     (tmp_path / "zero.toml").symlink_to("/dev/zero")
     os.mkfifo(tmp_path / "fifo.toml")
     course = load_course(tmp_path)
@@ -177,6 +268,7 @@ def test_one_bad_file_never_hides_the_others(tmp_path):
         "esc.toml",
         "fifo.toml",
         "inf.toml",
+        "rlo.toml",
         "zero.toml",
     ]
     for path, errors in course.broken.items():

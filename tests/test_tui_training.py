@@ -10,8 +10,9 @@ from textual_plotext import PlotextPlot
 
 from tutor.engine.nn import MLP
 from tutor.engine.train import Trainer
+from tutor.lesson.loader import MAX_COMPARE
 from tutor.tui.screens.training import TrainingScreen
-from tutor.tui.widgets.training_panel import TrainingPanel
+from tutor.tui.widgets.training_panel import CURVES, TrainingPanel
 
 XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
 YS = [1.0, -1.0, -1.0, 1.0]
@@ -164,6 +165,61 @@ def test_training_view_at_80x24(snap_compare):
     assert snap_compare(
         TrainingApp(lecture_trainer()), terminal_size=(80, 24), run_before=run_before
     )
+
+
+class CompareApp(App):
+    """The training screen with lesson 16's rates: 0.05, and 0.001 and 0.3 beside it."""
+
+    def __init__(self):
+        super().__init__()
+        rates = (0.001, 0.3)
+        self.others = [Trainer(MLP(3, [4, 4, 1], seed=0), XS, YS, rate=r) for r in rates]
+
+    def on_mount(self) -> None:
+        screen = TrainingScreen(lecture_trainer(), "Rates", interval=0.0, others=self.others)
+        self.push_screen(screen)
+
+
+def test_compared_rates_at_80x24(snap_compare):
+    # No legend over the first steps, where the rates differ: a key under the plot.
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        for _ in range(12):
+            await pilot.press("s")
+            await settle(pilot)
+
+    assert snap_compare(CompareApp(), terminal_size=(80, 24), run_before=run_before)
+
+
+@pilot_test
+async def test_the_key_names_each_rates_marker_and_the_plot_has_no_legend():
+    app = CompareApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(TrainingPanel)
+        assert text_of(panel, "training-key") == (
+            "loss by step:   ⠒⠒ rate 0.05   •• rate 0.001   xx rate 0.3"
+        )
+        for _ in range(3):
+            await pilot.press("s")
+            await settle(pilot)
+        plotted = panel.query_one(PlotextPlot).plt.build()
+        assert "rate" not in plotted  # no legend drawn over the curves
+        assert "•" in plotted and "x" in plotted  # the compared rates' markers
+
+
+def test_each_compared_rate_has_its_own_marker():
+    markers = [marker for _, marker in CURVES]
+    assert len(set(markers)) == len(CURVES) > MAX_COMPARE
+    assert all(marker == "braille" or len(marker) == 1 for marker in markers)
+
+
+@pilot_test
+async def test_one_rate_has_no_key_but_what_the_plot_shows():
+    app = TrainingApp(lecture_trainer())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert text_of(app.screen.query_one(TrainingPanel), "training-key") == "loss by step"
 
 
 @pilot_test

@@ -16,6 +16,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from tutor.untrusted import bidi_characters, control_characters
+
 #: Above these the full loader reports a problem: leave such folders to it.
 #: (Equal to `tutor.lesson.folder.MAX_FILES` and `tutor.lesson.loader.MAX_FILE_BYTES`.)
 MAX_FILES = 1000
@@ -74,6 +76,11 @@ def scan_course(folder: Path) -> list[LessonHeader] | None:
     return [header for _, _, header in found]
 
 
+def _unsafe(text: str) -> bool:
+    """Control or bidi characters, which `tutor.lesson.loader` refuses in any text."""
+    return bool(control_characters(text) or bidi_characters(text))
+
+
 def _scan(path: Path) -> tuple[int | None, LessonHeader] | None:
     try:
         data = path.read_bytes()
@@ -86,6 +93,8 @@ def _scan(path: Path) -> tuple[int | None, LessonHeader] | None:
     order, pass_mark, steps = table.get("order"), table.get("pass"), table.get("steps")
     if not (isinstance(lesson_id, str) and isinstance(title, str) and isinstance(summary, str)):
         return None
+    if _unsafe(lesson_id + title + summary):
+        return None  # the loader refuses it, at its line, before anything shows it
     if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
         return None
     if pass_mark is None:

@@ -10,12 +10,16 @@ hold for everything read from them (stdlib only, usable from every layer):
   terminal would obey (C0 other than newline and tab, DEL, C1, which includes
   the ESC that starts every escape sequence), and `printable` shows such
   characters escaped (``\\x1b``) for the command line's output.
+- Text reads as it is shown: `bidi_characters` finds the invisible characters
+  that reorder text on screen ("Trojan Source": a title or a sign that
+  displays otherwise than it is written); lesson files may not hold them.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -23,12 +27,34 @@ from pathlib import Path
 
 #: C0 controls but tab and newline, DEL, and the C1 controls (U+0080..U+009F).
 _CONTROL = frozenset(chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]) - {"\t", "\n"}
-# Line and paragraph separators and bidi overrides move or reorder what a
-# terminal shows; they are escaped in output, though TOML text may hold them.
-_INVISIBLE = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: The bidirectional formatting characters: embeddings and overrides, isolates,
+#: and the three marks. Each is invisible and changes the order in which the
+#: text around it is shown (an RLM before ``-2`` shows ``2-``). Letters of a
+#: right-to-left script carry their own direction and are not among them.
+BIDI_NAMES = {
+    0x061C: "ARABIC LETTER MARK",
+    0x200E: "LEFT-TO-RIGHT MARK",
+    0x200F: "RIGHT-TO-LEFT MARK",
+    0x202A: "LEFT-TO-RIGHT EMBEDDING",
+    0x202B: "RIGHT-TO-LEFT EMBEDDING",
+    0x202C: "POP DIRECTIONAL FORMATTING",
+    0x202D: "LEFT-TO-RIGHT OVERRIDE",
+    0x202E: "RIGHT-TO-LEFT OVERRIDE",
+    0x2066: "LEFT-TO-RIGHT ISOLATE",
+    0x2067: "RIGHT-TO-LEFT ISOLATE",
+    0x2068: "FIRST STRONG ISOLATE",
+    0x2069: "POP DIRECTIONAL ISOLATE",
+}
+_BIDI = frozenset(map(chr, BIDI_NAMES))
+# Line and paragraph separators and the bidi characters move or reorder what a
+# terminal shows; output shows them escaped.
+_INVISIBLE = frozenset("\u2028\u2029") | _BIDI
 _ESCAPE = {ord(ch): f"\\x{ord(ch):02x}" for ch in _CONTROL if ord(ch) < 0x100} | {
     ord(ch): f"\\u{ord(ch):04x}" for ch in _INVISIBLE
 }
+
+
+_SUSPECT = re.compile("[" + re.escape("".join(sorted(_CONTROL | _BIDI))) + "]")
 
 
 class UnreadableFile(Exception):
@@ -93,11 +119,37 @@ def control_characters(text: str) -> list[int]:
     return found
 
 
+def suspect(text: str) -> bool:
+    """Whether ``text`` may hold a control or bidi character: a quick test (in C)
+    before `control_characters` and `bidi_characters` (a CRLF line end is suspect
+    here, and no control character there)."""
+    return _SUSPECT.search(text) is not None
+
+
+def bidi_characters(text: str) -> list[int]:
+    """The indexes in ``text`` of bidirectional formatting characters (`BIDI_NAMES`)."""
+    if _BIDI.isdisjoint(text):  # the common case, without a loop in Python
+        return []
+    return [index for index, ch in enumerate(text) if ch in _BIDI]
+
+
 def describe(ch: str) -> str:
-    """How a control character is named in an error: ``U+001B (ESC)``."""
-    names = {0x1B: "ESC", 0x07: "BEL", 0x08: "backspace", 0x0D: "carriage return", 0x00: "NUL"}
+    """How a control or bidi character is named in an error: ``U+001B (ESC)``,
+    ``U+202E (RIGHT-TO-LEFT OVERRIDE)``."""
+    names = {
+        0x1B: "ESC",
+        0x07: "BEL",
+        0x08: "backspace",
+        0x0A: "newline",
+        0x0D: "carriage return",
+        0x00: "NUL",
+        0x2028: "LINE SEPARATOR",
+        0x2029: "PARAGRAPH SEPARATOR",
+    }
     code = ord(ch)
-    name = names.get(code, "C1 control" if 0x80 <= code < 0xA0 else "control")
+    name = names.get(code) or BIDI_NAMES.get(code)
+    if name is None:
+        name = "C1 control" if 0x80 <= code < 0xA0 else "control"
     return f"U+{code:04X} ({name})"
 
 

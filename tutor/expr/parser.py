@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -85,6 +86,18 @@ _BINOPS = {type(ast.parse(f"x {sign} y", mode="eval").body.op): sign for sign in
 _FAMILY = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}
 
 
+def _invisible(ch: str) -> bool:
+    """A control or format character (Cc, Cf) other than tab: shown as nothing."""
+    return ch != "\t" and unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def _visible(ch: str) -> str:
+    """``ch``, or its escape (``\\x1b``, ``\\u202e``) if it is invisible."""
+    if ch.isprintable() or not _invisible(ch):
+        return ch
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
 class ExprError(ValueError):
     """Text that is not an expression the tutor accepts.
 
@@ -100,10 +113,15 @@ class ExprError(ValueError):
         self.line: int | None = None
 
     def caret(self) -> str:
-        """The text with a caret under the column, as two lines (or just the text)."""
+        """The text with a caret under the column, as two lines (or just the text).
+
+        An invisible character is shown escaped (``\\u202e``), so the caret can
+        point at it and it cannot reorder or control what the line shows.
+        """
+        shown = [_visible(ch) for ch in self.text]
         if self.col is None:
-            return self.text
-        return f"{self.text}\n{' ' * self.col}^"
+            return "".join(shown)
+        return f"{''.join(shown)}\n{' ' * len(''.join(shown[: self.col]))}^"
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +206,7 @@ class _Parser:
             raise self.error(f"too long: at most {MAX_LENGTH} characters")
         if "\n" in self.body or "\r" in self.body:
             raise self.error("one line only, please")
+        self.check_invisible()
         self.check_nesting()
         try:
             tree = ast.parse(self.body, mode="eval")
@@ -210,6 +229,24 @@ class _Parser:
             raise self.error(
                 f"the powers multiply out too large: at most x**{MAX_DEGREE} in all", None
             )
+
+    def check_invisible(self) -> None:
+        """Name an invisible character (pasted with the text, say) instead of a vague refusal.
+
+        Control and format characters (category Cc or Cf: a bidi override, a
+        zero-width space) show as nothing, so "not an expression" would puzzle a
+        student looking at ``-2``; a right-to-left mark can even show it as ``2-``.
+        """
+        if self.original.isprintable():  # the common case, at C speed
+            return
+        for col, ch in enumerate(self.original):
+            if _invisible(ch):
+                name = unicodedata.name(ch, "control character")
+                raise self.error(
+                    f"an invisible character, U+{ord(ch):04X} ({name}), is in the text: "
+                    "delete it and type that part again",
+                    col,
+                )
 
     def check_nesting(self) -> None:
         depth = 0

@@ -40,10 +40,12 @@ from tutor.lesson.network import NetworkError, network
 from tutor.lesson.text import placeholders
 from tutor.untrusted import (
     UnreadableFile,
+    bidi_characters,
     control_characters,
     describe,
     printable,
     read_limited,
+    suspect,
 )
 
 FORMAT = 1
@@ -103,7 +105,10 @@ def load_lesson(path: str | Path) -> Lesson:
     shown = printable(str(path), keep_lines=False)
     if shown != str(path):
         # A file named with ESC would set the window title wherever its name is shown.
-        message = "the file name holds a control character: rename the file"
+        name = str(path)
+        ch = next(ch for ch in name if printable(ch, keep_lines=False) != ch)
+        kind = "a bidirectional control character" if bidi_characters(ch) else "a control character"
+        message = f"the file name holds {kind}, {describe(ch)}: rename the file"
         raise LessonLoadError([LessonError(shown, None, message)])
     try:
         data = read_limited(path, MAX_FILE_BYTES)
@@ -156,15 +161,19 @@ def _deep_line(source: str) -> int | None:
 
 
 def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
-    """Refuse control characters in any key or text, and nesting beyond `MAX_NESTING`.
+    """Refuse control and bidi characters anywhere, and nesting beyond `MAX_NESTING`.
 
     TOML escapes (``"\\u001b"``) let a file hold an ESC, and text reaches the
     terminal: a title that sets the window title or a hint that writes the
-    clipboard (OSC 52) must not load. The walk is iterative, so no nesting
-    depth can exhaust the stack.
+    clipboard (OSC 52) must not load. A bidi override (``"\\u202e"``) makes
+    text display otherwise than it reads ("Trojan Source"), in the app and in
+    an editor, where it can hide what a comment or a line really says: it is
+    refused in every key and text, and on any line of the file, comments too.
+    The walk is iterative, so no nesting depth can exhaust the stack.
     """
     lines = errors.lines
     before = len(errors.found)
+    reported: set[int | None] = set()  # lines whose bidi characters are reported
     # (value, top-level key, step index or vary name, key in the step, depth)
     stack: list[tuple[Any, str | None, int | str | None, str | None, int]] = [
         (table, None, None, None, 0)
@@ -179,7 +188,8 @@ def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
             errors.add(line, f"tables or arrays nested too deeply (at most {MAX_NESTING} levels)")
             continue
         if isinstance(value, str):
-            _control(value, line, source, errors, label)
+            if suspect(value):
+                reported |= _unsafe(value, line, source, errors, label)
             continue
         if isinstance(value, dict):
             items = list(value.items())
@@ -198,10 +208,17 @@ def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
                 where = (top, name, None)
             else:
                 where = (top, sub, key)
-            if name is not None and control_characters(name):
-                _control(name, _line_of(lines, *where), source, errors, "a key", multiline=False)
+            if (
+                name is not None
+                and suspect(name)
+                and (control_characters(name) or bidi_characters(name))
+            ):
+                key_line = _line_of(lines, *where) or _line_holding(source, name)
+                _unsafe(name, key_line, source, errors, "a key", multiline=False)
+                reported.add(key_line)
                 continue
             stack.append((item, *where, depth + 1))
+    _bidi_lines(source, errors, reported)
     return len(errors.found) == before
 
 
@@ -213,24 +230,72 @@ def _line_of(lines: KeyLines, top, sub, key) -> int | None:
     return lines.of_top(top) if top is not None else None
 
 
-def _control(
+def _unsafe(
     text: str, line: int | None, source: str, errors: _Errors, label: str, multiline=True
-) -> None:
-    found = control_characters(text)
-    if not found:
+) -> set[int]:
+    """Report the first control and the first bidi character of one key or text.
+
+    Returns the lines of the file its bidi characters are on, all of them
+    counted in this one message.
+    """
+    covered: set[int] = set()
+    for found, kind, why in (
+        (control_characters(text), "control character", "a terminal would obey it"),
+        (bidi_characters(text), "bidirectional control character", _REORDERS),
+    ):
+        if not found:
+            continue
+        at = [line] * len(found)
+        opening = _line_text(source, line).split("=", 1)[-1].strip() if line else ""
+        one_line = opening[:1] in "\"'" and not opening.startswith(('"""', "'''"))
+        if line is not None and multiline and not one_line:
+            # In a multi-line string the character is some lines below its key
+            # (in a one-line string, a "\n" escape moves no character down a line).
+            start = line + 1 if opening in ('"""', "'''") else line
+            at = [start + text.count("\n", 0, index) for index in found]
+        if kind != "control character":
+            covered.update(number for number in at if number is not None)
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        errors.add(
+            at[0], f"{label} holds the {kind} {describe(text[found[0]])}{more}: {why}; remove it"
+        )
+    return covered
+
+
+def _line_text(source: str, line: int) -> str:
+    """Line ``line`` (1-based) of ``source``."""
+    lines = source.split("\n", line)
+    return lines[line - 1] if line <= len(lines) else ""
+
+
+def _line_holding(source: str, text: str) -> int | None:
+    """The first line with ``text`` as written (a key given without escapes), if any."""
+    for number, line in enumerate(source.split("\n"), start=1):
+        if text in line:
+            return number
+    return None
+
+
+_REORDERS = "it makes the text around it show in another order than it is written"
+
+
+def _bidi_lines(source: str, errors: _Errors, reported: set[int | None]) -> None:
+    """Refuse bidi characters on the lines not already reported: those of comments.
+
+    A comment is no text the app shows, but in an editor an override in it can
+    make the lines of the file read otherwise than TOML reads them.
+    """
+    if not bidi_characters(source):
         return
-    index = found[0]
-    if line is not None and multiline:
-        # In a multi-line string the character is some lines below its key.
-        opening = source.split("\n")[line - 1].split("=", 1)[-1].strip()
-        start = line + 1 if opening in ('"""', "'''") else line
-        line = start + text.count("\n", 0, index)
-    more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-    errors.add(
-        line,
-        f"{label} holds the control character {describe(text[index])}{more}: a terminal "
-        "would obey it; remove it",
-    )
+    for number, text in enumerate(source.split("\n"), start=1):
+        found = bidi_characters(text)
+        if found and number not in reported:
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            errors.add(
+                number,
+                f"this line holds the bidirectional control character "
+                f"{describe(text[found[0]])}{more}: {_REORDERS}; remove it",
+            )
 
 
 def _toml_error(path: str, exc: tomllib.TOMLDecodeError, source: str = "") -> LessonError:

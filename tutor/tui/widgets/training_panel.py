@@ -33,7 +33,19 @@ from tutor.engine.train import Parameter, Trainer
 from tutor.numbers import short
 
 STEP, RUN, PAUSE, AGAIN = "s,f6", "r,f7", "p,f8", "a,f9"
-CURVE = "braille"
+#: Each curve's colour and marker, the trainer's own first, then the compared rates
+#: (a lesson compares at most 4). The key under the plot shows them, not a legend
+#: inside it, which at 80 columns covered the first steps, where the rates differ.
+#: A marker tells the curves apart without colour (and red from green, which look
+#: alike to many); the trainer's curve keeps the fine braille line.
+CURVES: tuple[tuple[tuple[int, int, int], str], ...] = (
+    ((0, 130, 200), "braille"),  # blue
+    ((60, 180, 75), "•"),  # green
+    ((230, 25, 75), "x"),  # red
+    ((245, 130, 48), "+"),  # orange
+    ((145, 30, 180), "o"),  # purple
+)
+SWATCH = "⠒⠒"  # the braille line, in the key
 MAX_RUN_STEPS = 1000  # a run stops by itself after this many steps
 COLUMN = 31  # characters of one parameter in the list
 
@@ -68,6 +80,7 @@ class TrainingPanel(Vertical, can_focus=True):
     TrainingPanel:focus-within { border: none; }
     TrainingPanel #training-status { height: auto; padding: 0 1; text-style: bold; }
     TrainingPanel #training-curve { height: 1fr; min-height: 6; }
+    TrainingPanel #training-key { height: auto; padding: 0 1; }
     TrainingPanel #training-params { height: 8; padding: 0 1; }
     """
 
@@ -103,6 +116,7 @@ class TrainingPanel(Vertical, can_focus=True):
 
     def compose(self):
         yield Static(id="training-status")
+        yield Static(id="training-key")  # the plot is mounted between these two
         with VerticalScroll(id="training-params"):
             yield Static(id="training-param-list")
 
@@ -179,6 +193,7 @@ class TrainingPanel(Vertical, can_focus=True):
         self.query_one("#training-param-list", Static).update(self.parameter_text(snapshot))
         self.curve = list(enumerate(snapshot.losses))
         self.curves = [(rate, list(enumerate(losses))) for rate, losses, _ in snapshot.others]
+        self.query_one("#training-key", Static).update(self.key_text())
         self._plot()
 
     def status_text(self, snapshot: Snapshot) -> Text:
@@ -193,6 +208,21 @@ class TrainingPanel(Vertical, can_focus=True):
             text.append(f"\nstopped: {snapshot.diverged}")
         for rate, losses, _ in snapshot.others:
             text.append(f"\n  rate {short(rate)}: loss {short(losses[-1]) if losses else '–'}")
+        return text
+
+    def key_text(self) -> Text:
+        """What the plot shows, and each rate's marker in its curve's colour."""
+        text = Text("loss by step")
+        if not self.curves:
+            return text
+        text.append(":")
+        rates = [self.trainer.rate, *(rate for rate, _ in self.curves)]
+        for index, rate in enumerate(rates):
+            colour, marker = CURVES[index % len(CURVES)]
+            swatch = SWATCH if marker == "braille" else marker * 2
+            text.append("   ")
+            text.append(swatch, style=f"bold rgb({colour[0]},{colour[1]},{colour[2]})")
+            text.append(f" rate {short(rate)}")
         return text
 
     def parameter_text(self, snapshot: Snapshot) -> Text:
@@ -215,14 +245,13 @@ class TrainingPanel(Vertical, can_focus=True):
         plot = plots.first()
         plt = plot.plt
         plt.clear_figure()
-        label = f"rate {short(self.trainer.rate)}" if self.others else None
-        for rate, curve in [(None, self.curve), *self.curves]:
+        # The compared rates first, so the trainer's own line is drawn over them.
+        curves = [self.curve, *(curve for _, curve in self.curves)]
+        for index, curve in reversed(list(enumerate(curves))):
+            colour, marker = CURVES[index % len(CURVES)]
             if curve:
                 xs, ys = zip(*curve, strict=True)
-                name = label if rate is None else f"rate {short(rate)}"
-                plt.plot(list(xs), list(ys), marker=CURVE, label=name)
-        plt.xlabel("step")
-        plt.ylabel("loss")
+                plt.plot(list(xs), list(ys), marker=marker, color=colour)
         plot.refresh()
 
     def on_resize(self) -> None:
