@@ -311,6 +311,8 @@ async def test_a_quiz_on_training_opens_the_view_each_question_is_read_from(monk
         app.start_quiz("zero-the-gradients")
         screen = await until_lesson(pilot)
         session = screen.session
+        # no vary table: the quiz says it asks on the lesson's own numbers
+        assert any("lesson's own numbers" in n.message for n in app._notifications)
 
         async def answer(text: str) -> None:
             screen.query_one(AnswerInput).value = text

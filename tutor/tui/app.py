@@ -394,6 +394,13 @@ class TutorApp(App[int]):
             return
         seed = self.seeds()
         self._open(lesson, seed, lambda: LessonScreen.for_quiz(self.store, lesson, seed))
+        if not lesson.vary and lesson.has_graph:  # its quiz cannot draw fresh numbers
+            self.notify(
+                f"{lesson.title} has no other numbers to draw: this quiz asks its questions "
+                "on the lesson's own numbers.",
+                title="Quiz",
+                timeout=8,
+            )
 
     def go_home(self) -> None:
         """Back to the home screen, whatever is open on top of it."""
