@@ -38,19 +38,19 @@ class PlotPanel(Vertical):
         plt = plot.plt
         plt.clear_figure()
         out, leaf = data.output, data.leaf
-        for number, piece in enumerate(data.pieces):
+        # No legend: drawn inside the plot it hides whatever curve passes under it;
+        # the caption names each line by its marker instead.
+        for piece in data.pieces:
             xs, ys = zip(*piece, strict=True)
-            plt.plot(xs, ys, marker=CURVE, label=f"{out}({leaf})" if number == 0 else None)
+            plt.plot(xs, ys, marker=CURVE)
         (ta, tb) = data.tangent
-        plt.plot([ta[0], tb[0]], [ta[1], tb[1]], marker=TANGENT, label="tangent")
+        plt.plot([ta[0], tb[0]], [ta[1], tb[1]], marker=TANGENT)
         if data.secant is not None:
             (sa, sb) = data.secant
-            plt.plot(
-                [sa[0], sb[0]], [sa[1], sb[1]], marker=SECANT, label=f"secant, h = {short(data.h)}"
-            )
+            plt.plot([sa[0], sb[0]], [sa[1], sb[1]], marker=SECANT)
             plt.scatter([sb[0]], [sb[1]], marker=POINT)
         x0, y0 = data.point
-        plt.scatter([x0], [y0], marker=POINT, label=f"{leaf} = {short(x0)}")
+        plt.scatter([x0], [y0], marker=POINT)
         plt.xlabel(leaf)
         plt.ylabel(out)
         plot.refresh()
@@ -63,7 +63,7 @@ def caption(data: PlotData, slopes_known: bool) -> str:
     x0, y0 = data.point
     slope = short(data.slope) if slopes_known else "?"
     lines = [
-        f"{POINT} now: {leaf} = {short(x0)}, {out} = {short(y0)}.   "
+        f"⠤ {out}({leaf})   {POINT} now: {leaf} = {short(x0)}, {out} = {short(y0)}.   "
         f"{TANGENT} tangent: slope d{out}/d{leaf} = {slope}"
     ]
     if data.secant is not None:
