@@ -90,15 +90,21 @@ async def test_markup_in_a_lesson_is_shown_as_text(tmp_path):
     assert app.return_code == 0
 
 
+async def markup_question(pilot) -> LessonScreen:
+    """The markup lesson's question, open (after its first step)."""
+    await pilot.pause()
+    pilot.app.open_lesson("markup")
+    screen = await until_lesson(pilot)
+    screen.action_next()
+    await pilot.pause()
+    return screen
+
+
 @pilot_test
 async def test_a_huge_literal_answer_is_refused_at_once(tmp_path):
     app = create_app(folder_with(tmp_path, markup=MARKUP), seeds=lambda: 1)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.open_lesson("markup")
-        screen = await until_lesson(pilot)
-        screen.action_next()
-        await pilot.pause()
+        screen = await markup_question(pilot)
         box = screen.query_one(Feedback)
         for text in ("1e999999999", "9" * 400, "2**-1074"):
             start = time.perf_counter()
@@ -177,11 +183,7 @@ async def test_a_large_folder_is_listed_once_loaded(tmp_path):
 async def test_a_pasted_bidi_character_is_named_and_shown_escaped(tmp_path):
     app = create_app(folder_with(tmp_path, markup=MARKUP), seeds=lambda: 1)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.open_lesson("markup")
-        screen = await until_lesson(pilot)
-        screen.action_next()
-        await pilot.pause()
+        screen = await markup_question(pilot)
         box = screen.query_one(AnswerInput)
         box.focus()
         box.post_message(events.Paste("\u202e3"))

@@ -4,6 +4,7 @@ passed before, with this code, opens ready, with no check at all."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -52,15 +53,25 @@ async def until(pilot, condition, seconds: float = 5.0) -> None:
         await pilot.pause(0.02)
 
 
-@pilot_test
-async def test_a_lesson_opens_before_its_check_and_grades_a_held_answer_after(folder, monkeypatch):
-    check = SlowCheck()
+@contextlib.asynccontextmanager
+async def opened_checking(folder, monkeypatch, errors=()):
+    """The tiny lesson opened while its check (held until released) runs."""
+    check = SlowCheck(errors)
     monkeypatch.setattr(app_module, "check_lesson", check)
     app = make_app(folder)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.open_lesson("tiny")
         screen = await until_lesson(pilot, checked=False)
+        try:
+            yield app, pilot, screen, check
+        finally:
+            check.release.set()
+
+
+@pilot_test
+async def test_a_lesson_opens_before_its_check_and_grades_a_held_answer_after(folder, monkeypatch):
+    async with opened_checking(folder, monkeypatch) as (_, pilot, screen, check):
         assert screen.checking
         await answer(pilot, "-3")  # dL/da = b: right, but not graded yet
         assert screen.session.record.status == OPEN
@@ -77,29 +88,16 @@ async def test_a_lesson_opens_before_its_check_and_grades_a_held_answer_after(fo
 
 @pilot_test
 async def test_reveal_waits_for_the_check(folder, monkeypatch):
-    check = SlowCheck()
-    monkeypatch.setattr(app_module, "check_lesson", check)
-    app = make_app(folder)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.open_lesson("tiny")
-        screen = await until_lesson(pilot, checked=False)
+    async with opened_checking(folder, monkeypatch) as (_, pilot, screen, _check):
         screen.action_reveal()
         await pilot.pause()
         assert screen.session.record.status == OPEN
         assert "still being checked" in str(screen.query_one(Feedback).render())
-        check.release.set()
 
 
 @pilot_test
 async def test_a_held_answer_waits_on_its_step_while_the_student_moves(folder, monkeypatch):
-    check = SlowCheck()
-    monkeypatch.setattr(app_module, "check_lesson", check)
-    app = make_app(folder)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.open_lesson("tiny")
-        screen = await until_lesson(pilot, checked=False)
+    async with opened_checking(folder, monkeypatch) as (_, pilot, screen, check):
         await answer(pilot, "-3")
         first = screen.session.position
         screen.action_next()
@@ -120,13 +118,9 @@ async def test_a_lesson_that_fails_its_check_while_open_is_closed_with_its_error
 ):
     from tutor.lesson.model import LessonError
 
-    check = SlowCheck([LessonError(str(folder / "tiny.toml"), 9, "the engine disagrees")])
-    monkeypatch.setattr(app_module, "check_lesson", check)
-    app = make_app(folder)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.open_lesson("tiny")
-        screen = await until_lesson(pilot, checked=False)
+    async with opened_checking(
+        folder, monkeypatch, [LessonError(str(folder / "tiny.toml"), 9, "the engine disagrees")]
+    ) as (app, pilot, screen, check):
         await answer(pilot, "-3")
         check.release.set()
         await until(pilot, lambda: isinstance(app.screen, HomeScreen))

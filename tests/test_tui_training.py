@@ -7,11 +7,18 @@ import functools
 
 from textual.app import App
 from textual_plotext import PlotextPlot
+from tui_pilot import until_lesson
 
 from tutor.engine.nn import MLP
 from tutor.engine.train import Trainer
+from tutor.lesson import Ask, Show
 from tutor.lesson.loader import MAX_COMPARE
+from tutor.paths import bundled_lessons
+from tutor.tui.app import TutorApp, create_app
+from tutor.tui.screens.lesson import LessonScreen
+from tutor.tui.screens.results import ResultsScreen
 from tutor.tui.screens.training import TrainingScreen
+from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.training_panel import CURVES, TrainingPanel
 
 XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
@@ -42,6 +49,13 @@ def pilot_test(test):
         asyncio.run(test(*args, **kwargs))
 
     return run
+
+
+def course_app(monkeypatch, **kwargs) -> TutorApp:
+    """The app on the bundled course, its background check left out (each lesson
+    opened is still checked before it grades)."""
+    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
+    return create_app(bundled_lessons(), **kwargs)
 
 
 def text_of(panel: TrainingPanel, name: str) -> str:
@@ -224,15 +238,7 @@ async def test_one_rate_has_no_key_but_what_the_plot_shows():
 
 @pilot_test
 async def test_a_lesson_step_opens_the_training_view(monkeypatch):
-    from tui_pilot import until_lesson
-
-    from tutor.lesson import Show
-    from tutor.paths import bundled_lessons
-    from tutor.tui.app import TutorApp, create_app
-    from tutor.tui.screens.lesson import LessonScreen
-
-    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
-    app = create_app(bundled_lessons())
+    app = course_app(monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.checked["gradient-descent"] = []
@@ -295,17 +301,7 @@ async def test_compared_rates_train_beside_it():
 
 @pilot_test
 async def test_a_quiz_on_training_opens_the_view_each_question_is_read_from(monkeypatch):
-    from tui_pilot import until_lesson
-
-    from tutor.lesson import Ask, Show
-    from tutor.paths import bundled_lessons
-    from tutor.tui.app import TutorApp, create_app
-    from tutor.tui.screens.lesson import LessonScreen
-    from tutor.tui.screens.results import ResultsScreen
-    from tutor.tui.widgets.answer_input import AnswerInput
-
-    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
-    app = create_app(bundled_lessons(), seeds=lambda: 3)
+    app = course_app(monkeypatch, seeds=lambda: 3)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.start_quiz("zero-the-gradients")
@@ -350,14 +346,7 @@ async def test_a_quiz_on_training_opens_the_view_each_question_is_read_from(monk
 
 @pilot_test
 async def test_a_question_reopens_the_view_it_is_read_from_as_it_was_left(monkeypatch):
-    from tui_pilot import until_lesson
-
-    from tutor.lesson import Ask
-    from tutor.paths import bundled_lessons
-    from tutor.tui.app import TutorApp, create_app
-
-    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
-    app = create_app(bundled_lessons())
+    app = course_app(monkeypatch)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.open_lesson("learning-rate")
