@@ -263,7 +263,6 @@ class TutorApp(App[int]):
         import tutor.tui.screens.training
 
         tutor.author.passed.code_fingerprint()
-        import sympy  # noqa: F401
 
     def lessons_passed(self, lessons: list[Lesson]) -> None:
         for lesson in lessons:

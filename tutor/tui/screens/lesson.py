@@ -190,13 +190,20 @@ class LessonScreen(TutorScreen):
     def on_mount(self) -> None:
         if self.recorder.warning:
             self.notify(self.recorder.warning, title="Progress", severity="warning", timeout=15)
+        self.show_step()
+        self.query_one(AnswerInput).focus()
+        # After the lesson is on screen: the imports below hold the interpreter long
+        # enough to delay its first paint by a few hundred milliseconds.
+        self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        """SymPy and the exact gradients for the first answer, the plot library for a
+        plot step: in threads, while the student reads the first step."""
         if self._needs_symbolic():
             graph = self.session.graph
             self.run_worker(lambda: warm_up(graph), thread=True, exit_on_error=False, group="warm")
         if any(isinstance(s, Show) and s.what == PLOT for s in self.session.steps):
             self._preload_plot()
-        self.show_step()
-        self.query_one(AnswerInput).focus()
 
     @work(thread=True, exit_on_error=False, group="preload")
     def _preload_plot(self) -> None:
