@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 
 from textual.app import App
 from textual_plotext import PlotextPlot
@@ -382,3 +383,27 @@ async def test_a_question_reopens_the_view_it_is_read_from_as_it_was_left(monkey
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
+
+
+@pilot_test
+async def test_every_press_of_s_takes_a_step_however_quick():
+    """A press while a step is under way queues another (it used to cancel it: ten
+    quick presses took three steps), and the view ends showing the last of them."""
+    trainer = lecture_trainer()
+    step, pressed = trainer.step, threading.Event()
+
+    def slow_step():  # the first step lasts until every press is in, as on a loaded machine
+        pressed.wait(5)
+        step()
+
+    trainer.step = slow_step
+    app = TrainingApp(trainer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(TrainingPanel)
+        await pilot.press(*["s"] * 10)
+        pressed.set()
+        await settle(pilot)
+        assert trainer.steps == 10
+        assert panel.snapshot.steps == 10 and len(panel.curve) == 10
+        assert "step 10" in text_of(panel, "training-status")
