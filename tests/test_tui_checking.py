@@ -159,3 +159,25 @@ async def test_a_lesson_that_passed_before_opens_ready_without_a_check(folder, m
         assert screen.session.record.status == CORRECT
         await again.workers.wait_for_complete()
         assert again.checked == {"tiny": []}  # the course check took it as passed too
+
+
+@pilot_test
+async def test_a_derivation_that_reveals_waits_for_the_check_as_reveal_does(folder, monkeypatch):
+    # L = a * b: the derivation of a → L ends in dL/da, the open question's answer
+    check = SlowCheck()
+    monkeypatch.setattr(app_module, "check_lesson", check)
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_lesson("tiny")
+        screen = await until_lesson(pilot, checked=False)
+        await pilot.press("ctrl+l", "ctrl+l")  # warned, then asked again
+        await pilot.pause()
+        assert screen.session.record.status == OPEN
+        assert screen.session.revealed() is None
+        assert "still being checked" in str(screen.query_one(Feedback).render())
+        check.release.set()
+        await until(pilot, lambda: not screen.checking)
+        await pilot.press("ctrl+l", "ctrl+l")  # checked: the derivation shows, as a reveal
+        await pilot.pause()
+        assert screen.session.record.status != OPEN

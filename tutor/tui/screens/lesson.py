@@ -619,10 +619,7 @@ class LessonScreen(TutorScreen):
         if index is None or self.quiz:
             return
         if self.checking and record.status == OPEN:
-            self.query_one(Feedback).say(
-                "The lesson's answers are still being checked: reveal again in a moment.",
-                "warning",
-            )
+            self._say_still_checking("reveal")
             return
         was_open = record.status == OPEN
         try:
@@ -639,6 +636,12 @@ class LessonScreen(TutorScreen):
         )
         if session.step.spec.edge:
             self._show_visual(DERIVATION)
+
+    def _say_still_checking(self, what: str) -> None:
+        self.query_one(Feedback).say(
+            f"The lesson's answers are still being checked: {what} again in a moment.",
+            "warning",
+        )
 
     @guarded
     def action_skip(self) -> None:
@@ -678,6 +681,9 @@ class LessonScreen(TutorScreen):
         session = self.session
         index = session.question_index
         if session.derivation_reveals(edge.node, edge.wrt):
+            if self.checking:  # it shows the answer: it waits for the check, as reveal does
+                self._say_still_checking("press ctrl+l")
+                return
             if self._derive_warned != (session.position, edge):
                 self._derive_warned = (session.position, edge)
                 self.query_one(Feedback).say(
