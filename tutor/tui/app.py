@@ -96,6 +96,9 @@ class TutorApp(App[int]):
         self._loading = False  # a large folder is being read in a worker
         #: Lessons checked at their own numbers (three sources agree), and what failed.
         self.checked: dict[str, list[LessonError]] = {}
+        #: Answers typed in a lesson while it was checked, by lesson and step, kept
+        #: when the student left it before the check passed (`LessonScreen.on_unmount`).
+        self.held_answers: dict[str, dict[int, str]] = {}
         self._closing = False
 
     # -- start-up ------------------------------------------------------------------

@@ -195,8 +195,18 @@ class LessonScreen(TutorScreen):
             self.run_worker(lambda: warm_up(graph), thread=True, exit_on_error=False, group="warm")
         if any(isinstance(s, Show) and s.what == PLOT for s in self.session.steps):
             self._preload_plot()
+        kept = getattr(self.app, "held_answers", None)
+        if kept and not self.quiz:  # typed while checking and left: they were said to be kept
+            self._held.update(kept.pop(self.session.lesson.id, {}))
         self.show_step()
         self.query_one(AnswerInput).focus()
+
+    def on_unmount(self) -> None:
+        """Answers held for the lesson's check outlive the screen: the student was told
+        they are kept, and they come back (held, or in their box) when it is opened again."""
+        kept = getattr(self.app, "held_answers", None)
+        if kept is not None and self._held and not self.quiz:
+            kept[self.session.lesson.id] = dict(self._held)
 
     @work(thread=True, exit_on_error=False, group="preload")
     def _preload_plot(self) -> None:
