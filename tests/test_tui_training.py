@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import re
 import threading
 
 from textual.app import App
@@ -407,3 +408,21 @@ async def test_every_press_of_s_takes_a_step_however_quick():
         assert trainer.steps == 10
         assert panel.snapshot.steps == 10 and len(panel.curve) == 10
         assert "step 10" in text_of(panel, "training-status")
+
+
+@pilot_test
+async def test_the_plot_counts_steps_in_whole_numbers():
+    trainer = lecture_trainer()
+    app = TrainingApp(trainer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(TrainingPanel)
+        for count in (3, 7):
+            while trainer.steps < count:
+                await pilot.press("s")
+                await settle(pilot)
+            plot = panel.query_one(PlotextPlot)
+            plot.plt.plotsize(60, 12)
+            axis = re.sub(r"\x1b\[[0-9;]*m", "", plot.plt.build().splitlines()[-1])
+            assert "0.5" not in axis and ".0" not in axis, axis
+            assert str(count - 1) in axis.split()

@@ -48,6 +48,8 @@ CURVES: tuple[tuple[tuple[int, int, int], str], ...] = (
 SWATCH = "⠒⠒"  # the braille line, in the key
 MAX_RUN_STEPS = 1000  # a run stops by itself after this many steps
 COLUMN = 31  # characters of one parameter in the list
+#: The step between two ticks under the loss curve: round numbers (a run stops at 1000).
+_NICE = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +297,11 @@ class TrainingPanel(Vertical, can_focus=True):
             if curve:
                 xs, ys = zip(*curve, strict=True)
                 plt.plot(list(xs), list(ys), marker=marker, color=colour)
+        last = max((len(curve) for curve in curves), default=0) - 1
+        if last >= 1:  # steps are whole: no "0.50" under the first few
+            every = next(n for n in _NICE if n * 4 >= last)  # at most five ticks, round ones
+            ticks = list(range(0, last + 1, every))
+            plt.xticks(ticks, [str(t) for t in ticks])
         plot.refresh()
 
     def on_resize(self) -> None:
