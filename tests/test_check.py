@@ -243,3 +243,23 @@ def test_every_answer_is_checked_against_the_symbolic_source_too():
     assert q.symbolic_expected == pytest.approx(0.5, abs=1e-15)
     assert str(question(NEURON, 0).formula) == "1 - o**2"
     assert str(question(LECTURE, 2).formula) == "f"
+
+
+def test_close_to_some_decimals_means_right_to_nearly_as_many():
+    # e = a * b, asked to 4 decimal places: "check the last digits" must not greet a
+    # number wrong from its first decimal that happens to be within 2% (as a loss
+    # read at the wrong step of a slow training is).
+    source = LECTURE.replace('node = "e"\n', 'node = "e"\ndecimals = 4\n').replace(
+        "a = 2.0", "a = 200.3"
+    )
+    q = question(source, 5)
+    expected = q.expected
+    assert abs(expected) > 100
+    assert grade(q, short_of(expected, 0.0021)).diagnosis == "close"  # right to 2 places
+    far = grade(q, short_of(expected, 0.011 * abs(expected)))  # 1.1% away
+    assert far.status == INCORRECT and far.diagnosis != "close"
+    assert "last digits" not in far.feedback
+
+
+def short_of(value: float, by: float) -> str:
+    return repr(value - by)

@@ -60,3 +60,30 @@ def test_the_course_passes_tutor_check(capsys):
     # and every step works as in the app, with no lint to report
     assert out.count("every step works as in the app") == len(COURSE.lessons)
     assert "warning" not in out
+
+
+def test_a_hint_on_a_question_read_from_a_training_view_names_ctrl_o():
+    # ctrl+o opens the view a question is read from, as it was left, in a lesson and
+    # a quiz alike; "step back with ctrl+b" took a step, not always to the view
+    import re
+
+    from tutor.tui import keys
+
+    course = load_course(bundled_lessons())
+    named = set(
+        re.findall(
+            r"ctrl\+[a-z]", " ".join(vars(keys).get(k, "") for k in dir(keys) if k.isupper())
+        )
+    )
+    found = 0
+    for lesson in course.lessons:
+        session = Session(lesson)
+        for index in range(len(lesson.questions)):
+            question = session.question(index)
+            text = " ".join(question.hints)
+            for key in re.findall(r"ctrl\+[a-z]", text):
+                assert key in named, f"{lesson.id} question {index + 1}: {key} is bound to nothing"
+            if "open the view" in text:
+                found += 1
+                assert keys.TRAINING in text, f"{lesson.id} question {index + 1}: {text}"
+    assert found >= 2

@@ -272,3 +272,13 @@ def test_every_op_of_the_engine_can_be_written_and_is_read_back_as_that_op():
         op, operands, _ = operation(parse(text))
         assert op is OPS[name]
         assert len(operands) == op.arity
+
+
+def test_an_unknown_name_among_hundreds_lists_a_few_and_counts_them():
+    # a network's graph has hundreds of names: all of them pushed the feedback off screen
+    names = [f"w{i}" for i in range(300)]
+    with pytest.raises(ExprError) as info:
+        parse("abc", names)
+    message = str(info.value)
+    assert "w0, w1," in message and "w11, … (300 in all)" in message
+    assert "w12" not in message and len(message) < 200

@@ -153,3 +153,77 @@ async def test_a_lesson_that_passed_before_opens_ready_without_a_check(folder, m
         assert screen.session.record.status == CORRECT
         await again.workers.wait_for_complete()
         assert again.checked == {"tiny": []}  # the course check took it as passed too
+
+
+@pilot_test
+async def test_a_derivation_that_reveals_waits_for_the_check_as_reveal_does(folder, monkeypatch):
+    # L = a * b: the derivation of a → L ends in dL/da, the open question's answer
+    check = SlowCheck()
+    monkeypatch.setattr(app_module, "check_lesson", check)
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_lesson("tiny")
+        screen = await until_lesson(pilot, checked=False)
+        await pilot.press("ctrl+l", "ctrl+l")  # warned, then asked again
+        await pilot.pause()
+        assert screen.session.record.status == OPEN
+        assert screen.session.revealed() is None
+        assert "still being checked" in str(screen.query_one(Feedback).render())
+        check.release.set()
+        await until(pilot, lambda: not screen.checking)
+        await pilot.press("ctrl+l", "ctrl+l")  # checked: the derivation shows, as a reveal
+        await pilot.pause()
+        assert screen.session.record.status != OPEN
+
+
+@pytest.mark.parametrize("passed_meanwhile", [False, True])
+@pilot_test
+async def test_a_held_answer_is_kept_when_the_student_leaves_and_comes_back(
+    folder, monkeypatch, passed_meanwhile
+):
+    # the student was told "Your answer is kept": leaving the lesson must not lose it
+    check = SlowCheck()
+    monkeypatch.setattr(app_module, "check_lesson", check)
+    app = make_app(folder)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_lesson("tiny")
+        screen = await until_lesson(pilot, checked=False)
+        await answer(pilot, "-3")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        if passed_meanwhile:
+            check.release.set()
+            await until(pilot, lambda: "tiny" in app.checked)
+        app.open_lesson("tiny")
+        again = await until_lesson(pilot, checked=False)
+        assert again is not screen
+        if passed_meanwhile:  # opened ready: back in its box, graded when Enter says so
+            assert not again.checking
+            assert again.query_one("#answer").value == "-3"
+            assert again.session.record.status == OPEN
+            await pilot.press("enter")
+            await pilot.pause()
+        else:  # still held, and graded the moment the check passes
+            assert again.checking
+            assert HELD in str(again.query_one(Feedback).render())
+            check.release.set()
+            await until(pilot, lambda: not again.checking)
+            await pilot.pause()
+        assert again.session.record.status == CORRECT
+
+
+@pilot_test
+async def test_a_question_skipped_during_the_check_drops_its_kept_answer(folder, monkeypatch):
+    async with opened_checking(folder, monkeypatch) as (_, pilot, screen, check):
+        await answer(pilot, "-3")
+        position = screen.session.position
+        screen.action_skip()
+        await pilot.pause()
+        check.release.set()
+        await until(pilot, lambda: not screen.checking)
+        screen.go_to(position)
+        await pilot.pause()
+        assert screen.session.records[0].status == "skipped"  # not graded after all
+        assert screen.query_one("#answer").value == ""

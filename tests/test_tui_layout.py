@@ -130,3 +130,19 @@ def test_a_revealed_answer_shows_whole_at_80x24(monkeypatch):
             return problems(screen, f"{lesson_id} question {index + 1}, revealed")
 
     assert asyncio.run(reveal()) == []
+
+
+def test_a_text_fence_folds_lines_too_long_for_the_screen():
+    # a fence never wraps: a training answer's list of losses ran off an 80-column
+    # screen in the reveal and the quiz results, its last numbers out of reach
+    from tutor.tui.widgets.narrative import FENCE_MARGIN, fence
+
+    losses = ", ".join(f"7.{i:04d}" for i in range(12))
+    lines = [f"L before each of the 10 updates: {losses}; after the last: 7.6522.", "  short"]
+    text = fence(lines, 80)
+    inner = text.splitlines()[1:-1]
+    assert text.startswith("```text\n") and text.endswith("\n```")
+    assert all(len(line) <= 80 - FENCE_MARGIN for line in inner)
+    assert inner[-1] == "  short" and inner[1].startswith("  ")  # the rest, indented
+    assert " ".join(part.strip() for part in inner[:-1]) == lines[0]  # nothing lost
+    assert fence(["a", "b"], 80) == "```text\na\nb\n```"

@@ -106,7 +106,7 @@ def _grade(question: Question, text: str) -> Verdict:
                 edge=mistake.edge,
             )
     expected = question.expected
-    if not used and abs(answer - expected) <= CLOSE * max(abs(expected), 1e-12):
+    if not used and _near(answer, expected, question.decimals):
         return Verdict(INCORRECT, _close(question, answer), diagnosis="close")
     if used and not question.within(answer, expected):
         if question.gives_away(answer):
@@ -171,6 +171,16 @@ def _praise(question: Question, expr: Expr) -> str:
     if names(expr):
         return f"Correct: {question.symbol} = {to_text(expr)} (= {value} here)."
     return f"Correct: {question.symbol} = {value}."
+
+
+def _near(answer: float, expected: float, decimals: int | None) -> bool:
+    """Whether a wrong number is near enough to call close: within `CLOSE`, and, where
+    the prompt asks for some decimal places, right to two fewer of them (its message
+    says to check the last digits: a loss read at the wrong step of a slow training,
+    1% away but wrong from the first decimal, is not close)."""
+    if abs(answer - expected) > CLOSE * max(abs(expected), 1e-12):
+        return False
+    return decimals is None or abs(answer - expected) <= 0.5 * 10.0 ** (2 - decimals)
 
 
 def _close(question: Question, answer: float) -> str:

@@ -132,6 +132,20 @@ class _Const:
     approx: float
 
 
+#: At most this many names are listed in "unknown name": a network has hundreds, and
+#: the whole list pushed the feedback off an 80×24 screen.
+MAX_LISTED = 12
+
+
+def _listed(names: list[str]) -> str:
+    """``names`` for a message: all of them, or the first `MAX_LISTED` and a count."""
+    if not names:
+        return "none"
+    if len(names) <= MAX_LISTED:
+        return ", ".join(names)
+    return f"{', '.join(names[:MAX_LISTED])}, … ({len(names)} in all)"
+
+
 def parse(text: str, names: Collection[str] | None = None) -> Expr:
     """Parse ``text`` into an expression tree.
 
@@ -437,7 +451,7 @@ class _Parser:
         if ident in FUNCTIONS:
             raise self.error(f"`{ident}` is a function: write `{ident}(...)`", col)
         if self.names is not None and ident not in self.names:
-            known = ", ".join(self.names) if self.names else "none"
+            known = _listed(list(self.names))
             if set(ident) <= {"o", "O"} and len(ident) == 1:
                 raise self.error(
                     f"unknown name `{ident}`: that is the letter {ident}; did you mean the "

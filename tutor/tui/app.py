@@ -96,6 +96,9 @@ class TutorApp(App[int]):
         self._loading = False  # a large folder is being read in a worker
         #: Lessons checked at their own numbers (three sources agree), and what failed.
         self.checked: dict[str, list[LessonError]] = {}
+        #: Answers typed in a lesson while it was checked, by lesson and step, kept
+        #: when the student left it before the check passed (`LessonScreen.on_unmount`).
+        self.held_answers: dict[str, dict[int, str]] = {}
         self._closing = False
 
     # -- start-up ------------------------------------------------------------------
@@ -393,13 +396,6 @@ class TutorApp(App[int]):
             return
         seed = self.seeds()
         self._open(lesson, seed, lambda: LessonScreen.for_quiz(self.store, lesson, seed))
-        if not lesson.vary and lesson.has_graph:  # its quiz cannot draw fresh numbers
-            self.notify(
-                f"{lesson.title} has no other numbers to draw: this quiz asks its questions "
-                "on the lesson's own numbers.",
-                title="Quiz",
-                timeout=8,
-            )
 
     def go_home(self) -> None:
         """Back to the home screen, whatever is open on top of it."""

@@ -127,6 +127,7 @@ class LessonScreen(TutorScreen):
         #: answers typed meanwhile, by step, graded once it passes.
         self._checking_since: float | None = None
         self._held: dict[int, str] = {}
+        self._said_waiting = False
 
     @classmethod
     def for_lesson(cls, store: ProgressStore, lesson: Lesson) -> LessonScreen:
@@ -169,8 +170,14 @@ class LessonScreen(TutorScreen):
         record = self.session.record
         if held is not None and record is not None and record.status == OPEN:
             self._submit(held)
-        elif not self._held and self.query_one(Feedback).display:
-            self._show_feedback()  # "kept until checked" no longer applies
+        elif self._said_waiting:
+            self._show_feedback()  # "wait for the check" no longer applies
+        self._said_waiting = False
+
+    def _say_waiting(self, words: str, kind: str = "info") -> None:
+        """Say that something waits for the lesson's check (cleared when it passes)."""
+        self.query_one(Feedback).say(words, kind)
+        self._said_waiting = True
 
     # -- layout -------------------------------------------------------------------
 
@@ -190,8 +197,17 @@ class LessonScreen(TutorScreen):
     def on_mount(self) -> None:
         if self.recorder.warning:
             self.notify(self.recorder.warning, title="Progress", severity="warning", timeout=15)
+        kept = getattr(self.app, "held_answers", None)
+        if kept and not self.quiz:  # typed while checking and left: they were said to be kept
+            self._held.update(kept.pop(self.session.lesson.id, {}))
         self.show_step()
         self.query_one(AnswerInput).focus()
+        lesson = self.session.lesson
+        if self.quiz and lesson.has_graph and not lesson.vary:  # no other numbers to draw
+            self.query_one(Feedback).say(
+                "This lesson has no other numbers to draw: the quiz asks its questions on "
+                "the lesson's own numbers."
+            )
         # After the lesson is on screen: the imports below hold the interpreter long
         # enough to delay its first paint by a few hundred milliseconds.
         self.call_after_refresh(self._warm_up)
@@ -204,6 +220,13 @@ class LessonScreen(TutorScreen):
             self.run_worker(lambda: warm_up(graph), thread=True, exit_on_error=False, group="warm")
         if any(isinstance(s, Show) and s.what == PLOT for s in self.session.steps):
             self._preload_plot()
+
+    def on_unmount(self) -> None:
+        """Answers held for the lesson's check outlive the screen: the student was told
+        they are kept, and they come back (held, or in their box) when it is opened again."""
+        kept = getattr(self.app, "held_answers", None)
+        if kept is not None and self._held and not self.quiz:
+            kept[self.session.lesson.id] = dict(self._held)
 
     @work(thread=True, exit_on_error=False, group="preload")
     def _preload_plot(self) -> None:
@@ -489,7 +512,7 @@ class LessonScreen(TutorScreen):
         session = self.session
         if self.checking:  # kept, and graded the moment the check passes
             self._held[session.position] = text
-            self.query_one(Feedback).say(HELD)
+            self._say_waiting(HELD)
             return
         index = session.question_index
         verdict = session.submit(text)
@@ -626,10 +649,7 @@ class LessonScreen(TutorScreen):
         if index is None or self.quiz:
             return
         if self.checking and record.status == OPEN:
-            self.query_one(Feedback).say(
-                "The lesson's answers are still being checked: reveal again in a moment.",
-                "warning",
-            )
+            self._say_still_checking("reveal")
             return
         was_open = record.status == OPEN
         try:
@@ -647,12 +667,19 @@ class LessonScreen(TutorScreen):
         if session.step.spec.edge:
             self._show_visual(DERIVATION)
 
+    def _say_still_checking(self, what: str) -> None:
+        self._say_waiting(
+            f"The lesson's answers are still being checked: {what} again in a moment.",
+            "warning",
+        )
+
     @guarded
     def action_skip(self) -> None:
         session = self.session
         index, record = session.question_index, session.record
         if index is None or record.settled:
             return
+        self._held.pop(session.position, None)  # skipped: no answer of its waits
         session.skip()  # settles the question, and moves on
         self.recorder.skipped(index)
         self._warn_if_not_saving()
@@ -685,6 +712,9 @@ class LessonScreen(TutorScreen):
         session = self.session
         index = session.question_index
         if session.derivation_reveals(edge.node, edge.wrt):
+            if self.checking:  # it shows the answer: it waits for the check, as reveal does
+                self._say_still_checking("press ctrl+l")
+                return
             if self._derive_warned != (session.position, edge):
                 self._derive_warned = (session.position, edge)
                 self.query_one(Feedback).say(
@@ -765,6 +795,7 @@ class LessonScreen(TutorScreen):
                 self.notify(f"Could not reset: {exc}", severity="error")
                 return
             self.recorder = Recorder.lesson(store, lesson)
+            self._held.clear()  # the answers kept from before the reset go with it
             self._move(lambda: None)
             self.notify(f"{lesson.title}: progress reset.", title="Reset")
 

@@ -18,6 +18,7 @@ from tutor.tui import keys
 from tutor.tui.errors import guarded
 from tutor.tui.screens.base import TutorScreen
 from tutor.tui.widgets.footer import Footer
+from tutor.tui.widgets.narrative import fence
 
 VERDICT_WORDS = {
     CORRECT: "✔ correct",
@@ -84,7 +85,7 @@ class ResultsScreen(TutorScreen):
             if shown is not None:
                 explanation += ["", *shown.text()]
             if explanation:
-                parts.append("```text\n" + "\n".join(explanation) + "\n```")
+                parts.append(fence(explanation, self.app.size.width))
         return "\n\n".join(parts)
 
     @work(thread=True, exit_on_error=False, group="derive")

@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from textual import events
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Markdown
+
+#: Columns a text fence takes beside its text, in the narrative and the quiz results.
+FENCE_MARGIN = 10
+
+
+def fence(lines: Sequence[str], width: int) -> str:
+    """``lines`` as a Markdown text fence, each folded to fit ``width`` columns of
+    screen. A fence never wraps: a line longer than the screen (a training answer's
+    list of losses) was cut, its end out of reach. A folded line's rest is indented
+    under its start, two columns further in."""
+    room = max(30, width - FENCE_MARGIN)
+    folded: list[str] = []
+    for line in lines:
+        if len(line) <= room:
+            folded.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip(" "))]
+        folded += textwrap.wrap(
+            line,
+            room,
+            initial_indent=indent,
+            subsequent_indent=indent + "  ",
+            break_long_words=True,
+            break_on_hyphens=False,
+        ) or [line]
+    return "```text\n" + "\n".join(folded) + "\n```"
 
 
 class Resized(Message):
@@ -53,6 +80,6 @@ class Narrative(VerticalScroll, can_focus=True):
         if answer is not None:
             parts.append(f"**Answer: `{answer}`**")
             if explanation:
-                parts.append("```text\n" + "\n".join(explanation) + "\n```")
+                parts.append(fence(explanation, self.app.size.width))
         self.scroll_home(animate=False)
         return self.query_one("#narrative-text", Markdown).update("\n\n".join(parts))

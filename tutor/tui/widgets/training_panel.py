@@ -48,6 +48,8 @@ CURVES: tuple[tuple[tuple[int, int, int], str], ...] = (
 SWATCH = "⠒⠒"  # the braille line, in the key
 MAX_RUN_STEPS = 1000  # a run stops by itself after this many steps
 COLUMN = 31  # characters of one parameter in the list
+#: The step between two ticks under the loss curve: round numbers (a run stops at 1000).
+_NICE = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,9 @@ class TrainingPanel(Vertical, can_focus=True):
         self.curves: list[tuple[float, list[tuple[int, float]]]] = []  # the others, by rate
         self._lock = _lock_of(trainer)  # a view opened again shares its trainer's lock
         self._run = 0  # counts restarts: a worker's snapshot of an earlier run is not drawn
+        # Steps asked for with s and not yet taken, and the worker taking them (UI thread only).
+        self._queued = 0
+        self._drainer: object | None = None
 
     def compose(self):
         yield Static(id="training-status")
@@ -129,17 +134,27 @@ class TrainingPanel(Vertical, can_focus=True):
     # -- actions: each asks the engine, in a worker ---------------------------------------
 
     def action_step(self) -> None:
-        if not self.running:
-            self.run_worker(self._train(1), thread=True, group="train", exclusive=True)
+        """One more step. A press while steps are under way adds one to them (were it
+        to start a worker of its own, that would cancel theirs: quick presses of s,
+        as a student counting to step 11 makes them, were lost)."""
+        if self.running:
+            return
+        self._queued += 1
+        if self._drainer is None:  # else the worker taking the queued steps takes this one
+            self._drainer = object()
+            self.run_worker(
+                self._train(0, self._drainer), thread=True, group="train", exclusive=True
+            )
 
     def action_run(self) -> None:
         if not self.running and self.snapshot.diverged is None:
             self.running = True
+            self._stop_queue()
             self.run_worker(self._train(MAX_RUN_STEPS), thread=True, group="train", exclusive=True)
 
     def action_pause(self) -> None:
         self.running = False
-        self.workers.cancel_group(self, "train")
+        self._stop_queue()
 
     def action_again(self) -> None:
         self.action_pause()
@@ -150,12 +165,20 @@ class TrainingPanel(Vertical, can_focus=True):
             snapshot = Snapshot.of(self.trainer, self.others)
         self.draw(snapshot)
 
-    def _train(self, steps: int):
+    def _train(self, steps: int, drainer: object | None = None):
+        """``steps`` steps, or (0) the steps queued with s, taken by ``drainer``."""
         run = self._run  # the run this work belongs to; a restart starts another
+
+        def more(taken: int) -> bool:
+            if steps:
+                return taken < steps
+            return self.app.call_from_thread(self._take_queued, drainer)
 
         def work() -> None:
             worker = get_current_worker()
-            for _ in range(steps):
+            taken = 0
+            while more(taken):
+                taken += 1
                 with self._lock:
                     if worker.is_cancelled or run != self._run:
                         break  # paused or started again while this step waited
@@ -174,8 +197,30 @@ class TrainingPanel(Vertical, can_focus=True):
                     time.sleep(self.interval)
             if steps > 1:
                 self.app.call_from_thread(self._stopped)
+            elif not steps:  # stopped short (cancelled, diverged): the queue goes with it
+                self.app.call_from_thread(self._stop_queue, drainer)
 
         return work
+
+    def _take_queued(self, drainer: object) -> bool:
+        """Whether a queued step is left for ``drainer`` (it takes it)."""
+        if drainer is not self._drainer:
+            return False
+        if self._queued <= 0:
+            self._drainer = None  # the next press starts a worker again
+            return False
+        self._queued -= 1
+        return True
+
+    def _stop_queue(self, drainer: object | None = None) -> None:
+        """Forget the queued steps (those of ``drainer``, if it still takes them) and
+        cancel the worker taking them."""
+        if drainer is not None and drainer is not self._drainer:
+            return
+        if drainer is None:
+            self.workers.cancel_group(self, "train")
+        self._queued = 0
+        self._drainer = None
 
     def _show(self, run: int, snapshot: Snapshot) -> None:
         if run == self._run:  # not a step of a run started again since
@@ -252,6 +297,11 @@ class TrainingPanel(Vertical, can_focus=True):
             if curve:
                 xs, ys = zip(*curve, strict=True)
                 plt.plot(list(xs), list(ys), marker=marker, color=colour)
+        last = max((len(curve) for curve in curves), default=0) - 1
+        if last >= 1:  # steps are whole: no "0.50" under the first few
+            every = next(n for n in _NICE if n * 4 >= last)  # at most five ticks, round ones
+            ticks = list(range(0, last + 1, every))
+            plt.xticks(ticks, [str(t) for t in ticks])
         plot.refresh()
 
     def on_resize(self) -> None:
