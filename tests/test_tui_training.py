@@ -415,3 +415,26 @@ async def test_the_plot_counts_steps_in_whole_numbers():
             axis = re.sub(r"\x1b\[[0-9;]*m", "", plot.plt.build().splitlines()[-1])
             assert "0.5" not in axis and ".0" not in axis, axis
             assert str(count - 1) in axis.split()
+
+
+@pilot_test
+async def test_answering_in_a_network_lesson_draws_no_graph(monkeypatch):
+    # A network's graph is not shown; drawing it anyway after each answer took over a
+    # second of the student's wait for the verdict.
+    from tutor.tui.widgets.graph_panel import GraphPanel
+
+    drawn = []
+    monkeypatch.setattr(GraphPanel, "show", lambda panel, *a, **k: drawn.append(a))
+    app = course_app(monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.open_lesson("loss-over-data")
+        screen = await until_lesson(pilot)
+        screen.go_to(screen.session.position_of(0))
+        await pilot.pause()
+        for text in ("1", str(screen.session.question().expected)):
+            screen.query_one(AnswerInput).value = text
+            await pilot.press("enter")
+            await pilot.pause()
+        assert screen.session.records[0].status == "correct"
+        assert drawn == []

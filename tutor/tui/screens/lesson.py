@@ -531,7 +531,7 @@ class LessonScreen(TutorScreen):
         else:
             answer.action_select_all()
         self._show_bar()
-        if self.view == GRAPH and session.graph is not None:
+        if self.view == GRAPH and self._default_view() == GRAPH:  # not a network's: undrawn
             self._draw_graph()
         self._refresh_footer()
 
