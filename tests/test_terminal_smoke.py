@@ -90,3 +90,30 @@ def test_tutor_in_a_real_terminal(tmp_path, size):
     finally:
         terminal.close()
     assert (home / "progress.sqlite3").exists()
+
+
+def test_tutor_leaves_when_its_terminal_hangs_up_without_a_signal(tmp_path):
+    """A terminal closed under a tutor that is not its session's (no SIGHUP): the app
+    leaves, instead of reading the end of input in a loop at full CPU for ever."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "TUTOR_HOME": str(tmp_path), "TERM": "xterm-256color"}
+    process = subprocess.Popen(
+        [str(TUTOR)], stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True
+    )
+    os.close(slave)
+    try:
+        drawn = b""
+        deadline = time.monotonic() + TIMEOUT
+        while b"Derivative by nudging" not in drawn and time.monotonic() < deadline:
+            drawn += os.read(master, 65536)  # the course is on screen
+        os.close(master)
+        master = None
+        assert process.wait(timeout=TIMEOUT) == 129
+    finally:
+        if master is not None:
+            os.close(master)
+        if process.poll() is None:
+            process.kill()
+            process.wait()

@@ -113,6 +113,8 @@ class TutorApp(App[int]):
 
     def on_mount(self) -> None:
         self.catch_signals()
+        if not self.is_headless:
+            self.set_interval(TERMINAL_CHECK_SECONDS, self._leave_if_terminal_gone)
         if self.exit_after_paint == "first":
             self.call_after_refresh(self.exit, 0)
             return
@@ -175,6 +177,13 @@ class TutorApp(App[int]):
             # Not in the main thread (a test's pilot), or no signals on this platform: skip.
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(number, self.exit, None, 128 + number)
+
+    def _leave_if_terminal_gone(self) -> None:
+        """Exit when the terminal has hung up without a SIGHUP (a process started by
+        another that closed the terminal): Textual's input thread would read its end of
+        file in a loop, at full CPU, for ever. Answers are committed as they are given."""
+        if terminal_gone(sys.stdin):
+            self.exit(None, 129)
 
     def on_unmount(self) -> None:
         """Stop the checks' child processes as the app closes.
@@ -481,6 +490,25 @@ class TutorApp(App[int]):
             if command.title in ("Theme", "Quit", "Screenshot"):
                 yield command
         yield SystemCommand("Help", "Keys and how the tutor works (F1)", self.action_help)
+
+
+#: How often the app looks whether its terminal is still there (`terminal_gone`).
+TERMINAL_CHECK_SECONDS = 1.0
+
+
+def terminal_gone(stream) -> bool:
+    """Whether ``stream``'s terminal has hung up (the other end closed)."""
+    import select
+
+    if not hasattr(select, "poll"):
+        return False  # no poll (Windows): a closed console ends the process anyway
+    try:
+        poller = select.poll()
+        poller.register(stream.fileno(), select.POLLIN)  # hang-ups are always reported
+        events = poller.poll(0)
+    except (OSError, ValueError):
+        return False
+    return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events)
 
 
 SYNC_LOAD_BYTES = 256 * 1024
