@@ -10,9 +10,7 @@ is refused or finished in about the time of an ordinary one. A ratio over
 
 from __future__ import annotations
 
-import statistics
-import time
-
+from bench import median_ms
 from tutor.expr import ExprError, parse
 from tutor.lesson import load_lesson_text
 from tutor.lesson.graph import lesson_graph
@@ -34,15 +32,6 @@ a = {{ min = {lo}, max = {hi}, step = 1 }}
 ask = "grad"
 node = "a"
 """
-
-
-def _median_ms(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
 
 
 def _refused(text: str) -> None:
@@ -79,8 +68,8 @@ def main(quick: bool) -> int:
     failed = 0
     print(f"{'input':<26} {'hostile ms':>11} {'ordinary ms':>12} {'ratio':>8}")
     for name, hostile, baseline in cases:
-        bad = _median_ms(hostile, repeat)
-        good = _median_ms(baseline, repeat)
+        bad = median_ms(hostile, repeat)
+        good = median_ms(baseline, repeat)
         ratio = bad / good if good else float("inf")
         print(f"{name:<26} {bad:>11.3f} {good:>12.3f} {ratio:>7.1f}x")
         if ratio > LIMIT:

@@ -21,7 +21,6 @@
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,21 +29,13 @@ from pathlib import Path
 
 from micrograd.nn import MLP as MGMLP
 
+from bench import median_ms
 from bench.mlp_lesson import XS, YS, mlp_lesson
 from tutor.engine import topo_order
 from tutor.engine.nn import MLP
 from tutor.engine.train import Trainer
 
 TARGET_CHECK_S = 10.0
-
-
-def _median_ms(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
 
 
 def micrograd_step(model: MGMLP) -> float:
@@ -62,8 +53,8 @@ def bench_step(quick: bool) -> None:
     repeat = 20 if quick else 200
     trainer = Trainer(MLP(3, [4, 4, 1], seed=0), XS, YS, rate=0.05)
     theirs = MGMLP(3, [4, 4, 1])
-    ours_ms = _median_ms(trainer.step, repeat)
-    their_ms = _median_ms(lambda: micrograd_step(theirs), repeat)
+    ours_ms = median_ms(trainer.step, repeat)
+    their_ms = median_ms(lambda: micrograd_step(theirs), repeat)
     nodes = len(topo_order(trainer.forward()[1]))
     print(f"one training step, MLP(3, [4, 4, 1]) over 4 examples ({nodes} nodes):")
     print(

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import functools
 
-from sympy import Add, Expr, Mul, Pow, Symbol
+from sympy import Pow, Symbol
 
-from tutor.symbolic.derivations import H, Y
+from tutor.symbolic.derivations import H, Y, _add, _mul, _over  # the same building blocks
 from tutor.symbolic.steps import Derivation, Kind, Step, definition_why, substitute
 from tutor.symbolic.verify import verify
 
@@ -25,18 +25,6 @@ T = Symbol("t", real=True)  # the target
 
 #: The name a squared-error derivation goes by (it is not an op of `tutor.engine.ops`).
 NAME = "squared error"
-
-
-def _add(*terms: Expr) -> Expr:
-    return Add(*terms, evaluate=False)
-
-
-def _mul(*factors: Expr) -> Expr:
-    return Mul(*factors, evaluate=False)
-
-
-def _over(numerator: Expr, denominator: Expr) -> Expr:
-    return _mul(numerator, Pow(denominator, -1, evaluate=False))
 
 
 @functools.cache
