@@ -8,19 +8,14 @@ Runs on a private tmux server (its own socket), like test_terminal_smoke.py.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-
-TMUX = shutil.which("tmux")
-TUTOR = Path(sys.executable).with_name("tutor")
-TIMEOUT = 30.0
+from test_terminal_smoke import TIMEOUT, TMUX, TUTOR
+from test_terminal_smoke import Terminal as SmokeTerminal
 
 pytestmark = [
     pytest.mark.skipif(TMUX is None, reason="tmux is not installed: no real-terminal check"),
@@ -31,45 +26,18 @@ pytestmark = [
 FLAGS = "#{alternate_on} #{cursor_flag} #{mouse_any_flag}#{mouse_button_flag}#{mouse_sgr_flag}"
 
 
-class Terminal:
-    def __init__(self, command: str, socket: str):
-        self.socket = socket
-        self.tmux("new-session", "-d", "-s", "sig", "-x", "100", "-y", "30", command)
-
-    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [TMUX, "-L", self.socket, *args], capture_output=True, text=True, check=check
-        )
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "sig", check=False).stdout
+class Terminal(SmokeTerminal):
+    """The smoke test's tmux session, and what a signal test reads of it."""
 
     def flags(self) -> str:
-        return self.tmux("display-message", "-p", "-t", "sig", FLAGS).stdout.strip()
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", "sig", key)
-            time.sleep(0.05)
-
-    def wait_for(self, *texts: str) -> str:
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if all(text in screen for text in texts):
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{texts} did not appear within {TIMEOUT} s; the screen:\n{screen}")
+        return self.tmux("display-message", "-p", "-t", "smoke", FLAGS).stdout.strip()
 
     def app_pid(self) -> int:
         """The tutor process: the child of the pane's shell."""
-        shell = int(self.tmux("display-message", "-p", "-t", "sig", "#{pane_pid}").stdout)
+        shell = int(self.tmux("display-message", "-p", "-t", "smoke", "#{pane_pid}").stdout)
         children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
         (pid,) = children
         return int(pid)
-
-    def close(self) -> None:
-        self.tmux("kill-server", check=False)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
