@@ -183,13 +183,7 @@ async def test_a_held_answer_is_kept_when_the_student_leaves_and_comes_back(
     folder, monkeypatch, passed_meanwhile
 ):
     # the student was told "Your answer is kept": leaving the lesson must not lose it
-    check = SlowCheck()
-    monkeypatch.setattr(app_module, "check_lesson", check)
-    app = make_app(folder)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.open_lesson("tiny")
-        screen = await until_lesson(pilot, checked=False)
+    async with opened_checking(folder, monkeypatch) as (app, pilot, screen, check):
         await answer(pilot, "-3")
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, HomeScreen))
