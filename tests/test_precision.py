@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from tutor.check import grade, prepare
+from tutor.check.question import MAX_ALLOWANCE
 from tutor.check.validate import validate
 from tutor.lesson import LessonLoadError, lesson_graph, load_lesson_text
 from tutor.lesson.folder import load_course
@@ -149,17 +152,25 @@ def test_every_n_decimal_question_refuses_seven_units_off_and_accepts_the_rounde
     for seed in range(21):
         q = Session(lesson, seed=seed).question(index)
         assert grade(q, f"{q.expected:.{places}f}").correct, (seed, q.expected)
-        for off in (7 * unit, -7 * unit):
+        # Worked from the numbers on the screen an answer may move by the question's
+        # rounding band (`tutor.check.shown`): past it, by 2 units more, it is refused.
+        assert q.allowance <= MAX_ALLOWANCE * unit, (seed, q.allowance)
+        far = max(7, math.ceil(q.allowance / unit) + 2) * unit
+        for off in (far, -far):
             verdict = grade(q, f"{q.expected + off:.{places}f}")
             assert not verdict.correct, (seed, q.expected, off)
 
 
 def test_a_quiz_never_draws_numbers_where_the_asked_places_are_out_of_reach():
-    # Five decimals of do/dn: within reach at the file's w1 = -3 (the screen's rounding
-    # moves it by under 2 units of the fifth place), not at w1 = -3.5.
-    source = NEURON.replace('node = "n"\ndecimals = 4', 'node = "n"\ndecimals = 5')
+    # Six decimals of do/dn, worked from o as the screen shows it (4 decimals): within
+    # reach at w1 = -3.5 and -3.4 (o's rounding moves it by 8 and 1 units of the sixth
+    # place), not at w1 = -3 (12 units: `MAX_ALLOWANCE` is 10).
+    source = NEURON.replace('node = "n"\ndecimals = 4', 'node = "n"\ndecimals = 6')
+    source = source.replace("w1 = -3.0", "w1 = -3.5").replace(
+        "choices = [-3.5, -3, -2.5]", "choices = [-3.5, -3.4, -3]"
+    )
     report = validate(load_lesson_text(source, "p.toml"))
     assert report.errors == []
-    assert report.dropped["question 2's 5 decimal places are out of the screen's reach"] > 0
+    assert report.dropped["question 2's 6 decimal places are out of the screen's reach"] > 0
     lesson = report.lesson
-    assert {Session(lesson, seed=s).graph.value("w1") for s in range(1, 21)} == {-2.5}
+    assert {Session(lesson, seed=s).graph.value("w1") for s in range(1, 21)} == {-3.4}
