@@ -155,7 +155,7 @@ def shifted(
     """A copy of ``graph`` with ``name``'s value moved by ``step``: each node after it
     is computed again from it (a ``held`` one keeps its value), then the gradients,
     each of ``grads`` kept as it is in ``graph`` and passed on from there."""
-    copy = copy_graph(graph)
+    copy = _scratch(graph)
     start = copy.nodes[name]
     start.data += step
     if start.is_leaf:  # a copy of the copy (a training run) starts from `exact`
@@ -183,6 +183,24 @@ def shifted(
         partials = OPS[v.op].local(tuple(x.data for x in inputs), v.data, v.param)
         for x, d in zip(inputs, partials, strict=True):
             x.grad += d * v.grad
+    return copy
+
+
+def _scratch(graph: Graph) -> Graph:
+    """A copy of ``graph`` at its numbers, made once per graph and set back to them
+    (values, gradients, exact leaves; nothing worked out on it kept) for each use:
+    building a network's graph again for each shown number would cost more than
+    all the rest."""
+    if "scratch" not in graph.cache:
+        copy = copy_graph(graph)
+        pairs = list(zip(topo_order(graph.output), topo_order(copy.output), strict=True))
+        graph.cache["scratch"] = (copy, pairs)
+    copy, pairs = graph.cache["scratch"]  # type: ignore[misc]
+    for node, twin in pairs:
+        twin.data, twin.grad = node.data, node.grad
+        if node in graph.exact:
+            copy.exact[twin] = graph.exact[node]
+    copy.cache.clear()
     return copy
 
 
