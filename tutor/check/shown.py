@@ -5,25 +5,27 @@ A student works from the numbers on the screen, not from the hidden digits. For 
 question asking for some decimal places, the tutor knows the shown numbers its answer
 can be worked from (`sources`):
 
-* the numbers the lesson's text shows up to and with the question: the ``{NAME}``
-  placeholders of its prompt and hints and of the earlier steps (tables included),
-  each written to 4 decimals (`tutor.numbers.short`);
+* what the kind shows itself (`Kind.screen_sources`): the training view's loss, read
+  off to 4 decimals, for a question on that training;
 * the student's own earlier answers on the same output (a value, a gradient), as the
   graph shows them once settled (to 4 decimals), or as rounded to the places asked
   where the graph does not show them (another output's gradient);
-* what the kind shows itself (`Kind.screen_sources`): the training view's loss, read
-  off to 4 decimals, for a question on that training.
+* the numbers the lesson's text shows up to and with the question: the ``{NAME}``
+  placeholders of its prompt and hints and of the earlier steps (tables included),
+  each written to 4 decimals (`tutor.numbers.short`);
+* the graph's values the answer is worked from (`_graph_values`), to 4 decimals (the
+  graph writes some with more, `tutor.render.graph.places`: 4 is the coarsest).
 
-How far each number moves the answer is its sensitivity, d answer / d number, taken
-by finite differences on a copy of the graph with that one number changed (an inner
-node keeps its inputs and passes its new value on), or from the chain rule for a
-shown gradient (`Kind.grad_sensitivity`). The band is the first-order bound
+How far each number moves the answer is its sensitivity, d answer / d number, with the
+other shown numbers held: by a forward difference on a copy of the graph with that one
+value changed (an inner node keeps its inputs and passes its new value on), or from
+the chain rule for a shown gradient (`Kind.grad_sensitivity`). The band is the
+first-order bound
 
     sum over sources of |sensitivity| × |shown − true|  (× `MARGIN`)
 
 which covers a student who copies any of them as shown and computes the rest
-exactly. The graph's values worked node by node (`quantities.as_shown`) are another
-way of working; the band is the wider of the two (`Question.allowance`).
+exactly (`Question.allowance` adds it to half a unit of the asked place).
 """
 
 from __future__ import annotations
@@ -48,9 +50,9 @@ if TYPE_CHECKING:
 #: The first-order bound is widened by this factor for what it leaves out (the
 #: second-order terms, the float noise of the finite differences).
 MARGIN = 1.25
-#: Copies of a graph made for the finite differences of one question at most: a
-#: lesson that shows hundreds of numbers of a huge graph is bounded by the ones first.
-MAX_SOURCES = 40
+#: Shown numbers followed for one question at most (each costs a forward and a backward
+#: pass): a huge graph's are bounded, the kind's own and the earlier answers first.
+MAX_SOURCES = 100
 #: A step or a nudge is worked from the leaves the graph shows up to this many.
 MAX_LEAVES = 12
 
@@ -87,6 +89,14 @@ def sources(question: Question) -> list[Source]:
         key = (what, node)
         found[key] = max(found.get(key, 0.0), error)
 
+    for source in question.rules.screen_sources(question):
+        add(source.what, source.node, source.error)
+    for earlier in lesson.questions[: question.index]:
+        what = _what(earlier)
+        if what is None or earlier.node is None:
+            continue
+        if (earlier.of or _main_output(lesson)) == question.output:
+            add(what, earlier.node, _accepted(question, earlier))
     for name in _placeholders(lesson.steps, ask):
         if name in graph.nodes:
             add("value", name, displayed(graph.value(name)))
@@ -94,14 +104,6 @@ def sources(question: Question) -> list[Source]:
     for name in _graph_values(question):
         if name not in later:  # still asked: the graph hides it
             add("value", name, displayed(graph.value(name)))
-    for earlier in lesson.questions[: question.index]:
-        what = _what(earlier)
-        if what is None or earlier.node is None:
-            continue
-        if (earlier.of or _main_output(lesson)) == question.output:
-            add(what, earlier.node, _accepted(question, earlier))
-    for source in question.rules.screen_sources(question):
-        add(source.what, source.node, source.error)
     return [Source(what, node, error) for (what, node), error in found.items()][:MAX_SOURCES]
 
 
@@ -270,7 +272,7 @@ def _main_output(lesson) -> str:
 
 def _placeholders(steps, ask: Ask) -> list[str]:
     """The names whose values the text shows up to and with ``ask``'s step."""
-    names: list[str] = []
+    found: list[str] = []
     for step in steps:
         texts: list[str] = []
         if isinstance(step, Say):
@@ -279,12 +281,12 @@ def _placeholders(steps, ask: Ask) -> list[str]:
             texts = [step.prompt or "", *step.hints]
         for text in texts:
             try:
-                names += placeholders(text)
+                found += placeholders(text)
             except ValueError:
                 continue  # the loader reports it
         if step is ask:
             break
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(found))
 
 
 def _accepted(question: Question, earlier: Ask) -> float:
