@@ -53,6 +53,8 @@ MARGIN = 1.25
 #: Shown numbers followed for one question at most (each costs a forward and a backward
 #: pass): a huge graph's are bounded, the kind's own and the earlier answers first.
 MAX_SOURCES = 100
+#: Sources × graph nodes followed for one question at most.
+MAX_WORK = 200_000
 #: A step or a nudge is worked from the leaves the graph shows up to this many.
 MAX_LEAVES = 12
 
@@ -104,7 +106,9 @@ def sources(question: Question) -> list[Source]:
     for name in _graph_values(question):
         if name not in later:  # still asked: the graph hides it
             add("value", name, displayed(graph.value(name)))
-    return [Source(what, node, error) for (what, node), error in found.items()][:MAX_SOURCES]
+    # Each source costs a pass over the graph: a huge graph (a hostile lesson's) gets few.
+    limit = min(MAX_SOURCES, max(1, MAX_WORK // len(topo_order(graph.output))))
+    return [Source(what, node, error) for (what, node), error in found.items()][:limit]
 
 
 def band(question: Question) -> float:
@@ -114,7 +118,15 @@ def band(question: Question) -> float:
     Each number's sensitivity is taken with the other shown numbers held as they are:
     a student who has ``L1`` does not work it again from ``ypred1``, and one who has
     dL/dn takes it as it is rather than from the values above ``n``. The numbers
-    nearest the answer carry the rest."""
+    nearest the answer carry the rest. Made once per graph and question (a question's
+    feedback asks for the later questions' tolerances too)."""
+    key = f"band:{question.index}"
+    if key not in question.graph.cache:
+        question.graph.cache[key] = _band(question)
+    return question.graph.cache[key]  # type: ignore[return-value]
+
+
+def _band(question: Question) -> float:
     found = sources(question)
     values = {s.node for s in found if s.what == "value"}
     grads = {s.node for s in found if s.what == "grad"}
