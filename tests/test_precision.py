@@ -113,8 +113,12 @@ def test_check_reports_a_prompt_that_asks_for_places_the_tolerance_does_not_give
     assert "write `decimals = 4`" in str(error)
 
     other = NEURON.replace('node = "o"\ndecimals = 4', 'node = "o"\ndecimals = 2')
-    (error,) = validate(load_lesson_text(other, "p.toml"), variants=2).errors
+    error, *rest = validate(load_lesson_text(other, "p.toml"), variants=2).errors
     assert "asks for 4 decimal places but `decimals = 2`" in str(error)
+    # And do/dn to 4 places from o to 2 (all a quiz student has of o) is out of reach.
+    assert any(
+        e.line == line_of(other, 'ask = "grad"') - 1 and "out of reach" in str(e) for e in rest
+    )
 
 
 def test_check_reports_places_the_screen_cannot_give():
@@ -162,15 +166,12 @@ def test_every_n_decimal_question_refuses_seven_units_off_and_accepts_the_rounde
 
 
 def test_a_quiz_never_draws_numbers_where_the_asked_places_are_out_of_reach():
-    # Six decimals of do/dn, worked from o as the screen shows it (4 decimals): within
-    # reach at w1 = -3.5 and -3.4 (o's rounding moves it by 8 and 1 units of the sixth
-    # place), not at w1 = -3 (12 units: `MAX_ALLOWANCE` is 10).
-    source = NEURON.replace('node = "n"\ndecimals = 4', 'node = "n"\ndecimals = 6')
-    source = source.replace("w1 = -3.0", "w1 = -3.5").replace(
-        "choices = [-3.5, -3, -2.5]", "choices = [-3.5, -3.4, -3]"
-    )
+    # Five decimals of do/dn = 1 - o**2, worked from o as answered to 4 decimals: o's
+    # rounding moves it by 9 units of the fifth place at the file's w1 = -3 and by 1.5
+    # at w1 = -3.5, within reach, but by 12 at w1 = -2.5 (`MAX_ALLOWANCE` is 10).
+    source = NEURON.replace('node = "n"\ndecimals = 4', 'node = "n"\ndecimals = 5')
     report = validate(load_lesson_text(source, "p.toml"))
     assert report.errors == []
-    assert report.dropped["question 2's 6 decimal places are out of the screen's reach"] > 0
+    assert report.dropped["question 2's 5 decimal places are out of the screen's reach"] > 0
     lesson = report.lesson
-    assert {Session(lesson, seed=s).graph.value("w1") for s in range(1, 21)} == {-3.4}
+    assert {Session(lesson, seed=s).graph.value("w1") for s in range(1, 21)} == {-3.5}

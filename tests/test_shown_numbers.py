@@ -106,13 +106,12 @@ def worked(question) -> float:
 
 
 def _as_shown(x: float, error: float) -> float:
-    """``x`` as the student has it: to 4 decimals as the screen writes it, or rounded to
-    the places whose half unit ``error`` is."""
-    shown = float(short(x))
-    if abs(shown - x) <= error * (1 + 1e-9):
-        return shown
-    places = round(-math.log10(2 * error))
-    return round(x, places)
+    """``x`` as the student has it: rounded to the places whose half unit ``error`` is
+    (an earlier answer), else to 4 decimals as the screen writes it."""
+    places = -math.log10(2 * error)
+    if abs(places - round(places)) < 1e-9:
+        return round(x, round(places))
+    return float(short(x))
 
 
 CASES = [

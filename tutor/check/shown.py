@@ -7,9 +7,9 @@ can be worked from (`sources`):
 
 * what the kind shows itself (`Kind.screen_sources`): the training view's loss, read
   off to 4 decimals, for a question on that training;
-* the student's own earlier answers on the same output (a value, a gradient), as the
-  graph shows them once settled (to 4 decimals), or as rounded to the places asked
-  where the graph does not show them (another output's gradient);
+* the student's own earlier answers on the same output (a value, a gradient), as
+  rounded to the places asked (a quiz shows nothing better), or as the graph shows
+  them once settled (to 4 decimals) where that is coarser;
 * the numbers the lesson's text shows up to and with the question: the ``{NAME}``
   placeholders of its prompt and hints and of the earlier steps (tables included),
   each written to 4 decimals (`tutor.numbers.short`);
@@ -302,12 +302,15 @@ def _placeholders(steps, ask: Ask) -> list[str]:
 
 
 def _accepted(question: Question, earlier: Ask) -> float:
-    """How far an earlier answer the student has may be from the true number: as the
-    graph shows it once settled (a value, or a gradient of the output: 4 decimals),
-    else as rounded to the places that question asked."""
+    """How far an earlier answer the student has may be from the true number: as
+    rounded to the places that question asked (a quiz hides the values asked and
+    shows no gradient: the student has only their own answers), and at least as the
+    graph shows it once settled in a lesson (4 decimals)."""
     graph, node = question.graph, earlier.node or ""
     if node not in graph.nodes:
         return 0.0
+    rounded = 0.5 * 10.0**-earlier.decimals if earlier.decimals is not None else 0.0
     if earlier.spec.node_value or earlier.of is None:
-        return displayed(graph.grad(node) if earlier.spec.node_grad else graph.value(node))
-    return 0.5 * 10.0**-earlier.decimals if earlier.decimals is not None else 0.0
+        shown = graph.grad(node) if earlier.spec.node_grad else graph.value(node)
+        return max(rounded, displayed(shown))
+    return rounded
