@@ -78,9 +78,10 @@ class Kind:
     #: Whether a right answer is also checked against `exact` when graded; the
     #: finite computations (a nudge, a step) are checked by `tutor check` only.
     graded_exactly: ClassVar[bool] = True
-    #: Whether a student works the answer from the numbers the screen shows (so that
-    #: asked decimal places get an allowance for their rounding); training is the
-    #: engine's, shown exactly, and a count has nothing to round.
+    #: Whether a student works the answer by hand from the graph's values (so that
+    #: asked decimal places get an allowance for their rounding: `tutor.check.shown`);
+    #: training is the engine's, read off its view (`screen_sources`), and a count has
+    #: nothing to round.
     from_screen: ClassVar[bool] = True
 
     @property
