@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from tutor.check import grade, prepare
+from tutor.check.question import MAX_ALLOWANCE
 from tutor.check.validate import validate
 from tutor.lesson import LessonLoadError, lesson_graph, load_lesson_text
 from tutor.lesson.folder import load_course
@@ -110,8 +113,12 @@ def test_check_reports_a_prompt_that_asks_for_places_the_tolerance_does_not_give
     assert "write `decimals = 4`" in str(error)
 
     other = NEURON.replace('node = "o"\ndecimals = 4', 'node = "o"\ndecimals = 2')
-    (error,) = validate(load_lesson_text(other, "p.toml"), variants=2).errors
+    error, *rest = validate(load_lesson_text(other, "p.toml"), variants=2).errors
     assert "asks for 4 decimal places but `decimals = 2`" in str(error)
+    # And do/dn to 4 places from o to 2 (all a quiz student has of o) is out of reach.
+    assert any(
+        e.line == line_of(other, 'ask = "grad"') - 1 and "out of reach" in str(e) for e in rest
+    )
 
 
 def test_check_reports_places_the_screen_cannot_give():
@@ -149,17 +156,22 @@ def test_every_n_decimal_question_refuses_seven_units_off_and_accepts_the_rounde
     for seed in range(21):
         q = Session(lesson, seed=seed).question(index)
         assert grade(q, f"{q.expected:.{places}f}").correct, (seed, q.expected)
-        for off in (7 * unit, -7 * unit):
+        # Worked from the numbers on the screen an answer may move by the question's
+        # rounding band (`tutor.check.shown`): past it, by 2 units more, it is refused.
+        assert q.allowance <= MAX_ALLOWANCE * unit, (seed, q.allowance)
+        far = max(7, math.ceil(q.allowance / unit) + 2) * unit
+        for off in (far, -far):
             verdict = grade(q, f"{q.expected + off:.{places}f}")
             assert not verdict.correct, (seed, q.expected, off)
 
 
 def test_a_quiz_never_draws_numbers_where_the_asked_places_are_out_of_reach():
-    # Five decimals of do/dn: within reach at the file's w1 = -3 (the screen's rounding
-    # moves it by under 2 units of the fifth place), not at w1 = -3.5.
+    # Five decimals of do/dn = 1 - o**2, worked from o as answered to 4 decimals: o's
+    # rounding moves it by 9 units of the fifth place at the file's w1 = -3 and by 1.5
+    # at w1 = -3.5, within reach, but by 12 at w1 = -2.5 (`MAX_ALLOWANCE` is 10).
     source = NEURON.replace('node = "n"\ndecimals = 4', 'node = "n"\ndecimals = 5')
     report = validate(load_lesson_text(source, "p.toml"))
     assert report.errors == []
     assert report.dropped["question 2's 5 decimal places are out of the screen's reach"] > 0
     lesson = report.lesson
-    assert {Session(lesson, seed=s).graph.value("w1") for s in range(1, 21)} == {-2.5}
+    assert {Session(lesson, seed=s).graph.value("w1") for s in range(1, 21)} == {-3.5}

@@ -18,6 +18,7 @@ from tutor.render import (
     render_dot,
     render_text,
 )
+from tutor.render.graph import MAX_PLACES, places
 
 
 def named(value: Value, label: str) -> Value:
@@ -117,11 +118,13 @@ LECTURE_B = """\
 │ grad 0    │
 └───────────┘"""
 
+# n and 2n get more places: 2 × 0.8814 = 1.7628, which is not (1.7627), and
+# exp(1.7627) = 5.8282, which is not 5.8284 (the shown numbers agree, issue 19).
 LECTURE_C = """\
-┌ n ──────────┐                      ┌ e ──────────┐                      ┌ o ──────────┐
-│ data 0.8814 ├──2 *─▶(1.7627)──exp─▶│ data 5.8284 ├─┬─- 1─▶(4.8284)─┬─/─▶│ data 0.7071 │
-│ grad 0.5    │                      │ grad 0.0429 │ └─+ 1─▶(6.8284)─┘    │ grad 1      │
-└─────────────┘                      └─────────────┘                      └─────────────┘"""
+┌ n ────────────┐                       ┌ e ──────────┐                      ┌ o ──────────┐
+│ data 0.881374 ├──2 *─▶(1.76275)──exp─▶│ data 5.8284 ├─┬─- 1─▶(4.8284)─┬─/─▶│ data 0.7071 │
+│ grad 0.5      │                       │ grad 0.0429 │ └─+ 1─▶(6.8284)─┘    │ grad 1      │
+└───────────────┘                       └─────────────┘                      └─────────────┘"""
 
 LECTURE_D = """\
 ┌ a ──────┐
@@ -193,6 +196,7 @@ def test_lecture_graphs_fit_the_panel_and_show_every_node(make):
     root = make()
     root.backward()
     picture = render_text(root)
+    digits = places(root)
     assert picture.width <= 100
     assert picture.height < 30
     assert set(picture.boxes) == {node for node in topo_order(root) if node.label}
@@ -200,7 +204,7 @@ def test_lecture_graphs_fit_the_panel_and_show_every_node(make):
         rows = picture.lines[box.row : box.row + box.height]
         inside = [row[box.col : box.col + box.width] for row in rows]
         assert inside[0].startswith(f"┌ {node.label} ─")
-        assert inside[1].startswith(f"│ data {format_number(node.data)} ")
+        assert inside[1].startswith(f"│ data {format_number(node.data, digits.get(node, 4))} ")
         assert inside[2].startswith(f"│ grad {format_number(node.grad)} ")
         assert inside[3] == "└" + "─" * (box.width - 2) + "┘"
 
@@ -610,3 +614,39 @@ def test_random_graphs_fit_any_width_they_can(root, width):
     assert picture.width <= max(width, 2 * widest_column + 40)
     assert Wires(picture).faults() == []
     assert set(picture.boxes) == {v for v in topo_order(root) if v.label}
+
+
+# -- the shown numbers agree (issue 19) ----------------------------------------------
+
+
+def test_a_product_is_what_its_shown_factors_give():
+    # w1 = 0.688844 shown as 0.6888 would make w1 * 2 = 1.37769 read (1.3777), where
+    # 0.6888 × 2 = 1.3776: w1 gets a place more, and 0.68884 × 2 rounds to 1.3777.
+    w1, x1 = Value(0.6888437, "w1"), Value(2.0, "x1")
+    y = named(w1 * x1 + Value(-0.1589, "b"), "y")
+    y.backward()
+    text = str(render_text(y))
+    assert "data 0.68884 " in text and "(1.3777)" in text
+    assert "data 0.6888 " not in text
+
+
+def test_the_course_graphs_agree_with_themselves():
+    from tutor.check.variants import quiz_graph
+    from tutor.lesson.folder import load_course
+    from tutor.paths import bundled_lessons
+
+    for lesson in load_course(bundled_lessons()).lessons:
+        if not lesson.has_graph:
+            continue
+        for seed in (0, 1):
+            root = quiz_graph(lesson, seed).output
+            digits = places(root)
+            for node in topo_order(root):
+                if node.is_leaf or digits.get(node, 4) >= MAX_PLACES:
+                    continue
+                if any(digits.get(x, 4) >= MAX_PLACES for x in node.inputs):
+                    continue  # as many places as it gets
+                written = [float(format_number(x.data, digits.get(x, 4))) for x in node.inputs]
+                again = node._op.forward(tuple(written), node.param)
+                n = digits.get(node, 4)
+                assert format_number(again, n) == format_number(node.data, n), (lesson.id, node)

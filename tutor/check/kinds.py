@@ -32,6 +32,7 @@ module (see the end of the file): no kind can fall through to another's rules.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from fractions import Fraction
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
@@ -60,6 +61,7 @@ from tutor.numbers import full, short
 
 if TYPE_CHECKING:
     from tutor.check.question import Question
+    from tutor.check.shown import Source
 
 #: A quantity a question asks for, as the kind's name and what it is about:
 #: ``("grad", "d")``, ``("local", "d", "c")`` (see `Mistake.names`).
@@ -76,9 +78,10 @@ class Kind:
     #: Whether a right answer is also checked against `exact` when graded; the
     #: finite computations (a nudge, a step) are checked by `tutor check` only.
     graded_exactly: ClassVar[bool] = True
-    #: Whether a student works the answer from the numbers the screen shows (so that
-    #: asked decimal places get an allowance for their rounding); training is the
-    #: engine's, shown exactly, and a count has nothing to round.
+    #: Whether a student works the answer by hand from the graph's values (so that
+    #: asked decimal places get an allowance for their rounding: `tutor.check.shown`);
+    #: training is the engine's, read off its view (`screen_sources`), and a count has
+    #: nothing to round.
     from_screen: ClassVar[bool] = True
 
     @property
@@ -137,6 +140,18 @@ class Kind:
     def explain(self, question: Question) -> list[str]:
         """How the expected answer comes about, with the numbers: what "reveal" shows."""
         raise NotImplementedError
+
+    # -- what the student saw (`tutor.check.shown`) ---------------------------------
+
+    def grad_sensitivity(self, question: Question, node: str, held: Set[str]) -> float:
+        """d answer / d (the gradient of ``node``, as the student has it), the ``held``
+        gradients taken as shown too: how the answer moves when it is worked from that
+        gradient as shown. 0: not worked from it."""
+        return 0.0
+
+    def screen_sources(self, question: Question) -> list[Source]:
+        """Numbers the kind's own view shows that the answer is read from."""
+        return []
 
 
 KINDS: dict[str, Kind] = {}
@@ -238,6 +253,13 @@ class Gradient(Kind):
     def finite(self, question: Question) -> Estimate | None:
         graph = question.graph
         return slope(graph.output, graph.nodes[question.node])
+
+    def grad_sensitivity(self, question: Question, node: str, held: Set[str]) -> float:
+        # The chain rule through `node`: its gradient times d node / d asked node, on
+        # the paths that no nearer shown gradient takes first.
+        from tutor.check.shown import tangent
+
+        return tangent(question.graph, question.node, node, held)
 
     def mistakes(self, question: Question) -> list[Mistake]:
         g, node, out = question.graph, question.node, question.output
@@ -569,6 +591,22 @@ class GradientStep(Kind):
         after = rebuilt(question.lesson, graph, moved)
         return float(exact_value(after, after.output))
 
+    def grad_sensitivity(self, question: Question, node: str, held: Set[str]) -> float:
+        # A moved parameter's gradient as shown moves it by rate × that: d after / d p
+        # at the moved values, by a forward difference.
+        graph, rate = question.graph, question.ask.rate
+        leaves = moved_leaves(graph, question.ask.moves)
+        if node not in leaves:
+            return 0.0
+        moved = {leaf: leaf.data + rate * leaf.grad for leaf in leaves.values()}
+        leaf = leaves[node]
+        step = 1e-6 * max(1.0, abs(moved[leaf]))
+        try:
+            nudged = evaluate(graph.output, {**moved, leaf: moved[leaf] + step})
+            return rate * (nudged - evaluate(graph.output, moved)) / step
+        except ArithmeticError:
+            return 0.0
+
     def mistakes(self, question: Question) -> list[Mistake]:
         out, rate, moves = question.output, question.ask.rate, question.ask.moves
         what = _moved(question)
@@ -657,6 +695,25 @@ class Training(Kind):
 
     def keys(self, ask: Ask, graph: Graph) -> set[Key]:
         return {(self.name, ask.rate, ask.steps, ask.zero_grad, ask.node)}
+
+    def screen_sources(self, question: Question) -> list[Source]:
+        # Read off a training view shown before it, at this rate: the view writes the
+        # loss and each parameter to 4 decimals (`training_panel`).
+        from tutor.check.shown import Source, displayed
+        from tutor.lesson.model import Show
+
+        ask = question.ask
+        for step in question.lesson.steps:
+            if step is ask:
+                return []
+            if (
+                isinstance(step, Show)
+                and step.what == "training"
+                and step.zero_grad == ask.zero_grad
+                and ask.rate in (step.rate or 0.05, *step.compare)
+            ):
+                return [Source("answer", "", displayed(question.expected))]
+        return []
 
     def exact(self, question: Question) -> float:
         """The same training by `tutor.symbolic.descent`: every step's gradients from
@@ -785,6 +842,10 @@ class AccumulatedGradient(Kind):
         passes = question.ask.passes or 2
         # Each backward() without zeroing adds the same gradient once more.
         return float(passes * exact_gradients(graph)[graph.nodes[question.node]])
+
+    def grad_sensitivity(self, question: Question, node: str, held: Set[str]) -> float:
+        # The gradient found once, added ``passes`` times.
+        return float(question.ask.passes or 2) if node == question.node else 0.0
 
     def finite(self, question: Question) -> Estimate | None:
         graph = question.graph

@@ -10,14 +10,12 @@ alternative local derivatives and run through the same backward pass.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from fractions import Fraction
 
 from tutor.engine import OPS, Value, evaluate, topo_order
 from tutor.engine.train import GraphTrainer
 from tutor.expr import names, to_engine
-from tutor.lesson import Graph, build_graph
+from tutor.lesson import Graph
 from tutor.lesson.graph import copy_graph, moved_leaves, of_graph
-from tutor.numbers import short
 
 LocalRule = Callable[..., object]
 #: Local rules to use instead of the op table's: for one node (by its position
@@ -231,52 +229,3 @@ def share(graph: Graph, consumer: Value, index: int) -> float:
     """One use's contribution to the gradient: local derivative × upstream gradient."""
     x = tuple(v.data for v in consumer.inputs)
     return OPS[consumer.op].local(x, consumer.data, consumer.param)[index] * consumer.grad
-
-
-def shown(x: float) -> float:
-    """A number as the screen shows it (`tutor.numbers.short`, 4 decimals), as a float."""
-    return float(short(x))
-
-
-def as_shown(assignments, graph: Graph) -> tuple[Graph, Graph]:
-    """The graph a student works from who copies the numbers off the screen.
-
-    The screen shows every named node's value and gradient to 4 decimals. Here
-    each leaf is rounded as shown, each named node's value is computed from the
-    rounded values of its inputs, and each gradient from the rounded gradient
-    above it times the local derivative at the rounded values. Two graphs: one
-    with every value and gradient rounded as the screen shows them, one with each
-    as the student computes it (from rounded inputs, not rounded itself). A
-    question asking for N decimal places accepts what such a student would get
-    (see `Question.allowance`). Made once per graph.
-    """
-    if "as-shown" not in graph.cache:
-        graph.cache["as-shown"] = (
-            _as_shown(assignments, graph, rounded=True),
-            _as_shown(assignments, graph, rounded=False),
-        )
-    return graph.cache["as-shown"]  # type: ignore[return-value]
-
-
-def _as_shown(assignments, graph: Graph, rounded: bool) -> Graph:
-    leaves = {name: Fraction(short(leaf.data)) for name, leaf in graph.leaves.items()}
-    copy = build_graph(assignments, graph.output.label, leaves, graph.seed)
-    order = list(copy.definitions)  # named operation nodes, in script order
-    computed: dict[str, float] = {}
-    for name in order:
-        root, _ = local_graph(copy, name)  # from the inputs' rounded values
-        computed[name] = root.data
-        copy.nodes[name].data = shown(root.data)
-    grads = dict.fromkeys(copy.nodes, 0.0)
-    grads[copy.output.label] = 1.0
-    for name in reversed(order):
-        upstream = shown(grads[name])
-        root, env = local_graph(copy, name)
-        local_grads = gradients(root)
-        for input_name, leaf in env.items():
-            grads[input_name] += upstream * local_grads[leaf]
-    for name, node in copy.nodes.items():
-        node.grad = shown(grads[name]) if rounded else grads[name]
-        if not rounded and name in computed:
-            node.data = computed[name]
-    return copy

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 
-from tutor.check import quantities as q
 from tutor.check.kinds import Kind, kind_of, named_parents  # noqa: F401 (for callers)
 from tutor.check.mistakes import Mistake, Quantity
 from tutor.engine import topo_order
@@ -33,7 +32,7 @@ NEIGHBOURS = 5  # extra points at which an expression answer is tested
 MAX_EXAMPLE_TRIES = 60  # candidate example expressions looked at
 #: Units of the last asked decimal place that working from the screen's rounded
 #: numbers may move an answer; beyond this the places are out of reach.
-MAX_ALLOWANCE = 2
+MAX_ALLOWANCE = 10
 #: How a number answer may be written, for examples (the first three that are no answer).
 NUMBER_EXAMPLES = ("-2", "0.5", "1/2", "-3", "1.5", "-0.25", "2/3", "4", "0.125", "-3/4")
 
@@ -165,22 +164,20 @@ class Question:
 
     @cached_property
     def allowance(self) -> float:
-        """For a question asking for N decimal places: how far the answer moves when it is
-        computed from the numbers as the screen shows them (4 decimals), not exactly."""
-        if self.decimals is None or not self.rules.from_screen:
+        """For a question asking for N decimal places, its rounding band: how far the
+        answer moves when it is worked from the numbers the screen shows, not from the
+        hidden digits (`tutor.check.shown.band`)."""
+        if self.decimals is None:
             return 0.0
-        try:
-            shown = q.as_shown(self.lesson.assignments, self.graph)
-        except (ArithmeticError, ValueError):
-            return 0.0
-        moved = [safely(self.at, g) for g in shown]
-        return max((abs(m - self.expected) for m in moved if math.isfinite(m)), default=0.0)
+        from tutor.check.shown import band
+
+        return band(self)
 
     @property
     def out_of_reach(self) -> bool:
         """True when the N asked decimal places cannot be had from the screen's numbers:
         worked from them, the answer moves by more than `MAX_ALLOWANCE` units of the
-        N-th place."""
+        N-th place (the place before it is then in doubt)."""
         if self.decimals is None:
             return False
         return self.allowance * 10.0**self.decimals > MAX_ALLOWANCE

@@ -29,7 +29,7 @@ from tutor.check import exact  # noqa: F401
 from tutor.check.grade import grade
 from tutor.check.kinds import kind_of
 from tutor.check.quantities import owner
-from tutor.check.question import asked_places, places, prepare
+from tutor.check.question import MAX_ALLOWANCE, asked_places, places, prepare
 from tutor.check.variants import draw_quiz, fairness_checked
 from tutor.engine import topo_order
 from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, lesson_graph
@@ -255,8 +255,9 @@ def _check_allowance(report: Report, graph: Graph, index: int, ask: Ask) -> None
         report.add(
             ask,
             f"{_name(index, ask)}: asks for {places(ask.decimals)}, but worked from the "
-            f"numbers on the screen (4 decimals) the answer moves by {units:.1f} units of the "
-            f"last place at {_where(graph)}: ask for fewer decimal places",
+            f"numbers on the screen the answer moves by up to {units:.1f} units of the last "
+            f"place (its rounding band; more than {MAX_ALLOWANCE} is out of reach) at "
+            f"{_where(graph)}: ask for fewer decimal places",
         )
 
 

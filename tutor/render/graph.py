@@ -30,7 +30,7 @@ value joined to it (``(15)──+ 5─▶ f`` would give ``f`` away).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from tutor.engine import Value, topo_order
@@ -105,7 +105,8 @@ def render_text(
     ``compact`` draws each labelled node on one line: ``│d=4 g=?├``.
     """
     columns = _columns(root, compact)
-    picture = _draw(columns, show_grad, highlight, _hidden_with_wires(root, hidden), compact)
+    hide = _hidden_with_wires(root, hidden)
+    picture = _draw(columns, show_grad, highlight, hide, compact, places(root, hide))
     return _check_highlight(picture, highlight)
 
 
@@ -125,20 +126,21 @@ def fit_text(
     overflows (nothing is ever cut): the caller scrolls.
     """
     hide = _hidden_with_wires(root, hidden)
-    full = _draw(_columns(root, False), show_grad, highlight, hide, False)
+    digits = places(root, hide)
+    full = _draw(_columns(root, False), show_grad, highlight, hide, False, digits)
     if full.width <= width and (height is None or full.height <= height):
         return _check_highlight(full, highlight)
     columns = _columns(root, True)
-    compact = _draw(columns, show_grad, highlight, hide, True)
+    compact = _draw(columns, show_grad, highlight, hide, True, digits)
     if compact.width <= width:
         return compact
     bands: list[GraphPicture] = []
     start = 0
     while start < len(columns):
         end = start + 1
-        band = _draw(_band(columns, start, end), show_grad, highlight, hide, True)
+        band = _draw(_band(columns, start, end), show_grad, highlight, hide, True, digits)
         while end < len(columns):
-            wider = _draw(_band(columns, start, end + 1), show_grad, highlight, hide, True)
+            wider = _draw(_band(columns, start, end + 1), show_grad, highlight, hide, True, digits)
             if wider.width > width:
                 break
             band, end = wider, end + 1
@@ -153,10 +155,13 @@ def _draw(
     highlight: Value | None,
     hidden: Collection[Value],
     compact: bool,
+    digits: Mapping[Value, int],
 ) -> GraphPicture:
     _place_rows(columns)
     shown = show_grad if callable(show_grad) else lambda _node: show_grad
-    faces = {slot: _face(slot, shown, hidden, compact) for column in columns for slot in column}
+    faces = {
+        slot: _face(slot, shown, hidden, compact, digits) for column in columns for slot in column
+    }
     box_widths = [
         max((_box_width(faces[s], compact) for s in column if s.is_box), default=0)
         for column in columns
@@ -286,6 +291,60 @@ def _hidden_with_wires(root: Value, hidden: Collection[Value]) -> set[Value]:
 
 
 # -- what is drawn --------------------------------------------------------------
+
+#: Decimal places of a value in the picture, and the most a value gets so that the
+#: numbers agree with each other (`places`).
+PLACES = 4
+MAX_PLACES = 8
+#: A graph of more ops than this (a hostile lesson's) is written at `PLACES`: making
+#: its numbers agree would cost more than drawing it.
+MAX_AGREED = 5_000
+
+
+def places(root: Value, hidden: Collection[Value] = ()) -> dict[Value, int]:
+    """How many decimals each value is written with, so that the shown numbers agree:
+    an op's value, written, is what the op gives on its operands as written, rounded
+    to its places. ``0.6888 * 2`` is 1.3776, so ``(1.3777)`` for w1·x1 = 1.37769
+    does not agree with ``w1 = 0.6888``: the operands get a place more, until they
+    agree (``0.68884 * 2`` rounds to 1.3777), at most `MAX_PLACES`. Values not in the
+    dict get `PLACES`; a hidden value (``?``) is left alone, and so is a graph of more
+    than `MAX_AGREED` ops."""
+    found: dict[Value, int] = {}
+    ops = [n for n in topo_order(root) if not n.is_leaf and n not in hidden]
+    if len(ops) > MAX_AGREED:
+        return found
+    users: dict[Value, list[Value]] = {}
+    for node in ops:
+        for x in node.inputs:
+            users.setdefault(x, []).append(node)
+    todo = list(reversed(ops))  # popped in topological order
+    waiting = set(ops)
+    while todo:  # each growth is a place more, and places stop at MAX_PLACES
+        node = todo.pop()
+        waiting.discard(node)
+        if any(x in hidden for x in node.inputs) or _agrees(node, found):
+            continue
+        for v in node.inputs:
+            if _is_constant(v) or found.get(v, PLACES) >= MAX_PLACES:
+                continue
+            found[v] = found.get(v, PLACES) + 1
+            for again in (v, *users.get(v, ())):  # what compares v's written value
+                if again in waiting or again.is_leaf or again in hidden:
+                    continue
+                waiting.add(again)
+                todo.append(again)
+    return found
+
+
+def _agrees(node: Value, digits: Mapping[Value, int]) -> bool:
+    """Whether ``node``'s value as written is its op on its operands as written."""
+    try:
+        written = tuple(float(format_number(x.data, digits.get(x, PLACES))) for x in node.inputs)
+        again = node._op.forward(written, node.param)
+    except (ArithmeticError, ValueError):
+        return True  # nothing to compare: the written operands leave the op's domain
+    places_ = digits.get(node, PLACES)
+    return format_number(again, places_) == format_number(node.data, places_)
 
 
 def _is_constant(node: Value) -> bool:
@@ -520,13 +579,17 @@ def _crossings(
 
 
 def _face(
-    slot: _Slot, shown: Callable[[Value], bool], hidden: Collection[Value], compact: bool
+    slot: _Slot,
+    shown: Callable[[Value], bool],
+    hidden: Collection[Value],
+    compact: bool,
+    digits: Mapping[Value, int],
 ) -> list[str]:
     """A box's label, data and grad lines, or the one line of any other slot."""
     node = slot.value
     if slot.is_wire:
         return [""]
-    data = "?" if node in hidden else format_number(node.data)
+    data = "?" if node in hidden else format_number(node.data, digits.get(node, PLACES))
     if not slot.is_box:
         return [data if node.is_leaf else f"({data})"]
     grad = format_number(node.grad) if shown(node) else "?"
