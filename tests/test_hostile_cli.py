@@ -173,3 +173,45 @@ def test_derive_that_runs_out_of_time_says_so(capsys, monkeypatch):
 def test_derive_of_nested_powers_is_refused(capsys):
     code, _, err = run(capsys, "derive", "((((x**100)**100)**100)**100)", "--wrt", "x")
     assert code == 2 and "the powers multiply out too large" in err
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for child in found]
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (dead, waiting to be reaped)."""
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_the_derive_child_dies_with_its_parent():
+    import signal
+    import subprocess
+    import sys
+
+    tower = "exp(" * 38 + "x" + ")" * 38  # SymPy works on it for minutes
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "derive", tower, "--wrt", "x", "--at", "x=1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    children: list[int] = []
+    while not children and time.monotonic() < deadline:
+        children = _children(parent.pid)
+        time.sleep(0.05)
+    assert children, "tutor derive started no child"
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while any(map(_running, children)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_running, children)), "the orphaned derivation went on running"

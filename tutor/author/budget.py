@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass, field
 
 from tutor.lesson.model import Lesson, LessonError
+from tutor.untrusted import child_env
 
 CHECK_SECONDS = 60.0
 APP_CHECK_SECONDS = 30.0
@@ -138,6 +139,7 @@ class Checker:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # never onto the app's screen
+            env=child_env(),  # the child dies with us (`die_with_parent`)
             start_new_session=True,  # a ctrl+c in the terminal is the parent's to handle
         )
         return self._process
@@ -208,25 +210,10 @@ def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
 # -- the child ------------------------------------------------------------------------
 
 
-def _die_with_parent() -> None:
-    """On Linux, be killed when the parent dies, even by SIGKILL: an orphaned check
-    of a hostile lesson must not go on using a CPU for its whole budget."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # the parent died before prctl took effect
-            os._exit(1)
-    except (OSError, AttributeError):
-        pass
-
-
 def _child(memory: int) -> None:
-    _die_with_parent()
+    from tutor.untrusted import die_with_parent
+
+    die_with_parent()
     try:
         import resource
 
