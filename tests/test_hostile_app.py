@@ -200,3 +200,44 @@ async def test_a_pasted_bidi_character_is_named_and_shown_escaped(tmp_path):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+@pilot_test
+async def test_no_exact_gradients_in_the_app_before_the_budgeted_check_passes(
+    tmp_path, monkeypatch
+):
+    """The warm-up (SymPy's exact gradients, in a thread of the app) of a lesson whose
+    check runs out of its budget never starts: it grew the app to 3.8 GB."""
+    import tutor.author.budget as budget
+    import tutor.tui.screens.lesson as lesson_screen
+
+    monkeypatch.setattr(budget, "APP_CHECK_SECONDS", 2.0)
+    warmed: list[tuple[str, bool]] = []
+
+    def warm_up(graph) -> None:
+        screen = app.screen
+        warmed.append((graph.output.label, isinstance(screen, LessonScreen) and screen.checking))
+
+    monkeypatch.setattr(lesson_screen, "warm_up", warm_up)
+    app = create_app(folder_with(tmp_path, squares=SQUARES, markup=MARKUP), seeds=lambda: 1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_lesson("squares")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LessonScreen) and screen.checking
+        screen.action_derive()  # SymPy on its numbers waits for the check too
+        await pilot.pause()
+        assert "still being checked" in str(screen.query_one(Feedback).render())
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if "squares" in app.checked:
+                break
+        assert "time budget" in app.checked["squares"][0].message
+        await pilot.pause()
+        assert not isinstance(app.screen, LessonScreen)  # closed, never warmed
+        app.open_lesson("markup")
+        await until_lesson(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+q")
+    assert warmed == [("b", False)]  # the good lesson, once its check had passed
