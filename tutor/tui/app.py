@@ -100,6 +100,30 @@ class TutorApp(App[int]):
         #: when the student left it before the check passed (`LessonScreen.on_unmount`).
         self.held_answers: dict[str, dict[int, str]] = {}
         self._closing = False
+        #: The terminal's modes before the app (`run_app` sets them): once the app
+        #: starts to close, a watchdog ends the process within seconds, putting them back.
+        self.terminal_modes: list | None = None
+        self.watchdog = False
+
+    def exit(self, result: int | None = None, return_code: int = 0, message=None) -> None:
+        """Close the app (ctrl+q, a signal, the terminal gone), and never hang doing it:
+        past `tutor.tui.watchdog.EXIT_SECONDS` the process ends (`run_app` only)."""
+        if self.watchdog:
+            from tutor.tui import watchdog
+
+            modes = self.terminal_modes
+            watchdog.arm(return_code, restore=lambda: watchdog.restore_terminal(modes))
+        super().exit(result, return_code, message)
+
+    def _fatal_error(self) -> None:
+        # An exception ends the app; its bell, written to a terminal that is gone,
+        # once blocked the way out for good: the watchdog covers this exit too.
+        if self.watchdog:
+            from tutor.tui import watchdog
+
+            modes = self.terminal_modes
+            watchdog.arm(1, restore=lambda: watchdog.restore_terminal(modes))
+        super()._fatal_error()
 
     # -- start-up ------------------------------------------------------------------
 
@@ -585,7 +609,11 @@ def create_app(
 
 def run_app(folder: Path) -> int:
     """Run the app on ``folder``; the exit code for the shell."""
+    from tutor.tui.watchdog import terminal_modes
+
     app = create_app(folder)
+    app.terminal_modes = terminal_modes()
+    app.watchdog = True
     try:
         app.run()
     finally:
