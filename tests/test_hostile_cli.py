@@ -215,3 +215,28 @@ def test_the_derive_child_dies_with_its_parent():
     while any(map(_running, children)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(map(_running, children)), "the orphaned derivation went on running"
+
+
+SQUARES = (
+    'format = 1\nid = "squares"\ntitle = "T"\ngraph = """\na = 0.5\n'
+    + "\n".join(f"s{i} = {'a' if i == 1 else f's{i - 1}'} ** 2" for i in range(1, 41))
+    + '\n"""\n[[steps]]\nask = "grad"\nnode = "a"\n'
+)
+
+
+def test_run_refuses_a_lesson_whose_grading_would_run_out_of_budget(capsys, tmp_path, monkeypatch):
+    """Grading the right answer of an exponent tower computed exact numbers of
+    2**40 bits unbudgeted (49 s, 4.2 GB, MemoryError): now the budgeted check
+    runs first, and the lesson is refused at its path."""
+    import tutor.author.budget as budget
+
+    monkeypatch.setattr(budget, "APP_CHECK_SECONDS", 2.0)
+    lesson = tmp_path / "squares.toml"
+    lesson.write_text(SQUARES)
+    answers = tmp_path / "answers.txt"
+    answers.write_text("0\n")
+    start = time.perf_counter()
+    code, out, err = run(capsys, "run", str(lesson), "--answers", str(answers))
+    assert time.perf_counter() - start < 30
+    assert code == 2 and out == ""
+    assert err.startswith(f"tutor: {lesson}: the check ran out of its time budget (2 s)")

@@ -35,7 +35,7 @@ from tutor.untrusted import child_env
 
 CHECK_SECONDS = 60.0
 APP_CHECK_SECONDS = 30.0
-MEMORY_BYTES = 2 * 1024**3
+MEMORY_BYTES = 768 * 1024**2  # the course needs under 100 MiB; the app stays under 1 GiB
 RECURSION_LIMIT = 20_000  # in the child: deep graphs are checked, not refused
 
 _HEADER = struct.Struct("!I")
@@ -168,6 +168,31 @@ def close_shared() -> None:
         checkers = list(_SHARED.values())
     for checker in checkers:
         checker.close()
+
+
+def check_to_use(lesson: Lesson, seed: int = 0, checker: str = "open") -> list[LessonError]:
+    """The lesson's problems at its own numbers (or at quiz variant ``seed``), as the
+    app and `tutor run` check a lesson before they grade anything in it.
+
+    Within `APP_CHECK_SECONDS` and the memory budget, in the shared child ``checker``:
+    what it computes (the exact gradients, the quiz's draw, the trainings) is what
+    grading will, so a lesson that passes is cheap enough to grade in the caller, and
+    one that runs out is refused at its path. A pass is remembered
+    (`tutor.author.passed`) and not checked again.
+    """
+    from tutor.author import passed
+
+    if passed.passed(lesson, seed):
+        return []
+    try:
+        outcome = shared(checker).check(
+            lesson, variants=0, seed=seed or None, seconds=APP_CHECK_SECONDS, job=APP
+        )
+    except Exception as exc:  # a lesson that cannot even be checked is not used
+        return [LessonError(str(lesson.path), None, f"cannot be checked: {exc}")]
+    if not outcome.errors:
+        passed.remember(lesson, seed)
+    return outcome.errors
 
 
 def _failed(lesson: Lesson, message: str) -> Outcome:

@@ -570,21 +570,9 @@ def check_lesson(lesson: Lesson, seed: int = 0, checker: str = "open") -> list[L
     (`tutor.author.budget`): a lesson that asks for unbounded work is not shown,
     and the app never waits on it. A pass is remembered (`tutor.author.passed`).
     """
-    from tutor.author import passed
-    from tutor.author.budget import APP_CHECK_SECONDS, shared
-    from tutor.lesson.model import LessonError
+    from tutor.author.budget import check_to_use
 
-    if passed.passed(lesson, seed):
-        return []
-    try:
-        outcome = shared(checker).check(
-            lesson, variants=0, seed=seed or None, seconds=APP_CHECK_SECONDS, job="app"
-        )
-    except Exception as exc:  # a lesson that cannot even be checked is not shown
-        return [LessonError(str(lesson.path), None, f"cannot be checked: {exc}")]
-    if not outcome.errors:
-        passed.remember(lesson, seed)
-    return outcome.errors
+    return check_to_use(lesson, seed, checker)
 
 
 def create_app(
