@@ -241,3 +241,39 @@ async def test_no_exact_gradients_in_the_app_before_the_budgeted_check_passes(
         await app.workers.wait_for_complete()
         await pilot.press("ctrl+q")
     assert warmed == [("b", False)]  # the good lesson, once its check had passed
+
+
+def training_network(trains: int = 9, steps: int = 100) -> str:
+    """A network lesson whose quiz draws train nine times over (the file's own numbers
+    train fine; at a drawn 1e150 the last training is in doubt)."""
+    out = [
+        'format = 1\nid = "net-draws"\ntitle = "T"\n[model]\ninputs = 3\nlayers = [4, 4, 1]\n',
+        "[data]\nxs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]\n",
+        "ys = [1.0, -1.0, -1.0, 1.0]\n[vary]\nx1_1 = { min = 1e150, max = 1e151, step = 1e149 }\n",
+    ]
+    out += [f'[[steps]]\nask = "train"\nrate = 0.001\nsteps = {steps}\n'] * trains
+    out.append('[[steps]]\nask = "train"\nrate = 10.0\nsteps = 100\n')
+    return "".join(out)
+
+
+@pilot_test
+async def test_a_quiz_is_drawn_off_the_ui_thread_and_ctrl_q_quits_at_once(tmp_path):
+    """`t` on a lesson whose draws train for minutes froze the app (ctrl+q after 124 s):
+    the draw waits for the budgeted check, in a worker, and quitting stops it."""
+    app = create_app(folder_with(tmp_path, net=training_network()), seeds=lambda: 1)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.course is not None:
+                break
+        start = time.perf_counter()
+        app.start_quiz("net-draws")
+        await pilot.pause()
+        assert time.perf_counter() - start < 1  # the UI thread drew nothing
+        assert not isinstance(app.screen, LessonScreen)
+        await pilot.pause(0.7)
+        assert "Drawing fresh numbers" in str([n.message for n in app._notifications])
+        start = time.perf_counter()
+        await pilot.press("ctrl+q")
+    assert time.perf_counter() - start < 2
+    assert app.return_code == 0
