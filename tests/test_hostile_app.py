@@ -277,3 +277,21 @@ async def test_a_quiz_is_drawn_off_the_ui_thread_and_ctrl_q_quits_at_once(tmp_pa
         await pilot.press("ctrl+q")
     assert time.perf_counter() - start < 2
     assert app.return_code == 0
+
+
+@pilot_test
+async def test_closing_the_app_arms_the_exit_watchdog(tmp_path, monkeypatch):
+    """Its shutdown once blocked for 78 minutes on a bell to a full writer queue: the
+    way out (ctrl+q, a signal, the terminal gone) arms a watchdog first."""
+    from tutor.tui import watchdog
+
+    armed: list[int] = []
+    monkeypatch.setattr(watchdog, "arm", lambda code, restore=None: armed.append(code))
+    app = create_app(folder_with(tmp_path, markup=MARKUP), seeds=lambda: 1)
+    app.watchdog = True  # as `run_app` sets it
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert armed == []
+        app.exit(None, 143)  # as SIGTERM does
+        await pilot.pause()
+    assert armed == [143]

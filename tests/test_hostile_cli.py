@@ -240,3 +240,22 @@ def test_run_refuses_a_lesson_whose_grading_would_run_out_of_budget(capsys, tmp_
     assert time.perf_counter() - start < 30
     assert code == 2 and out == ""
     assert err.startswith(f"tutor: {lesson}: the check ran out of its time budget (2 s)")
+
+
+def test_run_of_a_quiz_whose_draws_train_for_minutes_is_bounded(capsys, tmp_path, monkeypatch):
+    """`tutor run --seed 1` drew in the calling process, nine trainings a draw: 118 s.
+    The draw is in the budgeted check now, and grading follows only if it passed."""
+    from test_hostile_app import training_network
+
+    import tutor.author.budget as budget
+
+    monkeypatch.setattr(budget, "APP_CHECK_SECONDS", 2.0)
+    lesson = tmp_path / "net.toml"
+    lesson.write_text(training_network())
+    answers = tmp_path / "answers.txt"
+    answers.write_text("0\n" * 10)
+    start = time.perf_counter()
+    code, out, err = run(capsys, "run", str(lesson), "--answers", str(answers), "--seed", "1")
+    assert time.perf_counter() - start < 30
+    assert code == 2 and out == ""
+    assert err.startswith(f"tutor: {lesson}: the check ran out of its time budget (2 s)")
