@@ -12,6 +12,7 @@ from textual import events
 from textual.widgets import Static
 from tui_pilot import until_lesson
 
+from bench.hostile_lessons import training_network
 from tutor.tui.app import create_app
 from tutor.tui.screens.lesson import LessonScreen
 from tutor.tui.widgets.answer_input import AnswerInput
@@ -241,19 +242,6 @@ async def test_no_exact_gradients_in_the_app_before_the_budgeted_check_passes(
         await app.workers.wait_for_complete()
         await pilot.press("ctrl+q")
     assert warmed == [("b", False)]  # the good lesson, once its check had passed
-
-
-def training_network(trains: int = 9, steps: int = 100) -> str:
-    """A network lesson whose quiz draws train nine times over (the file's own numbers
-    train fine; at a drawn 1e150 the last training is in doubt)."""
-    out = [
-        'format = 1\nid = "net-draws"\ntitle = "T"\n[model]\ninputs = 3\nlayers = [4, 4, 1]\n',
-        "[data]\nxs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]\n",
-        "ys = [1.0, -1.0, -1.0, 1.0]\n[vary]\nx1_1 = { min = 1e150, max = 1e151, step = 1e149 }\n",
-    ]
-    out += [f'[[steps]]\nask = "train"\nrate = 0.001\nsteps = {steps}\n'] * trains
-    out.append('[[steps]]\nask = "train"\nrate = 10.0\nsteps = 100\n')
-    return "".join(out)
 
 
 @pilot_test

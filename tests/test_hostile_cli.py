@@ -11,6 +11,7 @@ import pytest
 from conftest import TINY_LESSON
 
 import tutor.cli as cli
+from bench.hostile_lessons import squares, training_network
 from tutor.cli import main
 
 LESSON = (
@@ -217,13 +218,6 @@ def test_the_derive_child_dies_with_its_parent():
     assert not any(map(_running, children)), "the orphaned derivation went on running"
 
 
-SQUARES = (
-    'format = 1\nid = "squares"\ntitle = "T"\ngraph = """\na = 0.5\n'
-    + "\n".join(f"s{i} = {'a' if i == 1 else f's{i - 1}'} ** 2" for i in range(1, 41))
-    + '\n"""\n[[steps]]\nask = "grad"\nnode = "a"\n'
-)
-
-
 def test_run_refuses_a_lesson_whose_grading_would_run_out_of_budget(capsys, tmp_path, monkeypatch):
     """Grading the right answer of an exponent tower computed exact numbers of
     2**40 bits unbudgeted (49 s, 4.2 GB, MemoryError): now the budgeted check
@@ -232,7 +226,7 @@ def test_run_refuses_a_lesson_whose_grading_would_run_out_of_budget(capsys, tmp_
 
     monkeypatch.setattr(budget, "APP_CHECK_SECONDS", 2.0)
     lesson = tmp_path / "squares.toml"
-    lesson.write_text(SQUARES)
+    lesson.write_text(squares())
     answers = tmp_path / "answers.txt"
     answers.write_text("0\n")
     start = time.perf_counter()
@@ -245,8 +239,6 @@ def test_run_refuses_a_lesson_whose_grading_would_run_out_of_budget(capsys, tmp_
 def test_run_of_a_quiz_whose_draws_train_for_minutes_is_bounded(capsys, tmp_path, monkeypatch):
     """`tutor run --seed 1` drew in the calling process, nine trainings a draw: 118 s.
     The draw is in the budgeted check now, and grading follows only if it passed."""
-    from test_hostile_app import training_network
-
     import tutor.author.budget as budget
 
     monkeypatch.setattr(budget, "APP_CHECK_SECONDS", 2.0)

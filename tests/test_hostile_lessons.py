@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.hostile_lessons import many_trainings
 from tutor.lesson import LessonLoadError, load_lesson, load_lesson_text
 from tutor.lesson.folder import load_course
 from tutor.lesson.loader import MAX_FILE_BYTES
@@ -283,20 +284,6 @@ def test_a_file_named_with_a_control_character_is_refused_and_shown_escaped(tmp_
     (error,) = info.value.errors
     assert "\x1b" not in str(error) and "\\x1b]2;pwned\\x07.toml" in str(error)
     assert "the file name holds a control character" in str(error)
-
-
-def many_trainings(questions: int, vary: str = "") -> str:
-    """A [model] of 8 inputs and layers [16, 12, 1] over 3 rows (about 2,500 nodes),
-    and ``questions`` trainings of about 100 steps each: within every other bound."""
-    xs = [[((r * 7 + i * 3) % 11 - 5) / 5 for i in range(8)] for r in range(3)]
-    head = (
-        f'format = 1\nid = "many-trains"\ntitle = "T"\n[model]\ninputs = 8\n'
-        f"layers = [16, 12, 1]\n[data]\nxs = {xs}\nys = [1.0, -1.0, 1.0]\n{vary}"
-    )
-    steps = [
-        f'[[steps]]\nask = "train"\nrate = 0.01\nsteps = {100 - q % 3}\n' for q in range(questions)
-    ]
-    return head + "".join(steps)
 
 
 def test_training_work_is_bounded_per_file_at_the_line_past_the_bound(tmp_path):
