@@ -113,22 +113,21 @@ class TutorApp(App[int]):
     def exit(self, result: int | None = None, return_code: int = 0, message=None) -> None:
         """Close the app (ctrl+q, a signal, the terminal gone), and never hang doing it:
         past `tutor.tui.watchdog.EXIT_SECONDS` the process ends (`run_app` only)."""
-        if self.watchdog:
-            from tutor.tui import watchdog
-
-            modes = self.terminal_modes
-            watchdog.arm(return_code, restore=lambda: watchdog.restore_terminal(modes))
+        self._arm_watchdog(return_code)
         super().exit(result, return_code, message)
 
     def _fatal_error(self) -> None:
         # An exception ends the app; its bell, written to a terminal that is gone,
         # once blocked the way out for good: the watchdog covers this exit too.
+        self._arm_watchdog(1)
+        super()._fatal_error()
+
+    def _arm_watchdog(self, code: int) -> None:
         if self.watchdog:
             from tutor.tui import watchdog
 
             modes = self.terminal_modes
-            watchdog.arm(1, restore=lambda: watchdog.restore_terminal(modes))
-        super()._fatal_error()
+            watchdog.arm(code, restore=lambda: watchdog.restore_terminal(modes))
 
     # -- start-up ------------------------------------------------------------------
 
@@ -477,6 +476,8 @@ class TutorApp(App[int]):
         if isinstance(drawn, list):
             self._opened_checked(lesson, seed, drawn)
             return
+        if isinstance(self.screen, LessonScreen):
+            return  # the student went into a lesson meanwhile: it is not taken from them
 
         def make() -> LessonScreen:
             if isinstance(drawn, Exception):
