@@ -324,3 +324,24 @@ def test_quiz_draws_of_a_lesson_that_trains_are_fewer(monkeypatch):
     assert graph_module.lesson_graph(lesson, 1).seed == 0  # every draw refused
     assert time.perf_counter() - start < 20
     assert len(builds) == draws + 1  # the draws, then the file's own numbers
+
+
+def test_a_quiz_draw_stops_when_asked_between_trainings():
+    """The app draws a quiz in a worker: quitting asks it to stop, and it does before
+    the next draw or training instead of after all of them."""
+    from tutor.lesson.graph import Stopped, lesson_graph, stoppable
+
+    vary = "[vary]\nx1_1 = { min = 1e150, max = 1e151, step = 1e149 }\n"
+    lesson = load_lesson_text(many_trainings(3, vary))
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # after the first draw's first training
+
+    start = time.perf_counter()
+    with pytest.raises(Stopped), stoppable(stop):
+        lesson_graph(lesson, 1)
+    assert time.perf_counter() - start < 5
+    assert len(asked) == 3
+    assert lesson_graph(lesson, 0).seed == 0  # outside `stoppable`, nothing is asked

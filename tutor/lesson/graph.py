@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -30,6 +32,32 @@ much gets fewer draws."""
 
 #: A further test of a drawn graph: a reason to refuse it, or None.
 Reject = Callable[["Graph"], str | None]
+
+
+class Stopped(Exception):
+    """Drawing was stopped (`stoppable`): the app is closing, or nobody waits for it."""
+
+
+_stop = threading.local()
+
+
+@contextlib.contextmanager
+def stoppable(stop: Callable[[], bool]) -> Iterator[None]:
+    """In this thread, let ``stop`` end a variant's draws and trainings: asked before
+    each draw and each training question (about a second apart at most), raising
+    `Stopped`. The app draws a quiz in a worker: ctrl+q does not wait for it."""
+    previous = getattr(_stop, "ask", None)
+    _stop.ask = stop
+    try:
+        yield
+    finally:
+        _stop.ask = previous
+
+
+def _stop_if_asked() -> None:
+    ask = getattr(_stop, "ask", None)
+    if ask is not None and ask():
+        raise Stopped
 
 
 class GraphError(ValueError):
@@ -176,6 +204,7 @@ def question_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
     problems: list[tuple[Ask, str]] = []
     for ask in lesson.questions:
         if ask.spec.trains:
+            _stop_if_asked()
             problem = training_problem(graph, ask) if ask.rate and ask.steps else None
             if problem is not None:
                 problems.append((ask, problem))
@@ -275,6 +304,7 @@ def draw(lesson: Lesson, seed: int = 0, reject: Reject | None = None) -> Draw:
     own = {name: lesson.leaves[name] for name in lesson.vary}
     rejected: list[str] = []
     for _ in range(_draws(lesson)):
+        _stop_if_asked()
         values = {name: spec.draw(rng) for name, spec in sorted(lesson.vary.items())}
         if values == own:
             rejected.append(OWN_NUMBERS)

@@ -449,20 +449,28 @@ class TutorApp(App[int]):
         refused with a notification), and quitting stops it at once (`on_unmount`).
         """
         from tutor.lesson import GraphError
+        from tutor.lesson.graph import Stopped, stoppable
         from tutor.session import Session
 
         worker = get_current_worker()
         errors = check_lesson(lesson, seed)
-        if worker.is_cancelled or self._closing:
+
+        def stop() -> bool:
+            return worker.is_cancelled or self._closing or not self.is_running
+
+        if stop():
             return
         if errors:
             self.call_from_thread(self._quiz_drawn, lesson, seed, errors)
             return
         try:
-            drawn: Session | GraphError = Session(lesson, seed=seed, mode="quiz")
+            with stoppable(stop):
+                drawn: Session | GraphError = Session(lesson, seed=seed, mode="quiz")
         except GraphError as exc:  # reported as opening a lesson reports it
             drawn = exc
-        if not (worker.is_cancelled or self._closing):
+        except Stopped:
+            return
+        if not stop():
             self.call_from_thread(self._quiz_drawn, lesson, seed, drawn)
 
     def _quiz_drawn(self, lesson: Lesson, seed: int, drawn) -> None:
