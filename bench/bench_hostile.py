@@ -6,17 +6,33 @@ Before the bounds of issue 12 these ratios were in the millions (20 s and more
 for `1e20000000`, minutes for a header full of spaces); now each hostile input
 is refused or finished in about the time of an ordinary one. A ratio over
 `LIMIT` fails the benchmark.
+
+The second table (issue 24) runs each command a hostile lesson can make work
+without bound as a process of its own, and the same command on an ordinary lesson:
+its time and the peak memory (resident) of the process and its children (the
+budgeted checks). A ratio over `COMPUTE_LIMIT` or a peak over `MEMORY_LIMIT` fails.
+These take the budgets' time (30 s each for the worst): ``--quick`` leaves them out.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
 from bench import median_ms
+from bench.hostile_lessons import many_trainings, squares, training_network
 from tutor.expr import ExprError, parse
 from tutor.lesson import load_lesson_text
 from tutor.lesson.graph import lesson_graph
 from tutor.lesson.locate import KeyLines
 
 LIMIT = 1000.0  # a hostile input may cost at most this many ordinary ones (was millions)
+COMPUTE_LIMIT = 100.0  # a command on a hostile lesson, against the same on an ordinary one
+MEMORY_LIMIT = 1024**3  # peak resident memory of a command and its children
 
 LESSON = """\
 format = 1
@@ -74,5 +90,193 @@ def main(quick: bool) -> int:
         print(f"{name:<26} {bad:>11.3f} {good:>12.3f} {ratio:>7.1f}x")
         if ratio > LIMIT:
             print(f"  {name}: {ratio:.0f}x an ordinary input, over the {LIMIT:g}x limit")
+            failed = 1
+    if not quick:
+        with tempfile.TemporaryDirectory(prefix="bench-hostile-") as root:
+            failed |= compute(Path(root))
+    return failed
+
+
+GOOD = """\
+format = 1
+id = "good"
+title = "T"
+graph = \"\"\"
+a = 2.0
+b = a * 3
+\"\"\"
+[[steps]]
+ask = "grad"
+node = "b"
+"""
+
+#: Runs a command and prints its time, the peak resident memory of it and its
+#: children (KiB, as Linux counts ``ru_maxrss``) and its exit status.
+MEASURE = """\
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+print(json.dumps([time.perf_counter() - start, peak, code]))
+"""
+
+#: The app, headless: opens a lesson (or a quiz on it, ``t``), waits for its check's
+#: verdict (or the quiz drawn, at most 2 s), then ctrl+q.
+APP = """\
+import asyncio, sys
+from pathlib import Path
+from tutor.tui.app import create_app
+
+folder, lesson, mode = sys.argv[1:4]
+
+async def main():
+    app = create_app(Path(folder), seeds=lambda: 1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        while app.course is None:
+            await pilot.pause(0.02)
+        if mode == "quiz":
+            app.start_quiz(lesson)
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if app._drawing is None:
+                    break
+        else:
+            app.open_lesson(lesson)
+            while lesson not in app.checked:
+                await pilot.pause(0.05)
+            await pilot.pause(0.5)  # what follows a verdict: the warm-up, if any
+        await pilot.press("ctrl+q")
+
+asyncio.run(main())
+"""
+
+#: ``tutor derive`` killed with SIGKILL once its child is at work; prints how long
+#: the orphaned child goes on (seconds; at most 30, its budget).
+ORPHAN = """\
+import os, signal, subprocess, sys, time
+from pathlib import Path
+
+def children(pid):
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+def running(pid):
+    try:
+        return "State:\\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+parent = subprocess.Popen([sys.executable, "-m", "tutor", "derive", *sys.argv[1:]],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+found = []
+while not found and parent.poll() is None:
+    found = children(parent.pid)
+    time.sleep(0.01)
+time.sleep(0.5)  # at work
+parent.kill()
+parent.wait()
+start = time.monotonic()
+while any(map(running, found)) and time.monotonic() - start < 40:
+    time.sleep(0.01)
+for pid in found:
+    if running(pid):
+        os.kill(pid, signal.SIGKILL)
+print(time.monotonic() - start)
+"""
+
+
+def _measure(argv: list[str], cwd: Path) -> tuple[float, int, int]:
+    """Seconds, peak resident bytes (the process and its children), exit status."""
+    env = {**os.environ, "TUTOR_HOME": str(cwd / "home")}  # no pass remembered yet
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    seconds, peak, code = json.loads(done.stdout)
+    return seconds, peak, code
+
+
+def _folder(root: Path, name: str, **files: str) -> Path:
+    folder = root / name
+    folder.mkdir()
+    for stem, text in files.items():
+        (folder / f"{stem}.toml").write_text(text)
+    return folder
+
+
+def compute(root: Path) -> int:
+    """The second table: commands on hostile lessons against ordinary ones."""
+    course = Path(__file__).resolve().parent.parent / "lessons"
+    descent = (course / "14-gradient-descent.toml").read_text()
+    rate = (course / "16-learning-rate.toml").read_text()
+    good = _folder(root, "good", good=GOOD)
+    tower = _folder(root, "tower", squares=squares(), good=GOOD)
+    net = _folder(root, "net", net=training_network())
+    ordinary_net = _folder(root, "descent", descent=descent)
+    trains = _folder(root, "trains", trains=many_trainings(500), good=GOOD)
+    ordinary_trains = _folder(root, "rate", rate=rate, good=GOOD)
+    answers = root / "answers.txt"
+    answers.write_text("0\n" * 10)
+    tutor = [sys.executable, "-m", "tutor"]
+    app = [sys.executable, "-c", APP]
+
+    def run(folder: Path, lesson: str, *more: str) -> list[str]:
+        return [*tutor, "--lessons", str(folder), "run", lesson, "--answers", str(answers), *more]
+
+    cases = [
+        ("run: exponent tower", run(tower, "squares"), run(good, "good")),
+        (
+            "run --seed 1: draws train",
+            run(net, "net-draws", "--seed", "1"),
+            run(ordinary_net, "gradient-descent", "--seed", "1"),
+        ),
+        (
+            "lessons: 500 trainings",
+            [*tutor, "--lessons", str(trains), "lessons"],
+            [*tutor, "--lessons", str(ordinary_trains), "lessons"],
+        ),
+        (
+            "app: open exponent tower",
+            [*app, str(tower), "squares", "open"],
+            [*app, str(good), "good", "open"],
+        ),
+        (
+            "app: t, draws train",
+            [*app, str(net), "net-draws", "quiz"],
+            [*app, str(ordinary_net), "gradient-descent", "quiz"],
+        ),
+        (
+            "derive: exp tower",
+            [*tutor, "derive", "exp(" * 38 + "x" + ")" * 38, "--wrt", "x", "--at", "x=1"],
+            [*tutor, "derive", "x*y", "--wrt", "x", "--at", "x=1"],
+        ),
+    ]
+    failed = 0
+    print(f"\n{'command':<26} {'hostile s':>10} {'ordinary s':>11} {'ratio':>7} {'peak MiB':>9}")
+    for name, hostile, ordinary in cases:
+        bad, bad_peak, code = _measure(hostile, root)
+        good_s, good_peak, _ = _measure(ordinary, root)
+        ratio = bad / good_s if good_s else float("inf")
+        peak = max(bad_peak, good_peak)
+        print(f"{name:<26} {bad:>10.2f} {good_s:>11.2f} {ratio:>6.1f}x {peak / 1024**2:>9.0f}")
+        if ratio > COMPUTE_LIMIT or peak > MEMORY_LIMIT or code not in (0, 1, 2):
+            print(f"  {name}: exit {code}, {ratio:.0f}x, {peak / 1024**2:.0f} MiB: over a limit")
+            failed = 1
+    if sys.platform.startswith("linux"):
+        orphan = subprocess.run(
+            [sys.executable, "-c", ORPHAN, "exp(" * 38 + "x" + ")" * 38, "--wrt", "x"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        left = float(orphan.stdout)
+        print(f"derive killed: its child ended {left:.2f} s later")
+        if left > 5:
             failed = 1
     return failed

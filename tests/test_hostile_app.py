@@ -12,6 +12,7 @@ from textual import events
 from textual.widgets import Static
 from tui_pilot import until_lesson
 
+from bench.hostile_lessons import training_network
 from tutor.tui.app import create_app
 from tutor.tui.screens.lesson import LessonScreen
 from tutor.tui.widgets.answer_input import AnswerInput
@@ -200,3 +201,103 @@ async def test_a_pasted_bidi_character_is_named_and_shown_escaped(tmp_path):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+@pilot_test
+async def test_no_exact_gradients_in_the_app_before_the_budgeted_check_passes(
+    tmp_path, monkeypatch
+):
+    """The warm-up (SymPy's exact gradients, in a thread of the app) of a lesson whose
+    check runs out of its budget never starts: it grew the app to 3.8 GB."""
+    import threading
+
+    import tutor.tui.app as app_module
+    import tutor.tui.screens.lesson as lesson_screen
+    from tutor.lesson.model import LessonError
+
+    warmed: list[tuple[str, bool]] = []
+
+    def warm_up(graph) -> None:
+        screen = app.screen
+        warmed.append((graph.output.label, isinstance(screen, LessonScreen) and screen.checking))
+
+    monkeypatch.setattr(lesson_screen, "warm_up", warm_up)
+    verdict = threading.Event()  # the check's verdict, when the test says so
+
+    def out_of_budget(lesson, seed=0, checker="open"):
+        verdict.wait(60)
+        return [LessonError(str(lesson.path), None, "the check ran out of its time budget")]
+
+    real_check = app_module.check_lesson
+    monkeypatch.setattr(app_module, "check_lesson", out_of_budget)
+    app = create_app(folder_with(tmp_path, squares=SQUARES), seeds=lambda: 1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_lesson("squares")
+        screen = await until_lesson(pilot, checked=False)
+        assert screen.checking
+        screen.action_derive()  # SymPy on its numbers waits for the check too
+        await pilot.pause(0.3)
+        assert "still being checked" in str(screen.query_one(Feedback).render())
+        assert warmed == []
+        verdict.set()
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if "squares" in app.checked:
+                break
+        assert "time budget" in app.checked["squares"][0].message
+        await pilot.pause()
+        assert not isinstance(app.screen, LessonScreen)  # closed, never warmed
+        await pilot.press("ctrl+q")
+    assert warmed == []
+    monkeypatch.setattr(app_module, "check_lesson", real_check)  # a real check, passed
+    (tmp_path / "good").mkdir()
+    app = create_app(folder_with(tmp_path / "good", markup=MARKUP), seeds=lambda: 1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_lesson("markup")
+        await until_lesson(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+q")
+    assert warmed == [("b", False)]  # the good lesson, once its check had passed
+
+
+@pilot_test
+async def test_a_quiz_is_drawn_off_the_ui_thread_and_ctrl_q_quits_at_once(tmp_path):
+    """`t` on a lesson whose draws train for minutes froze the app (ctrl+q after 124 s):
+    the draw waits for the budgeted check, in a worker, and quitting stops it."""
+    app = create_app(folder_with(tmp_path, net=training_network()), seeds=lambda: 1)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.course is not None:
+                break
+        start = time.perf_counter()
+        app.start_quiz("net-draws")
+        await pilot.pause()
+        assert time.perf_counter() - start < 1  # the UI thread drew nothing
+        assert not isinstance(app.screen, LessonScreen)
+        await pilot.pause(0.7)
+        assert "Drawing fresh numbers" in str([n.message for n in app._notifications])
+        start = time.perf_counter()
+        await pilot.press("ctrl+q")
+    assert time.perf_counter() - start < 2
+    assert app.return_code == 0
+
+
+@pilot_test
+async def test_closing_the_app_arms_the_exit_watchdog(tmp_path, monkeypatch):
+    """Its shutdown once blocked for 78 minutes on a bell to a full writer queue: the
+    way out (ctrl+q, a signal, the terminal gone) arms a watchdog first."""
+    from tutor.tui import watchdog
+
+    armed: list[int] = []
+    monkeypatch.setattr(watchdog, "arm", lambda code, restore=None: armed.append(code))
+    app = create_app(folder_with(tmp_path, markup=MARKUP), seeds=lambda: 1)
+    app.watchdog = True  # as `run_app` sets it
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert armed == []
+        app.exit(None, 143)  # as SIGTERM does
+        await pilot.pause()
+    assert armed == [143]

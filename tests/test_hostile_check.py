@@ -173,3 +173,44 @@ def running(pid: int) -> bool:
         return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return False
+
+
+# A child that calls die_with_parent without the kernel's help (as on a platform with
+# no PR_SET_PDEATHSIG), then computes for ever; its parent prints the child's pid.
+ORPHAN_CHILD = (
+    "import sys\nsys.platform = 'other'\n"
+    "from tutor.untrusted import die_with_parent\ndie_with_parent()\n"
+    "while True:\n    pass\n"
+)
+ORPHAN_PARENT = (
+    "import subprocess, sys, time\n"
+    "from tutor.untrusted import child_env\n"
+    f"child = subprocess.Popen([sys.executable, '-c', {ORPHAN_CHILD!r}], env=child_env())\n"
+    "print(child.pid, flush=True)\n"
+    "time.sleep(300)\n"
+)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_a_child_watches_its_parent_where_the_kernel_does_not():
+    import signal
+    import subprocess
+
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN_PARENT], stdout=subprocess.PIPE)
+    child = int(parent.stdout.readline())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while running(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not running(child), "the orphan went on computing"
+
+
+def test_a_child_whose_parent_is_already_gone_stops_at_once():
+    import os
+    import subprocess
+
+    env = {**os.environ, "TUTOR_PARENT_PID": "1"}  # not its parent: gone already
+    script = "from tutor.untrusted import die_with_parent\ndie_with_parent()\nprint('ran')\n"
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, timeout=30)
+    assert done.returncode == 1 and done.stdout == b""

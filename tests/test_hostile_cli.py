@@ -11,6 +11,7 @@ import pytest
 from conftest import TINY_LESSON
 
 import tutor.cli as cli
+from bench.hostile_lessons import squares, training_network
 from tutor.cli import main
 
 LESSON = (
@@ -173,3 +174,80 @@ def test_derive_that_runs_out_of_time_says_so(capsys, monkeypatch):
 def test_derive_of_nested_powers_is_refused(capsys):
     code, _, err = run(capsys, "derive", "((((x**100)**100)**100)**100)", "--wrt", "x")
     assert code == 2 and "the powers multiply out too large" in err
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(child) for child in found]
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (dead, waiting to be reaped)."""
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_the_derive_child_dies_with_its_parent():
+    import signal
+    import subprocess
+    import sys
+
+    tower = "exp(" * 38 + "x" + ")" * 38  # SymPy works on it for minutes
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "tutor", "derive", tower, "--wrt", "x", "--at", "x=1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    children: list[int] = []
+    while not children and time.monotonic() < deadline:
+        children = _children(parent.pid)
+        time.sleep(0.05)
+    assert children, "tutor derive started no child"
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while any(map(_running, children)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_running, children)), "the orphaned derivation went on running"
+
+
+def test_run_refuses_a_lesson_whose_grading_would_run_out_of_budget(capsys, tmp_path, monkeypatch):
+    """Grading the right answer of an exponent tower computed exact numbers of
+    2**40 bits unbudgeted (49 s, 4.2 GB, MemoryError): now the budgeted check
+    runs first, and the lesson is refused at its path."""
+    import tutor.author.budget as budget
+
+    monkeypatch.setattr(budget, "APP_CHECK_SECONDS", 2.0)
+    lesson = tmp_path / "squares.toml"
+    lesson.write_text(squares())
+    answers = tmp_path / "answers.txt"
+    answers.write_text("0\n")
+    start = time.perf_counter()
+    code, out, err = run(capsys, "run", str(lesson), "--answers", str(answers))
+    assert time.perf_counter() - start < 30
+    assert code == 2 and out == ""
+    assert err.startswith(f"tutor: {lesson}: the check ran out of its time budget (2 s)")
+
+
+def test_run_of_a_quiz_whose_draws_train_for_minutes_is_bounded(capsys, tmp_path, monkeypatch):
+    """`tutor run --seed 1` drew in the calling process, nine trainings a draw: 118 s.
+    The draw is in the budgeted check now, and grading follows only if it passed."""
+    import tutor.author.budget as budget
+
+    monkeypatch.setattr(budget, "APP_CHECK_SECONDS", 2.0)
+    lesson = tmp_path / "net.toml"
+    lesson.write_text(training_network())
+    answers = tmp_path / "answers.txt"
+    answers.write_text("0\n" * 10)
+    start = time.perf_counter()
+    code, out, err = run(capsys, "run", str(lesson), "--answers", str(answers), "--seed", "1")
+    assert time.perf_counter() - start < 30
+    assert code == 2 and out == ""
+    assert err.startswith(f"tutor: {lesson}: the check ran out of its time budget (2 s)")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.hostile_lessons import many_trainings
 from tutor.lesson import LessonLoadError, load_lesson, load_lesson_text
 from tutor.lesson.folder import load_course
 from tutor.lesson.loader import MAX_FILE_BYTES
@@ -283,3 +284,64 @@ def test_a_file_named_with_a_control_character_is_refused_and_shown_escaped(tmp_
     (error,) = info.value.errors
     assert "\x1b" not in str(error) and "\\x1b]2;pwned\\x07.toml" in str(error)
     assert "the file name holds a control character" in str(error)
+
+
+def test_training_work_is_bounded_per_file_at_the_line_past_the_bound(tmp_path):
+    """500 trainings of a large network were each run at load (0.6 s apiece, five
+    minutes a command); now the file is refused before any training runs."""
+    from tutor.lesson.graph import MAX_TRAINING_WORK
+
+    (tmp_path / "a-trains.toml").write_text(many_trainings(500))
+    (tmp_path / "b-good.toml").write_text(GOOD)
+    start = time.perf_counter()
+    course = load_course(tmp_path)
+    assert time.perf_counter() - start < 10
+    assert [lesson.id for lesson in course.lessons] == ["good"]
+    (error,) = course.errors
+    assert error.path.endswith("a-trains.toml") and error.line is not None
+    assert "too much training in one file" in error.message
+    assert f"at most {MAX_TRAINING_WORK:,}" in error.message
+    # the bound is where the work passes it: four such trainings load, and train
+    assert load_lesson_text(many_trainings(4)).questions
+
+
+def test_quiz_draws_of_a_lesson_that_trains_are_fewer(monkeypatch):
+    """Every draw trains each training question again: a lesson that trains much is
+    drawn a few times, not 50 (118 s for `tutor run --seed 1`)."""
+    import tutor.lesson.graph as graph_module
+
+    vary = "[vary]\nx1_1 = { min = 1e150, max = 1e151, step = 1e149 }\n"
+    lesson = load_lesson_text(many_trainings(3, vary))
+    draws = graph_module._draws(lesson)
+    assert 1 <= draws <= 2
+    builds = []
+    real = graph_module.build_graph
+    monkeypatch.setattr(
+        graph_module, "build_graph", lambda *a, **k: builds.append(1) or real(*a, **k)
+    )
+    monkeypatch.setattr(graph_module, "question_problems", lambda *a: ["overflows"])
+    start = time.perf_counter()
+    assert graph_module.lesson_graph(lesson, 1).seed == 0  # every draw refused
+    assert time.perf_counter() - start < 20
+    assert len(builds) == draws + 1  # the draws, then the file's own numbers
+
+
+def test_a_quiz_draw_stops_when_asked_between_trainings():
+    """The app draws a quiz in a worker: quitting asks it to stop, and it does before
+    the next draw or training instead of after all of them."""
+    from tutor.lesson.graph import Stopped, lesson_graph, stoppable
+
+    vary = "[vary]\nx1_1 = { min = 1e150, max = 1e151, step = 1e149 }\n"
+    lesson = load_lesson_text(many_trainings(3, vary))
+    asked = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # after the first draw's first training
+
+    start = time.perf_counter()
+    with pytest.raises(Stopped), stoppable(stop):
+        lesson_graph(lesson, 1)
+    assert time.perf_counter() - start < 5
+    assert len(asked) == 3
+    assert lesson_graph(lesson, 0).seed == 0  # outside `stoppable`, nothing is asked

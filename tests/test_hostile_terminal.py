@@ -73,3 +73,47 @@ def test_a_signal_restores_the_terminal_and_keeps_the_answers(tmp_path, signum):
     with sqlite3.connect(home / "progress.sqlite3") as db:
         answers = db.execute("SELECT answer, verdict FROM answer").fetchall()
     assert answers == [("20", "correct")]
+
+
+WATCHDOG = """\
+import sys, threading, time
+from tutor.tui import watchdog
+
+def restore():
+    print("restored", flush=True)
+
+assert watchdog.arm(7, seconds=0.2, restore=restore)
+assert not watchdog.arm(8, seconds=0.2)  # armed once
+print("armed", flush=True)
+threading.Event().wait()  # a main thread that never returns
+"""
+
+
+def test_the_exit_watchdog_ends_a_process_that_does_not():
+    import subprocess
+    import sys
+
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", WATCHDOG],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 7, done.stderr
+    assert done.stdout.split() == ["armed", "restored"]
+    assert time.monotonic() - start < 20
+
+
+def test_the_exit_watchdog_waits_on_no_terminal_that_blocks():
+    import subprocess
+    import sys
+
+    script = (
+        "import threading\nfrom tutor.tui import watchdog\n"
+        "watchdog.RESTORE_SECONDS = 0.1\n"
+        "watchdog.arm(5, seconds=0.1, restore=threading.Event().wait)\n"
+        "threading.Event().wait()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=30)
+    assert done.returncode == 5

@@ -217,7 +217,7 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 DERIVE_SECONDS = 30.0
-DERIVE_MEMORY = 2 * 1024**3
+DERIVE_MEMORY = 768 * 1024**2
 
 
 def cmd_derive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -390,6 +390,7 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     answers = read_answers(Path(args.answers))
     if args.seed < 0:
         raise CommandError("--seed must be 0 or more")
+    _checked_within_budget(lesson, args.seed)
     try:
         session = Session(lesson, seed=args.seed, mode="quiz")
     except GraphError as exc:
@@ -458,6 +459,22 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
         file=out,
     )
     return 0
+
+
+def _checked_within_budget(lesson, seed: int) -> None:
+    """Refuse a lesson whose check fails or runs out of its budget, as the app does.
+
+    Grading computes the exact gradients, the quiz's draw at ``seed`` and the
+    trainings: unbudgeted, an exponent tower took 49 s and 4.2 GB and then failed
+    with MemoryError. The check computes the same in a child process within
+    `tutor.author.budget.APP_CHECK_SECONDS` and its memory budget, so grading after
+    it passed is bounded by it.
+    """
+    from tutor.author.budget import check_to_use
+
+    errors = check_to_use(lesson, seed, checker="run")
+    if errors:
+        raise CommandError("\n".join(str(error) for error in errors[:5]))
 
 
 def _record(session, verdicts) -> None:

@@ -23,6 +23,7 @@ import re
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 #: C0 controls but tab and newline, DEL, and the C1 controls (U+0080..U+009F).
@@ -165,6 +166,56 @@ def printable(text: str, *, keep_lines: bool = True) -> str:
     return text.translate(_ESCAPE | {ord("\n"): "\\n"})
 
 
+#: The parent's process id, set for every child started with a budget: the child
+#: ends when its parent has gone (`die_with_parent`).
+PARENT_PID = "TUTOR_PARENT_PID"
+#: How often a child looks whether its parent is still there (seconds).
+PARENT_POLL_SECONDS = 0.25
+
+
+def child_env() -> dict[str, str]:
+    """The environment for a budgeted child: ours, with our process id in it."""
+    return {**os.environ, PARENT_PID: str(os.getpid()), "PYTHONIOENCODING": "utf-8"}
+
+
+def die_with_parent() -> None:
+    """In a budgeted child: end when the parent ends, however it ends (``kill -9``).
+
+    An orphaned child on a hostile lesson would go on using a CPU and memory for the
+    rest of its budget, or for ever once nobody waits for it. Two ways, since either
+    alone can miss: on Linux the kernel sends SIGKILL when the parent goes
+    (``PR_SET_PDEATHSIG``; it is tied to the thread that started the child, which
+    is the main thread or a pool thread living as long as the app); and a daemon
+    thread polls the parent's id, exiting at once when it changes (a parent that
+    died before the ``prctl``, other platforms).
+    """
+    expected = os.environ.get(PARENT_PID, "")
+    parent = int(expected) if expected.isdigit() else os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # gone already, before the prctl took effect
+        os._exit(1)
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    previous = threading.stack_size(256 * 1024)  # little of the child's memory budget
+    try:
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    finally:
+        threading.stack_size(previous)
+
+
 def run_in_child(
     module: str, args: list[str], *, seconds: float, memory: int
 ) -> subprocess.CompletedProcess[str] | None:
@@ -192,7 +243,7 @@ def run_in_child(
             encoding="utf-8",
             errors="replace",
             timeout=seconds,
-            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+            env=child_env(),  # the child calls `die_with_parent`
             preexec_fn=limit if os.name == "posix" else None,  # the CLI has no threads
         )
     except subprocess.TimeoutExpired:

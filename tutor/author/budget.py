@@ -31,10 +31,11 @@ import time
 from dataclasses import dataclass, field
 
 from tutor.lesson.model import Lesson, LessonError
+from tutor.untrusted import child_env
 
 CHECK_SECONDS = 60.0
 APP_CHECK_SECONDS = 30.0
-MEMORY_BYTES = 2 * 1024**3
+MEMORY_BYTES = 768 * 1024**2  # the course needs under 100 MiB; the app stays under 1 GiB
 RECURSION_LIMIT = 20_000  # in the child: deep graphs are checked, not refused
 
 _HEADER = struct.Struct("!I")
@@ -138,6 +139,7 @@ class Checker:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # never onto the app's screen
+            env=child_env(),  # the child dies with us (`die_with_parent`)
             start_new_session=True,  # a ctrl+c in the terminal is the parent's to handle
         )
         return self._process
@@ -166,6 +168,31 @@ def close_shared() -> None:
         checkers = list(_SHARED.values())
     for checker in checkers:
         checker.close()
+
+
+def check_to_use(lesson: Lesson, seed: int = 0, checker: str = "open") -> list[LessonError]:
+    """The lesson's problems at its own numbers (or at quiz variant ``seed``), as the
+    app and `tutor run` check a lesson before they grade anything in it.
+
+    Within `APP_CHECK_SECONDS` and the memory budget, in the shared child ``checker``:
+    what it computes (the exact gradients, the quiz's draw, the trainings) is what
+    grading will, so a lesson that passes is cheap enough to grade in the caller, and
+    one that runs out is refused at its path. A pass is remembered
+    (`tutor.author.passed`) and not checked again.
+    """
+    from tutor.author import passed
+
+    if passed.passed(lesson, seed):
+        return []
+    try:
+        outcome = shared(checker).check(
+            lesson, variants=0, seed=seed or None, seconds=APP_CHECK_SECONDS, job=APP
+        )
+    except Exception as exc:  # a lesson that cannot even be checked is not used
+        return [LessonError(str(lesson.path), None, f"cannot be checked: {exc}")]
+    if not outcome.errors:
+        passed.remember(lesson, seed)
+    return outcome.errors
 
 
 def _failed(lesson: Lesson, message: str) -> Outcome:
@@ -208,25 +235,10 @@ def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
 # -- the child ------------------------------------------------------------------------
 
 
-def _die_with_parent() -> None:
-    """On Linux, be killed when the parent dies, even by SIGKILL: an orphaned check
-    of a hostile lesson must not go on using a CPU for its whole budget."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        if os.getppid() == 1:  # the parent died before prctl took effect
-            os._exit(1)
-    except (OSError, AttributeError):
-        pass
-
-
 def _child(memory: int) -> None:
-    _die_with_parent()
+    from tutor.untrusted import die_with_parent
+
+    die_with_parent()
     try:
         import resource
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -19,8 +21,43 @@ MAX_DRAW_NODES = 200_000
 """Graph nodes built in all the draws of one variant: a huge graph gets fewer draws,
 so a hostile lesson cannot make a quiz take 50 builds of 100,000 nodes to open."""
 
+MAX_TRAINING_WORK = 1_000_000
+"""Training work a file's questions may ask for in all, in steps × nodes of the graph
+(one update of one node is about a microsecond): four 100-step trainings of the largest
+network the format allows. Checked at load, where each training is run once."""
+MAX_DRAW_TRAINING_WORK = 2 * MAX_TRAINING_WORK
+"""Training work all the draws of one variant may take: each draw trains every training
+question again (a draw whose training overflows is refused), so a lesson that trains
+much gets fewer draws."""
+
 #: A further test of a drawn graph: a reason to refuse it, or None.
 Reject = Callable[["Graph"], str | None]
+
+
+class Stopped(Exception):
+    """Drawing was stopped (`stoppable`): the app is closing, or nobody waits for it."""
+
+
+_stop = threading.local()
+
+
+@contextlib.contextmanager
+def stoppable(stop: Callable[[], bool]) -> Iterator[None]:
+    """In this thread, let ``stop`` end a variant's draws and trainings: asked before
+    each draw and each training question (about a second apart at most), raising
+    `Stopped`. The app draws a quiz in a worker: ctrl+q does not wait for it."""
+    previous = getattr(_stop, "ask", None)
+    _stop.ask = stop
+    try:
+        yield
+    finally:
+        _stop.ask = previous
+
+
+def _stop_if_asked() -> None:
+    ask = getattr(_stop, "ask", None)
+    if ask is not None and ask():
+        raise Stopped
 
 
 class GraphError(ValueError):
@@ -167,6 +204,7 @@ def question_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
     problems: list[tuple[Ask, str]] = []
     for ask in lesson.questions:
         if ask.spec.trains:
+            _stop_if_asked()
             problem = training_problem(graph, ask) if ask.rate and ask.steps else None
             if problem is not None:
                 problems.append((ask, problem))
@@ -181,6 +219,31 @@ def question_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
         except EngineError as exc:
             problems.append((ask, f"{what} cannot be computed: {exc}"))
     return problems
+
+
+def training_work(lesson: Lesson, graph: Graph) -> list[tuple[Ask, int]]:
+    """Each training question with the work of its training (steps × the graph's nodes,
+    unnamed ones too): what loading, a check and every draw of a variant pay for it."""
+    trains = [ask for ask in lesson.questions if ask.spec.trains and ask.rate and ask.steps]
+    if not trains:
+        return []
+    nodes = len(topo_order(graph.output))
+    return [(ask, (ask.steps or 0) * nodes) for ask in trains]
+
+
+def too_much_training(lesson: Lesson, graph: Graph) -> tuple[Ask, str] | None:
+    """The first training question past `MAX_TRAINING_WORK` in all, and why; else None."""
+    total = 0
+    for ask, work in training_work(lesson, graph):
+        total += work
+        if total > MAX_TRAINING_WORK:
+            return ask, (
+                f"too much training in one file: the training questions up to this one "
+                f"train {total:,} node updates (steps × the graph's nodes) in all; at most "
+                f"{MAX_TRAINING_WORK:,}: ask fewer training questions, fewer steps, or on a "
+                "smaller network"
+            )
+    return None
 
 
 def training_problem(graph: Graph, ask: Ask) -> str | None:
@@ -241,6 +304,7 @@ def draw(lesson: Lesson, seed: int = 0, reject: Reject | None = None) -> Draw:
     own = {name: lesson.leaves[name] for name in lesson.vary}
     rejected: list[str] = []
     for _ in range(_draws(lesson)):
+        _stop_if_asked()
         values = {name: spec.draw(rng) for name, spec in sorted(lesson.vary.items())}
         if values == own:
             rejected.append(OWN_NUMBERS)
@@ -267,7 +331,12 @@ def draw(lesson: Lesson, seed: int = 0, reject: Reject | None = None) -> Draw:
 def _draws(lesson: Lesson) -> int:
     """How many draws a variant may take: `MAX_VARIANT_DRAWS`, fewer for a huge graph."""
     size = sum(_size(a.expr) for a in lesson.assignments)
-    return max(1, min(MAX_VARIANT_DRAWS, MAX_DRAW_NODES // max(size, 1)))
+    draws = min(MAX_VARIANT_DRAWS, MAX_DRAW_NODES // max(size, 1))
+    trains = [ask for ask in lesson.questions if ask.spec.trains and ask.rate and ask.steps]
+    if trains:  # every draw trains each of them again: steps × about the script's size
+        work = sum(ask.steps or 0 for ask in trains) * size
+        draws = min(draws, MAX_DRAW_TRAINING_WORK // max(work, 1))
+    return max(1, draws)
 
 
 def _size(expr: Expr) -> int:

@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from tutor.expr import ScriptError, names, parse_script
-from tutor.lesson.graph import GraphError, build_graph, lesson_graph, question_problems
+from tutor.lesson.graph import (
+    GraphError,
+    build_graph,
+    lesson_graph,
+    question_problems,
+    too_much_training,
+)
 from tutor.lesson.kinds import SPECS
 from tutor.lesson.locate import KeyLines
 from tutor.lesson.model import (
@@ -137,8 +143,13 @@ def load_lesson_text(source: str, path: str = "<lesson>") -> Lesson:
         raise LessonLoadError(errors.found)
     lesson = _build(table, source, errors, Path(path))
     if lesson is not None and lesson.has_graph:
-        for ask, problem in question_problems(lesson, lesson_graph(lesson, 0)):
-            errors.add(ask.line, problem)
+        graph = lesson_graph(lesson, 0)
+        over = too_much_training(lesson, graph)  # bounded before any training runs
+        if over is not None:
+            errors.add(over[0].line, over[1])
+        else:
+            for ask, problem in question_problems(lesson, graph):
+                errors.add(ask.line, problem)
     if errors.found or lesson is None:
         raise LessonLoadError(errors.found)
     return lesson

@@ -48,9 +48,11 @@ class Recorder:
         return recorder
 
     @classmethod
-    def quiz(cls, store: ProgressStore, lesson: Lesson, seed: int) -> Recorder:
-        """Start a quiz on variant ``seed`` (≥ 1) of ``lesson``."""
-        recorder = cls(store, Session(lesson, seed=seed, mode="quiz"))
+    def quiz(
+        cls, store: ProgressStore, lesson: Lesson, seed: int, session: Session | None = None
+    ) -> Recorder:
+        """Start a quiz on variant ``seed`` (≥ 1) of ``lesson`` (``session``: drawn already)."""
+        recorder = cls(store, session or Session(lesson, seed=seed, mode="quiz"))
         recorder.quiz_attempt = recorder._guard(lambda: store.start_quiz(lesson.id, seed))
         return recorder
 

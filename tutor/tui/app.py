@@ -28,6 +28,8 @@ from textual.worker import get_current_worker
 from tutor.tui import keys
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from tutor.headers import LessonHeader
     from tutor.lesson import Lesson
     from tutor.lesson.folder import Course
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
     from tutor.tui.screens.home import HomeScreen
     from tutor.tui.screens.lesson import LessonScreen
 
+#: A quiz taking longer than this to draw says so (seconds).
+QUIZ_SHOWN_AFTER = 0.5
 #: For the start-up bench: ``first`` exits as soon as the first screen is painted,
 #: ``ready`` once the course is loaded and shown.
 EXIT_AFTER_PAINT = "TUTOR_EXIT_AFTER_PAINT"
@@ -100,6 +104,30 @@ class TutorApp(App[int]):
         #: when the student left it before the check passed (`LessonScreen.on_unmount`).
         self.held_answers: dict[str, dict[int, str]] = {}
         self._closing = False
+        #: The terminal's modes before the app (`run_app` sets them): once the app
+        #: starts to close, a watchdog ends the process within seconds, putting them back.
+        self.terminal_modes: list | None = None
+        self.watchdog = False
+        self._drawing: Timer | None = None  # says a quiz is being drawn, if that is slow
+
+    def exit(self, result: int | None = None, return_code: int = 0, message=None) -> None:
+        """Close the app (ctrl+q, a signal, the terminal gone), and never hang doing it:
+        past `tutor.tui.watchdog.EXIT_SECONDS` the process ends (`run_app` only)."""
+        self._arm_watchdog(return_code)
+        super().exit(result, return_code, message)
+
+    def _fatal_error(self) -> None:
+        # An exception ends the app; its bell, written to a terminal that is gone,
+        # once blocked the way out for good: the watchdog covers this exit too.
+        self._arm_watchdog(1)
+        super()._fatal_error()
+
+    def _arm_watchdog(self, code: int) -> None:
+        if self.watchdog:
+            from tutor.tui import watchdog
+
+            modes = self.terminal_modes
+            watchdog.arm(code, restore=lambda: watchdog.restore_terminal(modes))
 
     # -- start-up ------------------------------------------------------------------
 
@@ -395,8 +423,6 @@ class TutorApp(App[int]):
             self._open(lesson, 0, lambda: LessonScreen.for_lesson(self.store, lesson))
 
     def start_quiz(self, lesson_id: str) -> None:
-        from tutor.tui.screens.lesson import LessonScreen
-
         lesson = self._lesson(lesson_id)
         if lesson is None:
             return
@@ -404,7 +430,69 @@ class TutorApp(App[int]):
             self.notify(f"{lesson.title} has no questions to quiz on.", severity="warning")
             return
         seed = self.seeds()
-        self._open(lesson, seed, lambda: LessonScreen.for_quiz(self.store, lesson, seed))
+        if self._drawing is not None:
+            self._drawing.stop()
+        # Said only when it takes a while (a large lesson's check and draw).
+        self._drawing = self.set_timer(
+            QUIZ_SHOWN_AFTER,
+            lambda: self.notify(f"Drawing fresh numbers for a quiz on {lesson.title}…"),
+        )
+        self._draw_quiz(lesson, seed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="quiz")
+    def _draw_quiz(self, lesson: Lesson, seed: int) -> None:
+        """A quiz's numbers, off the UI thread, once the budgeted check at ``seed`` passed.
+
+        Drawing them trains each training question again, for every draw refused: on
+        the UI thread a hostile lesson froze the app for two minutes. The check in its
+        child computes the same draw within its budget (a lesson that runs out is
+        refused with a notification), and quitting stops it at once (`on_unmount`).
+        """
+        from tutor.lesson import GraphError
+        from tutor.lesson.graph import Stopped, stoppable
+        from tutor.session import Session
+
+        worker = get_current_worker()
+        errors = check_lesson(lesson, seed)
+
+        def stop() -> bool:
+            return worker.is_cancelled or self._closing or not self.is_running
+
+        if stop():
+            return
+        if errors:
+            self.call_from_thread(self._quiz_drawn, lesson, seed, errors)
+            return
+        try:
+            with stoppable(stop):
+                drawn: Session | GraphError = Session(lesson, seed=seed, mode="quiz")
+        except GraphError as exc:  # reported as opening a lesson reports it
+            drawn = exc
+        except Stopped:
+            return
+        if not stop():
+            self.call_from_thread(self._quiz_drawn, lesson, seed, drawn)
+
+    def _quiz_drawn(self, lesson: Lesson, seed: int, drawn) -> None:
+        """The quiz drawn (a session), or why not (its check's errors, a GraphError)."""
+        from tutor.progress.recorder import Recorder
+        from tutor.tui.screens.lesson import LessonScreen
+
+        if self._drawing is not None:
+            self._drawing.stop()
+            self._drawing = None
+        if isinstance(drawn, list):
+            self._opened_checked(lesson, seed, drawn)
+            return
+        if isinstance(self.screen, LessonScreen):
+            return  # the student went into a lesson meanwhile: it is not taken from them
+
+        def make() -> LessonScreen:
+            if isinstance(drawn, Exception):
+                raise drawn
+            return LessonScreen(Recorder.quiz(self.store, lesson, seed, drawn))
+
+        self._open(lesson, seed, make, checked=True)
 
     def go_home(self) -> None:
         """Back to the home screen, whatever is open on top of it."""
@@ -418,7 +506,9 @@ class TutorApp(App[int]):
         while self.screen is not home and len(self.screen_stack) > 1:
             self.pop_screen()
 
-    def _open(self, lesson: Lesson, seed: int, make: Callable[[], LessonScreen]) -> None:
+    def _open(
+        self, lesson: Lesson, seed: int, make: Callable[[], LessonScreen], checked: bool = False
+    ) -> None:
         """Open a lesson (``seed`` 0) or a quiz on variant ``seed`` at once.
 
         A lesson is checked before anything in it is graded or revealed: one that
@@ -431,7 +521,7 @@ class TutorApp(App[int]):
         errors = self.checked.get(lesson.id) if seed == 0 else None
         if errors:  # failed this session: not shown (`lesson_checked` said why)
             return
-        ready = errors is not None or passed.passed(lesson, seed)
+        ready = checked or errors is not None or passed.passed(lesson, seed)
         screen = self._push_lesson(lesson, make)
         if screen is None or ready:
             return
@@ -546,21 +636,9 @@ def check_lesson(lesson: Lesson, seed: int = 0, checker: str = "open") -> list[L
     (`tutor.author.budget`): a lesson that asks for unbounded work is not shown,
     and the app never waits on it. A pass is remembered (`tutor.author.passed`).
     """
-    from tutor.author import passed
-    from tutor.author.budget import APP_CHECK_SECONDS, shared
-    from tutor.lesson.model import LessonError
+    from tutor.author.budget import check_to_use
 
-    if passed.passed(lesson, seed):
-        return []
-    try:
-        outcome = shared(checker).check(
-            lesson, variants=0, seed=seed or None, seconds=APP_CHECK_SECONDS, job="app"
-        )
-    except Exception as exc:  # a lesson that cannot even be checked is not shown
-        return [LessonError(str(lesson.path), None, f"cannot be checked: {exc}")]
-    if not outcome.errors:
-        passed.remember(lesson, seed)
-    return outcome.errors
+    return check_to_use(lesson, seed, checker)
 
 
 def create_app(
@@ -585,7 +663,11 @@ def create_app(
 
 def run_app(folder: Path) -> int:
     """Run the app on ``folder``; the exit code for the shell."""
+    from tutor.tui.watchdog import terminal_modes
+
     app = create_app(folder)
+    app.terminal_modes = terminal_modes()
+    app.watchdog = True
     try:
         app.run()
     finally:

@@ -128,6 +128,7 @@ class LessonScreen(TutorScreen):
         self._checking_since: float | None = None
         self._held: dict[int, str] = {}
         self._said_waiting = False
+        self._warmed = False  # the exact gradients are computed (`_warm_up`)
 
     @classmethod
     def for_lesson(cls, store: ProgressStore, lesson: Lesson) -> LessonScreen:
@@ -165,6 +166,9 @@ class LessonScreen(TutorScreen):
         self._checking_since = None
         self._check_timer.stop()
         self._show_bar()
+        self._warm_up()
+        if self._default_view() == DERIVATION:  # drawn once the check allowed it
+            self._show_visual()
         self._refresh_footer()
         held = self._held.pop(self.session.position, None)
         record = self.session.record
@@ -214,8 +218,14 @@ class LessonScreen(TutorScreen):
 
     def _warm_up(self) -> None:
         """SymPy and the exact gradients for the first answer, the plot library for a
-        plot step: in threads, while the student reads the first step."""
-        if self._needs_symbolic():
+        plot step: in threads, while the student reads the first step.
+
+        The exact gradients only once the lesson's budgeted check has passed
+        (`check_passed` warms them then): that check computed them within its time and
+        memory budget, in a child process; before it, a hostile lesson's would grow
+        the app without bound."""
+        if self._needs_symbolic() and not self.checking and not self._warmed:
+            self._warmed = True
             graph = self.session.graph
             self.run_worker(lambda: warm_up(graph), thread=True, exit_on_error=False, group="warm")
         if any(isinstance(s, Show) and s.what == PLOT for s in self.session.steps):
@@ -421,6 +431,8 @@ class LessonScreen(TutorScreen):
 
     def _show_visual(self, view: str | None = None) -> None:
         view = view or self._default_view()
+        if view == DERIVATION and self.checking:  # SymPy waits for the budgeted check
+            view = GRAPH
         visual = self.query_one("#visual")
         visual.display = view is not None
         if view is None:
@@ -711,10 +723,10 @@ class LessonScreen(TutorScreen):
         reveal (the session's rule), so the first press says so and the second shows it."""
         session = self.session
         index = session.question_index
+        if self.checking:  # SymPy on the lesson's numbers: after its budgeted check
+            self._say_still_checking("press ctrl+l")
+            return
         if session.derivation_reveals(edge.node, edge.wrt):
-            if self.checking:  # it shows the answer: it waits for the check, as reveal does
-                self._say_still_checking("press ctrl+l")
-                return
             if self._derive_warned != (session.position, edge):
                 self._derive_warned = (session.position, edge)
                 self.query_one(Feedback).say(

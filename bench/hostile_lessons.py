@@ -1,0 +1,48 @@
+"""Lesson files within every bound of the format that still ask for too much work.
+
+Each was reproduced as an attack in issue 24; `bench_hostile` times them against an
+ordinary lesson, and the hostile tests use them.
+"""
+
+from __future__ import annotations
+
+
+def squares(lesson_id: str = "squares", count: int = 40) -> str:
+    """An exponent tower: ``a = 0.5`` squared ``count`` times, line by line. Every float
+    is fine; the exact numbers double in size each line (2**40 bits at the end)."""
+    lines = ["a = 0.5"] + [
+        f"s{i} = {'a' if i == 1 else f's{i - 1}'} ** 2" for i in range(1, count + 1)
+    ]
+    body = "\n".join(lines)
+    return (
+        f'format = 1\nid = "{lesson_id}"\ntitle = "T"\ngraph = """\n{body}\n"""\n'
+        '[[steps]]\nask = "grad"\nnode = "a"\n'
+    )
+
+
+def training_network(trains: int = 9, steps: int = 100) -> str:
+    """The lecture's network with ``trains`` trainings of ``steps`` steps and a tenth
+    at rate 10, varied over an input of about 1e150: every quiz draw trains them all
+    again, and checking a variant's trainings exactly takes minutes."""
+    out = [
+        'format = 1\nid = "net-draws"\ntitle = "T"\n[model]\ninputs = 3\nlayers = [4, 4, 1]\n',
+        "[data]\nxs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]\n",
+        "ys = [1.0, -1.0, -1.0, 1.0]\n[vary]\nx1_1 = { min = 1e150, max = 1e151, step = 1e149 }\n",
+    ]
+    out += [f'[[steps]]\nask = "train"\nrate = 0.001\nsteps = {steps}\n'] * trains
+    out.append('[[steps]]\nask = "train"\nrate = 10.0\nsteps = 100\n')
+    return "".join(out)
+
+
+def many_trainings(questions: int, vary: str = "") -> str:
+    """A [model] of 8 inputs and layers [16, 12, 1] over 3 rows (about 2,500 nodes) and
+    ``questions`` trainings of about 100 steps each (0.3 s apiece)."""
+    xs = [[((r * 7 + i * 3) % 11 - 5) / 5 for i in range(8)] for r in range(3)]
+    head = (
+        f'format = 1\nid = "many-trains"\ntitle = "T"\n[model]\ninputs = 8\n'
+        f"layers = [16, 12, 1]\n[data]\nxs = {xs}\nys = [1.0, -1.0, 1.0]\n{vary}"
+    )
+    steps = [
+        f'[[steps]]\nask = "train"\nrate = 0.01\nsteps = {100 - q % 3}\n' for q in range(questions)
+    ]
+    return head + "".join(steps)
