@@ -173,3 +173,58 @@ def test_derive_that_runs_out_of_time_says_so(capsys, monkeypatch):
 def test_derive_of_nested_powers_is_refused(capsys):
     code, _, err = run(capsys, "derive", "((((x**100)**100)**100)**100)", "--wrt", "x")
     assert code == 2 and "the powers multiply out too large" in err
+
+
+OF_OVERFLOW = """\
+format = 1
+id = "of-overflow"
+title = "T"
+graph = \"\"\"
+a = 1e-300
+b = 1e300
+c = a * b
+p = c * b
+L = p + c
+\"\"\"
+[[steps]]
+ask = "grad"
+node = "a"
+of = "p"
+"""
+
+
+def strict_json(text: str):
+    import json
+
+    def refuse(constant: str):
+        raise AssertionError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_run_of_an_answer_that_overflows_is_an_error_at_its_line(capsys, tmp_path):
+    (tmp_path / "of.toml").write_text(OF_OVERFLOW)
+    answers = tmp_path / "answers.txt"
+    answers.write_text("1\n")
+    code, out, err = run(
+        capsys,
+        "run",
+        "--lessons",
+        str(tmp_path),
+        "of-overflow",
+        "--answers",
+        str(answers),
+        "--record",
+    )
+    assert code == 2 and not out
+    assert err.startswith(f"tutor: {tmp_path / 'of.toml'}:11: the answer is inf")
+    code, out, _ = run(capsys, "progress", "--lessons", str(tmp_path), "--json")
+    assert code == 0 and strict_json(out)[0]["score"] == 0  # nothing recorded
+
+
+def test_json_never_holds_infinity_or_nan():
+    from tutor.numbers import json_text
+
+    text = json_text({"a": float("inf"), "b": [float("nan"), -float("inf"), 1.5]})
+    assert strict_json(text) == {"a": None, "b": [None, None, 1.5]}
+    assert "\n" not in json_text({"a": [1, 2]}, indent=None)

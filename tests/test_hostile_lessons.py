@@ -283,3 +283,74 @@ def test_a_file_named_with_a_control_character_is_refused_and_shown_escaped(tmp_
     (error,) = info.value.errors
     assert "\x1b" not in str(error) and "\\x1b]2;pwned\\x07.toml" in str(error)
     assert "the file name holds a control character" in str(error)
+
+
+# No expected answer is infinite or NaN: every forward value finite, the gradient not.
+OVERFLOWING = """\
+format = 1
+id = "overflowing"
+title = "T"
+output = "L"
+graph = \"\"\"
+a = 1e-300
+b = 1e300
+k = 1e8
+c = a * b
+e = a * b
+p = c * b
+q = e * b
+M = c * k
+L = p - q
+\"\"\"
+"""  # c = e = 1, p = q = 1e300, L = 0, M = 1e8: all finite
+
+
+def overflowing(step: str, output: str = "L") -> str:
+    return OVERFLOWING.replace('output = "L"', f'output = "{output}"') + f"[[steps]]\n{step}\n"
+
+
+@pytest.mark.parametrize(
+    ("output", "step", "what"),
+    [
+        ("p", 'ask = "grad"\nnode = "a"', "inf"),  # dp/da = b * b = 1e600
+        ("L", 'ask = "grad"\nnode = "a"', "NaN (inf - inf)"),  # inf through p, -inf through q
+        ("M", 'ask = "accumulated"\nnode = "a"\npasses = 2', "inf"),  # 2 * (b * k = 1e308)
+        ("L", 'ask = "step"\nrate = 1.0', None),  # moves a by a NaN gradient: refused too
+    ],
+)
+def test_an_answer_that_overflows_in_backward_is_an_error_at_its_line(output, step, what):
+    (error,) = errors_of(overflowing(step, output))
+    assert error.startswith("L.toml:16: " + (f"the answer is {what}" if what else ""))
+
+
+def test_a_gradient_near_the_largest_float_is_still_an_answer():
+    lesson = load_lesson_text(overflowing('ask = "grad"\nnode = "a"', "M"), "L.toml")
+    assert lesson.questions  # dM/da = 1e308: finite, asked
+
+
+def test_another_outputs_overflowing_gradient_is_refused_by_the_check_at_its_line():
+    from tutor.check import prepare
+    from tutor.lesson.graph import GraphError, lesson_graph
+
+    lesson = load_lesson_text(overflowing('ask = "grad"\nnode = "a"\nof = "p"'), "L.toml")
+    with pytest.raises(GraphError, match=r"the answer is inf") as info:
+        prepare(lesson, lesson_graph(lesson), lesson.questions[0], 0)
+    assert info.value.line == 16
+
+
+def test_a_variant_whose_answer_overflows_is_drawn_again():
+    from tutor.lesson.graph import ANSWER_NOT_FINITE, draw
+
+    source = (
+        overflowing('ask = "accumulated"\nnode = "a"\npasses = 2', "M").replace(
+            "b = 1e300", "b = 3.0"
+        )
+        + "[vary]\nb = { choices = [1e300, 2.0, 5.0] }\n"
+    )
+    lesson = load_lesson_text(source, "L.toml")
+    reasons = set()
+    for seed in range(1, 8):
+        found = draw(lesson, seed)
+        assert found.graph.value("b") in (2.0, 5.0)
+        reasons.update(found.rejected)
+    assert ANSWER_NOT_FINITE in reasons

@@ -273,7 +273,7 @@ def cmd_lessons(folder: Path, as_json: bool, out: TextIO) -> int:
             ],
             "errors": [str(e) for e in course.errors],
         }
-        json.dump(data, out, indent=2)
+        out.write(numbers.json_text(data))
         out.write("\n")
         return 0
     width = max((len(lesson.id) for lesson in course.lessons), default=0)
@@ -306,7 +306,7 @@ def cmd_check(
             "strict": strict,
             "files": [r.as_json(strict) for r in results],
         }
-        json.dump(data, out, indent=2)
+        out.write(numbers.json_text(data))
         out.write("\n")
     else:
         for result in results:
@@ -405,7 +405,11 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     verdicts: list[Verdict | None] = []  # what `--record` stores
     for index in range(count):
         session.goto_question(index)
-        question = session.question()
+        try:
+            question = session.question()
+        except GraphError as exc:  # an answer that cannot be graded (`tutor check` says so)
+            where = f"{lesson.path}:{exc.line}" if exc.line else f"{lesson.path}"
+            raise CommandError(f"{where}: {exc}") from None
         answer = answers[index] if index < len(answers) else None
         if answer is None:
             session.skip()
@@ -442,7 +446,7 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
             "passed": session.passed,
             "questions": results,
         }
-        json.dump(data, out, indent=2)
+        out.write(numbers.json_text(data))
         out.write("\n")
         return 0
     print(f"{lesson.title} ({lesson.id}, seed {args.seed})", file=out)
@@ -515,7 +519,7 @@ def cmd_progress(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
                 asdict(s)
                 | {"status": st.status, "score": st.score, "total": st.total, "passed": st.passed}
             )
-        json.dump(data, out, indent=2)
+        out.write(numbers.json_text(data))
         out.write("\n")
         return 0
     for s in summaries:

@@ -23,7 +23,7 @@ from tutor.check.mistakes import Mistake, Quantity
 from tutor.engine import topo_order
 from tutor.expr import evaluate, parse
 from tutor.lesson import Ask, Graph, GraphError, Lesson, build_graph, fill
-from tutor.lesson.graph import of_graph
+from tutor.lesson.graph import not_finite, of_graph
 from tutor.numbers import full, short
 
 MAX_DIAGNOSED_NODES = 2_000
@@ -198,7 +198,8 @@ class Question:
         return self.ask.atol + self.ask.rtol * abs(expected)
 
     def within(self, answer: float, expected: float) -> bool:
-        return abs(answer - expected) <= self.tolerance(expected)
+        tolerance = self.tolerance(expected)  # inf or NaN: nothing is within it
+        return math.isfinite(tolerance) and abs(answer - expected) <= tolerance
 
     @cached_property
     def secrets(self) -> list[Question]:
@@ -298,6 +299,15 @@ def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
     every = unfiltered(lesson, graph, ask, index)
     graph = every.graph
     right = every.expected
+    # Against inf every answer would be right, against NaN none: never graded.
+    if not math.isfinite(right):
+        raise GraphError(not_finite(right), ask.line)
+    if not math.isfinite(every.tolerance(right)):
+        raise GraphError(
+            f"the tolerance is not finite (rtol {ask.rtol:g} times the answer "
+            f"{full(right)} overflows), so every answer would be graded right: lower rtol",
+            ask.line,
+        )
     # Each value at these numbers is kept (`values_at`): grading a number answer then
     # compares it with them and computes nothing again.
     values = {every.at: [right]}
