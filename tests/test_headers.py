@@ -242,3 +242,28 @@ def test_run_app_imports_no_lesson_code_before_the_app_starts():
         [sys.executable, "-c", RUN_APP], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["-"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        lesson_text("a", "x").replace("title", "order = 1" + "0" * 4300 + "\ntitle"),
+        lesson_text("a", "x") + "z = " + "[" * 1000 + "]" * 1000 + "\n",
+        lesson_text("a", "x") + "z = " + "{a = " * 1000 + "1" + "}" * 1000 + "\n",
+    ],
+    ids=["4301-digits", "deep-array", "deep-inline-table"],
+)
+def test_a_file_that_breaks_the_toml_reader_leaves_it_to_the_full_load(tmp_path, text):
+    (tmp_path / "01-good.toml").write_text(lesson_text("good", "Good"))
+    (tmp_path / "02-odd.toml").write_text(text)
+    assert scan_course(tmp_path) is None
+
+
+def test_a_sparse_huge_file_is_refused_by_its_size_unread(tmp_path, monkeypatch):
+    import tutor.headers as headers
+
+    (tmp_path / "01-good.toml").write_text(lesson_text("good", "Good"))
+    with open(tmp_path / "02-huge.toml", "wb") as huge:
+        huge.truncate(3 * 1024**3)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} read whole"))
+    assert headers.scan_course(tmp_path) is None

@@ -200,3 +200,43 @@ async def test_a_pasted_bidi_character_is_named_and_shown_escaped(tmp_path):
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+HOSTILE_TOML = {
+    "digits": 'format = 1\nid = "digits"\ntitle = "T"\norder = 1' + "0" * 4300 + "\n",
+    "deep": 'format = 1\nid = "deep"\ntitle = "T"\nz = ' + "[" * 1000 + "]" * 1000 + "\n",
+    "inline": 'format = 1\nid = "inline"\ntitle = "T"\nz = ' + "{a = " * 1000 + "1" + "}" * 1000,
+}
+
+
+@pilot_test
+async def test_hostile_toml_and_a_huge_sparse_file_leave_the_course_listed(tmp_path):
+    """A 4301-digit number, TOML nested 1000 deep, a sparse 100 GiB file: the header
+    scan gives up on them and the full load reports each at PATH:LINE or by size."""
+    folder = folder_with(tmp_path, markup=MARKUP, **HOSTILE_TOML)
+    try:
+        with open(folder / "huge.toml", "wb") as huge:
+            huge.truncate(100 * 1024**3)  # sparse: no disk used, never to be read
+    except OSError:
+        (folder / "huge.toml").unlink()
+    app = create_app(folder, seeds=lambda: 1)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if app.course is not None:
+                break
+            await pilot.pause(0.02)
+        assert [lesson.id for lesson in app.course.lessons] == ["markup"]
+        errors = [str(error) for error in app.course.errors]
+        assert any(
+            e.startswith(f"{folder / 'digits.toml'}:4: TOML: a whole number") for e in errors
+        )
+        assert any(
+            e.startswith(f"{folder / 'deep.toml'}:4: TOML: tables or arrays") for e in errors
+        )
+        assert any(e.startswith(f"{folder / 'inline.toml'}:4: TOML: tables or") for e in errors)
+        if (folder / "huge.toml").exists():
+            assert any(
+                e.startswith(f"{folder / 'huge.toml'}: the file is too large") for e in errors
+            )
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0

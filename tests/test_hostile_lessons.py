@@ -354,3 +354,27 @@ def test_a_variant_whose_answer_overflows_is_drawn_again():
         assert found.graph.value("b") in (2.0, 5.0)
         reasons.update(found.rejected)
     assert ANSWER_NOT_FINITE in reasons
+
+
+def test_a_whole_number_past_float_range_is_a_finite_number_error_at_its_line():
+    big = "1" + "0" * 309
+    (error,) = errors_of(GOOD + f"points = {big}\n")
+    assert error.startswith("L.toml:11: step 1: `points` must be a finite number, at most 1e300")
+    (error,) = errors_of(GOOD + f"[vary]\na = {{ choices = [1, -{big}] }}\n")
+    assert error.startswith("L.toml:12: vary: `a.choices`") and "finite" in error
+
+
+def test_a_4301_digit_whole_number_is_an_error_at_its_line():
+    (error,) = errors_of(GOOD.replace("title", "order = " + "9" * 4301 + "\ntitle"))
+    assert error.startswith("L.toml:3: TOML: a whole number of 4301 digits")
+
+
+@pytest.mark.parametrize("tiny", ["1e-301", "5e-324", "-1e-310"])
+def test_a_data_number_below_1e_300_is_an_error_at_its_line(tiny):
+    source = (
+        'format = 1\nid = "net"\ntitle = "T"\n[model]\ninputs = 1\nlayers = [1]\n'
+        f'[data]\nxs = [[1.0], [{tiny}]]\nys = [1.0, 0]\n[[steps]]\nask = "count"\n'
+    )
+    (error,) = errors_of(source)
+    assert error.startswith("L.toml:8: [data]: `xs` must be a list of rows of numbers")
+    assert "at least 1e-300" in error
