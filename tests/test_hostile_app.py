@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from textual import events
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 from tui_pilot import until_lesson
 
 from tutor.tui.app import create_app
@@ -238,5 +238,49 @@ async def test_hostile_toml_and_a_huge_sparse_file_leave_the_course_listed(tmp_p
             assert any(
                 e.startswith(f"{folder / 'huge.toml'}: the file is too large") for e in errors
             )
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+
+IMPOSTOR = """\
+format = 1
+id = "tiny"
+title = "Impostor"
+[[steps]]
+say = "I am not the lesson whose progress you see."
+"""
+
+
+@pilot_test
+async def test_a_file_claiming_a_lessons_id_never_takes_over_it_or_its_progress(tmp_path):
+    """A stranger's `00-aaa.toml` with the id of a good lesson, sorting first: no file
+    with that id is listed, and the errors name both files."""
+    from conftest import TINY_LESSON
+
+    from tutor.progress import Answer, ProgressStore
+
+    folder = folder_with(tmp_path, **{"10-tiny": TINY_LESSON, "00-aaa": IMPOSTOR})
+    (folder / "20-markup.toml").write_text(MARKUP)
+    with ProgressStore.open() as store:
+        for index in range(2):
+            store.record_answer(Answer("tiny", 0, index, "-3", "correct", points=1.0))
+    app = create_app(folder, seeds=lambda: 1)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if app.course is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert [lesson.id for lesson in app.course.lessons] == ["markup"]
+        errors = [str(error) for error in app.course.errors]
+        assert any(
+            e.startswith(f"{folder / '00-aaa.toml'}:2: duplicate id `tiny` (also in 10-tiny.toml)")
+            for e in errors
+        )
+        assert any(
+            e.startswith(f"{folder / '10-tiny.toml'}:2: duplicate id `tiny`") for e in errors
+        )
+        rows = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+        assert not any("Impostor" in row or "Tiny" in row for row in rows)
         await pilot.press("ctrl+q")
     assert app.return_code == 0
