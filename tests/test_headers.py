@@ -111,6 +111,10 @@ def test_duplicate_ids_a_large_file_or_no_file_leave_it_to_the_full_load(tmp_pat
 
 def test_the_scan_limits_are_the_loaders():
     assert (MAX_FILES, MAX_FILE_BYTES) == (LOADER_MAX_FILES, LOADER_MAX_FILE_BYTES)
+    from tutor import headers
+    from tutor.lesson import loader
+
+    assert (headers.MAX_TITLE, headers.MAX_SUMMARY) == (loader.MAX_TITLE, loader.MAX_SUMMARY)
 
 
 def test_a_standing_from_the_store_is_the_sessions(tmp_path):

@@ -284,3 +284,48 @@ async def test_a_file_claiming_a_lessons_id_never_takes_over_it_or_its_progress(
         assert not any("Impostor" in row or "Tiny" in row for row in rows)
         await pilot.press("ctrl+q")
     assert app.return_code == 0
+
+
+def _titled(lesson_id: str, title: str, summary: str) -> str:
+    return (
+        MARKUP.replace('id = "markup"', f'id = "{lesson_id}"')
+        .replace('title = "Markup [/] [b]bold[/b]"', f'title = "{title}"')
+        .replace(
+            'summary = "[/] [link=http://x]x[/link] [@click=app.quit]quit[/]"',
+            f'summary = "{summary}"',
+        )
+    )
+
+
+@pilot_test
+async def test_the_course_list_shows_its_lessons_at_80x24_whatever_the_titles(tmp_path):
+    """Titles and summaries at their bounds (80 and 300 characters), long file names, a
+    1.6 KB title (refused at its line): the lessons stay in view."""
+    longest = ("Welcome " * 10).strip()[:80].ljust(80, "x")
+    files = {  # a file name of 200 characters makes the detail line wrap too
+        f"{n:02}-{'long' * 49}": _titled(f"long-{n}", longest, ("Summary " * 40)[:300])
+        for n in range(1, 5)
+    }
+    files["00-huge"] = _titled("huge", "Welcome " * 200, "s")
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / f"{name}.toml").write_text(text)
+    app = create_app(folder, seeds=lambda: 1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(200):
+            if app.course is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert [lesson.id for lesson in app.course.lessons] == [f"long-{n}" for n in range(1, 5)]
+        (error,) = app.course.errors
+        assert str(error).startswith(f"{folder / '00-huge.toml'}:3: `title` is too long")
+        course_list = app.screen.query_one(OptionList)
+        shown = course_list.content_region
+        rows = [str(o.prompt) for o in course_list.options]
+        assert len(rows) == 5 and shown.bottom <= 23  # above the footer, on screen
+        assert shown.height >= len(rows)  # every row in view, none scrolled off
+        assert all(f"{n}  Welcome Welcome" in rows[n - 1] for n in range(1, 5))
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0

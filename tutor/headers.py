@@ -19,9 +19,11 @@ from pathlib import Path
 from tutor.untrusted import UnreadableFile, bidi_characters, control_characters, read_limited
 
 #: Above these the full loader reports a problem: leave such folders to it.
-#: (Equal to `tutor.lesson.folder.MAX_FILES` and `tutor.lesson.loader.MAX_FILE_BYTES`.)
+#: (Equal to `tutor.lesson.folder.MAX_FILES` and `tutor.lesson.loader`'s bounds.)
 MAX_FILES = 1000
 MAX_FILE_BYTES = 256 * 1024
+MAX_TITLE = 80
+MAX_SUMMARY = 300
 DEFAULT_PASS_MARK = 0.7
 
 
@@ -104,6 +106,9 @@ def _scan_file(path: Path) -> tuple[int | None, LessonHeader] | None:
         return None
     if _unsafe(lesson_id + title + summary):
         return None  # the loader refuses it, at its line, before anything shows it
+    title, summary = title.strip(), summary.strip()
+    if len(title) > MAX_TITLE or len(summary) > MAX_SUMMARY or "\n" in title + summary:
+        return None  # likewise: never shown, however it would wrap
     if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
         return None
     if pass_mark is None:

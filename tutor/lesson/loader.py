@@ -54,6 +54,8 @@ MAX_STEPS = 500
 MAX_VARIANTS = 100_000
 MAX_NESTING = 20  # tables and arrays inside each other
 MAX_NUMBER = 1e300  # of any number a lesson gives (h, rate, points, vary, ...)
+MAX_TITLE = 80  # characters: the course list and the lesson's head show it on one line
+MAX_SUMMARY = 300  # characters, one line: the course list shows it under the lessons
 MIN_DATA_NUMBER = 1e-300  # of a non-zero `[data]` number, as of a script's literal
 
 TOP_KEYS = {
@@ -359,7 +361,15 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
     title = _required_text(table, "title", errors)
     if title is not None and "\n" in title.strip():
         errors.add(lines.of_top("title"), "`title` must be one line")
+    elif title is not None and len(title.strip()) > MAX_TITLE:
+        errors.add(lines.of_top("title"), f"`title` is too long: at most {MAX_TITLE} characters")
     summary = _optional(table, "summary", str, "text", errors) or ""
+    if "\n" in summary.strip():
+        errors.add(lines.of_top("summary"), "`summary` must be one line")
+    elif len(summary.strip()) > MAX_SUMMARY:
+        errors.add(
+            lines.of_top("summary"), f"`summary` is too long: at most {MAX_SUMMARY} characters"
+        )
     order = _optional(table, "order", int, "a whole number", errors)
     pass_mark = _optional(table, "pass", (int, float), "a number", errors)
     if pass_mark is not None and not 0 < pass_mark <= 1:
