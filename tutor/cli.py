@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -488,6 +489,24 @@ def _store():
     return store
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as the text it is: a text starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return would be read as a formula
+    (``=HYPERLINK(...)``, ``@SUM(...)``), so it gets a leading ``'``; a plain number
+    such as ``-2`` or ``-0.5`` stays as it is."""
+    if (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_START)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
 def cmd_progress(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     import csv
     from dataclasses import asdict
@@ -499,7 +518,10 @@ def cmd_progress(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     if args.csv:
         writer = csv.DictWriter(out, fieldnames=list(ANSWER_COLUMNS), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(store.answer_rows())
+        writer.writerows(
+            {key: spreadsheet_cell(value) for key, value in row.items()}
+            for row in store.answer_rows()
+        )
         return 0
     from tutor.progress.recorder import standing  # no Textual: the app's link to the store
 
