@@ -268,3 +268,63 @@ def test_progress_csv_neutralises_cells_a_spreadsheet_would_take_for_formulas(ca
         "1/2",
         "a*b",
     ]
+
+
+def one_json_value(out: str):
+    """``out`` is exactly one JSON value (and a newline), nothing before or after."""
+    import json
+
+    _value, end = json.JSONDecoder().raw_decode(out)
+    assert out[end:].strip() == "", out[end:]
+    return strict_json(out)
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "error"),
+    [
+        (["check", "--json", "a" * 5000], 2, "cannot use a"),  # File name too long
+        (["check", "--json", "--bogus"], 2, "usage: unrecognized arguments: --bogus"),
+        (["--json", "check"], 2, "usage: unrecognized arguments: --json"),
+        (["run", "--json", "nothing-here", "--answers", "x"], 2, "nothing-here"),
+        (["lessons", "--json", "--lessons", "a" * 5000], 2, "cannot use a"),
+        (["lessons", "--json", "--lessons", "missing"], 0, None),  # its own document
+    ],
+    ids=["long-name", "bad-option", "json-before", "run-missing", "long-folder", "lessons"],
+)
+def test_json_is_one_value_on_stdout_whatever_fails(capsys, argv, code, error):
+    got, out, err = run(capsys, *argv)
+    assert got == code
+    data = one_json_value(out)
+    if error is not None:
+        assert data["ok"] is False and data["exit"] == code
+        assert data["error"].startswith(error)
+        assert err  # the message is on stderr too, for a person
+
+
+def test_json_on_an_internal_error_is_one_value(capsys, monkeypatch):
+    import tutor.author.checking as checking
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(checking, "check_paths", broken)
+    code, out, err = run(capsys, "check", "--json", ".")
+    assert code == 70 and "internal error" in err
+    data = one_json_value(out)
+    assert data["exit"] == 70 and data["error"].startswith("internal error: RuntimeError: a bug")
+
+
+def test_watch_json_prints_json_lines(capsys, monkeypatch, folder):
+    import tutor.author.watch as watching
+
+    def twice(paths, check):
+        check()
+        check()
+        return 2
+
+    monkeypatch.setattr(watching, "watch", twice)
+    code, out, _ = run(capsys, "check", "--watch", "--json", str(folder / "tiny.toml"))
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert all(strict_json(line)["files"][0]["lesson"] == "tiny" for line in lines)
