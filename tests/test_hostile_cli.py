@@ -328,3 +328,26 @@ def test_watch_json_prints_json_lines(capsys, monkeypatch, folder):
     lines = out.splitlines()
     assert len(lines) == 2
     assert all(strict_json(line)["files"][0]["lesson"] == "tiny" for line in lines)
+
+
+def test_new_refuses_an_id_with_a_final_newline(capsys, tmp_path):
+    code, _, err = run(capsys, "new", "abc\n", "--dir", str(tmp_path))
+    assert code == 2 and "is not a lesson id" in err
+    assert list(tmp_path.iterdir()) == []
+    from tutor.lesson import LessonLoadError, load_lesson_text
+
+    with pytest.raises(LessonLoadError, match="use lowercase letters"):  # nor in a file
+        load_lesson_text(LESSON.replace('id = "tiny"', 'id = "tiny\\n"'), "L.toml")
+
+
+def test_new_writes_a_folder_name_with_control_characters_escaped(capsys, tmp_path):
+    from tutor.lesson import load_lesson_text
+
+    folder = tmp_path / "d\x1b]0;PWN\x07\u202e"
+    folder.mkdir()
+    code, out, _ = run(capsys, "new", "e", "--dir", str(folder))
+    assert code == 0 and ESC not in out
+    text = (folder / "e.toml").read_text()
+    assert ESC not in text and "\x07" not in text and "\u202e" not in text
+    assert "d\\x1b]0;PWN\\x07\\u202e" in text  # shown escaped in its comment
+    assert load_lesson_text(text, "e.toml").id == "e"  # and the template still loads

@@ -86,7 +86,7 @@ SHOW_KEYS = {
     "plot": {"node", "range", "h"},
     "training": {"rate", "zero_grad", "compare"},
 }
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # the whole id: `fullmatch`
 #: A bare key with a letter outside ASCII (`ω = ...`), which TOML does not allow.
 _NON_ASCII_KEY = re.compile(r"^\s*([^\s=\"'\[#]*[^\x00-\x7f][^\s=\"'\[#]*)\s*=")
 _SUGGEST = {"hint": "hints", "tolerance": "rtol", "question": "ask", "text": "say"}
@@ -356,7 +356,7 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
             f"`format = {fmt!r}`: this tutor reads lesson format {FORMAT}",
         )
     lesson_id = _required_text(table, "id", errors)
-    if lesson_id is not None and not _ID.match(lesson_id):
+    if lesson_id is not None and not _ID.fullmatch(lesson_id):  # not "abc\n" either
         errors.add(lines.of_top("id"), f"`id = {lesson_id!r}`: use lowercase letters, digits, -")
     title = _required_text(table, "title", errors)
     if title is not None and "\n" in title.strip():
