@@ -161,7 +161,8 @@ def test_a_control_character_in_a_key_is_an_error():
 
 
 def test_newlines_and_tabs_are_text_not_control():
-    load_lesson_text(lesson(summary='"one\\ttwo\\nthree"'), "L.toml")
+    source = lesson(summary='"one\\ttwo"').replace('say = "hi"', 'say = "one\\ttwo\\nthree"')
+    load_lesson_text(source, "L.toml")  # (a summary is one line: its newline is in `say`)
 
 
 def test_a_byte_order_mark_is_accepted():
