@@ -377,5 +377,5 @@ def test_a_data_number_below_1e_300_is_an_error_at_its_line(tiny):
         f'[data]\nxs = [[1.0], [{tiny}]]\nys = [1.0, 0]\n[[steps]]\nask = "count"\n'
     )
     (error,) = errors_of(source)
-    assert error.startswith("L.toml:8: [data]: `xs` must be a list of rows of numbers")
+    assert error.startswith("L.toml:8: [data]: `xs` must be a list of rows of finite numbers")
     assert "at least 1e-300" in error

@@ -1042,7 +1042,7 @@ def _is_number(value) -> bool:
     return math.isfinite(value) and abs(value) <= MAX_NUMBER
 
 
-_DATA_NUMBERS = "numbers of at most 1e300 in size and, but for 0, at least 1e-300"
+_DATA_NUMBERS = "finite numbers (each at most 1e300 and, but for 0, at least 1e-300 in size)"
 
 
 def _is_data_number(value) -> bool:
