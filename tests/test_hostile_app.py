@@ -329,3 +329,53 @@ async def test_the_course_list_shows_its_lessons_at_80x24_whatever_the_titles(tm
         assert all(f"{n}  Welcome Welcome" in rows[n - 1] for n in range(1, 5))
         await pilot.press("ctrl+q")
     assert app.return_code == 0
+
+
+OF_OVERFLOW = """\
+format = 1
+id = "of-overflow"
+title = "Of overflow"
+graph = \"\"\"
+a = 1e-300
+b = 1e300
+c = a * b
+p = c * b
+L = p + c
+\"\"\"
+[[steps]]
+say = "dp/da = b * b overflows, though every value is finite."
+[[steps]]
+ask = "grad"
+node = "a"
+of = "p"
+"""
+
+
+@pilot_test
+async def test_a_question_whose_answer_overflows_never_crashes_the_app(tmp_path):
+    """Another output's gradient that overflows (found by the check, not at load): the
+    question can be shown while the check runs, nothing grades it, the check refuses
+    the lesson at the question's line and the app goes on."""
+    folder = folder_with(tmp_path, of=OF_OVERFLOW, markup=MARKUP)
+    app = create_app(folder, seeds=lambda: 1)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if app.course is not None:
+                break
+            await pilot.pause(0.02)
+        app.open_lesson("of-overflow")
+        for _ in range(10):  # to the question while its check runs, as a quick student
+            await pilot.pause(0.02)
+            if isinstance(app.screen, LessonScreen):
+                app.screen.action_next()
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if "of-overflow" in app.checked:
+                break
+        (error,) = app.checked["of-overflow"]
+        assert error.line == 13 and "the answer is inf" in error.message
+        await pilot.pause()
+        assert app.is_running
+        assert [lesson.id for lesson in app.course.lessons] == ["markup"]
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0

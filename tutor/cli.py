@@ -447,11 +447,11 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     verdicts: list[Verdict | None] = []  # what `--record` stores
     for index in range(count):
         session.goto_question(index)
-        try:
-            question = session.question()
-        except GraphError as exc:  # an answer that cannot be graded (`tutor check` says so)
-            where = f"{lesson.path}:{exc.line}" if exc.line else f"{lesson.path}"
-            raise CommandError(f"{where}: {exc}") from None
+        question = session.question()
+        if question.ungradable:  # an answer of inf or NaN (`tutor check` says so too)
+            line = question.ask.line
+            where = f"{lesson.path}:{line}" if line else str(lesson.path)
+            raise CommandError(f"{where}: {question.ungradable}")
         answer = answers[index] if index < len(answers) else None
         if answer is None:
             session.skip()

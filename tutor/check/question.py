@@ -197,6 +197,21 @@ class Question:
             return half + self.allowance + 1e-9 * max(1.0, abs(expected))
         return self.ask.atol + self.ask.rtol * abs(expected)
 
+    @property
+    def ungradable(self) -> str | None:
+        """Why no answer can be graded against this question's expected answer (it is
+        inf or NaN, or its tolerance is), else None. `within` then accepts nothing;
+        `tutor check` reports it at the question's line and `tutor run` refuses it."""
+        right = self.expected
+        if not math.isfinite(right):
+            return not_finite(right)
+        if not math.isfinite(self.tolerance(right)):
+            return (
+                f"the tolerance is not finite (rtol {self.ask.rtol:g} times the answer "
+                f"{full(right)}), so every answer would be graded right: lower rtol"
+            )
+        return None
+
     def within(self, answer: float, expected: float) -> bool:
         tolerance = self.tolerance(expected)  # inf or NaN: nothing is within it
         return math.isfinite(tolerance) and abs(answer - expected) <= tolerance
@@ -299,15 +314,6 @@ def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
     every = unfiltered(lesson, graph, ask, index)
     graph = every.graph
     right = every.expected
-    # Against inf every answer would be right, against NaN none: never graded.
-    if not math.isfinite(right):
-        raise GraphError(not_finite(right), ask.line)
-    if not math.isfinite(every.tolerance(right)):
-        raise GraphError(
-            f"the tolerance is not finite (rtol {ask.rtol:g} times the answer "
-            f"{full(right)} overflows), so every answer would be graded right: lower rtol",
-            ask.line,
-        )
     # Each value at these numbers is kept (`values_at`): grading a number answer then
     # compares it with them and computes nothing again.
     values = {every.at: [right]}
