@@ -115,6 +115,7 @@ def test_the_scan_limits_are_the_loaders():
     from tutor.lesson import loader
 
     assert (headers.MAX_TITLE, headers.MAX_SUMMARY) == (loader.MAX_TITLE, loader.MAX_SUMMARY)
+    assert headers.MAX_ID == loader.MAX_ID
 
 
 def test_a_standing_from_the_store_is_the_sessions(tmp_path):

@@ -382,3 +382,15 @@ def test_a_data_number_below_1e_300_is_an_error_at_its_line(tiny):
     (error,) = errors_of(source)
     assert error.startswith("L.toml:8: [data]: `xs` must be a list of rows of finite numbers")
     assert "at least 1e-300" in error
+
+
+def test_an_id_title_or_summary_past_its_bound_is_an_error_at_its_line():
+    (error,) = errors_of(lesson(id='"' + "a" * 65 + '"'))
+    assert error == "L.toml:2: `id` is too long: at most 64 characters"
+    (error,) = errors_of(lesson(title='"' + "Welcome " * 200 + '"'))
+    assert error == "L.toml:3: `title` is too long: at most 80 characters"
+    (error,) = errors_of(lesson(summary='"' + "s" * 301 + '"'))
+    assert error == "L.toml:4: `summary` is too long: at most 300 characters"
+    (error,) = errors_of(lesson(summary='"one\\ntwo"'))
+    assert error == "L.toml:4: `summary` must be one line"
+    assert load_lesson_text(lesson(id='"' + "a" * 64 + '"', title='"' + "T" * 80 + '"'))

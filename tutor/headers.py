@@ -22,6 +22,7 @@ from tutor.untrusted import UnreadableFile, bidi_characters, control_characters,
 #: (Equal to `tutor.lesson.folder.MAX_FILES` and `tutor.lesson.loader`'s bounds.)
 MAX_FILES = 1000
 MAX_FILE_BYTES = 256 * 1024
+MAX_ID = 64
 MAX_TITLE = 80
 MAX_SUMMARY = 300
 DEFAULT_PASS_MARK = 0.7
@@ -107,7 +108,12 @@ def _scan_file(path: Path) -> tuple[int | None, LessonHeader] | None:
     if _unsafe(lesson_id + title + summary):
         return None  # the loader refuses it, at its line, before anything shows it
     title, summary = title.strip(), summary.strip()
-    if len(title) > MAX_TITLE or len(summary) > MAX_SUMMARY or "\n" in title + summary:
+    if (
+        len(lesson_id) > MAX_ID
+        or len(title) > MAX_TITLE
+        or len(summary) > MAX_SUMMARY
+        or "\n" in title + summary
+    ):
         return None  # likewise: never shown, however it would wrap
     if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
         return None

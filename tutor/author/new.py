@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tutor.untrusted import printable
 
+MAX_ID = 64  # as the loader's
 ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # the whole id: `fullmatch`
 
 TEMPLATE = '''\
@@ -99,9 +100,10 @@ def lesson_text(lesson_id: str, path: Path) -> str:
 
 def new_lesson(lesson_id: str, folder: Path) -> Path:
     """Write ``folder/ID.toml``; never overwrite a file."""
-    if not ID.fullmatch(lesson_id):  # `match` with `$` would take "abc\n"
+    if not ID.fullmatch(lesson_id) or len(lesson_id) > MAX_ID:  # `match` took "abc\n"
         raise NewLessonError(
-            f"`{lesson_id}` is not a lesson id: use lowercase letters, digits and -"
+            f"`{lesson_id}` is not a lesson id: use lowercase letters, digits and - "
+            f"(at most {MAX_ID})"
         )
     if not folder.is_dir():
         raise NewLessonError(f"{folder}: no such folder")

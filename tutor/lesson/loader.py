@@ -54,6 +54,7 @@ MAX_STEPS = 500
 MAX_VARIANTS = 100_000
 MAX_NESTING = 20  # tables and arrays inside each other
 MAX_NUMBER = 1e300  # of any number a lesson gives (h, rate, points, vary, ...)
+MAX_ID = 64  # characters: `tutor lessons` lines its ids up in a column
 MAX_TITLE = 80  # characters: the course list and the lesson's head show it on one line
 MAX_SUMMARY = 300  # characters, one line: the course list shows it under the lessons
 MIN_DATA_NUMBER = 1e-300  # of a non-zero `[data]` number, as of a script's literal
@@ -356,7 +357,9 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
             f"`format = {fmt!r}`: this tutor reads lesson format {FORMAT}",
         )
     lesson_id = _required_text(table, "id", errors)
-    if lesson_id is not None and not _ID.fullmatch(lesson_id):  # not "abc\n" either
+    if lesson_id is not None and len(lesson_id) > MAX_ID:
+        errors.add(lines.of_top("id"), f"`id` is too long: at most {MAX_ID} characters")
+    elif lesson_id is not None and not _ID.fullmatch(lesson_id):  # not "abc\n" either
         errors.add(lines.of_top("id"), f"`id = {lesson_id!r}`: use lowercase letters, digits, -")
     title = _required_text(table, "title", errors)
     if title is not None and "\n" in title.strip():
