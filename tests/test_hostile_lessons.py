@@ -162,7 +162,8 @@ def test_a_control_character_in_a_key_is_an_error():
 
 
 def test_newlines_and_tabs_are_text_not_control():
-    load_lesson_text(lesson(summary='"one\\ttwo\\nthree"'), "L.toml")
+    source = lesson(summary='"one\\ttwo"').replace('say = "hi"', 'say = "one\\ttwo\\nthree"')
+    load_lesson_text(source, "L.toml")  # (a summary is one line: its newline is in `say`)
 
 
 def test_a_byte_order_mark_is_accepted():
@@ -345,3 +346,113 @@ def test_a_quiz_draw_stops_when_asked_between_trainings():
     assert time.perf_counter() - start < 5
     assert len(asked) == 3
     assert lesson_graph(lesson, 0).seed == 0  # outside `stoppable`, nothing is asked
+
+
+# No expected answer is infinite or NaN: every forward value finite, the gradient not.
+OVERFLOWING = """\
+format = 1
+id = "overflowing"
+title = "T"
+output = "L"
+graph = \"\"\"
+a = 1e-300
+b = 1e300
+k = 1e8
+c = a * b
+e = a * b
+p = c * b
+q = e * b
+M = c * k
+L = p - q
+\"\"\"
+"""  # c = e = 1, p = q = 1e300, L = 0, M = 1e8: all finite
+
+
+def overflowing(step: str, output: str = "L") -> str:
+    return OVERFLOWING.replace('output = "L"', f'output = "{output}"') + f"[[steps]]\n{step}\n"
+
+
+@pytest.mark.parametrize(
+    ("output", "step", "what"),
+    [
+        ("p", 'ask = "grad"\nnode = "a"', "inf"),  # dp/da = b * b = 1e600
+        ("L", 'ask = "grad"\nnode = "a"', "NaN (inf - inf)"),  # inf through p, -inf through q
+        ("M", 'ask = "accumulated"\nnode = "a"\npasses = 2', "inf"),  # 2 * (b * k = 1e308)
+        ("L", 'ask = "step"\nrate = 1.0', None),  # moves a by a NaN gradient: refused too
+    ],
+)
+def test_an_answer_that_overflows_in_backward_is_an_error_at_its_line(output, step, what):
+    (error,) = errors_of(overflowing(step, output))
+    assert error.startswith("L.toml:16: " + (f"the answer is {what}" if what else ""))
+
+
+def test_a_gradient_near_the_largest_float_is_still_an_answer():
+    lesson = load_lesson_text(overflowing('ask = "grad"\nnode = "a"', "M"), "L.toml")
+    assert lesson.questions  # dM/da = 1e308: finite, asked
+
+
+def test_another_outputs_overflowing_gradient_is_refused_by_the_check_at_its_line():
+    from tutor.check import prepare
+    from tutor.check.validate import validate
+    from tutor.lesson.graph import lesson_graph
+
+    lesson = load_lesson_text(overflowing('ask = "grad"\nnode = "a"\nof = "p"'), "L.toml")
+    question = prepare(lesson, lesson_graph(lesson), lesson.questions[0], 0)
+    assert question.ungradable.startswith("the answer is inf")
+    assert not any(question.within(x, question.expected) for x in (0.0, 1e308, -1e308))
+    (error,) = validate(lesson, variants=0).errors
+    assert error.line == 16 and "the answer is inf" in error.message
+
+
+def test_a_variant_whose_answer_overflows_is_drawn_again():
+    from tutor.lesson.graph import ANSWER_NOT_FINITE, draw
+
+    source = (
+        overflowing('ask = "accumulated"\nnode = "a"\npasses = 2', "M").replace(
+            "b = 1e300", "b = 3.0"
+        )
+        + "[vary]\nb = { choices = [1e300, 2.0, 5.0] }\n"
+    )
+    lesson = load_lesson_text(source, "L.toml")
+    reasons = set()
+    for seed in range(1, 8):
+        found = draw(lesson, seed)
+        assert found.graph.value("b") in (2.0, 5.0)
+        reasons.update(found.rejected)
+    assert ANSWER_NOT_FINITE in reasons
+
+
+def test_a_whole_number_past_float_range_is_a_finite_number_error_at_its_line():
+    big = "1" + "0" * 309
+    (error,) = errors_of(GOOD + f"points = {big}\n")
+    assert error.startswith("L.toml:11: step 1: `points` must be a finite number, at most 1e300")
+    (error,) = errors_of(GOOD + f"[vary]\na = {{ choices = [1, -{big}] }}\n")
+    assert error.startswith("L.toml:12: vary: `a.choices`") and "finite" in error
+
+
+def test_a_4301_digit_whole_number_is_an_error_at_its_line():
+    (error,) = errors_of(GOOD.replace("title", "order = " + "9" * 4301 + "\ntitle"))
+    assert error.startswith("L.toml:3: TOML: a whole number of 4301 digits")
+
+
+@pytest.mark.parametrize("tiny", ["1e-301", "5e-324", "-1e-310"])
+def test_a_data_number_below_1e_300_is_an_error_at_its_line(tiny):
+    source = (
+        'format = 1\nid = "net"\ntitle = "T"\n[model]\ninputs = 1\nlayers = [1]\n'
+        f'[data]\nxs = [[1.0], [{tiny}]]\nys = [1.0, 0]\n[[steps]]\nask = "count"\n'
+    )
+    (error,) = errors_of(source)
+    assert error.startswith("L.toml:8: [data]: `xs` must be a list of rows of finite numbers")
+    assert "at least 1e-300" in error
+
+
+def test_an_id_title_or_summary_past_its_bound_is_an_error_at_its_line():
+    (error,) = errors_of(lesson(id='"' + "a" * 65 + '"'))
+    assert error == "L.toml:2: `id` is too long: at most 64 characters"
+    (error,) = errors_of(lesson(title='"' + "Welcome " * 200 + '"'))
+    assert error == "L.toml:3: `title` is too long: at most 80 characters"
+    (error,) = errors_of(lesson(summary='"' + "s" * 301 + '"'))
+    assert error == "L.toml:4: `summary` is too long: at most 300 characters"
+    (error,) = errors_of(lesson(summary='"one\\ntwo"'))
+    assert error == "L.toml:4: `summary` must be one line"
+    assert load_lesson_text(lesson(id='"' + "a" * 64 + '"', title='"' + "T" * 80 + '"'))

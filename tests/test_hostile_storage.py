@@ -3,6 +3,7 @@ attempt of ``tutor run --record`` that is all or nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 from pathlib import Path
@@ -147,3 +148,100 @@ def test_run_record_writes_an_attempt_all_or_nothing(capsys, course, monkeypatch
         rows = store.answer_rows()
         assert [r["answer"] for r in rows] == ["-3", "2"]
         assert {r["quiz_attempt_id"] for r in rows} == {store.best_quiz("tiny").id}
+
+
+# The pass cache (tutor.author.passed) deletes only what it wrote, and follows no link.
+
+
+@pytest.fixture
+def tiny_lesson(tmp_path):
+    from tutor.lesson import load_lesson
+
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY_LESSON)
+    return load_lesson(path)
+
+
+def _victim(tmp_path: Path) -> Path:
+    """A folder of the user's that looks like the cache's: 32-hex and UUID names."""
+    victim = tmp_path / "victim"
+    for name in ("0123456789abcdef0123456789abcdef", "12345678-1234-1234-1234-123456789abc"):
+        (victim / name).mkdir(parents=True)
+        (victim / name / "precious.txt").write_text("keep me")
+    empty_looking = victim / ("f" * 32)  # a cache entry's shape, but no marker
+    empty_looking.mkdir()
+    (empty_looking / ("e" * 64)).touch()
+    return victim
+
+
+def _intact(victim: Path) -> bool:
+    return (
+        (victim / "0123456789abcdef0123456789abcdef" / "precious.txt").read_text() == "keep me"
+        and (victim / "12345678-1234-1234-1234-123456789abc" / "precious.txt").is_file()
+        and (victim / ("f" * 32) / ("e" * 64)).is_file()
+    )
+
+
+def test_a_checks_folder_that_is_a_link_is_not_followed(tiny_lesson, tmp_path, monkeypatch):
+    from tutor.author import passed
+
+    victim = _victim(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "checks").symlink_to(victim)
+    monkeypatch.setenv("TUTOR_HOME", str(home))
+    passed.remember(tiny_lesson)
+    assert _intact(victim)
+    assert sorted(p.name for p in victim.iterdir()) == sorted(
+        ["0123456789abcdef0123456789abcdef", "12345678-1234-1234-1234-123456789abc", "f" * 32]
+    )  # nothing written through the link either
+    assert not passed.passed(tiny_lesson)  # only means checking again
+
+
+def test_folders_in_checks_the_cache_did_not_write_are_kept(tiny_lesson, tmp_path, monkeypatch):
+    """TUTOR_HOME=$HOME with a ~/checks of the user's own: only marked folders go."""
+    from tutor.author import passed
+
+    home = tmp_path / "home"
+    home.mkdir()
+    checks = _victim(home).rename(home / "checks")
+    outside = _victim(tmp_path)
+    (checks / ("a" * 32)).symlink_to(outside / "0123456789abcdef0123456789abcdef")
+    monkeypatch.setenv("TUTOR_HOME", str(home))
+    monkeypatch.setattr(passed, "_fingerprint", "b" * 32)  # an older version of the code
+    passed.remember(tiny_lesson)
+    mixed = checks / ("b" * 32)
+    (mixed / "notes.txt").write_text("mine")  # a user's file in a marked folder
+    monkeypatch.setattr(passed, "_fingerprint", "c" * 32)
+    passed.remember(tiny_lesson)
+    monkeypatch.setattr(passed, "_fingerprint", "d" * 32)
+    passed.remember(tiny_lesson)  # removes c (the cache's alone), keeps b (not only its)
+    assert _intact(checks) and _intact(outside)
+    assert (checks / ("a" * 32)).is_symlink()
+    assert (mixed / "notes.txt").read_text() == "mine"
+    assert not (checks / ("c" * 32)).exists()
+    assert passed.passed(tiny_lesson)
+
+
+def test_an_entry_that_is_a_link_is_neither_followed_nor_taken_for_a_pass(
+    tiny_lesson, tmp_path, monkeypatch
+):
+    from tutor.author import passed
+
+    passed.remember(dataclasses.replace(tiny_lesson, title="other"))
+    here = passed.folder() / passed.code_fingerprint()
+    target = tmp_path / "target.txt"
+    target.write_text("keep me")
+    (here / passed.key(tiny_lesson)).symlink_to(target)
+    assert not passed.passed(tiny_lesson)
+    passed.remember(tiny_lesson)  # O_NOFOLLOW: refused, the target untouched
+    assert target.read_text() == "keep me"
+    # a fingerprint folder that is a link, to a folder made to look marked: not used
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / passed.MARKER).write_bytes(passed._MARK)
+    (fake / passed.key(tiny_lesson)).touch()
+    monkeypatch.setenv("TUTOR_HOME", str(tmp_path / "h2"))
+    (tmp_path / "h2" / "checks").mkdir(parents=True)
+    (tmp_path / "h2" / "checks" / passed.code_fingerprint()).symlink_to(fake)
+    assert not passed.passed(tiny_lesson)

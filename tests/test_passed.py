@@ -52,11 +52,14 @@ def test_another_version_of_the_code_checks_again_and_its_entries_go(tiny, monke
 def test_the_folder_is_bounded(tiny, monkeypatch):
     monkeypatch.setattr(passed, "MAX_ENTRIES", 3)
     here = passed.folder() / passed.code_fingerprint()
-    here.mkdir(parents=True)
-    for name in "xyz":
-        (here / name).touch()
+    passed.remember(dataclasses.replace(tiny, title="first"))  # makes the marked folder
+    for name in "abc":
+        (here / (name * 64)).touch()
+    (here / "notes.txt").write_text("mine")  # not the cache's: kept
     passed.remember(tiny)
-    assert sorted(p.name for p in here.iterdir()) == [passed.key(tiny)]
+    assert sorted(p.name for p in here.iterdir()) == sorted(
+        [passed.MARKER, passed.key(tiny), "notes.txt"]
+    )
 
 
 def test_an_unwritable_or_unusable_folder_only_means_checking_again(tiny, tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -35,10 +36,24 @@ class CommandError(Exception):
         self.code = code
 
 
+class UsageError(Exception):
+    """The command line cannot be parsed: argparse's message, its usage line."""
+
+    def __init__(self, message: str, usage: str):
+        super().__init__(message)
+        self.usage = usage
+
+
 def build_parser() -> argparse.ArgumentParser:
     import argparse  # not for `tutor` alone: the app starts without it
 
-    common = argparse.ArgumentParser(add_help=False)
+    class Parser(argparse.ArgumentParser):
+        """Raises `UsageError` rather than exiting, so that `main` can say so in JSON."""
+
+        def error(self, message: str):  # type: ignore[override]
+            raise UsageError(message, self.format_usage())
+
+    common = Parser(add_help=False)
     common.add_argument(
         "--lessons",
         metavar="DIR",
@@ -46,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a folder of lesson files to use instead of the bundled course "
         "(default: $TUTOR_LESSONS, else the bundled course)",
     )
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="tutor",
         description="Learn backpropagation in the terminal. With no command, opens the app.",
         parents=[common],
@@ -125,11 +140,13 @@ class EscapingWriter:
 
     def __init__(self, stream: TextIO):
         self._stream = stream
+        self.written = 0  # characters written: whether a command printed anything
 
     def write(self, text: str) -> int:
         from tutor.untrusted import printable
 
         self._stream.write(printable(text))
+        self.written += len(text)
         return len(text)
 
     def flush(self) -> None:
@@ -146,10 +163,18 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:  # `tutor` alone opens the app, which draws the screen itself:
         return _main(SimpleNamespace(command=None), sys.stdout, sys.stderr)  # no parser built
-    args = build_parser().parse_args(argv)
+    saved = sys.stdout, sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        out, err = EscapingWriter(saved[0]), EscapingWriter(saved[1])
+        err.write(exc.usage)
+        err.write(f"tutor: error: {exc}\n")
+        if "--json" in argv:  # stdout is one JSON value under --json, whatever fails
+            _json_failure(out, f"usage: {exc}", USAGE_ERROR)
+        return USAGE_ERROR
     if args.command is None:
         return _main(args, sys.stdout, sys.stderr)
-    saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = EscapingWriter(saved[0]), EscapingWriter(saved[1])
     try:
         return _main(args, sys.stdout, sys.stderr)
@@ -157,32 +182,45 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout, sys.stderr = saved
 
 
+def _json_failure(out: TextIO, message: str, code: int) -> None:
+    """Under ``--json``, a command that fails before it printed its JSON prints this
+    one document: ``{"ok": false, "error": MESSAGE, "exit": CODE}``."""
+    if getattr(out, "written", 0):
+        return  # its own JSON (or JSON Lines) went out already
+    out.write(numbers.json_text({"ok": False, "error": message, "exit": code}) + "\n")
+    out.flush()
+
+
 def _main(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    def fail(message: str, code: int) -> int:
+        if message:
+            print(f"tutor: {message}", file=err)
+        if getattr(args, "json", False):
+            _json_failure(out, message or "interrupted", code)
+        return code
+
     try:
         return _dispatch(args, out, err)
     except CommandError as exc:
-        print(f"tutor: {exc}", file=err)
-        return exc.code
+        return fail(str(exc), exc.code)
     except OSError as exc:
         if isinstance(exc, BrokenPipeError):
             return 0
         # A path too long, a folder that vanished, a disk full: the system's word, one line.
         where = f" {_shown_path(exc.filename)}" if exc.filename else ""
-        print(f"tutor: cannot use{where}: {exc.strerror or exc}", file=err)
-        return USAGE_ERROR
+        return fail(f"cannot use{where}: {exc.strerror or exc}", USAGE_ERROR)
     except KeyboardInterrupt:
-        return 130
+        return fail("", 130)
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug: say so in one line, never a traceback
         if os.environ.get("TUTOR_DEBUG"):
             raise
-        print(
-            f"tutor: internal error: {type(exc).__name__}: {exc} "
+        return fail(
+            f"internal error: {type(exc).__name__}: {exc} "
             "(set TUTOR_DEBUG=1 to see where; please report it)",
-            file=err,
+            INTERNAL_ERROR,
         )
-        return INTERNAL_ERROR
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -237,6 +275,8 @@ def cmd_derive(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     out.write(result.stdout)
     err.write(result.stderr)
+    if args.json and result.returncode != 0 and result.stderr and not result.stdout:
+        _json_failure(out, result.stderr.strip().removeprefix("tutor derive: "), result.returncode)
     if result.returncode < 0 or (result.returncode not in (0, USAGE_ERROR) and not result.stderr):
         raise CommandError(
             f"derive: ran out of its memory budget ({DERIVE_MEMORY // 1024**2} MiB) or stopped"
@@ -273,7 +313,7 @@ def cmd_lessons(folder: Path, as_json: bool, out: TextIO) -> int:
             ],
             "errors": [str(e) for e in course.errors],
         }
-        json.dump(data, out, indent=2)
+        out.write(numbers.json_text(data))
         out.write("\n")
         return 0
     width = max((len(lesson.id) for lesson in course.lessons), default=0)
@@ -294,8 +334,10 @@ def cmd_check(
     strict: bool = False,
     as_json: bool = False,
     budget: float | None = None,
+    json_lines: bool = False,
 ) -> int:
-    """Check each lesson file, each within a time and memory budget (`budget` seconds)."""
+    """Check each lesson file, each within a time and memory budget (`budget` seconds);
+    ``json_lines``: the JSON document on one line (``--watch --json``: JSON Lines)."""
     from tutor.author.checking import check_paths
 
     results = check_paths(paths, budget)
@@ -306,7 +348,7 @@ def cmd_check(
             "strict": strict,
             "files": [r.as_json(strict) for r in results],
         }
-        json.dump(data, out, indent=2)
+        out.write(numbers.json_text(data, indent=None if json_lines else 2))
         out.write("\n")
     else:
         for result in results:
@@ -326,7 +368,7 @@ def cmd_watch(paths: list[Path], strict: bool, as_json: bool, out: TextIO) -> in
     def check() -> None:
         if not as_json:
             print(f"-- checking at {time.strftime('%H:%M:%S')} (Ctrl+C stops)", file=out)
-        cmd_check(paths, out, strict=strict, as_json=as_json)
+        cmd_check(paths, out, strict=strict, as_json=as_json, json_lines=True)
 
     watch(paths, check)
     return 0
@@ -407,6 +449,10 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     for index in range(count):
         session.goto_question(index)
         question = session.question()
+        if question.ungradable:  # an answer of inf or NaN (`tutor check` says so too)
+            line = question.ask.line
+            where = f"{lesson.path}:{line}" if line else str(lesson.path)
+            raise CommandError(f"{where}: {question.ungradable}")
         answer = answers[index] if index < len(answers) else None
         if answer is None:
             session.skip()
@@ -443,7 +489,7 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
             "passed": session.passed,
             "questions": results,
         }
-        json.dump(data, out, indent=2)
+        out.write(numbers.json_text(data))
         out.write("\n")
         return 0
     print(f"{lesson.title} ({lesson.id}, seed {args.seed})", file=out)
@@ -501,6 +547,24 @@ def _store():
     return store
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as the text it is: a text starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return would be read as a formula
+    (``=HYPERLINK(...)``, ``@SUM(...)``), so it gets a leading ``'``; a plain number
+    such as ``-2`` or ``-0.5`` stays as it is."""
+    if (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_START)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
 def cmd_progress(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     import csv
     from dataclasses import asdict
@@ -512,7 +576,10 @@ def cmd_progress(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     if args.csv:
         writer = csv.DictWriter(out, fieldnames=list(ANSWER_COLUMNS), lineterminator="\n")
         writer.writeheader()
-        writer.writerows(store.answer_rows())
+        writer.writerows(
+            {key: spreadsheet_cell(value) for key, value in row.items()}
+            for row in store.answer_rows()
+        )
         return 0
     from tutor.progress.recorder import standing  # no Textual: the app's link to the store
 
@@ -532,7 +599,7 @@ def cmd_progress(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
                 asdict(s)
                 | {"status": st.status, "score": st.score, "total": st.total, "passed": st.passed}
             )
-        json.dump(data, out, indent=2)
+        out.write(numbers.json_text(data))
         out.write("\n")
         return 0
     for s in summaries:

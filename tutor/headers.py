@@ -16,12 +16,15 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from tutor.untrusted import bidi_characters, control_characters
+from tutor.untrusted import UnreadableFile, bidi_characters, control_characters, read_limited
 
 #: Above these the full loader reports a problem: leave such folders to it.
-#: (Equal to `tutor.lesson.folder.MAX_FILES` and `tutor.lesson.loader.MAX_FILE_BYTES`.)
+#: (Equal to `tutor.lesson.folder.MAX_FILES` and `tutor.lesson.loader`'s bounds.)
 MAX_FILES = 1000
 MAX_FILE_BYTES = 256 * 1024
+MAX_ID = 64
+MAX_TITLE = 80
+MAX_SUMMARY = 300
 DEFAULT_PASS_MARK = 0.7
 
 
@@ -82,19 +85,36 @@ def _unsafe(text: str) -> bool:
 
 
 def _scan(path: Path) -> tuple[int | None, LessonHeader] | None:
+    """The file's order and header; None for anything unusual, and on any exception
+    (a whole number of 4301 digits, TOML nested 1000 deep, a file too large to read):
+    the full loader then reports it at its line."""
     try:
-        data = path.read_bytes()
-        if len(data) > MAX_FILE_BYTES:
-            return None
-        table = tomllib.loads(data.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return _scan_file(path)
+    except Exception:  # MemoryError and RecursionError included: only a preview
         return None
+
+
+def _scan_file(path: Path) -> tuple[int | None, LessonHeader] | None:
+    try:
+        # Its size is checked before a byte is read: a sparse 100 GiB file is not read.
+        data = read_limited(path, MAX_FILE_BYTES)
+    except UnreadableFile:
+        return None
+    table = tomllib.loads(data.decode("utf-8"))
     lesson_id, title, summary = table.get("id"), table.get("title"), table.get("summary", "")
     order, pass_mark, steps = table.get("order"), table.get("pass"), table.get("steps")
     if not (isinstance(lesson_id, str) and isinstance(title, str) and isinstance(summary, str)):
         return None
     if _unsafe(lesson_id + title + summary):
         return None  # the loader refuses it, at its line, before anything shows it
+    title, summary = title.strip(), summary.strip()
+    if (
+        len(lesson_id) > MAX_ID
+        or len(title) > MAX_TITLE
+        or len(summary) > MAX_SUMMARY
+        or "\n" in title + summary
+    ):
+        return None  # likewise: never shown, however it would wrap
     if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
         return None
     if pass_mark is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 
@@ -57,3 +58,21 @@ def percent(fraction: float) -> str:
 def approx(x: float) -> str:
     """A value to 12 significant digits, as ``tutor derive`` prints it beside its exact form."""
     return f"{x:.12g}"
+
+
+def json_text(data: object, indent: int | None = 2) -> str:
+    """``data`` as strict JSON: a float that is not finite (inf, NaN), which JSON cannot
+    hold (Python would write ``Infinity``), is written ``null``; never invalid JSON.
+    ``indent=None`` writes one compact line (a JSON Lines document)."""
+    separators = (",", ":") if indent is None else None
+    return json.dumps(_finite(data), indent=indent, separators=separators, allow_nan=False)
+
+
+def _finite(data: object) -> object:
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(value) for value in data]
+    return data

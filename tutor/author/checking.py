@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tutor.lesson import Lesson, LessonError, LessonLoadError, load_lesson
-from tutor.lesson.folder import load_course
+from tutor.lesson.folder import duplicate_id, load_course
 
 OK, WARNINGS, ERRORS = "ok", "warnings", "errors"
 NO_LESSONS = "no lesson files (*.toml) in this folder"
@@ -83,8 +83,8 @@ def _tagged(error: LessonError, tag: str) -> str:
 
 
 def check_paths(paths: list[Path], seconds: float | None = None) -> list[FileResult]:
-    """Check files and folders; a lesson id used by two files is an error at the
-    second one's ``id`` line, wherever the two files came from.
+    """Check files and folders; a lesson id used by two files is an error at each
+    one's ``id`` line, wherever the files came from (as in a folder: no file wins).
 
     Each lesson is checked in a child process within a time and memory budget
     (`tutor.author.budget`; ``seconds`` each, default `CHECK_SECONDS`): a lesson
@@ -94,27 +94,20 @@ def check_paths(paths: list[Path], seconds: float | None = None) -> list[FileRes
 
     results: list[FileResult] = []
     seen_files: set[Path] = set()
-    ids: dict[str, str] = {}
+    ids: dict[str, list[Path]] = {}
     for path in paths:
         for result in _load(path):
             key = Path(result.path).resolve()
             if key in seen_files:
                 continue  # the same file given twice (a folder and a file in it)
             seen_files.add(key)
-            lesson = result.lesson
-            if lesson is not None:
-                if lesson.id in ids:
-                    result.errors.append(
-                        LessonError(
-                            str(lesson.path),
-                            lesson.id_line,
-                            f"duplicate id `{lesson.id}` (also in {ids[lesson.id]}): "
-                            f"every lesson needs its own id",
-                        )
-                    )
-                else:
-                    ids[lesson.id] = str(lesson.path)
+            if result.lesson is not None:
+                ids.setdefault(result.lesson.id, []).append(result.lesson.path)
             results.append(result)
+    for result in results:  # as in a folder: every file claiming a duplicated id
+        lesson = result.lesson
+        if lesson is not None and len(ids[lesson.id]) > 1:
+            result.errors.append(duplicate_id(lesson, ids[lesson.id]))
     with Checker() as checker:
         for result in results:
             if result.lesson is not None and not result.errors:

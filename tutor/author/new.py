@@ -11,7 +11,10 @@ import os
 import re
 from pathlib import Path
 
-ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+from tutor.untrusted import printable
+
+MAX_ID = 64  # as the loader's
+ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # the whole id: `fullmatch`
 
 TEMPLATE = '''\
 # A lesson for `tutor`. The format is described in lessons/FORMAT.md.
@@ -84,19 +87,23 @@ def title_of(lesson_id: str) -> str:
 
 
 def lesson_text(lesson_id: str, path: Path) -> str:
+    # The folder's name goes into a comment: a control or bidi character in it (a
+    # `--dir` of "d\x1b]0;PWN\x07") is written escaped, never raw, and the comment
+    # stays one line (TOML allows none of them in a comment either).
     return TEMPLATE.format(
         id=lesson_id,
         title=title_of(lesson_id),
-        filename=path.name,
-        folder=path.parent if str(path.parent) else ".",
+        filename=printable(path.name, keep_lines=False),
+        folder=printable(str(path.parent) if str(path.parent) else ".", keep_lines=False),
     )
 
 
 def new_lesson(lesson_id: str, folder: Path) -> Path:
     """Write ``folder/ID.toml``; never overwrite a file."""
-    if not ID.match(lesson_id):
+    if not ID.fullmatch(lesson_id) or len(lesson_id) > MAX_ID:  # `match` took "abc\n"
         raise NewLessonError(
-            f"`{lesson_id}` is not a lesson id: use lowercase letters, digits and -"
+            f"`{lesson_id}` is not a lesson id: use lowercase letters, digits and - "
+            f"(at most {MAX_ID})"
         )
     if not folder.is_dir():
         raise NewLessonError(f"{folder}: no such folder")

@@ -22,7 +22,7 @@ from tutor.check.mistakes import Mistake, Quantity
 from tutor.engine import topo_order
 from tutor.expr import evaluate, parse
 from tutor.lesson import Ask, Graph, GraphError, Lesson, build_graph, fill
-from tutor.lesson.graph import of_graph
+from tutor.lesson.graph import not_finite, of_graph
 from tutor.numbers import full, short
 
 MAX_DIAGNOSED_NODES = 2_000
@@ -194,8 +194,24 @@ class Question:
             return half + self.allowance + 1e-9 * max(1.0, abs(expected))
         return self.ask.atol + self.ask.rtol * abs(expected)
 
+    @property
+    def ungradable(self) -> str | None:
+        """Why no answer can be graded against this question's expected answer (it is
+        inf or NaN, or its tolerance is), else None. `within` then accepts nothing;
+        `tutor check` reports it at the question's line and `tutor run` refuses it."""
+        right = self.expected
+        if not math.isfinite(right):
+            return not_finite(right)
+        if not math.isfinite(self.tolerance(right)):
+            return (
+                f"the tolerance is not finite (rtol {self.ask.rtol:g} times the answer "
+                f"{full(right)}), so every answer would be graded right: lower rtol"
+            )
+        return None
+
     def within(self, answer: float, expected: float) -> bool:
-        return abs(answer - expected) <= self.tolerance(expected)
+        tolerance = self.tolerance(expected)  # inf or NaN: nothing is within it
+        return math.isfinite(tolerance) and abs(answer - expected) <= tolerance
 
     @cached_property
     def secrets(self) -> list[Question]:

@@ -184,6 +184,9 @@ def _check_sources(report: Report, graph: Graph, index: int, ask: Ask) -> None:
     lesson = report.lesson
     try:
         question = prepare(lesson, graph, ask, index)
+        if question.ungradable:  # inf or NaN: nothing below can compare with it
+            report.add(ask, f"{_name(index, ask)} at {_where(graph)}: {question.ungradable}")
+            return
         engine = question.expected
         symbolic = question.rules.exact(question)
         finite = question.rules.finite(question)
@@ -264,7 +267,12 @@ def _check_allowance(report: Report, graph: Graph, index: int, ask: Ask) -> None
 def _check_checker(report: Report, graph: Graph) -> None:
     """The expected answer, perturbed, must be graded incorrect."""
     for index, ask in enumerate(report.lesson.questions):
-        question = prepare(report.lesson, graph, ask, index)
+        try:
+            question = prepare(report.lesson, graph, ask, index)
+        except (GraphError, ArithmeticError, ValueError):
+            continue  # reported by `_check_sources` at the question's line
+        if question.ungradable:
+            continue  # likewise
         expected = question.expected
         if expected != 0 and question.within(-expected, expected):
             # Within atol of 0 (a saturated tanh's slope, 1e-10): every answer near 0

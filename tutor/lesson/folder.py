@@ -58,7 +58,7 @@ def load_course(folder: Path, stop: Callable[[], bool] | None = None) -> Course:
             LessonError(str(folder), None, f"{len(files)} files; reading the first {MAX_FILES}")
         )
         files = files[:MAX_FILES]
-    seen: dict[str, Path] = {}
+    claims: dict[str, list[Path]] = {}
     loaded: list[tuple[int, Lesson]] = []
     for position, path in enumerate(files):
         if stop is not None and stop():
@@ -77,21 +77,33 @@ def load_course(folder: Path, stop: Callable[[], bool] | None = None) -> Course:
             course.broken[path] = [error]
             course.errors.append(error)
             continue
-        if lesson.id in seen:
-            error = LessonError(
-                str(path),
-                lesson.id_line,
-                f"duplicate id `{lesson.id}` (also in {seen[lesson.id].name}): "
-                "every lesson needs its own id",
-            )
-            course.broken[path] = [error]
-            course.errors.append(error)
-            continue
-        seen[lesson.id] = path
+        claims.setdefault(lesson.id, []).append(path)
         loaded.append((position, lesson))
+    # An id is a lesson's name in the progress file: a file that claims another's id
+    # (a stranger's `00-aaa.toml` with `id = "manual-backprop"`) must never replace it
+    # or show its progress. No file wins: each one claiming it is refused.
+    for _, lesson in loaded:
+        if len(claims[lesson.id]) > 1:
+            error = duplicate_id(lesson, claims[lesson.id])
+            course.broken[lesson.path] = [error]
+            course.errors.append(error)
+    loaded = [(position, lesson) for position, lesson in loaded if len(claims[lesson.id]) == 1]
     loaded.sort(key=lambda item: (item[1].order if item[1].order is not None else item[0], item[0]))
     course.lessons = [lesson for _, lesson in loaded]
     return course
+
+
+def duplicate_id(lesson: Lesson, paths: list[Path]) -> LessonError:
+    """The error of one of the files in ``paths`` that all claim ``lesson``'s id."""
+    others = ", ".join(
+        p.name if p.parent == lesson.path.parent else str(p) for p in paths if p != lesson.path
+    )
+    return LessonError(
+        str(lesson.path),
+        lesson.id_line,
+        f"duplicate id `{lesson.id}` (also in {others}): every lesson needs its own id; "
+        "no file with this id is loaded until one of them is renamed or removed",
+    )
 
 
 def load_one(key: str, folder: Path) -> Lesson:

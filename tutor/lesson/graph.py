@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import random
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -218,6 +219,20 @@ def question_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
             evaluate(graph.output, moved)
         except EngineError as exc:
             problems.append((ask, f"{what} cannot be computed: {exc}"))
+    return problems + answer_problems(lesson, graph)
+
+
+def answer_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
+    """Questions whose answer is no finite number at these numbers, though every forward
+    value is: a gradient that overflows in backward() (``inf``, or ``inf - inf``, NaN),
+    twice a gradient near the largest float, a nudge's quotient. Graded against ``inf``
+    every answer would be right (its tolerance is ``inf`` too); against NaN, none."""
+    problems: list[tuple[Ask, str]] = []
+    for ask in lesson.questions:
+        answer = ask.spec.answer
+        value = answer(ask, graph) if answer is not None else None
+        if value is not None and not math.isfinite(value):
+            problems.append((ask, not_finite(value)))
     return problems
 
 
@@ -246,6 +261,16 @@ def too_much_training(lesson: Lesson, graph: Graph) -> tuple[Ask, str] | None:
     return None
 
 
+def not_finite(value: float) -> str:
+    """Why an answer of ``value`` (inf or NaN) cannot be asked."""
+    what = "NaN (inf - inf)" if math.isnan(value) else repr(value)
+    return (
+        f"the answer is {what} at these numbers: a gradient or quotient overflows although "
+        f"every value of the graph is finite, and no answer can be graded against it; "
+        f"use smaller numbers"
+    )
+
+
 def training_problem(graph: Graph, ask: Ask) -> str | None:
     """Why ``ask``'s training cannot be computed at these numbers (a rate so large the
     parameters overflow), else None; trains a copy, never ``graph``."""
@@ -270,6 +295,7 @@ OWN_NUMBERS = "the file's own numbers"
 OUT_OF_DOMAIN = "an operation cannot be computed"
 KINK = "a relu input is exactly 0"
 MOVED_OUT_OF_DOMAIN = "a nudge or a step cannot be computed"
+ANSWER_NOT_FINITE = "an answer is not a finite number"
 
 
 @dataclass(frozen=True)
@@ -316,6 +342,8 @@ def draw(lesson: Lesson, seed: int = 0, reject: Reject | None = None) -> Draw:
             continue
         if has_kink(graph):
             reason = KINK
+        elif answer_problems(lesson, graph):
+            reason = ANSWER_NOT_FINITE
         elif question_problems(lesson, graph):
             reason = MOVED_OUT_OF_DOMAIN
         else:

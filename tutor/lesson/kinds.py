@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 #: (``nudging `x` by h = 0.001``): each moved value must be computable. None when
 #: the step lacks what it moves by (an error the loader reports already).
 Moves = Callable[["Ask", "Graph"], tuple[dict["Value", float], str] | None]
+#: The number a question's answer is, where it can overflow though every forward
+#: value is finite (a gradient, a difference quotient): the loader refuses a question
+#: whose answer is not finite. None where it is not known cheaply here (the check's
+#: own computation then refuses it: `tutor.check.question.prepare`).
+Answer = Callable[["Ask", "Graph"], float | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,8 @@ class KindSpec:
     edge: bool = False
     #: For a question that moves values (a nudge, a step): the values it moves to.
     moves: Moves | None = None
+    #: For a question whose answer may overflow in backward() or a quotient: the answer.
+    answer: Answer | None = None
     #: Keys the step may have besides `needs` (``of``, ``zero_grad``, ``passes``).
     optional: tuple[str, ...] = ()
     #: The answer comes from training (``rate`` above 0, ``steps`` updates): the loader
@@ -98,16 +105,46 @@ def _stepped(ask: Ask, graph: Graph) -> tuple[dict[Value, float], str] | None:
     return moved, f"a step with rate {plain(ask.rate)}"
 
 
+def _grad(ask: Ask, graph: Graph) -> float | None:
+    if ask.node is None or (ask.of is not None and ask.of != graph.output.label):
+        return None  # another output's graph is built by the check, not at load
+    return graph.grad(ask.node)
+
+
+def _accumulated(ask: Ask, graph: Graph) -> float | None:
+    grad = _grad(ask, graph)
+    return None if grad is None else (ask.passes or 2) * grad
+
+
+def _rise(ask: Ask, graph: Graph) -> float | None:
+    from tutor.engine import EngineError, evaluate
+
+    if ask.node is None or not ask.h:
+        return None
+    node = graph.nodes[ask.node]
+    try:
+        nudged = evaluate(graph.output, {node: node.data + ask.h})
+    except EngineError:
+        return None  # the nudge itself cannot be computed: reported as such
+    return (nudged - graph.output.data) / ask.h
+
+
 # The order here is the order the loader lists them in a message.
 # fmt: off
 VALUE = declare(KindSpec("value", ("node",), node_value=True))
-GRAD = declare(KindSpec("grad", ("node",), node_grad=True, optional=("of",)))
+GRAD = declare(
+    KindSpec("grad", ("node",), node_grad=True, optional=("of",), answer=_grad)
+)
 LOCAL = declare(KindSpec("local", ("node", "wrt"), form="any", expression=True, edge=True))
-NUDGE = declare(KindSpec("nudge", ("node", "h"), rtol=1e-3, atol=1e-6, moves=_nudged))
+NUDGE = declare(
+    KindSpec("nudge", ("node", "h"), rtol=1e-3, atol=1e-6, moves=_nudged, answer=_rise)
+)
 STEP = declare(KindSpec("step", ("rate",), moves=_stepped))
 TRAIN = declare(KindSpec("train", ("rate", "steps"), optional=("node", "zero_grad"), trains=True))
 ACCUMULATED = declare(
-    KindSpec("accumulated", ("node",), optional=("passes", "of"), leaf_node=True)
+    KindSpec(
+        "accumulated", ("node",), optional=("passes", "of"), leaf_node=True, answer=_accumulated
+    )
 )
 COUNT = declare(KindSpec("count", (), counts_parameters=True))
 # fmt: on

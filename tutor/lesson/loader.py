@@ -60,6 +60,10 @@ MAX_STEPS = 500
 MAX_VARIANTS = 100_000
 MAX_NESTING = 20  # tables and arrays inside each other
 MAX_NUMBER = 1e300  # of any number a lesson gives (h, rate, points, vary, ...)
+MAX_ID = 64  # characters: `tutor lessons` lines its ids up in a column
+MAX_TITLE = 80  # characters: the course list and the lesson's head show it on one line
+MAX_SUMMARY = 300  # characters, one line: the course list shows it under the lessons
+MIN_DATA_NUMBER = 1e-300  # of a non-zero `[data]` number, as of a script's literal
 
 TOP_KEYS = {
     "format",
@@ -89,7 +93,7 @@ SHOW_KEYS = {
     "plot": {"node", "range", "h"},
     "training": {"rate", "zero_grad", "compare"},
 }
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # the whole id: `fullmatch`
 #: A bare key with a letter outside ASCII (`ω = ...`), which TOML does not allow.
 _NON_ASCII_KEY = re.compile(r"^\s*([^\s=\"'\[#]*[^\x00-\x7f][^\s=\"'\[#]*)\s*=")
 _SUGGEST = {"hint": "hints", "tolerance": "rtol", "question": "ask", "text": "say"}
@@ -138,6 +142,14 @@ def load_lesson_text(source: str, path: str = "<lesson>") -> Lesson:
     except RecursionError:
         message = f"TOML: tables or arrays nested too deeply (at most {MAX_NESTING} levels)"
         raise LessonLoadError([LessonError(path, _deep_line(source), message)]) from None
+    except ValueError as exc:  # Python's bound on the digits of a whole number (4300)
+        line, digits = _long_number(source)
+        message = (
+            f"TOML: a whole number of {digits} digits: at most 1e300 in size"
+            if line is not None
+            else f"TOML: cannot be read ({exc})"
+        )
+        raise LessonLoadError([LessonError(path, line, message)]) from None
     errors = _Errors(path, KeyLines(source))
     if not _safe_text(table, source, errors):
         raise LessonLoadError(errors.found)
@@ -153,6 +165,19 @@ def load_lesson_text(source: str, path: str = "<lesson>") -> Lesson:
     if errors.found or lesson is None:
         raise LessonLoadError(errors.found)
     return lesson
+
+
+_DIGITS = re.compile(r"[0-9][0-9_]{300,}")
+
+
+def _long_number(source: str) -> tuple[int | None, int]:
+    """The line and digits of the longest run of digits (TOML allows ``_`` between)."""
+    best: tuple[int | None, int] = (None, 0)
+    for match in _DIGITS.finditer(source):
+        digits = len(match[0].replace("_", ""))
+        if digits > best[1]:
+            best = (source.count("\n", 0, match.start()) + 1, digits)
+    return best
 
 
 def _deep_line(source: str) -> int | None:
@@ -343,12 +368,22 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
             f"`format = {fmt!r}`: this tutor reads lesson format {FORMAT}",
         )
     lesson_id = _required_text(table, "id", errors)
-    if lesson_id is not None and not _ID.match(lesson_id):
+    if lesson_id is not None and len(lesson_id) > MAX_ID:
+        errors.add(lines.of_top("id"), f"`id` is too long: at most {MAX_ID} characters")
+    elif lesson_id is not None and not _ID.fullmatch(lesson_id):  # not "abc\n" either
         errors.add(lines.of_top("id"), f"`id = {lesson_id!r}`: use lowercase letters, digits, -")
     title = _required_text(table, "title", errors)
     if title is not None and "\n" in title.strip():
         errors.add(lines.of_top("title"), "`title` must be one line")
+    elif title is not None and len(title.strip()) > MAX_TITLE:
+        errors.add(lines.of_top("title"), f"`title` is too long: at most {MAX_TITLE} characters")
     summary = _optional(table, "summary", str, "text", errors) or ""
+    if "\n" in summary.strip():
+        errors.add(lines.of_top("summary"), "`summary` must be one line")
+    elif len(summary.strip()) > MAX_SUMMARY:
+        errors.add(
+            lines.of_top("summary"), f"`summary` is too long: at most {MAX_SUMMARY} characters"
+        )
     order = _optional(table, "order", int, "a whole number", errors)
     pass_mark = _optional(table, "pass", (int, float), "a number", errors)
     if pass_mark is not None and not 0 < pass_mark <= 1:
@@ -473,17 +508,17 @@ def _model(table, errors: _Errors):
         activation = None
     xs, ys = data.get("xs"), data.get("ys")
     if not isinstance(xs, list) or not all(
-        isinstance(row, list) and all(map(_is_number, row)) for row in xs
+        isinstance(row, list) and all(map(_is_data_number, row)) for row in xs
     ):
         errors.add(
             _table_line(lines, "data", "xs"),
-            "[data]: `xs` must be a list of rows of finite numbers: xs = [[2, 3, -1], ...]",
+            f"[data]: `xs` must be a list of rows of {_DATA_NUMBERS}: xs = [[2, 3, -1], ...]",
         )
         xs = None
-    if not isinstance(ys, list) or not all(map(_is_number, ys)):
+    if not isinstance(ys, list) or not all(map(_is_data_number, ys)):
         errors.add(
             _table_line(lines, "data", "ys"),
-            "[data]: `ys` must be a list of finite numbers, one target per row: ys = [1, -1]",
+            f"[data]: `ys` must be a list of {_DATA_NUMBERS}, one target per row: ys = [1, -1]",
         )
         ys = None
     if len(errors.found) > found or None in (nin, seed, sizes, activation, xs, ys):
@@ -1012,13 +1047,22 @@ def _number(raw, key, label, at, errors: _Errors) -> float | None:
 
 
 def _is_number(value) -> bool:
-    """A finite number of a sane size: ``inf``, ``nan`` and 1e308 are not lesson numbers."""
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and abs(value) <= MAX_NUMBER
-    )
+    """A finite number of a sane size: ``inf``, ``nan`` and 1e308 are not lesson numbers,
+    nor a whole number past float range (``10**309`` written out), compared as written."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, int):
+        return abs(value) <= MAX_NUMBER  # exact: no conversion that could overflow
+    return math.isfinite(value) and abs(value) <= MAX_NUMBER
+
+
+_DATA_NUMBERS = "finite numbers (each at most 1e300 and, but for 0, at least 1e-300 in size)"
+
+
+def _is_data_number(value) -> bool:
+    """A `[data]` number: it is written into the network's script, whose literals are
+    at most 1e300 and, but for 0, at least 1e-300 in size (`1e-301` is refused there)."""
+    return _is_number(value) and (value == 0 or abs(value) >= MIN_DATA_NUMBER)
 
 
 def _exact(value: int | float) -> Fraction:

@@ -62,7 +62,11 @@ def derive_main(
         err.write(unicode(f"tutor derive: {error}\n"))
         return USAGE_ERROR
     if as_json:
-        out.write(json.dumps(_as_json(to_text(tree), wrt, chain, value), ensure_ascii=False))
+        out.write(
+            json.dumps(
+                _as_json(to_text(tree), wrt, chain, value), ensure_ascii=False, allow_nan=False
+            )
+        )
         out.write("\n")
     else:
         out.write(unicode(_as_text(chain, at, value)))
