@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import functools
 
+from textual.events import Key
 from textual.geometry import Region
 from tui_pilot import until_lesson
 
@@ -18,6 +19,7 @@ from tutor.tui.app import TutorApp, create_app
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.screens.home import HomeScreen
 from tutor.tui.screens.lesson import DERIVATION, GRAPH, LessonScreen
+from tutor.tui.screens.training import TYPED_HERE, TrainingScreen
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.feedback import Feedback
 from tutor.tui.widgets.graph_panel import GraphPanel
@@ -241,3 +243,93 @@ def test_a_course_row_never_wraps_at_80_or_100_columns():
         lines = console.export_text().rstrip("\n").split("\n")
         assert len(lines) == 1, lines
         assert "12 of 13 questions" in lines[0] and "quiz 6.75/8" in lines[0], lines
+
+
+# -- issue 19, point 4: no key lost across a step change -------------------------------------
+
+KEY_NAMES = {".": "full_stop", "-": "minus", "\r": "enter"}
+
+
+def burst(app, text: str) -> None:
+    """``text`` as key events all queued at once, as a terminal hands over a fast typist's
+    keys (``\\r`` is Enter): the pilot's `press` waits for each key, and so hides a race."""
+    for character in text:
+        app.post_message(Key(KEY_NAMES.get(character, character), character))
+
+
+async def settle(pilot) -> None:
+    for _ in range(5):
+        await pilot.pause()
+
+
+@pilot_test
+async def test_a_burst_across_a_step_change_lands_whole_in_the_next_box(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "loss-over-data", 2)  # asks L1, then step 4 asks L2
+        values = screen.session.graph.values()
+        first, second = f"{values['L1']:.4f}", f"{values['L2']:.4f}"
+        burst(app, f"{first}\r\r{second}")
+        await settle(pilot)
+        assert screen.session.position == 3
+        assert screen.session.records[0].status == "correct", feedback(screen)
+        assert screen.query_one(AnswerInput).value == second
+
+
+@pilot_test
+async def test_backspace_and_a_step_key_keep_their_place_among_typed_keys(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "manual-backprop", 3)  # dL/dL, then a reading step
+        burst(app, "12")
+        app.post_message(Key("backspace", None))
+        burst(app, "3")
+        await settle(pilot)
+        assert screen.query_one(AnswerInput).value == "13"
+        app.post_message(Key("ctrl+b", None))  # back to a step that asks nothing
+        burst(app, "7")
+        await settle(pilot)
+        assert screen.session.position == 2
+        assert screen.query_one(AnswerInput).value == ""
+        assert "asks for no answer" in feedback(screen)
+
+
+@pilot_test
+async def test_typing_where_no_answer_is_taken_is_said(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "manual-backprop", 0)  # a step that asks nothing
+        await pilot.press("5")
+        assert screen.query_one(AnswerInput).value == ""
+        assert "asks for no answer" in feedback(screen) and "Enter goes on" in feedback(screen)
+
+        screen.go_to(3)  # dL/dL, answered right: Enter goes on, typing is not taken
+        await pilot.pause()
+        screen.query_one(AnswerInput).value = "1"
+        await pilot.press("enter", "4")
+        assert screen.query_one(AnswerInput).value == ""
+        assert "answered this one right" in feedback(screen)
+
+
+@pilot_test
+async def test_typing_in_the_training_view_is_said_to_go_nowhere(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "gradient-descent", 0)
+        view = next(
+            p
+            for p, step in enumerate(screen.session.steps)
+            if getattr(step, "what", None) == "training"
+        )
+        screen.go_to(view)
+        await pilot.pause()
+        await pilot.press("enter")  # opens the training view
+        assert isinstance(app.screen, TrainingScreen)
+        app.clear_notifications()
+        await pilot.press("5", "5")
+        said = [n.message for n in app._notifications]
+        assert said == [TYPED_HERE], "said once"

@@ -210,6 +210,25 @@ class Session:
 
     # -- answering ------------------------------------------------------------------
 
+    def takes_answer(self) -> bool:
+        """Whether the current step takes a typed answer: a question still open, or in a
+        lesson one revealed or skipped (answered again, for practice). A step that asks
+        nothing does not, nor a question answered right in a lesson, nor one answered in
+        a quiz (the first answer is final): Enter goes on from them."""
+        record = self.record
+        if record is None:
+            return False
+        return record.status == OPEN or (self.mode == "lesson" and record.status != CORRECT)
+
+    def no_answer_here(self) -> str:
+        """Why typing is not taken here (`takes_answer` is False), and what Enter does."""
+        record = self.record
+        if record is None:
+            return "This step asks for no answer, so typing goes nowhere: Enter goes on."
+        if self.mode == "quiz":
+            return "Your first answer is final, so typing goes nowhere: Enter goes on."
+        return "You answered this one right, so typing goes nowhere: Enter goes on."
+
     def submit(self, text: str) -> Verdict:
         question, record = self._current()
         verdict = grade(question, text)

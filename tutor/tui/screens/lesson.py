@@ -17,7 +17,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
-from textual.widgets import ContentSwitcher, Input
+from textual.widgets import ContentSwitcher
 
 from tutor.derivation import Edge, warm_up
 from tutor.engine.train import GraphTrainer
@@ -190,7 +190,12 @@ class LessonScreen(TutorScreen):
                 yield PlotPanel(id=PLOT)
             yield Narrative(id="narrative")
         yield Feedback(id="feedback")
-        yield AnswerInput(id="answer")
+        yield AnswerInput(
+            id="answer",
+            entered=self.answer_entered,
+            takes_text=self._takes_text,
+            refused=self._refused,
+        )
         yield Footer(compact=True, show_command_palette=False)
 
     @guarded
@@ -482,10 +487,17 @@ class LessonScreen(TutorScreen):
 
     # -- the student's moves -------------------------------------------------------------
 
-    @on(Input.Submitted, "#answer")
+    def _takes_text(self) -> bool:
+        return self.session.takes_answer()
+
+    def _refused(self, _character: str) -> None:
+        """A key typed where no answer is taken: said, not dropped unsaid."""
+        self.query_one(Feedback).say(self.session.no_answer_here(), "warning")
+
     @guarded
-    def on_answer(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
+    def answer_entered(self, value: str) -> None:
+        """Enter in the answer box (called at once, before the next key is read)."""
+        text = value.strip()
         session, record = self.session, self.session.record
         if not isinstance(session.step, Ask) or record is None:
             if self._open_training():
@@ -770,9 +782,12 @@ class LessonScreen(TutorScreen):
                 self.minimize()
                 self.call_after_refresh(self.fit_body)
             answer.focus()
-            answer.action_submit()
-        elif event.is_printable and event.character and self.session.record is not None:
+            self.answer_entered(answer.value)
+        elif event.is_printable and event.character:
             event.stop()
+            if not self.session.takes_answer():
+                self._refused(event.character)
+                return
             if self.maximized is not None:
                 self.minimize()
                 self.call_after_refresh(self.fit_body)
