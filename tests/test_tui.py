@@ -242,6 +242,9 @@ async def test_hints_one_at_a_time_then_reveal_with_the_explanation():
         await pilot.pause()
         assert "Hint 2 of" in narrative_text(screen)
 
+        await pilot.press("ctrl+r")  # the first press asks
+        assert "Press ctrl+r again" in text_of(feedback(screen))
+        assert screen.session.record.status == "open"
         await pilot.press("ctrl+r")
         await pilot.pause()
         shown = narrative_text(screen)

@@ -50,6 +50,11 @@ HELD = (
     "Your answer is kept: it is graded as soon as the lesson's answers are checked "
     "(the bar shows how long that has taken)."
 )
+#: What the first ctrl+r on an open question says (the second reveals).
+REVEAL_WARNING = (
+    "Revealing shows this question's answer, and the question then earns nothing. "
+    "Press ctrl+r again to see it."
+)
 #: The bar says the lesson is being checked once that has taken this long (seconds).
 CHECK_SHOWN_AFTER = 0.5
 TRAINING = "training"
@@ -117,6 +122,8 @@ class LessonScreen(TutorScreen):
         self.diagnosed_edge: tuple[str, str] | None = None
         self._footer_state: tuple | None = None
         self._warned: str | None = None
+        #: The step whose question the student was told ctrl+r would reveal.
+        self._reveal_warned: int | None = None
         #: The derivation the student was told would count as a reveal.
         self._derive_warned: tuple[int, Edge] | None = None
         #: The training steps whose view has been opened (Enter then goes on).
@@ -580,6 +587,7 @@ class LessonScreen(TutorScreen):
     def _move(self, how) -> None:
         how()
         self._trained.clear()  # a training step arrived at again opens its view again
+        self._reveal_warned = None  # ctrl+r asks again on the next question
         self.recorder.moved()
         self.view = GRAPH
         self.edge_choice = 0
@@ -664,6 +672,10 @@ class LessonScreen(TutorScreen):
             self._say_still_checking("reveal")
             return
         was_open = record.status == OPEN
+        if was_open and self._reveal_warned != session.position:  # ask once, as ctrl+l does
+            self._reveal_warned = session.position
+            self.query_one(Feedback).say(REVEAL_WARNING, "warning")
+            return
         try:
             reveal = session.reveal()
         except SessionError as exc:
