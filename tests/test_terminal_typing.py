@@ -1,4 +1,5 @@
-"""No keystroke is lost across a step change, in a real terminal (tmux) at 80×24.
+"""No keystroke is lost across a step change, and no stale panel is left on screen,
+in a real terminal (tmux) at 80×24.
 
 Issue 19, point 4: typing an answer, Enter (graded right), Enter (on to the next
 question) and the next answer must leave exactly that next answer in the box,
@@ -93,5 +94,26 @@ def test_no_key_is_lost_across_a_step_change(tmp_path, monkeypatch, pace):
         )
         assert "1 of 6 done" in screen, "the first answer was graded right"
         assert box(screen) == second
+    finally:
+        terminal.close()
+
+
+def test_a_scrolled_derivation_is_not_left_on_screen_by_the_next_step(tmp_path, monkeypatch):
+    """Issue 19, point 7: lesson 13, step 7 (a derivation), ↓ ten times, Enter: step 8
+    showed the old derivation under its text (a redraw only a real terminal shows)."""
+    home = tmp_path / "home"
+    folder, _, _ = one_lesson_folder(tmp_path, home, monkeypatch)
+    command = f"env -u TUTOR_LESSONS TUTOR_HOME={home} {TUTOR} --lessons {folder}"
+    terminal = Terminal(command, socket=f"tutor-scrolled-{os.getpid()}", size=(80, 24))
+    try:
+        terminal.wait_for("A loss over a data set")
+        terminal.keys("Enter")
+        terminal.wait_for("step 1 of 13")
+        terminal.keys(*["C-n"] * 6)
+        terminal.wait_for("step 7 of 13", "Derivation of", "lim[h→0]")
+        terminal.keys(*["Down"] * 10)
+        terminal.keys("Enter")
+        screen = wait_until(terminal, lambda s: "step 8 of 13" in s, "step 8")
+        assert "Derivation of" not in screen and "lim[h→0]" not in screen, screen
     finally:
         terminal.close()

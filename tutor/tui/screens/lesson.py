@@ -434,6 +434,11 @@ class LessonScreen(TutorScreen):
     def _show_visual(self, view: str | None = None) -> None:
         view = view or self._default_view()
         visual = self.query_one("#visual")
+        if visual.display != (view is not None) or (view is not None and view != self.view):
+            # Drawn whole: after a panel was scrolled, Textual's partial redraw (its
+            # scrolling fast path leaves the old layout out of date) left the panel on
+            # screen under the next step.
+            self.refresh()
         visual.display = view is not None
         if view is None:
             return
