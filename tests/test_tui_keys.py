@@ -333,3 +333,34 @@ async def test_typing_in_the_training_view_is_said_to_go_nowhere(monkeypatch):
         await pilot.press("5", "5")
         said = [n.message for n in app._notifications]
         assert said == [TYPED_HERE], "said once"
+
+
+def highlighted_row_in_view(course_list) -> bool:
+    """Whether the course list's highlighted row lies inside the rows it shows."""
+    first = round(course_list.scroll_offset.y)
+    shown = course_list.scrollable_content_region.height
+    return first <= course_list.highlighted < first + shown  # one line a lesson
+
+
+@pilot_test
+async def test_after_leaving_a_lesson_its_row_in_the_course_list_is_in_view(monkeypatch):
+    from tutor.tui.widgets.course_list import CourseList
+
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        lessons = [lesson.id for lesson in app.course.lessons]
+        for lesson_id in lessons:
+            app.checked[lesson_id] = []
+            app.open_lesson(lesson_id)
+            await until_lesson(pilot)
+            await pilot.press("escape")
+            assert isinstance(app.screen, HomeScreen)
+            course_list = app.screen.query_one(CourseList)
+            for _ in range(20):  # laid out, with the summary of the lesson below
+                await pilot.pause()
+                if highlighted_row_in_view(course_list):
+                    break
+            assert course_list.highlighted == lessons.index(lesson_id)
+            assert highlighted_row_in_view(course_list), lesson_id
