@@ -126,6 +126,8 @@ class LessonScreen(TutorScreen):
         self._reveal_warned: int | None = None
         #: The derivation the student was told would count as a reveal.
         self._derive_warned: tuple[int, Edge] | None = None
+        #: A derivation step's derivation, not drawn: it gives an open answer away.
+        self._withheld: Edge | None = None
         #: The training steps whose view has been opened (Enter then goes on).
         self._trained: set[int] = set()
         #: Each training view's trainers, by step: opened again, it is as it was left.
@@ -314,6 +316,12 @@ class LessonScreen(TutorScreen):
     def _show_feedback(self) -> None:
         feedback = self.query_one(Feedback)
         record = self.session.record
+        if self._withheld is not None and self.view == DERIVATION:
+            edge = self._withheld
+            index = self.session.derivation_gives_away(edge.node, edge.wrt)
+            if index is not None:
+                feedback.say(self._gives_away(edge, index, again=""), "warning")
+                return
         if self.session.at_end and not isinstance(self.session.step, Ask):
             feedback.say(self._end_message())
         elif record is not None and self.checking and self.session.position in self._held:
@@ -434,6 +442,7 @@ class LessonScreen(TutorScreen):
     def _show_visual(self, view: str | None = None) -> None:
         view = view or self._default_view()
         visual = self.query_one("#visual")
+        self._withheld = None
         if visual.display != (view is not None) or (view is not None and view != self.view):
             # Drawn whole: after a panel was scrolled, Textual's partial redraw (its
             # scrolling fast path leaves the old layout out of date) left the panel on
@@ -449,8 +458,18 @@ class LessonScreen(TutorScreen):
         elif view == DERIVATION:
             edge = self._derivation_edge()
             if edge is not None:
-                self.query_one(DerivationPanel).show(self.session.graph, edge)
                 visual.border_title = f"Derivation of {edge.symbol}"
+                index = self.session.derivation_gives_away(edge.node, edge.wrt)
+                if index is not None:  # stepped back to from the question it answers
+                    self._withheld = edge
+                    self._derive_warned = (self.session.position, edge)
+                    self.query_one(DerivationPanel).withhold(
+                        f"Not shown: it ends in the answer of question {index + 1}, still "
+                        "open, and seeing it counts as a reveal (ctrl+l shows it)."
+                    )
+                    self._show_feedback()
+                    return
+                self.query_one(DerivationPanel).show(self.session.graph, edge)
                 return
         elif view == PLOT:
             self._draw_plot()
@@ -724,7 +743,7 @@ class LessonScreen(TutorScreen):
         edges = self._edges()
         if not edges:
             self.query_one(Feedback).say("This step has no edge to derive.", "info")
-        elif self.view != DERIVATION:
+        elif self.view != DERIVATION or self._withheld is not None:
             self._derive(edges[self.edge_choice % len(edges)])
         elif self.edge_choice + 1 < len(edges):
             self.edge_choice += 1
@@ -739,25 +758,36 @@ class LessonScreen(TutorScreen):
         """Show an edge's derivation; one that gives the open question's answer is a
         reveal (the session's rule), so the first press says so and the second shows it."""
         session = self.session
-        index = session.question_index
-        if session.derivation_reveals(edge.node, edge.wrt):
+        index = session.derivation_gives_away(edge.node, edge.wrt)
+        if index is not None:
             if self.checking:  # it shows the answer: it waits for the check, as reveal does
                 self._say_still_checking("press ctrl+l")
                 return
             if self._derive_warned != (session.position, edge):
                 self._derive_warned = (session.position, edge)
-                self.query_one(Feedback).say(
-                    f"The derivation of {edge.symbol} ends in this question's answer: seeing "
-                    "it counts as a reveal, and the question earns nothing. Press ctrl+l "
-                    "again to see it.",
-                    "warning",
-                )
+                self.query_one(Feedback).say(self._gives_away(edge, index), "warning")
                 return
             session.see_derivation(edge.node, edge.wrt)
             self.recorder.revealed(index)
             self._warn_if_not_saving()
             self.show_step()
+            if index != session.question_index:
+                self.query_one(Feedback).say(
+                    f"Question {index + 1} counts as revealed: it earns nothing.", "info"
+                )
         self._show_visual(DERIVATION)
+
+    def _gives_away(self, edge: Edge, index: int, again: str = " again") -> str:
+        """The warning before a derivation that is a reveal of question ``index``."""
+        if index == self.session.question_index:
+            whose, which = "this question's answer", "the question"
+        else:
+            whose = f"the answer of question {index + 1}, which you have reached and not answered"
+            which = "that question"
+        return (
+            f"The derivation of {edge.symbol} ends in {whose}: seeing it counts as a reveal, "
+            f"and {which} earns nothing. Press ctrl+l{again} to see it."
+        )
 
     @guarded
     def action_zoom(self) -> None:
