@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import functools
 
-from textual.events import Key
+from textual.events import Key, Paste
 from textual.geometry import Region
 from tui_pilot import until_lesson
 
@@ -305,6 +305,11 @@ async def test_typing_where_no_answer_is_taken_is_said(monkeypatch):
         await pilot.press("5")
         assert screen.query_one(AnswerInput).value == ""
         assert "asks for no answer" in feedback(screen) and "Enter goes on" in feedback(screen)
+        screen.query_one(Feedback).clear()
+        app.post_message(Paste("0.5"))  # pasted, the same
+        await settle(pilot)
+        assert screen.query_one(AnswerInput).value == ""
+        assert "asks for no answer" in feedback(screen)
 
         screen.go_to(3)  # dL/dL, answered right: Enter goes on, typing is not taken
         await pilot.pause()

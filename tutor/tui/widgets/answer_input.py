@@ -51,7 +51,7 @@ class AnswerInput(Input):
         **kwargs,
     ) -> None:
         """``entered(text)`` runs when Enter is pressed; ``takes_text()`` says whether
-        typing is taken now; ``refused(character)`` runs for a key that is not."""
+        typing is taken now; ``refused(text)`` runs for a key (or a paste) that is not."""
         super().__init__(**kwargs)
         self._entered = entered
         self._takes_text = takes_text
@@ -72,6 +72,14 @@ class AnswerInput(Input):
             if not event.is_printable and await self._run_binding(event.key):
                 event.stop()
                 event.prevent_default()
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if self._takes_text():
+            super()._on_paste(event)
+            return
+        event.stop()
+        event.prevent_default()
+        self._refused(event.text)
 
     async def _run_binding(self, key: str) -> bool:
         """Run ``key``'s binding now, as the app would once the key bubbled up to it:
