@@ -815,10 +815,11 @@ class LessonScreen(TutorScreen):
             self.call_after_refresh(answer.focus)  # after Textual's own focus moves
 
     def on_key(self, event: events.Key) -> None:
-        """A key no widget took while a question is open: it is meant for the answer box.
+        """A key no widget took: it is meant for the answer box.
 
         (The focus can be on the graph or the text after Tab, or on nothing after a
-        panel closes; typing then still answers, and Enter still submits.)
+        panel closes; typing then still answers, and Enter still submits. Where no
+        answer is taken, the student is told so.)
         """
         answer = self.query_one(AnswerInput)
         if self.focused is answer:
