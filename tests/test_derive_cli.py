@@ -87,7 +87,41 @@ def test_relu_at_zero_explains_the_missing_limit():
     assert code == 0
     assert "the two-sided limit does not exist" in out
     assert "the engine, like micrograd, uses 0 there" in out
-    assert out.rstrip().endswith("at x = 0: d relu(x)/dx = 0")
+    lines = [line.strip() for line in out.splitlines()]
+    assert "4. no limit: the engine uses 0 by convention" in lines
+    assert "4. 0" not in lines, "the limit that does not exist is never shown as 0"
+    assert not any(line.endswith("d relu(x)/dx = 0") for line in lines)
+    assert lines[-1] == (
+        "at x = 0: no derivative, d relu(x)/dx does not exist (the limit has no value); "
+        "the engine uses 0 by convention"
+    )
+
+
+@pytest.mark.parametrize(("at", "case", "value"), [("x=2", "x > 0", 1), ("x=-1", "x < 0", 0)])
+def test_relu_away_from_zero_says_where_its_derivative_holds(at, case, value):
+    code, out, _ = derive("relu(x)", "x", at)
+    assert code == 0
+    lines = out.splitlines()
+    assert f"for {case}: d relu(x)/dx = {value}" in lines
+    assert f"d relu(x)/dx = {value}" not in lines, "not as if it held everywhere"
+    assert lines[-1].endswith(f": d relu(x)/dx = {value}")
+
+
+def test_relu_in_a_chain_at_its_kink_gives_the_convention_not_a_derivative():
+    code, out, _ = derive("relu(x*w)", "w", "x=0", "w=1")
+    assert code == 0
+    last = out.rstrip().splitlines()[-1]
+    assert "no derivative d relu(x·w)/d(x·w) (x·w = 0)" in last
+    assert "with the engine's convention there (0)" in last
+
+
+def test_relu_without_a_value_says_it_has_no_derivative_at_zero():
+    code, out, _ = derive("relu(x)", "x")
+    assert code == 0
+    assert (
+        "where x = 0, d relu(x)/dx does not exist: the engine uses 0 there by convention"
+        in out.splitlines()
+    )
 
 
 def test_relu_without_a_value_shows_every_case():

@@ -25,7 +25,7 @@ from fractions import Fraction
 import pytest
 
 from tutor.check import grade
-from tutor.expr import ExprError, evaluate, parse
+from tutor.expr import ExprError, evaluate, names, parse
 from tutor.lesson.folder import load_course
 from tutor.numbers import full, short
 from tutor.paths import bundled_lessons
@@ -169,8 +169,11 @@ def test_an_expression_question_shows_examples_that_are_no_answer_of_the_lesson(
             examples = re.findall(r"`([^`]+)`", verdict.feedback)
             assert len(examples) == 2, verdict.feedback
             assert "1 - o**2" not in verdict.feedback
+            own = {str(name) for name in question.formula.free_symbols}  # d(a*b)/da: {b}
             for example in examples:
                 assert example.replace(" ", "") not in formulas, (lesson.id, example)
+                assert not own & set(names(parse(example))), (lesson.id, index, example)
+            assert set(question.examples) == set(examples)  # the answer box shows the same
 
 
 def test_the_answer_box_examples_are_never_an_answer_to_come():
@@ -186,6 +189,21 @@ def test_the_answer_box_examples_are_never_an_answer_to_come():
                     assert float(Fraction(example)) != answer, (lesson.id, index, example)
     dd = Session(COURSE.find("manual-backprop")).question(1)  # dL/dd = -2
     assert "-2" not in dd.number_examples
+
+
+def test_the_course_list_names_no_answer_of_a_lesson():
+    """A lesson's title and summary (shown in the course list before it is opened) name
+    none of its answers: they said "count the 41 parameters" and "its gradient is 2"."""
+    found = []
+    for lesson in LESSONS:
+        session = Session(lesson)
+        answers = [session.question(i).expected for i in range(len(lesson.questions))]
+        for text in (lesson.title, lesson.summary):
+            for token in _NUMBER.findall(text):
+                written = token.lstrip("-")
+                if any(written in (short(abs(a)), full(abs(a))) for a in answers):
+                    found.append(f"{lesson.id}: {token} in {text!r}")
+    assert found == []
 
 
 def test_scores_percentages_and_approximations_are_written_in_one_place():

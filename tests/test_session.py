@@ -298,3 +298,21 @@ def test_a_question_after_a_training_view_is_read_from_the_nearest_one():
         assert session.training_view() == (before[-1] if before else None)
     session.goto(views[0])
     assert session.training_view() is None  # a view itself, not a question on one
+
+
+def test_typing_is_taken_only_where_an_answer_can_still_be_given(lesson):
+    s = Session(lesson)
+    assert not s.takes_answer() and "asks for no answer" in s.no_answer_here()
+    s.goto_question(0)
+    assert s.takes_answer()
+    assert not s.submit("1").correct and s.takes_answer()  # wrong: try again
+    assert s.submit(repr(s.question().expected)).correct
+    assert not s.takes_answer() and "answered this one right" in s.no_answer_here()
+    s.goto_question(1)
+    s.reveal()
+    assert s.takes_answer(), "a revealed question may still be answered, for practice"
+
+    quiz = Session(lesson, seed=2, mode="quiz")
+    assert quiz.takes_answer()
+    quiz.submit("12345")  # wrong, and final
+    assert not quiz.takes_answer() and "first answer is final" in quiz.no_answer_here()

@@ -217,7 +217,9 @@ async def test_right_wrong_and_unreadable_answers_each_say_so_in_words():
         recorded = [row["verdict"] for row in app.store.answer_rows("manual-backprop")]
         assert recorded == ["correct", "incorrect", "not-understood", "correct"]
 
-        # a plain q is typed into the answer box; ctrl+q quits
+        # a plain q is typed into the answer box (of the next open question: this one
+        # is answered right, and its box takes no more typing); ctrl+q quits
+        await to_question(pilot, screen, 2)
         assert screen.query_one(AnswerInput).has_focus
         await pilot.press("q")
         assert app.is_running and screen.query_one(AnswerInput).value == "q"
@@ -240,6 +242,9 @@ async def test_hints_one_at_a_time_then_reveal_with_the_explanation():
         await pilot.pause()
         assert "Hint 2 of" in narrative_text(screen)
 
+        await pilot.press("ctrl+r")  # the first press asks
+        assert "Press ctrl+r again" in text_of(feedback(screen))
+        assert screen.session.record.status == "open"
         await pilot.press("ctrl+r")
         await pilot.pause()
         shown = narrative_text(screen)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import functools
 
+from textual.events import Key, Paste
 from textual.geometry import Region
 from tui_pilot import until_lesson
 
@@ -18,6 +19,7 @@ from tutor.tui.app import TutorApp, create_app
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.screens.home import HomeScreen
 from tutor.tui.screens.lesson import DERIVATION, GRAPH, LessonScreen
+from tutor.tui.screens.training import TYPED_HERE, TrainingScreen
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.feedback import Feedback
 from tutor.tui.widgets.graph_panel import GraphPanel
@@ -241,3 +243,129 @@ def test_a_course_row_never_wraps_at_80_or_100_columns():
         lines = console.export_text().rstrip("\n").split("\n")
         assert len(lines) == 1, lines
         assert "12 of 13 questions" in lines[0] and "quiz 6.75/8" in lines[0], lines
+
+
+# -- issue 19, point 4: no key lost across a step change -------------------------------------
+
+KEY_NAMES = {".": "full_stop", "-": "minus", "\r": "enter"}
+
+
+def burst(app, text: str) -> None:
+    """``text`` as key events all queued at once, as a terminal hands over a fast typist's
+    keys (``\\r`` is Enter): the pilot's `press` waits for each key, and so hides a race."""
+    for character in text:
+        app.post_message(Key(KEY_NAMES.get(character, character), character))
+
+
+async def settle(pilot) -> None:
+    for _ in range(5):
+        await pilot.pause()
+
+
+@pilot_test
+async def test_a_burst_across_a_step_change_lands_whole_in_the_next_box(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "loss-over-data", 2)  # asks L1, then step 4 asks L2
+        values = screen.session.graph.values()
+        first, second = f"{values['L1']:.4f}", f"{values['L2']:.4f}"
+        burst(app, f"{first}\r\r{second}")
+        await settle(pilot)
+        assert screen.session.position == 3
+        assert screen.session.records[0].status == "correct", feedback(screen)
+        assert screen.query_one(AnswerInput).value == second
+
+
+@pilot_test
+async def test_backspace_and_a_step_key_keep_their_place_among_typed_keys(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "manual-backprop", 3)  # dL/dL, then a reading step
+        burst(app, "12")
+        app.post_message(Key("backspace", None))
+        burst(app, "3")
+        await settle(pilot)
+        assert screen.query_one(AnswerInput).value == "13"
+        app.post_message(Key("ctrl+b", None))  # back to a step that asks nothing
+        burst(app, "7")
+        await settle(pilot)
+        assert screen.session.position == 2
+        assert screen.query_one(AnswerInput).value == ""
+        assert "asks for no answer" in feedback(screen)
+
+
+@pilot_test
+async def test_typing_where_no_answer_is_taken_is_said(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "manual-backprop", 0)  # a step that asks nothing
+        await pilot.press("5")
+        assert screen.query_one(AnswerInput).value == ""
+        assert "asks for no answer" in feedback(screen) and "Enter goes on" in feedback(screen)
+        screen.query_one(Feedback).clear()
+        app.post_message(Paste("0.5"))  # pasted, the same
+        await settle(pilot)
+        assert screen.query_one(AnswerInput).value == ""
+        assert "asks for no answer" in feedback(screen)
+
+        screen.go_to(3)  # dL/dL, answered right: Enter goes on, typing is not taken
+        await pilot.pause()
+        screen.query_one(AnswerInput).value = "1"
+        await pilot.press("enter", "4")
+        assert screen.query_one(AnswerInput).value == ""
+        assert "answered this one right" in feedback(screen)
+
+
+@pilot_test
+async def test_typing_in_the_training_view_is_said_to_go_nowhere(monkeypatch):
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_at(pilot, "gradient-descent", 0)
+        view = next(
+            p
+            for p, step in enumerate(screen.session.steps)
+            if getattr(step, "what", None) == "training"
+        )
+        screen.go_to(view)
+        await pilot.pause()
+        await pilot.press("enter")  # opens the training view
+        assert isinstance(app.screen, TrainingScreen)
+        app.clear_notifications()
+        await pilot.press("5", "5")
+        said = [n.message for n in app._notifications]
+        assert said == [TYPED_HERE], "said once"
+
+
+def highlighted_row_in_view(course_list) -> bool:
+    """Whether the course list's highlighted row lies inside the rows it shows."""
+    first = round(course_list.scroll_offset.y)
+    shown = course_list.scrollable_content_region.height
+    return first <= course_list.highlighted < first + shown  # one line a lesson
+
+
+@pilot_test
+async def test_after_leaving_a_lesson_its_row_in_the_course_list_is_in_view(monkeypatch):
+    from tutor.tui.widgets.course_list import CourseList
+
+    quiet(monkeypatch)
+    app = create_app(bundled_lessons())
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        lessons = [lesson.id for lesson in app.course.lessons]
+        for lesson_id in lessons:
+            app.checked[lesson_id] = []
+            app.open_lesson(lesson_id)
+            await until_lesson(pilot)
+            await pilot.press("escape")
+            assert isinstance(app.screen, HomeScreen)
+            course_list = app.screen.query_one(CourseList)
+            for _ in range(20):  # laid out, with the summary of the lesson below
+                await pilot.pause()
+                if highlighted_row_in_view(course_list):
+                    break
+            assert course_list.highlighted == lessons.index(lesson_id)
+            assert highlighted_row_in_view(course_list), lesson_id

@@ -124,7 +124,7 @@ def test_a_revealed_answer_shows_whole_at_80x24(monkeypatch):
             screen = await until_lesson(pilot)
             screen.session.goto_question(index)
             screen.go_to(screen.session.position)
-            await pilot.press("ctrl+t", "ctrl+r")
+            await pilot.press("ctrl+t", "ctrl+r", "ctrl+r")  # ctrl+r asks once, then reveals
             await settled(pilot)
             assert "Answer:" in screen.query_one(Narrative).query_one("#narrative-text")._markdown
             return problems(screen, f"{lesson_id} question {index + 1}, revealed")

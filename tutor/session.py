@@ -18,7 +18,8 @@ Scoring (also in the README):
 * A lesson is done when every question is settled and its score reaches the
   lesson's pass mark (`Standing`); all revealed or skipped is not done.
 * On an open question, a derivation that ends in the asked answer counts as a
-  reveal (`derivation_reveals`): the app says so first.
+  reveal (`derivation_reveals`): the app says so first. So does seeing it on an
+  earlier step, stepped back to from that question (`derivation_gives_away`).
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ class Session:
         self.mode = mode
         self.graph: Graph | None = quiz_graph(lesson, seed) if lesson.has_graph else None
         self.steps: tuple[Step, ...] = lesson.steps if mode == "lesson" else quiz_steps(lesson)
+        #: The furthest step reached (`derivation_gives_away` looks back from it).
+        self.reached = 0
         self.position = 0
         self.records: list[Record] = [Record() for _ in lesson.questions]
         self._questions: dict[int, Question] = {}
@@ -98,6 +101,16 @@ class Session:
                 index += 1
 
     # -- where we are --------------------------------------------------------
+
+    @property
+    def position(self) -> int:
+        """The current step, counted from 0."""
+        return self._position
+
+    @position.setter
+    def position(self, position: int) -> None:
+        self._position = position
+        self.reached = max(self.reached, position)
 
     @property
     def step(self) -> Step:
@@ -210,6 +223,25 @@ class Session:
 
     # -- answering ------------------------------------------------------------------
 
+    def takes_answer(self) -> bool:
+        """Whether the current step takes a typed answer: a question still open, or in a
+        lesson one revealed or skipped (answered again, for practice). A step that asks
+        nothing does not, nor a question answered right in a lesson, nor one answered in
+        a quiz (the first answer is final): Enter goes on from them."""
+        record = self.record
+        if record is None:
+            return False
+        return record.status == OPEN or (self.mode == "lesson" and record.status != CORRECT)
+
+    def no_answer_here(self) -> str:
+        """Why typing is not taken here (`takes_answer` is False), and what Enter does."""
+        record = self.record
+        if record is None:
+            return "This step asks for no answer, so typing goes nowhere: Enter goes on."
+        if self.mode == "quiz":
+            return "Your first answer is final, so typing goes nowhere: Enter goes on."
+        return "You answered this one right, so typing goes nowhere: Enter goes on."
+
     def submit(self, text: str) -> Verdict:
         question, record = self._current()
         verdict = grade(question, text)
@@ -305,11 +337,12 @@ class Session:
             record.points = 0.0
         return shown
 
-    def derivation_reveals(self, node: str, wrt: str) -> bool:
-        """Whether the derivation of d ``node`` / d ``wrt`` would give the open current
-        question's answer: it is the asked local derivative, or its value at these
-        numbers is the asked value (dL/dd when L = d * f uses d directly)."""
-        question = self.question()
+    def derivation_reveals(self, node: str, wrt: str, index: int | None = None) -> bool:
+        """Whether the derivation of d ``node`` / d ``wrt`` would give the answer of open
+        question ``index`` (default: the current one): it is the asked local derivative,
+        or its value at these numbers is the asked value (dL/dd when L = d * f uses d
+        directly)."""
+        question = self.question(index)
         if question is None or self.records[question.index].settled:
             return False
         if question.ask.spec.edge and (question.node, question.wrt) == (node, wrt):
@@ -320,12 +353,28 @@ class Session:
             return False
         return question.shows(value)
 
+    def derivation_gives_away(self, node: str, wrt: str) -> int | None:
+        """The open question whose answer the derivation of d ``node`` / d ``wrt`` would
+        give (`derivation_reveals`): the current one, else one further on that the
+        student has already reached, so that stepping back to an earlier step that
+        shows it is no way round a reveal. None: seeing it here is free (on the way
+        to a question, before reaching it, a lesson's derivation step teaches)."""
+        if self.derivation_reveals(node, wrt):
+            return self.question_index
+        for position in range(self.position + 1, self.reached + 1):
+            index = self._question_of_step.get(position)
+            if index is not None and self.derivation_reveals(node, wrt, index):
+                return index
+        return None
+
     def see_derivation(self, node: str, wrt: str) -> bool:
-        """The derivation of d ``node`` / d ``wrt`` is shown. If it gives the open
-        question's answer, that is a reveal (the question earns nothing): True then."""
-        if not self.derivation_reveals(node, wrt):
+        """The derivation of d ``node`` / d ``wrt`` is shown. If it gives an open
+        question's answer (`derivation_gives_away`), that is a reveal of that question
+        (it earns nothing): True then."""
+        index = self.derivation_gives_away(node, wrt)
+        if index is None:
             return False
-        self.reveal()
+        self.reveal(index)
         return True
 
     def skip(self) -> None:

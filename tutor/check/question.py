@@ -20,7 +20,7 @@ from functools import cached_property
 from tutor.check.kinds import Kind, kind_of, named_parents  # noqa: F401 (for callers)
 from tutor.check.mistakes import Mistake, Quantity
 from tutor.engine import topo_order
-from tutor.expr import evaluate, parse
+from tutor.expr import evaluate, names, parse
 from tutor.lesson import Ask, Graph, GraphError, Lesson, build_graph, fill
 from tutor.lesson.graph import not_finite, of_graph
 from tutor.numbers import full, short
@@ -262,9 +262,15 @@ class Question:
             if ask.spec.expression
         ]
         points = [g.values() for g in self.points]
+        # Nor made of what this question's own expression answer is made of: d(a*b)/da
+        # is b, and "such as `a + b`" would show it.
+        definition = graph.definitions.get(self.node or "") if self.ask.spec.expression else None
+        avoid = {self.node, *names(definition)} if definition is not None else set()
         found: list[str] = []
         for text in itertools.islice(candidates, MAX_EXAMPLE_TRIES):  # a big graph: bounded
             expr = parse(text, labels)
+            if avoid.intersection(names(expr)):
+                continue
             try:
                 values = [evaluate(expr, at) for at in points]
             except (ArithmeticError, ValueError):

@@ -20,10 +20,11 @@ from sympy import Expr, Rational
 from tutor import numbers
 from tutor.expr import ExprError, names, parse, parse_constant, to_text
 from tutor.expr.parser import NOT_A_NUMBER
-from tutor.symbolic.chain import ChainRule, chain_rule
+from tutor.symbolic.chain import ChainRule, Link, chain_rule
 from tutor.symbolic.convert import symbol
+from tutor.symbolic.derivations import derivations
 from tutor.symbolic.show import show, unicode
-from tutor.symbolic.steps import DerivationError
+from tutor.symbolic.steps import Derivation, DerivationError, Kind
 from tutor.symbolic.text import (
     chain_paths,
     derivation_title,
@@ -117,11 +118,24 @@ def _as_text(chain: ChainRule, at: list[str], value: Expr | None) -> str:
         lines.append("")
     elif chain.links:
         lines += [*_chain_text(chain, whole), ""]
-    lines.append(f"{whole} = {show(chain.product)}")
+    given = ", ".join(item.replace("=", " = ") for item in at)
+    kinks = _no_limit(chain)
+    if value is not None and kinks:  # the engine's convention, not a derivative: say so
+        lines.append(_at_a_kink(chain, kinks, given, whole, value))
+        return "\n".join(lines) + "\n"
+    chosen = " and ".join(show(condition) for condition in _chosen_cases(chain))
+    lines.append(f"{f'for {chosen}: ' if chosen else ''}{whole} = {show(chain.product)}")
     if chain.result != chain.product:
         lines[-1] += f" = {show(chain.result)}"
+    for link in chain.links:  # the cases shown: one where the limit does not exist
+        for case in link.cases:
+            if len(link.cases) > 1 and _has_no_limit(case):
+                local = derivative_name(link.output, link.input)
+                lines.append(
+                    f"where {show(case.condition)}, {local} does not exist: the engine uses "
+                    f"{show(case.result)} there by convention"
+                )
     if value is not None:
-        given = ", ".join(item.replace("=", " = ") for item in at)
         approx = numbers.approx(float(value))
         if not value.is_Rational:
             shown = f"≈ {approx}"
@@ -131,6 +145,45 @@ def _as_text(chain: ChainRule, at: list[str], value: Expr | None) -> str:
             shown = f"= {show(value)} ≈ {approx}"
         lines.append(f"at {given}: {whole} {shown}")
     return "\n".join(lines) + "\n"
+
+
+def _has_no_limit(case: Derivation) -> bool:
+    return any(step.kind is Kind.NO_LIMIT for step in case.steps)
+
+
+def _no_limit(chain: ChainRule) -> list[Link]:
+    """The links whose one case (chosen by the values) has no limit: relu at 0."""
+    return [link for link in chain.links if len(link.cases) == 1 and _has_no_limit(link.cases[0])]
+
+
+def _chosen_cases(chain: ChainRule) -> list[Expr]:
+    """The conditions of the cases the values chose among several (relu's sign): the
+    derivative found holds there, not everywhere."""
+    return [
+        link.cases[0].condition
+        for link in chain.links
+        if len(link.cases) == 1
+        and link.cases[0].op != "pow"  # pow's one derivation depends on its exponent only
+        and len(derivations(link.cases[0].op, link.cases[0].index)) > 1
+    ]
+
+
+def _at_a_kink(chain: ChainRule, kinks: list[Link], given: str, whole: str, value: Expr) -> str:
+    """What ``--at`` gives where an op has no derivative: never its limit, which does
+    not exist, but the engine's convention, said as one."""
+    if single_op(chain):
+        return (
+            f"at {given}: no derivative, {whole} does not exist (the limit has no value); "
+            f"the engine uses {show(value)} by convention"
+        )
+    where = " and ".join(
+        f"{derivative_name(link.output, link.input)} ({show(link.cases[0].condition)})"
+        for link in kinks
+    )
+    return (
+        f"at {given}: no derivative {where}; with the engine's convention there "
+        f"({show(kinks[0].cases[0].result)}) the chain rule gives {whole} = {show(value)}"
+    )
 
 
 def _chain_text(chain: ChainRule, whole: str) -> list[str]:

@@ -123,7 +123,10 @@ class Step:
     sides: tuple[Expr, Expr] = ()  # NO_LIMIT: the limits from the left and from the right
 
     def show(self, h: Symbol) -> str:
-        """The expression on one line, as ``lim[h→0] ...`` while the limit is to be taken."""
+        """The expression on one line, as ``lim[h→0] ...`` while the limit is to be taken.
+        Where the limit does not exist the value the engine uses is not shown as its limit."""
+        if self.kind is Kind.NO_LIMIT:
+            return f"no limit: the engine uses {show(self.expr)} by convention"
         return f"lim[{h}→0] {show(self.expr)}" if self.under_limit else show(self.expr)
 
     def reason(self, h: Symbol) -> str:

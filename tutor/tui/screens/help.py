@@ -27,14 +27,15 @@ expression in the node names such as `2*x` or `a + b` (`^` works for `**`).
   graph it concerns. Try again: wrong answers cost nothing in a lesson.
 - **Not understood** answers show where reading stopped, with a `^`.
 
-Hints come one at a time; reveal shows the answer and how it comes about. Your
-progress is saved as you go: open the tutor again to continue where you left off.
+Hints come one at a time; reveal shows the answer and how it comes about (press
+ctrl+r twice: the first press asks). Your progress is saved as you go: open the
+tutor again to continue where you left off.
 
 The text of a step always shows whole; the graph takes the rows left over, drawn
 compact (`│d=4 g=?├` is node d, data 4, grad not yet known) when room is short.
 **↑** and **↓** scroll it, **ctrl+g** shows it on the whole screen, and **Esc**
 closes that view (and a derivation) before it leaves the lesson. Whatever has
-the focus, typing goes to the answer box.
+the focus, typing goes to the answer box; where nothing is asked, you are told so.
 
 A **training** step opens a live loss curve with Enter; a question read from it
 opens it again with **ctrl+o**, as you left it.

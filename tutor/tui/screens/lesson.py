@@ -17,7 +17,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
-from textual.widgets import ContentSwitcher, Input
+from textual.widgets import ContentSwitcher
 
 from tutor.derivation import Edge, warm_up
 from tutor.engine.train import GraphTrainer
@@ -49,6 +49,11 @@ GO_ON = "Press Enter to go on"
 HELD = (
     "Your answer is kept: it is graded as soon as the lesson's answers are checked "
     "(the bar shows how long that has taken)."
+)
+#: What the first ctrl+r on an open question says (the second reveals).
+REVEAL_WARNING = (
+    "Revealing shows this question's answer, and the question then earns nothing. "
+    "Press ctrl+r again to see it."
 )
 #: The bar says the lesson is being checked once that has taken this long (seconds).
 CHECK_SHOWN_AFTER = 0.5
@@ -117,8 +122,12 @@ class LessonScreen(TutorScreen):
         self.diagnosed_edge: tuple[str, str] | None = None
         self._footer_state: tuple | None = None
         self._warned: str | None = None
+        #: The step whose question the student was told ctrl+r would reveal.
+        self._reveal_warned: int | None = None
         #: The derivation the student was told would count as a reveal.
         self._derive_warned: tuple[int, Edge] | None = None
+        #: A derivation step's derivation, not drawn: it gives an open answer away.
+        self._withheld: Edge | None = None
         #: The training steps whose view has been opened (Enter then goes on).
         self._trained: set[int] = set()
         #: Each training view's trainers, by step: opened again, it is as it was left.
@@ -194,7 +203,12 @@ class LessonScreen(TutorScreen):
                 yield PlotPanel(id=PLOT)
             yield Narrative(id="narrative")
         yield Feedback(id="feedback")
-        yield AnswerInput(id="answer")
+        yield AnswerInput(
+            id="answer",
+            entered=self.answer_entered,
+            takes_text=self._takes_text,
+            refused=self._refused,
+        )
         yield Footer(compact=True, show_command_palette=False)
 
     @guarded
@@ -312,6 +326,12 @@ class LessonScreen(TutorScreen):
     def _show_feedback(self) -> None:
         feedback = self.query_one(Feedback)
         record = self.session.record
+        if self._withheld is not None and self.view == DERIVATION:
+            edge = self._withheld
+            index = self.session.derivation_gives_away(edge.node, edge.wrt)
+            if index is not None:
+                feedback.say(self._gives_away(edge, index, again=""), "warning")
+                return
         if self.session.at_end and not isinstance(self.session.step, Ask):
             feedback.say(self._end_message())
         elif record is not None and self.checking and self.session.position in self._held:
@@ -434,6 +454,12 @@ class LessonScreen(TutorScreen):
         if view == DERIVATION and self.checking:  # SymPy waits for the budgeted check
             view = GRAPH
         visual = self.query_one("#visual")
+        self._withheld = None
+        if visual.display != (view is not None) or (view is not None and view != self.view):
+            # Drawn whole: after a panel was scrolled, Textual's partial redraw (its
+            # scrolling fast path leaves the old layout out of date) left the panel on
+            # screen under the next step.
+            self.refresh()
         visual.display = view is not None
         if view is None:
             return
@@ -444,8 +470,18 @@ class LessonScreen(TutorScreen):
         elif view == DERIVATION:
             edge = self._derivation_edge()
             if edge is not None:
-                self.query_one(DerivationPanel).show(self.session.graph, edge)
                 visual.border_title = f"Derivation of {edge.symbol}"
+                index = self.session.derivation_gives_away(edge.node, edge.wrt)
+                if index is not None:  # stepped back to from the question it answers
+                    self._withheld = edge
+                    self._derive_warned = (self.session.position, edge)
+                    self.query_one(DerivationPanel).withhold(
+                        f"Not shown: it ends in the answer of question {index + 1}, still "
+                        "open, and seeing it counts as a reveal (ctrl+l shows it)."
+                    )
+                    self._show_feedback()
+                    return
+                self.query_one(DerivationPanel).show(self.session.graph, edge)
                 return
         elif view == PLOT:
             self._draw_plot()
@@ -494,10 +530,17 @@ class LessonScreen(TutorScreen):
 
     # -- the student's moves -------------------------------------------------------------
 
-    @on(Input.Submitted, "#answer")
+    def _takes_text(self) -> bool:
+        return self.session.takes_answer()
+
+    def _refused(self, _character: str) -> None:
+        """A key typed where no answer is taken: said, not dropped unsaid."""
+        self.query_one(Feedback).say(self.session.no_answer_here(), "warning")
+
     @guarded
-    def on_answer(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
+    def answer_entered(self, value: str) -> None:
+        """Enter in the answer box (called at once, before the next key is read)."""
+        text = value.strip()
         session, record = self.session, self.session.record
         if not isinstance(session.step, Ask) or record is None:
             if self._open_training():
@@ -580,6 +623,7 @@ class LessonScreen(TutorScreen):
     def _move(self, how) -> None:
         how()
         self._trained.clear()  # a training step arrived at again opens its view again
+        self._reveal_warned = None  # ctrl+r asks again on the next question
         self.recorder.moved()
         self.view = GRAPH
         self.edge_choice = 0
@@ -664,6 +708,10 @@ class LessonScreen(TutorScreen):
             self._say_still_checking("reveal")
             return
         was_open = record.status == OPEN
+        if was_open and self._reveal_warned != session.position:  # ask once, as ctrl+l does
+            self._reveal_warned = session.position
+            self.query_one(Feedback).say(REVEAL_WARNING, "warning")
+            return
         try:
             reveal = session.reveal()
         except SessionError as exc:
@@ -707,7 +755,7 @@ class LessonScreen(TutorScreen):
         edges = self._edges()
         if not edges:
             self.query_one(Feedback).say("This step has no edge to derive.", "info")
-        elif self.view != DERIVATION:
+        elif self.view != DERIVATION or self._withheld is not None:
             self._derive(edges[self.edge_choice % len(edges)])
         elif self.edge_choice + 1 < len(edges):
             self.edge_choice += 1
@@ -722,25 +770,36 @@ class LessonScreen(TutorScreen):
         """Show an edge's derivation; one that gives the open question's answer is a
         reveal (the session's rule), so the first press says so and the second shows it."""
         session = self.session
-        index = session.question_index
         if self.checking:  # SymPy on the lesson's numbers: after its budgeted check
             self._say_still_checking("press ctrl+l")
             return
-        if session.derivation_reveals(edge.node, edge.wrt):
+        index = session.derivation_gives_away(edge.node, edge.wrt)
+        if index is not None:
             if self._derive_warned != (session.position, edge):
                 self._derive_warned = (session.position, edge)
-                self.query_one(Feedback).say(
-                    f"The derivation of {edge.symbol} ends in this question's answer: seeing "
-                    "it counts as a reveal, and the question earns nothing. Press ctrl+l "
-                    "again to see it.",
-                    "warning",
-                )
+                self.query_one(Feedback).say(self._gives_away(edge, index), "warning")
                 return
             session.see_derivation(edge.node, edge.wrt)
             self.recorder.revealed(index)
             self._warn_if_not_saving()
             self.show_step()
+            if index != session.question_index:
+                self.query_one(Feedback).say(
+                    f"Question {index + 1} counts as revealed: it earns nothing.", "info"
+                )
         self._show_visual(DERIVATION)
+
+    def _gives_away(self, edge: Edge, index: int, again: str = " again") -> str:
+        """The warning before a derivation that is a reveal of question ``index``."""
+        if index == self.session.question_index:
+            whose, which = "this question's answer", "the question"
+        else:
+            whose = f"the answer of question {index + 1}, which you have reached and not answered"
+            which = "that question"
+        return (
+            f"The derivation of {edge.symbol} ends in {whose}: seeing it counts as a reveal, "
+            f"and {which} earns nothing. Press ctrl+l{again} to see it."
+        )
 
     @guarded
     def action_zoom(self) -> None:
@@ -768,10 +827,11 @@ class LessonScreen(TutorScreen):
             self.call_after_refresh(answer.focus)  # after Textual's own focus moves
 
     def on_key(self, event: events.Key) -> None:
-        """A key no widget took while a question is open: it is meant for the answer box.
+        """A key no widget took: it is meant for the answer box.
 
         (The focus can be on the graph or the text after Tab, or on nothing after a
-        panel closes; typing then still answers, and Enter still submits.)
+        panel closes; typing then still answers, and Enter still submits. Where no
+        answer is taken, the student is told so.)
         """
         answer = self.query_one(AnswerInput)
         if self.focused is answer:
@@ -782,9 +842,12 @@ class LessonScreen(TutorScreen):
                 self.minimize()
                 self.call_after_refresh(self.fit_body)
             answer.focus()
-            answer.action_submit()
-        elif event.is_printable and event.character and self.session.record is not None:
+            self.answer_entered(answer.value)
+        elif event.is_printable and event.character:
             event.stop()
+            if not self.session.takes_answer():
+                self._refused(event.character)
+                return
             if self.maximized is not None:
                 self.minimize()
                 self.call_after_refresh(self.fit_body)

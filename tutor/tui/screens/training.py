@@ -11,13 +11,20 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tutor.engine.train import Trainer
-from tutor.tui.widgets.training_panel import TrainingPanel
+from tutor.tui.widgets.training_panel import AGAIN, PAUSE, RUN, STEP, TrainingPanel
+
+#: What typing in the training view is told.
+TYPED_HERE = (
+    f"The training view takes no typing: {STEP[0]} steps, {RUN[0]} runs, {PAUSE[0]} pauses, "
+    f"{AGAIN[0]} starts again. Esc goes back to the lesson, where answers are typed."
+)
 
 
 class TrainingScreen(Screen):
@@ -48,6 +55,7 @@ class TrainingScreen(Screen):
         self.others = list(others)
         self.heading = title
         self.interval = interval
+        self._told = False  # typing here was said to go nowhere
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.heading), id="training-title")  # a Text: titles come from files
@@ -56,6 +64,16 @@ class TrainingScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(TrainingPanel).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Text typed here is not taken (nothing asks for an answer): the student is told
+        once, not left to find an answer box that kept nothing."""
+        if not event.is_printable or event.key in self.active_bindings:
+            return  # a key of the panel's (s, r, p, a) or the app's: its binding runs
+        event.stop()
+        if not self._told:
+            self._told = True
+            self.notify(TYPED_HERE, title="Training view", timeout=6)
 
     def action_panel(self, action: str) -> None:
         getattr(self.query_one(TrainingPanel), f"action_{action}")()

@@ -57,6 +57,7 @@ class CourseList(OptionList):
             self.highlighted = ids.index(highlight)
         elif any(ids):
             self.highlighted = next(i for i, x in enumerate(ids) if x is not None)
+        self.call_after_refresh(self.scroll_to_highlight)  # once the new rows are laid out
 
     def _room(self) -> int:
         """The columns a row may take (a guess from the terminal before the first layout)."""
@@ -68,6 +69,8 @@ class CourseList(OptionList):
             highlighted = self.highlighted
             chosen = self.get_option_at_index(highlighted).id if highlighted is not None else None
             self.show(self._rows, chosen)
+        else:  # fewer rows (a longer summary below took them): the highlighted one stays seen
+            self.scroll_to_highlight()
 
 
 def _line(row: LessonRow, width: int) -> Text:

@@ -41,6 +41,11 @@ class DerivationPanel(VerticalScroll, can_focus=True):
         self._set(Text(f"Deriving {edge.symbol} from the limit definition…"))
         self._derive(graph, edge)
 
+    def withhold(self, words: str) -> None:
+        """Say why the derivation is not shown (it would give an open answer away)."""
+        self.workers.cancel_group(self, "derive")  # a derivation on its way is not shown
+        self._set(Text(words))
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="derive")
     def _derive(self, graph: Graph, edge: Edge) -> None:
         worker = get_current_worker()

@@ -1,0 +1,119 @@
+"""No keystroke is lost across a step change, and no stale panel is left on screen,
+in a real terminal (tmux) at 80×24.
+
+Issue 19, point 4: typing an answer, Enter (graded right), Enter (on to the next
+question) and the next answer must leave exactly that next answer in the box,
+whether typed at 30 ms a key, at 10 ms a key, or sent as one burst. Before the
+fix the box got ``038``, ``.0038`` or ``3.65570.0038``: Textual ran Enter only
+after the keys typed behind it. Runs the smoke test's tmux `Terminal`, on a
+private server, and polls the screen (no fixed waits).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import pytest
+from test_terminal_smoke import TIMEOUT, TMUX, TUTOR, Terminal
+
+from tutor.author import passed
+from tutor.lesson.folder import load_course
+from tutor.paths import bundled_lessons
+from tutor.session import Session
+
+pytestmark = [
+    pytest.mark.skipif(TMUX is None, reason="tmux is not installed: no real-terminal check"),
+    pytest.mark.skipif(not TUTOR.exists(), reason=f"no installed console script at {TUTOR}"),
+]
+
+LESSON = "loss-over-data"  # lesson 13: step 3 asks L1, step 4 asks L2
+
+
+def one_lesson_folder(tmp_path, home, monkeypatch):
+    """A folder holding lesson 13 alone, its check remembered as passed in ``home``
+    (the app then opens it ready to grade, as a second sitting does)."""
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    source = load_course(bundled_lessons()).find(LESSON).path
+    shutil.copy(source, folder / source.name)
+    (lesson,) = load_course(folder).lessons
+    monkeypatch.setenv("TUTOR_HOME", str(home))
+    passed.remember(lesson)
+    assert passed.passed(lesson)
+    session = Session(lesson)
+    values = session.graph.values()
+    return folder, f"{values['L1']:.4f}", f"{values['L2']:.4f}"
+
+
+def box(screen: str) -> str:
+    """The answer box's text: the row between its ▊ … ▎ edges."""
+    rows = [row for row in screen.splitlines() if row.startswith("▊") and row.endswith("▎")]
+    inner = [row[1:-1].strip() for row in rows if row[1:-1].strip("▔▁ ")]
+    assert len(inner) == 1, screen
+    return inner[0]
+
+
+def wait_until(terminal: Terminal, test, what: str) -> str:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        screen = terminal.screen()
+        if test(screen):
+            return screen
+        time.sleep(0.05)
+    raise AssertionError(f"{what} did not happen within {TIMEOUT} s; the screen:\n{screen}")
+
+
+@pytest.mark.parametrize("pace", [0.03, 0.01, None], ids=["30ms", "10ms", "burst"])
+def test_no_key_is_lost_across_a_step_change(tmp_path, monkeypatch, pace):
+    home = tmp_path / "home"
+    folder, first, second = one_lesson_folder(tmp_path, home, monkeypatch)
+    command = f"env -u TUTOR_LESSONS TUTOR_HOME={home} {TUTOR} --lessons {folder}"
+    name = f"tutor-typing-{os.getpid()}-{pace}"
+    terminal = Terminal(command, socket=name, size=(80, 24))
+    try:
+        terminal.wait_for("A loss over a data set")
+        terminal.keys("Enter")
+        terminal.wait_for("step 1 of 13")
+        terminal.keys("Enter")
+        terminal.wait_for("step 2 of 13")
+        terminal.keys("Enter")
+        terminal.wait_for("step 3 of 13", "0 of 6 done")
+        keys = [*first, "\r", "\r", *second]
+        if pace is None:  # one write: the terminal hands them over together
+            terminal.tmux("send-keys", "-t", "smoke", "-l", "".join(keys))
+        else:
+            for key in keys:
+                terminal.tmux("send-keys", "-t", "smoke", "-l", key)
+                time.sleep(pace)  # the typist's pace is what this test is about
+        screen = wait_until(
+            terminal,
+            lambda s: "step 4 of 13" in s and second in s,
+            f"step 4 with {second} typed",
+        )
+        assert "1 of 6 done" in screen, "the first answer was graded right"
+        assert box(screen) == second
+    finally:
+        terminal.close()
+
+
+def test_a_scrolled_derivation_is_not_left_on_screen_by_the_next_step(tmp_path, monkeypatch):
+    """Issue 19, point 7: lesson 13, step 7 (a derivation), ↓ ten times, Enter: step 8
+    showed the old derivation under its text (a redraw only a real terminal shows)."""
+    home = tmp_path / "home"
+    folder, _, _ = one_lesson_folder(tmp_path, home, monkeypatch)
+    command = f"env -u TUTOR_LESSONS TUTOR_HOME={home} {TUTOR} --lessons {folder}"
+    terminal = Terminal(command, socket=f"tutor-scrolled-{os.getpid()}", size=(80, 24))
+    try:
+        terminal.wait_for("A loss over a data set")
+        terminal.keys("Enter")
+        terminal.wait_for("step 1 of 13")
+        terminal.keys(*["C-n"] * 6)
+        terminal.wait_for("step 7 of 13", "Derivation of", "lim[h→0]")
+        terminal.keys(*["Down"] * 10)
+        terminal.keys("Enter")
+        screen = wait_until(terminal, lambda s: "step 8 of 13" in s, "step 8")
+        assert "Derivation of" not in screen and "lim[h→0]" not in screen, screen
+    finally:
+        terminal.close()
