@@ -61,3 +61,55 @@ def test_too_many_steps_are_refused():
     graph, params = lecture_graph((1,))
     with pytest.raises(ValueError, match="0 to 100"):
         descent(graph.output, params, 0.1, 101)
+
+
+@pytest.mark.parametrize("zero_grad", [True, False], ids=["zero_grad", "forgot"])
+def test_the_large_graph_path_gives_sympys_own_numbers(monkeypatch, zero_grad):
+    # The lecture's graph (over 60 nodes) descends on mpmath numbers of DIGITS digits;
+    # the same descent on SymPy Floats of as many digits gives the same numbers.
+    from tutor.symbolic import descent as module
+
+    graph, params = lecture_graph()
+    fast = descent(graph.output, params, 0.2, 3, values=graph.exact, zero_grad=zero_grad)
+    monkeypatch.setattr(module, "WHOLE_GRAPH_NODES", 10**9)
+    slow = descent(graph.output, params, 0.2, 3, values=graph.exact, zero_grad=zero_grad)
+    pairs = [
+        *zip(fast.losses, slow.losses, strict=True),
+        (fast.final_loss, slow.final_loss),
+        *((fast.values[p], slow.values[p]) for p in params),
+        *((fast.grads[p], slow.grads[p]) for p in params),
+    ]
+    for a, b in pairs:
+        assert isinstance(a, sympy.Float)
+        assert abs(a - b) <= sympy.Float("1e-40") * max(1, abs(b)), (a, b)
+
+
+def test_every_derivation_reads_as_a_function_on_mpmath_numbers():
+    from tutor.symbolic import bounded
+    from tutor.symbolic.derivations import CASES, derivations
+
+    point = {"x": sympy.Rational(7, 5), "y": sympy.Rational(-3, 4)}
+    for op, (arity, _) in CASES.items():
+        powers = [None] if op != "pow" else [sympy.Rational(n) for n in ("2", "1/2", "-1")]
+        for power in powers:
+            for index in range(arity if op != "pow" else 1):
+                for case in derivations(op, index, exponent=power):
+                    at = [point[s.name] for s in case.inputs]
+                    subs = dict(zip(case.inputs, at, strict=True))
+                    out = case.forward.xreplace(subs)
+                    values = [*(bounded.number(x) for x in at), bounded.number(out.evalf(60))]
+                    _, result, _ = next(
+                        c for c in bounded.local_cases(op, index, power) if c[2] is case
+                    )
+                    want = case.result.xreplace(subs).evalf(60)
+                    got = bounded.to_sympy(result(values))
+                    assert abs(got - want) <= sympy.Float("1e-45"), (op, index, case.condition)
+
+
+def test_a_part_the_walk_does_not_know_is_said_so():
+    from tutor.symbolic import bounded
+
+    x = sympy.Symbol("x", real=True)
+    with pytest.raises(bounded.Unsupported):
+        bounded.numeric(sympy.sin(x), [x])
+    assert bounded.numeric(2 * x**3 - 1, [x])([bounded.number(2)]) == 15

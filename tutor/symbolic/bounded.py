@@ -1,0 +1,196 @@
+"""The symbolic source on a large graph, at `DIGITS` digits, without SymPy's per-number cost.
+
+On a graph of more than `WHOLE_GRAPH_NODES` nodes every value and gradient of
+`tutor.symbolic.graph` is already a `DIGITS`-digit number. Made as SymPy
+``Float`` objects, each costs SymPy's object and assumption machinery: one
+forward and backward pass of the lecture's MLP over four examples takes some
+50 ms, and a training question asks for one per update, at every variant.
+
+Here the same numbers are mpmath numbers of the same precision (in a context of
+its own, so nothing global changes). The formulas are SymPy's, unchanged: each
+op's forward expression (`FORWARD`) and each derivation's result (the local
+derivative derived from the limit definition, with the op's own output written
+as the node's value, as micrograd writes ``1 - o**2``) and its condition are
+read once per op into a function on mpmath numbers (`numeric`: a walk over the
+SymPy tree, nothing is parsed or executed). A formula with a part the walk does
+not know raises `Unsupported`, and the caller uses the SymPy path.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Callable, Mapping, Sequence
+
+import mpmath
+import sympy
+from sympy import Expr, Rational, Symbol
+
+from tutor.symbolic.derivations import derivations
+from tutor.symbolic.functions import FORWARD, relu, sigmoid
+from tutor.symbolic.graph import DIGITS, Value, exponent
+from tutor.symbolic.steps import DerivationError
+
+CTX = mpmath.MPContext()
+CTX.dps = DIGITS
+
+Number = object  # a CTX.mpf
+Numeric = Callable[[Sequence[Number]], Number]
+
+#: The op's own output in a local derivative (``1 - o**2``), as `numeric` reads it.
+OUTPUT = Symbol("output of the op", real=True)
+
+
+class Unsupported(ValueError):
+    """A formula with a part `numeric` does not evaluate."""
+
+
+def number(value: Rational | sympy.Float | int) -> Number:
+    """A SymPy number (exact or a Float) as a `DIGITS`-digit mpmath number."""
+    if isinstance(value, sympy.Float):
+        return CTX.mpf(value._mpf_)
+    value = sympy.Rational(value)
+    return CTX.mpf(int(value.p)) / int(value.q)
+
+
+def to_sympy(value: Number) -> sympy.Float:
+    """An mpmath number back as a SymPy Float of `DIGITS` digits."""
+    return sympy.Float._new(value._mpf_, CTX.prec)
+
+
+_FUNCTIONS: dict[type, Callable[[Number], Number]] = {
+    sympy.tanh: CTX.tanh,
+    sympy.exp: CTX.exp,
+    sympy.log: CTX.log,
+    relu: lambda x: x if x > 0 else CTX.zero,
+    sigmoid: lambda x: 1 / (1 + CTX.exp(-x)),
+}
+_RELATIONS = {
+    sympy.StrictGreaterThan: operator.gt,
+    sympy.StrictLessThan: operator.lt,
+    sympy.GreaterThan: operator.ge,
+    sympy.LessThan: operator.le,
+    sympy.Eq: operator.eq,
+    sympy.Ne: operator.ne,
+}
+
+
+def numeric(expr: Expr | sympy.Basic, symbols: Sequence[Symbol]) -> Numeric:
+    """``expr`` as a function of the values of ``symbols`` (mpmath numbers, in order).
+    Raises `Unsupported` for a part it does not know."""
+    where = {s: i for i, s in enumerate(symbols)}
+
+    def walk(e: sympy.Basic) -> Numeric:
+        if e in where:
+            i = where[e]
+            return lambda v: v[i]
+        if e is sympy.true or e is sympy.false:
+            truth = bool(e)
+            return lambda v: truth
+        if e.is_Number:
+            if not (e.is_Rational or e.is_Float):
+                raise Unsupported(str(e))
+            constant = number(e)
+            return lambda v: constant
+        parts = [walk(a) for a in e.args]
+        if e.is_Add:
+            return lambda v: CTX.fsum(p(v) for p in parts)
+        if e.is_Mul:
+            return lambda v: functools.reduce(operator.mul, (p(v) for p in parts))
+        if e.is_Pow:
+            base, power = parts
+            if e.exp.is_Integer:
+                n = int(e.exp)
+                return lambda v: base(v) ** n
+            return lambda v: CTX.power(base(v), power(v))
+        for kind, relation in _RELATIONS.items():
+            if isinstance(e, kind):
+                left, right = parts
+                return lambda v: relation(left(v), right(v))
+        for kind, function in _FUNCTIONS.items():
+            if isinstance(e, kind) and len(parts) == 1:
+                (inner,) = parts
+                return lambda v: function(inner(v))
+        raise Unsupported(type(e).__name__)
+
+    return walk(sympy.sympify(expr) if isinstance(expr, bool) else expr)
+
+
+@functools.cache
+def forward(op: str, power: Rational | None) -> Numeric:
+    """The op's output from its inputs' values."""
+    generic = derivations(op, 0, exponent=power)[0].inputs
+    built = FORWARD[op](*generic, power) if op == "pow" else FORWARD[op](*generic)
+    return numeric(built, generic)
+
+
+@functools.cache
+def local_cases(
+    op: str, index: int, power: Rational | None
+) -> tuple[tuple[Numeric, Numeric, object], ...]:
+    """For each case of d op / d input ``index``: its condition and its result, as
+    functions of the inputs' values and then the op's output, and the derivation."""
+    found = []
+    for case in derivations(op, index, exponent=power):
+        symbols = (*case.inputs, OUTPUT)
+        result = case.result.xreplace({case.forward: OUTPUT})
+        found.append((numeric(case.condition, symbols), numeric(result, symbols), case))
+    return tuple(found)
+
+
+def local(op: str, index: int, power: Rational | None, at: Sequence[Number]) -> Number:
+    """d op / d input ``index`` at ``at`` (the inputs' values, then the op's output),
+    from the case of its derivation whose condition holds there; raises
+    `DerivationError` as `Derivation.require` does when none does."""
+    cases = local_cases(op, index, power)
+    for condition, result, _ in cases:
+        if condition(at):
+            return result(at)
+    case = cases[0][2]
+    case.require(dict(zip(case.inputs, (to_sympy(x) for x in at), strict=False)))
+    raise DerivationError(f"the derivative of {op} does not apply at these values")
+
+
+def real(value: Number, what: str) -> Number:
+    """``value`` if it is a finite real number, else `ArithmeticError` (a log or a
+    root of a negative number is complex in mpmath, where the engine fails)."""
+    if not isinstance(value, CTX.mpf) or not CTX.isfinite(value):
+        raise ArithmeticError(f"{what} is not a finite real number")
+    return value
+
+
+def node_values(order: Sequence[Value], leaves: Mapping[Value, Number]) -> dict[Value, Number]:
+    """Every node's value, in topological ``order``, from the leaves' values."""
+    out: dict[Value, Number] = {}
+    for node in order:
+        if not node.inputs:
+            out[node] = leaves[node]
+        else:
+            computed = forward(node.op, exponent(node))([out[x] for x in node.inputs])
+            out[node] = real(computed, f"the value of {_name(node)}")
+    return out
+
+
+def gradients(order: Sequence[Value], values: Mapping[Value, Number]) -> dict[Value, Number]:
+    """d root / d node for every node (the root last in ``order``), by reverse
+    accumulation: each node passes its gradient times the local derivative of each
+    input, from that op's derivation, to the input."""
+    grads: dict[Value, Number] = dict.fromkeys(order, CTX.zero)
+    grads[order[-1]] = CTX.one
+    for node in reversed(order):
+        if not node.inputs:
+            continue
+        at = [*(values[x] for x in node.inputs), values[node]]
+        power = exponent(node)
+        upstream = grads[node]
+        for index, child in enumerate(node.inputs):
+            try:
+                slope = local(node.op, index, power, at)
+            except DerivationError as error:
+                raise DerivationError(f"{_name(node)}: {error}") from error
+            grads[child] += upstream * real(slope, f"a local derivative of {_name(node)}")
+    return grads
+
+
+def _name(node: Value) -> str:
+    return f"`{node.label}`" if node.label else f"a {node.op} node"
