@@ -113,3 +113,33 @@ def test_a_part_the_walk_does_not_know_is_said_so():
     with pytest.raises(bounded.Unsupported):
         bounded.numeric(sympy.sin(x), [x])
     assert bounded.numeric(2 * x**3 - 1, [x])([bounded.number(2)]) == 15
+
+
+def test_questions_on_the_loss_of_one_training_share_one_run(monkeypatch):
+    # Lesson 16 asks the loss after 3 and after 8 updates at rate 0.3: one run of 8
+    # answers both, by each source; the loss after 3 is the loss update 4 starts from.
+    from fractions import Fraction
+
+    from tutor.check import prepare
+    from tutor.lesson import lesson_graph, load_lesson
+    from tutor.lesson.graph import moved_leaves
+    from tutor.paths import bundled_lessons
+    from tutor.symbolic import descent as module
+
+    lesson = load_lesson(bundled_lessons() / "16-learning-rate.toml")
+    graph = lesson_graph(lesson)
+    runs = []
+    real = module.descent
+    monkeypatch.setattr(module, "descent", lambda *a, **k: runs.append(a[3]) or real(*a, **k))
+    bold = [
+        prepare(lesson, graph, ask, i)
+        for i, ask in enumerate(lesson.questions)
+        if ask.kind == "train" and ask.rate == 0.3
+    ]
+    assert sorted(q.ask.steps for q in bold) == [3, 8]
+    params = list(moved_leaves(graph, lesson.parameters).values())
+    for question in bold:
+        alone = real(graph.output, params, Fraction("0.3"), question.ask.steps, values=graph.exact)
+        assert question.rules.exact(question) == pytest.approx(float(alone.final_loss), rel=1e-14)
+        assert question.rules.finite(question).value == pytest.approx(question.expected, rel=1e-4)
+    assert runs == [8]
