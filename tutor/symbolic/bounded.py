@@ -29,13 +29,15 @@ from sympy import Expr, Rational, Symbol
 from tutor.symbolic.derivations import derivations
 from tutor.symbolic.functions import FORWARD, relu, sigmoid
 from tutor.symbolic.graph import DIGITS, Value, exponent
-from tutor.symbolic.steps import DerivationError
+from tutor.symbolic.steps import Derivation, DerivationError
 
 CTX = mpmath.MPContext()
 CTX.dps = DIGITS
 
 Number = object  # a CTX.mpf
 Numeric = Callable[[Sequence[Number]], Number]
+#: The cases of one local derivative: each one's condition, its result, its derivation.
+Cases = tuple[tuple[Numeric, Numeric, Derivation], ...]
 
 #: The op's own output in a local derivative (``1 - o**2``), as `numeric` reads it.
 OUTPUT = Symbol("output of the op", real=True)
@@ -63,7 +65,6 @@ _FUNCTIONS: dict[type, Callable[[Number], Number]] = {
     sympy.exp: CTX.exp,
     sympy.log: CTX.log,
     relu: lambda x: x if x > 0 else CTX.zero,
-    sigmoid: lambda x: 1 / (1 + CTX.exp(-x)),
 }
 _RELATIONS = {
     sympy.StrictGreaterThan: operator.gt,
@@ -92,7 +93,12 @@ def numeric(expr: Expr | sympy.Basic, symbols: Sequence[Symbol]) -> Numeric:
                 raise Unsupported(str(e))
             constant = number(e)
             return lambda v: constant
+        if isinstance(e, sigmoid):  # by its definition, 1/(1 + exp(-x))
+            return walk(e.rewrite(sympy.exp))
         parts = [walk(a) for a in e.args]
+        if (e.is_Add or e.is_Mul) and len(parts) == 2:  # most are: spare the loop
+            a, b = parts
+            return (lambda v: a(v) + b(v)) if e.is_Add else (lambda v: a(v) * b(v))
         if e.is_Add:
             return lambda v: CTX.fsum(p(v) for p in parts)
         if e.is_Mul:
@@ -113,7 +119,9 @@ def numeric(expr: Expr | sympy.Basic, symbols: Sequence[Symbol]) -> Numeric:
                 return lambda v: function(inner(v))
         raise Unsupported(type(e).__name__)
 
-    return walk(sympy.sympify(expr) if isinstance(expr, bool) else expr)
+    if isinstance(expr, bool):
+        return lambda v: expr
+    return walk(expr)
 
 
 @functools.cache
@@ -125,9 +133,7 @@ def forward(op: str, power: Rational | None) -> Numeric:
 
 
 @functools.cache
-def local_cases(
-    op: str, index: int, power: Rational | None
-) -> tuple[tuple[Numeric, Numeric, object], ...]:
+def local_cases(op: str, index: int, power: Rational | None) -> Cases:
     """For each case of d op / d input ``index``: its condition and its result, as
     functions of the inputs' values and then the op's output, and the derivation."""
     found = []
@@ -138,58 +144,76 @@ def local_cases(
     return tuple(found)
 
 
-def local(op: str, index: int, power: Rational | None, at: Sequence[Number]) -> Number:
-    """d op / d input ``index`` at ``at`` (the inputs' values, then the op's output),
-    from the case of its derivation whose condition holds there; raises
-    `DerivationError` as `Derivation.require` does when none does."""
-    cases = local_cases(op, index, power)
+def _local(cases: Cases, at: Sequence[Number]) -> Number:
+    """d op / d input at ``at`` (the inputs' values, then the op's output), from the
+    case of its derivation whose condition holds there; raises `DerivationError` as
+    `Derivation.require` does when none does."""
     for condition, result, _ in cases:
         if condition(at):
             return result(at)
     case = cases[0][2]
     case.require(dict(zip(case.inputs, (to_sympy(x) for x in at), strict=False)))
-    raise DerivationError(f"the derivative of {op} does not apply at these values")
+    raise DerivationError(f"the derivative of {case.op} does not apply at these values")
 
 
-def real(value: Number, what: str) -> Number:
-    """``value`` if it is a finite real number, else `ArithmeticError` (a log or a
-    root of a negative number is complex in mpmath, where the engine fails)."""
-    if not isinstance(value, CTX.mpf) or not CTX.isfinite(value):
-        raise ArithmeticError(f"{what} is not a finite real number")
-    return value
+class Program:
+    """A graph's forward and backward passes on `DIGITS`-digit numbers, with each node's
+    formulas (its op's forward, the cases of each local derivative) looked up once."""
 
+    def __init__(self, order: Sequence[Value]):
+        self.order = list(order)
+        position = {id(node): i for i, node in enumerate(self.order)}
+        self.steps: list[tuple[Numeric, list[int], list[Cases]] | None] = []
+        for node in self.order:
+            if not node.inputs:
+                self.steps.append(None)
+                continue
+            power = exponent(node)
+            self.steps.append(
+                (
+                    forward(node.op, power),
+                    [position[id(x)] for x in node.inputs],
+                    [local_cases(node.op, i, power) for i in range(len(node.inputs))],
+                )
+            )
 
-def node_values(order: Sequence[Value], leaves: Mapping[Value, Number]) -> dict[Value, Number]:
-    """Every node's value, in topological ``order``, from the leaves' values."""
-    out: dict[Value, Number] = {}
-    for node in order:
-        if not node.inputs:
-            out[node] = leaves[node]
-        else:
-            computed = forward(node.op, exponent(node))([out[x] for x in node.inputs])
-            out[node] = real(computed, f"the value of {_name(node)}")
-    return out
+    def values(self, leaves: Mapping[Value, Number]) -> list[Number]:
+        """Every node's value, in order, from the leaves' values."""
+        out: list[Number] = []
+        for node, step in zip(self.order, self.steps, strict=True):
+            if step is None:
+                out.append(leaves[node])
+                continue
+            value = step[0]([out[i] for i in step[1]])
+            if not isinstance(value, CTX.mpf) or not CTX.isfinite(value):
+                raise ArithmeticError(f"the value of {_name(node)} is not a finite real number")
+            out.append(value)
+        return out
 
-
-def gradients(order: Sequence[Value], values: Mapping[Value, Number]) -> dict[Value, Number]:
-    """d root / d node for every node (the root last in ``order``), by reverse
-    accumulation: each node passes its gradient times the local derivative of each
-    input, from that op's derivation, to the input."""
-    grads: dict[Value, Number] = dict.fromkeys(order, CTX.zero)
-    grads[order[-1]] = CTX.one
-    for node in reversed(order):
-        if not node.inputs:
-            continue
-        at = [*(values[x] for x in node.inputs), values[node]]
-        power = exponent(node)
-        upstream = grads[node]
-        for index, child in enumerate(node.inputs):
-            try:
-                slope = local(node.op, index, power, at)
-            except DerivationError as error:
-                raise DerivationError(f"{_name(node)}: {error}") from error
-            grads[child] += upstream * real(slope, f"a local derivative of {_name(node)}")
-    return grads
+    def gradients(self, values: Sequence[Number]) -> list[Number]:
+        """d root / d node for every node (the root last), by reverse accumulation: each
+        node passes its gradient times the local derivative of each input, from that
+        op's derivation, to the input."""
+        grads = [CTX.zero] * len(self.order)
+        grads[-1] = CTX.one
+        for position in range(len(self.order) - 1, -1, -1):
+            step = self.steps[position]
+            if step is None:
+                continue
+            _, inputs, cases = step
+            at = [*(values[i] for i in inputs), values[position]]
+            upstream = grads[position]
+            for i, child in enumerate(inputs):
+                try:
+                    slope = _local(cases[i], at)
+                except DerivationError as error:
+                    node = self.order[position]
+                    raise DerivationError(f"{_name(node)}: {error}") from error
+                if not isinstance(slope, CTX.mpf) or not CTX.isfinite(slope):
+                    node = self.order[position]
+                    raise ArithmeticError(f"a local derivative of {_name(node)} is not finite")
+                grads[child] += upstream * slope
+        return grads
 
 
 def _name(node: Value) -> str:

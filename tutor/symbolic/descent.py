@@ -95,22 +95,24 @@ def _bounded_descent(
     """`descent` on a large graph: the same steps, every number a `DIGITS`-digit mpmath
     number (`tutor.symbolic.bounded`) rather than a SymPy Float of as many digits."""
     number = bounded.number
+    program = bounded.Program(order)
     leaves = {n: number(exact(values.get(n, n.data))) for n in order if not n.inputs}
     current = {p: number(exact(values.get(p, p.data))) for p in params}
     held = dict.fromkeys(params, bounded.CTX.zero)
     step = number(exact(rate))
+    where = {p: i for i, p in enumerate(order) if p in current}
     losses = []
     for _ in range(steps):
         leaves.update((p, v) for p, v in current.items() if p in leaves)
-        at = bounded.node_values(order, leaves)
-        losses.append(at[order[-1]])
-        grads = bounded.gradients(order, at)
+        at = program.values(leaves)
+        losses.append(at[-1])
+        grads = program.gradients(at)
         for p in params:
-            g = grads.get(p, bounded.CTX.zero)
+            g = grads[where[p]] if p in where else bounded.CTX.zero
             held[p] = g if zero_grad else held[p] + g
             current[p] = current[p] - step * held[p]
     leaves.update((p, v) for p, v in current.items() if p in leaves)
-    final = bounded.node_values(order, leaves)[order[-1]]
+    final = program.values(leaves)[-1]
     as_sympy = bounded.to_sympy
     return Descent(
         [as_sympy(x) for x in losses],
