@@ -143,3 +143,21 @@ def test_questions_on_the_loss_of_one_training_share_one_run(monkeypatch):
         assert question.rules.exact(question) == pytest.approx(float(alone.final_loss), rel=1e-14)
         assert question.rules.finite(question).value == pytest.approx(question.expected, rel=1e-4)
     assert runs == [8]
+
+
+def test_the_large_graph_path_fails_where_the_engine_does():
+    # log of a negative number is complex in mpmath, log(0) is -inf: neither is a value
+    from tutor.engine import Value, topo_order
+    from tutor.symbolic import bounded
+
+    x = Value(2.0, label="x")
+    y = (x * x.relu() - 1.0).log()
+    order = topo_order(y)
+    program = bounded.Program(order)
+    leaves = {n: bounded.number(sympy.Rational(str(n.data))) for n in order if n.is_leaf}
+    assert float(program.values({**leaves, x: bounded.number(2)})[-1]) == pytest.approx(1.0986123)
+    for bad in (1, 0):  # log(0), log(-1)
+        with pytest.raises(ArithmeticError, match="not a finite real number"):
+            program.values({**leaves, x: bounded.number(bad)})
+    values = program.values({**leaves, x: bounded.number(3)})
+    assert float(program.gradients(values)[order.index(x)]) == pytest.approx(6 / 8)
