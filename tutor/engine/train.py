@@ -26,6 +26,7 @@ it in a worker of its own and only reads the results.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -266,6 +267,14 @@ def finite_difference_descent(
     return losses, current
 
 
+def _getter(positions: list[int]) -> Callable[[list[float]], tuple[float, ...]]:
+    """The values at ``positions`` of a list, as a tuple (one value too)."""
+    if len(positions) == 1:
+        (only,) = positions
+        return lambda values: (values[only],)
+    return operator.itemgetter(*positions)
+
+
 class _Forward:
     """The forward pass of one graph, over and over at other values of some leaves:
     the order is found once, and moving one leaf recomputes only the nodes that
@@ -296,6 +305,15 @@ class _Forward:
                         seen.add(k)
                         todo.append(k)
             self.cone[p] = sorted(seen)
+        # Each parameter's dependants as (position, forward, operands' getter, param),
+        # the getter giving the operands as the tuple the op takes.
+        self.plan = {
+            p: [
+                (i, self.steps[i][0].forward, _getter(self.steps[i][1]), self.steps[i][2])
+                for i in cone
+            ]
+            for p, cone in self.cone.items()
+        }
 
     def values(self, leaves: dict[Value, float]) -> list[float]:
         values = [leaves.get(node, node.data) for node in self.order]
@@ -308,8 +326,12 @@ class _Forward:
         """The root's value with the leaf ``p`` at ``x``, the others as in ``base``."""
         values = list(base)
         values[self.at[p]] = x
-        for i in self.cone[p]:
-            self._compute(values, i, self.steps[i])
+        isfinite = math.isfinite
+        for i, forward, operands, param in self.plan[p]:
+            y = forward(operands(values), param)
+            if not isfinite(y):
+                raise _overflow(self.steps[i][0], operands(values))
+            values[i] = y
         return values[-1]
 
     @staticmethod
