@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tutor.engine.ops import EngineError
-from tutor.engine.value import Value, _overflow, recompute, topo_order
+from tutor.engine.value import Value, _overflow, backward_over, recompute, topo_order
 
 Model = Callable[[Sequence[float]], Value]
 
@@ -105,8 +105,11 @@ class _Descent:
         if self.zero_grad:
             for p in self.params:
                 p.grad = 0.0
-        loss.backward(accumulate=True)  # micrograd's backward: adds to what grad holds
+        self._backward(loss)  # micrograd's backward: adds to what grad holds
         return loss
+
+    def _backward(self, loss: Value) -> None:
+        loss.backward(accumulate=True)
 
     def step(self) -> float:
         """One step of gradient descent; returns the loss before it (the lecture's print).
@@ -221,19 +224,23 @@ class GraphTrainer(_Descent):
                 raise ValueError(f"{name} is not a leaf of the loss's graph")
         super().__init__(params, rate, zero_grad)
         self.root = loss
+        self._order = order  # the graph's shape never changes: sorted once
         self._inner = [node for node in order if not node.is_leaf]
         for p in self.params:  # training starts from no gradient, as a new network does
             p.grad = 0.0
 
     def _loss(self) -> Value:
-        recompute(self.root)
+        recompute(self.root, self._order)
         for node in self._inner:
             node.grad = 0.0
         return self.root
 
+    def _backward(self, loss: Value) -> None:
+        backward_over(loss, self._order, accumulate=True)
+
     def restart(self) -> None:
         super().restart()
-        recompute(self.root)
+        recompute(self.root, self._order)
 
 
 def finite_difference_descent(
