@@ -29,7 +29,7 @@ from sympy import Expr, Rational, Symbol
 
 from tutor.symbolic.derivations import derivations
 from tutor.symbolic.functions import FORWARD, relu, sigmoid
-from tutor.symbolic.graph import DIGITS, Value, exponent
+from tutor.symbolic.graph import DIGITS, Value, exact, exponent
 from tutor.symbolic.steps import Derivation, DerivationError
 
 CTX = mpmath.MPContext()
@@ -222,3 +222,12 @@ class Program:
 
 def _name(node: Value) -> str:
     return f"`{node.label}`" if node.label else f"a {node.op} node"
+
+
+def graph_gradients(order: Sequence[Value], values: Mapping[Value, object]) -> dict[Value, Expr]:
+    """d root / d node for every node of ``order`` (the root last), as SymPy Floats of
+    `DIGITS` digits; each leaf's value from ``values`` (exact), else its own."""
+    leaves = {n: number(exact(values.get(n, n.data))) for n in order if not n.inputs}
+    program = Program(order)
+    grads = program.gradients(program.values(leaves))
+    return {node: to_sympy(g) for node, g in zip(order, grads, strict=True)}
