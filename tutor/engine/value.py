@@ -284,15 +284,21 @@ def recompute(root: Value, order: list[Value] | None = None) -> None:
     when the caller keeps it.
     """
     order = topo_order(root) if order is None else order
-    values = {node: node.data for node in order if node.is_leaf}
-    for node in order:
-        if not node.is_leaf:
-            x = tuple(values[v] for v in node.inputs)
-            values[node] = node._op.forward(x, node.param)
-            if not isfinite(values[node]):
-                raise _overflow(node._op, x)
-    for node in order:
-        node.data = values[node]
+    before = [node.data for node in order]
+    try:
+        for node in order:
+            x, y = node._x, node._y
+            if x is None:  # a leaf
+                continue
+            operands = (x.data,) if y is None else (x.data, y.data)
+            out = node._op.forward(operands, node.param)
+            if not isfinite(out):
+                raise _overflow(node._op, operands)
+            node.data = out
+    except BaseException:
+        for node, data in zip(order, before, strict=True):
+            node.data = data
+        raise
 
 
 def numeric_grad(root: Value, node: Value, h: float = 1e-6) -> float:
