@@ -6,8 +6,10 @@ On a graph of more than `WHOLE_GRAPH_NODES` nodes every value and gradient of
 forward and backward pass of the lecture's MLP over four examples takes some
 50 ms, and a training question asks for one per update, at every variant.
 
-Here the same numbers are mpmath numbers of the same precision (in a context of
-its own, so nothing global changes). The formulas are SymPy's, unchanged: each
+Here the same numbers are mpmath's raw numbers of the same precision (the
+``(sign, mantissa, exponent, bits)`` tuples of `mpmath.libmp` that SymPy's
+Floats hold, worked on by libmp's functions: no object per number, and nothing
+global changes). The formulas are SymPy's, unchanged: each
 op's forward expression (`FORWARD`) and each derivation's result (the local
 derivative derived from the limit definition, with the op's own output written
 as the node's value, as micrograd writes ``1 - o**2``) and its condition are
@@ -19,10 +21,8 @@ not know raises `Unsupported`, and the caller uses the SymPy path.
 from __future__ import annotations
 
 import functools
-import operator
 from collections.abc import Callable, Mapping, Sequence
 
-import mpmath
 import sympy
 from mpmath import libmp
 from sympy import Expr, Rational, Symbol
@@ -32,15 +32,15 @@ from tutor.symbolic.functions import FORWARD, relu, sigmoid
 from tutor.symbolic.graph import DIGITS, Value, exact, exponent
 from tutor.symbolic.steps import Derivation, DerivationError
 
-CTX = mpmath.MPContext()
-CTX.dps = DIGITS
-_REAL = type(CTX.mpf(1))
+PREC = libmp.dps_to_prec(DIGITS)  # bits, as SymPy counts DIGITS digits
+_ROUND = libmp.round_nearest
+ZERO, ONE = libmp.fzero, libmp.fone
 _NOT_FINITE = {libmp.finf, libmp.fninf, libmp.fnan}
 
-Number = object  # a CTX.mpf
+Number = tuple  # an mpmath.libmp number: (sign, mantissa, exponent, bits)
 Numeric = Callable[[Sequence[Number]], Number]
 #: The cases of one local derivative: each one's condition, its result, its derivation.
-Cases = tuple[tuple[Numeric, Numeric, Derivation], ...]
+Cases = tuple[tuple[Callable[[Sequence[Number]], bool], Numeric, Derivation], ...]
 
 #: The op's own output in a local derivative (``1 - o**2``), as `numeric` reads it.
 OUTPUT = Symbol("output of the op", real=True)
@@ -51,31 +51,43 @@ class Unsupported(ValueError):
 
 
 def number(value: Rational | sympy.Float | int) -> Number:
-    """A SymPy number (exact or a Float) as a `DIGITS`-digit mpmath number."""
+    """A SymPy number (exact or a Float) as a `DIGITS`-digit number."""
     if isinstance(value, sympy.Float):
-        return CTX.mpf(value._mpf_)
+        return libmp.mpf_pos(value._mpf_, PREC, _ROUND)
     value = sympy.Rational(value)
-    return CTX.mpf(int(value.p)) / int(value.q)
+    return libmp.from_rational(int(value.p), int(value.q), PREC, _ROUND)
 
 
 def to_sympy(value: Number) -> sympy.Float:
-    """An mpmath number back as a SymPy Float of `DIGITS` digits."""
-    return sympy.Float._new(value._mpf_, CTX.prec)
+    """A number back as a SymPy Float of `DIGITS` digits."""
+    return sympy.Float._new(value, PREC)
+
+
+def add(x: Number, y: Number) -> Number:
+    return libmp.mpf_add(x, y, PREC, _ROUND)
+
+
+def mul(x: Number, y: Number) -> Number:
+    return libmp.mpf_mul(x, y, PREC, _ROUND)
+
+
+def _relu(x: Number) -> Number:
+    return x if libmp.mpf_gt(x, ZERO) else ZERO
 
 
 _FUNCTIONS: dict[type, Callable[[Number], Number]] = {
-    sympy.tanh: CTX.tanh,
-    sympy.exp: CTX.exp,
-    sympy.log: CTX.log,
-    relu: lambda x: x if x > 0 else CTX.zero,
+    sympy.tanh: lambda x: libmp.mpf_tanh(x, PREC, _ROUND),
+    sympy.exp: lambda x: libmp.mpf_exp(x, PREC, _ROUND),
+    sympy.log: lambda x: libmp.mpf_log(x, PREC, _ROUND),
+    relu: _relu,
 }
 _RELATIONS = {
-    sympy.StrictGreaterThan: operator.gt,
-    sympy.StrictLessThan: operator.lt,
-    sympy.GreaterThan: operator.ge,
-    sympy.LessThan: operator.le,
-    sympy.Eq: operator.eq,
-    sympy.Ne: operator.ne,
+    sympy.StrictGreaterThan: libmp.mpf_gt,
+    sympy.StrictLessThan: libmp.mpf_lt,
+    sympy.GreaterThan: libmp.mpf_ge,
+    sympy.LessThan: libmp.mpf_le,
+    sympy.Eq: libmp.mpf_eq,
+    sympy.Ne: lambda x, y: not libmp.mpf_eq(x, y),
 }
 
 
@@ -101,17 +113,16 @@ def numeric(expr: Expr | sympy.Basic, symbols: Sequence[Symbol]) -> Numeric:
         parts = [walk(a) for a in e.args]
         if (e.is_Add or e.is_Mul) and len(parts) == 2:  # most are: spare the loop
             a, b = parts
-            return (lambda v: a(v) + b(v)) if e.is_Add else (lambda v: a(v) * b(v))
-        if e.is_Add:
-            return lambda v: CTX.fsum(p(v) for p in parts)
-        if e.is_Mul:
-            return lambda v: functools.reduce(operator.mul, (p(v) for p in parts))
+            return (lambda v: add(a(v), b(v))) if e.is_Add else (lambda v: mul(a(v), b(v)))
+        if e.is_Add or e.is_Mul:
+            combine = add if e.is_Add else mul
+            return lambda v: functools.reduce(combine, (p(v) for p in parts))
         if e.is_Pow:
             base, power = parts
             if e.exp.is_Integer:
                 n = int(e.exp)
-                return lambda v: base(v) ** n
-            return lambda v: CTX.power(base(v), power(v))
+                return lambda v: libmp.mpf_pow_int(base(v), n, PREC, _ROUND)
+            return lambda v: libmp.mpf_pow(base(v), power(v), PREC, _ROUND)
         for kind, relation in _RELATIONS.items():
             if isinstance(e, kind):
                 left, right = parts
@@ -187,10 +198,13 @@ class Program:
             if step is None:
                 out.append(leaves[node])
                 continue
-            value = step[0]([out[i] for i in step[1]])
-            # A log or a root of a negative number is complex here, log(0) is -inf:
-            # where the engine fails.
-            if type(value) is not _REAL or value._mpf_ in _NOT_FINITE:
+            try:
+                value = step[0]([out[i] for i in step[1]])
+            except libmp.ComplexResult:  # a log or a root of a negative number
+                value = libmp.fnan
+            except ZeroDivisionError:
+                value = libmp.finf
+            if value in _NOT_FINITE:  # log(0) is -inf: where the engine fails
                 raise ArithmeticError(f"the value of {_name(node)} is not a finite real number")
             out.append(value)
         return out
@@ -199,8 +213,8 @@ class Program:
         """d root / d node for every node (the root last), by reverse accumulation: each
         node passes its gradient times the local derivative of each input, from that
         op's derivation, to the input."""
-        grads = [CTX.zero] * len(self.order)
-        grads[-1] = CTX.one
+        grads = [ZERO] * len(self.order)
+        grads[-1] = ONE
         for position in range(len(self.order) - 1, -1, -1):
             step = self.steps[position]
             if step is None:
@@ -216,7 +230,7 @@ class Program:
                     raise DerivationError(f"{_name(node)}: {error}") from error
                 # Every value is finite and real, and each case's condition holds: so
                 # is the slope (mpmath numbers do not overflow).
-                grads[child] += upstream * slope
+                grads[child] = add(grads[child], mul(upstream, slope))
         return grads
 
 

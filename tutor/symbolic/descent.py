@@ -98,8 +98,8 @@ def _bounded_descent(
     program = bounded.Program(order)
     leaves = {n: number(exact(values.get(n, n.data))) for n in order if not n.inputs}
     current = {p: number(exact(values.get(p, p.data))) for p in params}
-    held = dict.fromkeys(params, bounded.CTX.zero)
-    step = number(exact(rate))
+    held = dict.fromkeys(params, bounded.ZERO)
+    minus_step = number(-exact(rate))
     where = {p: i for i, p in enumerate(order) if p in current}
     losses = []
     for _ in range(steps):
@@ -108,9 +108,9 @@ def _bounded_descent(
         losses.append(at[-1])
         grads = program.gradients(at)
         for p in params:
-            g = grads[where[p]] if p in where else bounded.CTX.zero
-            held[p] = g if zero_grad else held[p] + g
-            current[p] = current[p] - step * held[p]
+            g = grads[where[p]] if p in where else bounded.ZERO
+            held[p] = g if zero_grad else bounded.add(held[p], g)
+            current[p] = bounded.add(current[p], bounded.mul(minus_step, held[p]))
     leaves.update((p, v) for p, v in current.items() if p in leaves)
     final = program.values(leaves)[-1]
     as_sympy = bounded.to_sympy
