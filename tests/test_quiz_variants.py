@@ -177,3 +177,18 @@ def test_a_vary_table_that_moves_no_answer_is_an_error(tmp_path, capsys):
     assert main(["check", str(path)]) == 1
     out = capsys.readouterr().out
     assert "every draw fails" in out and "every number answer is the file's own" in out
+
+
+@pytest.mark.parametrize("lesson_id", ["zero-the-gradients", "learning-rate"])
+def test_the_training_lessons_quiz_on_fresh_numbers(lesson_id):
+    lesson = COURSE.find(lesson_id)
+    assert lesson.vary
+    own = Session(lesson)
+    for seed in (1, 2, 3):
+        quiz = Session(lesson, seed=seed, mode="quiz")
+        assert quiz.graph.seed == seed
+        assert quiz.graph.value("L") != own.graph.value("L")
+        assert quiz.question(0).prompt != own.question(0).prompt  # its numbers, filled in
+        assert [quiz.question(i).expected for i in range(len(lesson.questions))] != [
+            own.question(i).expected for i in range(len(lesson.questions))
+        ]
