@@ -17,10 +17,17 @@
    of them the lecture's MLP over its four examples, with training questions), in a
    fresh process; target 10 s each, and the ratio to the hand-written neuron lesson
    (07) checked in the same run (quick: lesson 16 only).
+5. `tutor check` of lessons 15 and 16, whose quizzes draw fresh numbers: the file's
+   numbers and 20 variants, each through the symbolic descent, central differences
+   and the engine, in a fresh process; target 10 s each. Baseline, in the same run:
+   the same lesson without its `vary` table (the file's numbers only), so the ratio
+   is what the 20 variants cost.
 """
 
 from __future__ import annotations
 
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -112,6 +119,41 @@ def bench_bundled(quick: bool) -> int:
     return failed
 
 
+def bench_variants() -> int:
+    """`tutor check` of lessons 15 and 16 with their 20 variants, each against the target
+    and against the same lesson checked at its own numbers only (no `vary`). Beside the
+    wall times, the CPU time of the check's processes, and the load: on a shared
+    machine the wall time stretches with the load, the CPU time much less."""
+    lessons = Path(__file__).resolve().parent.parent / "lessons"
+    cores = os.cpu_count() or 1
+    print(f"load average {os.getloadavg()[0]:.1f} on {cores} cores")
+    failed = 0
+    with tempfile.TemporaryDirectory() as folder:
+        for name in ("15-zero-the-gradients.toml", "16-learning-rate.toml"):
+            path = lessons / name
+            text = path.read_text(encoding="utf-8")
+            alone = Path(folder) / name
+            alone.write_text(text[: text.index("\n[vary]")] + "\n", encoding="utf-8")
+            before = _children_cpu()
+            baseline = _elapsed(alone)
+            base_cpu = _children_cpu() - before
+            print(
+                f"tutor check of {name} at its own numbers only (no vary; baseline): "
+                f"{baseline:.2f} s, CPU {base_cpu:.2f} s"
+            )
+            before = _children_cpu()
+            failed |= _timed_check(path, f"{name} with 20 variants", baseline, "and 20 variants")
+            cpu = _children_cpu() - before
+            print(f"  CPU {cpu:.2f} s, {cpu / base_cpu:.1f}x the baseline's")
+    return failed
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes (and theirs) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _elapsed(path: Path) -> float:
     start = time.perf_counter()
     subprocess.run(
@@ -120,7 +162,9 @@ def _elapsed(path: Path) -> float:
     return time.perf_counter() - start
 
 
-def _timed_check(path: Path, what: str, baseline: float | None = None) -> int:
+def _timed_check(
+    path: Path, what: str, baseline: float | None = None, says: str | None = None
+) -> int:
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "tutor", "check", str(path)],
@@ -138,6 +182,9 @@ def _timed_check(path: Path, what: str, baseline: float | None = None) -> int:
     if done.returncode != 0:
         print(done.stdout[-2000:], done.stderr[-2000:])
         return 1
+    if says is not None and says not in done.stdout:
+        print(f"  the check did not say {says!r}: {done.stdout[-500:]}")
+        return 1
     if elapsed > TARGET_CHECK_S:
         print(f"  over the {TARGET_CHECK_S:.0f} s target")
         return 1
@@ -147,4 +194,4 @@ def _timed_check(path: Path, what: str, baseline: float | None = None) -> int:
 def main(quick: bool) -> int:
     bench_step(quick)
     bench_symbolic(quick)
-    return bench_check() | bench_bundled(quick)
+    return bench_check() | bench_bundled(quick) | bench_variants()

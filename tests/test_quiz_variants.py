@@ -7,7 +7,7 @@ import pytest
 from tutor.check import grade, prepare
 from tutor.check.question import safely, unfiltered
 from tutor.check.validate import validate
-from tutor.check.variants import draw_quiz, quiz_graph
+from tutor.check.variants import OWN_ANSWERS, draw_quiz, own_answers, quiz_graph
 from tutor.cli import main
 from tutor.lesson import lesson_graph, load_lesson_text
 from tutor.lesson.folder import load_course
@@ -75,6 +75,10 @@ a = { choices = [2, -3] }
 [[steps]]
 ask = "grad"
 node = "a"
+
+[[steps]]
+ask = "grad"
+node = "b"
 """
 
 
@@ -96,7 +100,7 @@ def test_tutor_check_says_how_many_draws_it_dropped_and_why(tmp_path, capsys):
     path.write_text(SWAP.replace("choices = [2, -3]", "choices = [2, -3, 4, 5]"))
     assert main(["check", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "ok swap: 1 question," in out
+    assert "ok swap: 2 questions," in out
     assert "draws dropped:" in out and "swapped-operand mistake gives the answer" in out
 
     path.write_text(SWAP)
@@ -125,3 +129,66 @@ def test_a_lesson_too_large_to_check_each_draw_is_drawn_without_the_check(monkey
     drawn = {quiz_graph(lesson, seed).value("a") for seed in range(1, 30)}
     assert drawn == {-3.0, 4.0}  # -3 = b is no longer refused
     assert "not checked for mistakes that score" in validate(lesson).dropped_text()
+
+
+def _number_questions(lesson) -> list[int]:
+    return [
+        i
+        for i, ask in enumerate(lesson.questions)
+        if ask.form != "expression" and not ask.spec.counts_parameters
+    ]
+
+
+@pytest.mark.parametrize("lesson", VARIED, ids=[lesson.id for lesson in VARIED])
+def test_the_files_own_answers_never_pass_a_whole_quiz(lesson):
+    numbered = _number_questions(lesson)
+    assert numbered
+    own = Session(lesson)
+    answers = {i: full(own.question(i).expected) for i in numbered}
+    for seed in range(1, 25):
+        quiz = Session(lesson, seed=seed, mode="quiz")
+        passed = [grade(quiz.question(i), answers[i]).correct for i in numbered]
+        assert not all(passed), f"seed {seed}: the file's answers are every answer"
+
+
+@pytest.mark.parametrize(
+    ("lesson_id", "seeds"), [("tanh-from-pieces", (4, 13, 19, 20)), ("expression-graph", (11,))]
+)
+def test_a_draw_with_the_files_answers_is_drawn_again(lesson_id, seeds):
+    # x2 = 0: w2 moves no answer of tanh-from-pieces; a = -2, b = 3 multiply to a·b = -6
+    lesson = COURSE.find(lesson_id)
+    for seed in seeds:
+        quiz = draw_quiz(lesson, seed)
+        assert OWN_ANSWERS in quiz.rejected
+        assert not quiz.fell_back
+        assert not own_answers(lesson, quiz.graph)
+        again = draw_quiz(lesson, seed)  # kept: the same numbers and reasons
+        assert again.graph.values() == quiz.graph.values() and again.rejected == quiz.rejected
+        assert again.graph is not quiz.graph
+
+
+def test_a_vary_table_that_moves_no_answer_is_an_error(tmp_path, capsys):
+    # b = -3 whatever a is: the one question's answer is always the file's
+    path = tmp_path / "still.toml"
+    path.write_text(
+        SWAP.replace("choices = [2, -3]", "choices = [4, 5]").split("[[steps]]")[0]
+        + '[[steps]]\nask = "grad"\nnode = "a"\n'
+    )
+    assert main(["check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "every draw fails" in out and "every number answer is the file's own" in out
+
+
+@pytest.mark.parametrize("lesson_id", ["zero-the-gradients", "learning-rate"])
+def test_the_training_lessons_quiz_on_fresh_numbers(lesson_id):
+    lesson = COURSE.find(lesson_id)
+    assert lesson.vary
+    own = Session(lesson)
+    for seed in (1, 2, 3):
+        quiz = Session(lesson, seed=seed, mode="quiz")
+        assert quiz.graph.seed == seed
+        assert quiz.graph.value("L") != own.graph.value("L")
+        assert quiz.question(0).prompt != own.question(0).prompt  # its numbers, filled in
+        assert [quiz.question(i).expected for i in range(len(lesson.questions))] != [
+            own.question(i).expected for i in range(len(lesson.questions))
+        ]

@@ -13,7 +13,7 @@ from tui_pilot import until_lesson
 
 from tutor.engine.nn import MLP
 from tutor.engine.train import Trainer
-from tutor.lesson import Ask, Show
+from tutor.lesson import Ask, Show, lesson_graph
 from tutor.lesson.loader import MAX_COMPARE
 from tutor.paths import bundled_lessons
 from tutor.tui.app import TutorApp, create_app
@@ -309,8 +309,13 @@ async def test_a_quiz_on_training_opens_the_view_each_question_is_read_from(monk
         app.start_quiz("zero-the-gradients")
         screen = await until_lesson(pilot)
         session = screen.session
-        # no vary table: the quiz says it asks on the lesson's own numbers
-        assert "lesson's own numbers" in str(screen.query_one("#feedback").render())
+        # fresh numbers, drawn from the vary table: example 1's inputs are not the file's
+        own = lesson_graph(session.lesson, 0)
+        assert session.graph.seed == 3
+        assert [session.graph.value(f"x1_{i}") for i in (1, 2, 3)] != [
+            own.value(f"x1_{i}") for i in (1, 2, 3)
+        ]
+        assert "lesson's own numbers" not in str(screen.query_one("#feedback").render())
 
         async def answer(text: str) -> None:
             screen.query_one(AnswerInput).value = text
@@ -344,6 +349,25 @@ async def test_a_quiz_on_training_opens_the_view_each_question_is_read_from(monk
         await answer("0")  # the last answer: the results
         assert isinstance(app.screen, ResultsScreen)
         assert session.records[2].status == "correct"
+
+
+@pilot_test
+async def test_a_quiz_on_a_lesson_without_vary_says_it_asks_on_the_lessons_numbers(
+    monkeypatch, tmp_path
+):
+    text = (bundled_lessons() / "09-node-used-twice.toml").read_text(encoding="utf-8")
+    head, _, rest = text.partition("[vary]")
+    (tmp_path / "09-node-used-twice.toml").write_text(
+        head + rest[rest.index("[[steps]]") :], encoding="utf-8"
+    )
+    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
+    app = create_app(tmp_path, seeds=lambda: 3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.start_quiz("node-used-twice")
+        screen = await until_lesson(pilot)
+        assert not screen.session.lesson.vary and screen.session.graph.seed == 0
+        assert "lesson's own numbers" in str(screen.query_one("#feedback").render())
 
 
 @pilot_test

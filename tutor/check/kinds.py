@@ -717,31 +717,43 @@ class Training(Kind):
 
     def exact(self, question: Question) -> float:
         """The same training by `tutor.symbolic.descent`: every step's gradients from
-        the derivations, the graph only read."""
+        the derivations, the graph only read. The lesson's questions on the loss after
+        k updates of the same training share one run (`_run_for`)."""
         from tutor.symbolic.descent import descent
 
         ask, graph = question.ask, question.graph
-        params = list(moved_leaves(graph, ask.moves).values())
-        result = descent(
-            graph.output,
-            params,
-            Fraction(repr(ask.rate)),
-            ask.steps,
-            values=graph.exact,
-            zero_grad=ask.zero_grad,
-        )
+        steps = _run_for(question)
+        key = ("symbolic-descent", ask.rate, ask.zero_grad, ask.moves, ask.node, steps)
+        if key not in graph.cache:
+            params = list(moved_leaves(graph, ask.moves).values())
+            graph.cache[key] = descent(
+                graph.output,
+                params,
+                Fraction(repr(ask.rate)),
+                steps,
+                values=graph.exact,
+                zero_grad=ask.zero_grad,
+            )
+        result = graph.cache[key]
         if ask.node is None or ask.node == graph.output.label:
-            return float(result.final_loss)
+            return float(result.losses[ask.steps] if ask.steps < steps else result.final_loss)
         return float(result.values[graph.nodes[ask.node]])
 
     def finite(self, question: Question) -> Estimate | None:
-        """The same training with every gradient by central differences."""
+        """The same training with every gradient by central differences (shared as
+        `exact` shares its run)."""
         ask, graph = question.ask, question.graph
-        params = list(moved_leaves(graph, ask.moves).values())
-        _, current = finite_difference_descent(
-            graph.output, params, ask.rate, ask.steps, zero_grad=ask.zero_grad
-        )
+        steps = _run_for(question)
+        key = ("finite-descent", ask.rate, ask.zero_grad, ask.moves, ask.node, steps)
+        if key not in graph.cache:
+            params = list(moved_leaves(graph, ask.moves).values())
+            graph.cache[key] = finite_difference_descent(
+                graph.output, params, ask.rate, steps, zero_grad=ask.zero_grad
+            )
+        losses, current = graph.cache[key]
         if ask.node is None or ask.node == graph.output.label:
+            if ask.steps < steps:
+                return Estimate(losses[ask.steps])
             return Estimate(evaluate(graph.output, current))
         return Estimate(current[graph.nodes[ask.node]])
 
@@ -955,3 +967,21 @@ def _nudges_of(question: Question) -> list[float]:
 _undeclared = set(SPECS) - set(KINDS)
 if _undeclared:
     raise ImportError(f"question kinds without a class in tutor.check.kinds: {_undeclared}")
+
+
+def _run_for(question: Question) -> int:
+    """How many updates to run for a training question: for one on the loss, the most
+    that any of the lesson's questions on the loss asks of the same training (the same
+    rate, zeroing and moved leaves), since the loss after k updates is the loss the run
+    starts its update k + 1 from; for one on a parameter, its own."""
+    ask = question.ask
+    if ask.node is not None and ask.node != question.output:
+        return ask.steps
+    same = (ask.rate, ask.zero_grad, ask.moves, ask.of)
+    return max(
+        other.steps
+        for other in question.lesson.questions
+        if other.spec is ask.spec
+        and (other.rate, other.zero_grad, other.moves, other.of) == same
+        and (other.node is None or other.node == question.output)
+    )

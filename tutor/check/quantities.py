@@ -16,6 +16,7 @@ from tutor.engine.train import GraphTrainer
 from tutor.expr import names, to_engine
 from tutor.lesson import Graph
 from tutor.lesson.graph import copy_graph, moved_leaves, of_graph
+from tutor.lesson.graph import trained as train_copy
 
 LocalRule = Callable[..., object]
 #: Local rules to use instead of the op table's: for one node (by its position
@@ -164,18 +165,10 @@ def grad_of(graph: Graph, node: str, of: str) -> float:
 def trained(
     graph: Graph, rate: float, steps: int, zero_grad: bool, moves: tuple[str, ...] | None
 ) -> tuple[list[float], dict[str, float], float]:
-    """``steps`` steps of gradient descent by the engine (`GraphTrainer`) on a copy of the
-    graph: the loss before each step, each parameter's value after them, and the loss
-    after them. Made once per graph and training."""
-    key = f"trained:{rate!r}:{steps}:{zero_grad}:{moves}"
-    if key not in graph.cache:
-        copy = copy_graph(graph)
-        params = moved_leaves(copy, moves)
-        trainer = GraphTrainer(copy.output, list(params.values()), rate=rate, zero_grad=zero_grad)
-        losses = trainer.run(steps)
-        values = {name: leaf.data for name, leaf in params.items()}
-        graph.cache[key] = (losses, values, trainer.loss())
-    return graph.cache[key]  # type: ignore[return-value]
+    """``steps`` steps of gradient descent by the engine on a copy of the graph: the loss
+    before each step, each parameter's value after them, and the loss after them
+    (`tutor.lesson.graph.trained`: the loader's check of the training made it already)."""
+    return train_copy(graph, rate, steps, zero_grad, moves)
 
 
 def after_training(

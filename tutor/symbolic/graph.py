@@ -178,10 +178,19 @@ def graph_gradients(root: Value, values: LeafValues | None = None) -> dict[Value
 
     Each local derivative is the result of the op's derivation from the limit
     definition, evaluated at the inputs' exact values; the chain rule multiplies
-    them along every path and adds the paths up. Raises `DerivationError` naming
+    them along every path and adds the paths up. On a graph of more than
+    `WHOLE_GRAPH_NODES` nodes the numbers are `DIGITS`-digit mpmath numbers
+    (`tutor.symbolic.bounded`), returned as SymPy Floats. Raises `DerivationError` naming
     the node when a value breaks a derivation's condition.
     """
     order = topo_order(root)
+    if len(order) > WHOLE_GRAPH_NODES:  # every number DIGITS digits: mpmath's, faster
+        from tutor.symbolic import bounded  # it builds on this module
+
+        try:
+            return bounded.graph_gradients(order, values or {})
+        except bounded.Unsupported:
+            pass  # an op whose formulas `bounded` does not read: SymPy's numbers
     exact_values = node_values(root, values, order=order)
     exact_ops = _exact_ops(order)
     grads: dict[Value, Expr] = dict.fromkeys(order, sympy.S.Zero)
