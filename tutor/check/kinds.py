@@ -984,12 +984,16 @@ class ParameterCount(Kind):
 
 
 def _edge(graph: Graph, node: Value, towards: str) -> tuple[str, str]:
-    """The edge into ``node`` on the way from the node ``towards``, by labelled ends."""
+    """The edge into ``node`` on the way from the node ``towards``, by labelled ends: an
+    unnamed input is followed down to the named node it is made from (L1 = (ypred1 -
+    y1)**2: the square's edge is ypred1 → L1), never an edge from a node to itself."""
     target = graph.nodes[towards]
-    for x in node.inputs:
-        if x is target or target in topo_order(x):
-            return (x.label or q.owner(graph, node)), q.owner(graph, node)
-    return towards, q.owner(graph, node)
+    head = q.owner(graph, node)
+    x = node
+    while True:
+        x = next((i for i in x.inputs if i is target or target in topo_order(i)), target)
+        if x.label or x is target:
+            return (x.label or towards), head
 
 
 def _moved(question: Question) -> str:
