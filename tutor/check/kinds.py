@@ -809,11 +809,12 @@ class Training(Kind):
                     node=ask.node,
                     moves=ask.moves,
                 ),
-                "that is the training with the gradients zeroed before each backward(); this "
-                "one forgets to zero them."
+                "that is the loop that zeroes the gradients before each backward(), read as "
+                "this one. This loop never zeroes them: each update steps with every gradient "
+                "so far, added up."
                 if other
-                else "that is the training without zeroing the gradients: they added up. Zero "
-                "them before each backward().",
+                else "that is the loop that never zeroes the gradients, read as this one: there "
+                "they added up. This loop zeroes them before each backward().",
             )
         )
         return found + _miscounted(question) + _other_rates(question)
@@ -891,8 +892,9 @@ class AccumulatedGradient(Kind):
             Mistake(
                 "one-pass",
                 partial(q.accumulated, node=ask.node, passes=1, of=ask.of),
-                "that is the gradient of one backward() call. Without zeroing, each call adds "
-                "its gradient to what the leaf's grad already holds.",
+                f"that is what {ask.node}.grad holds after one backward(), as if the second "
+                f"replaced the first. Without zeroing, the second adds its gradient to what "
+                f"{ask.node}.grad already holds.",
                 names=((GRAD.name, ask.node),),
             ),
             wrong_sign(question),

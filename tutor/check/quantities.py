@@ -187,12 +187,22 @@ def trained(
     after them. Made once per graph and training."""
     key = f"trained:{rate!r}:{steps}:{zero_grad}:{moves}"
     if key not in graph.cache:
-        copy = copy_graph(graph)
-        params = moved_leaves(copy, moves)
-        trainer = GraphTrainer(copy.output, list(params.values()), rate=rate, zero_grad=zero_grad)
-        losses = trainer.run(steps)
+        # One training per rate runs on as longer ones are asked for (the answer after
+        # 10 updates, then a mistake's after 11); a shorter one starts it again.
+        run = f"training:{rate!r}:{zero_grad}:{moves}"
+        if run not in graph.cache:
+            copy = copy_graph(graph)
+            params = moved_leaves(copy, moves)
+            trainer = GraphTrainer(
+                copy.output, list(params.values()), rate=rate, zero_grad=zero_grad
+            )
+            graph.cache[run] = (trainer, params)
+        trainer, params = graph.cache[run]  # type: ignore[misc]
+        if trainer.steps > steps:
+            trainer.restart()
+        trainer.run(steps - trainer.steps)
         values = {name: leaf.data for name, leaf in params.items()}
-        graph.cache[key] = (losses, values, trainer.loss())
+        graph.cache[key] = (list(trainer.losses), values, trainer.loss())
     return graph.cache[key]  # type: ignore[return-value]
 
 
