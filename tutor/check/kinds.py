@@ -985,17 +985,18 @@ class ParameterCount(Kind):
 # -- helpers of the kinds ----------------------------------------------------------------
 
 
-def _edge(graph: Graph, node: Value, towards: str) -> tuple[str, str]:
-    """The edge into ``node`` on the way from the node ``towards``, by labelled ends: an
-    unnamed input is followed down to the named node it is made from (L1 = (ypred1 -
-    y1)**2: the square's edge is ypred1 → L1), never an edge from a node to itself."""
+def _edge(graph: Graph, node: Value, towards: str) -> tuple[str, str] | None:
+    """The edge into ``node`` on the way from the node ``towards``, where the graph draws
+    it: both ends named. None where an unnamed node stands between (the product
+    w1 * x1_1 inside ypred1, the error inside L1 = (ypred1 - y1)**2): then the
+    explanation names the place itself, and no edge the drawing lacks is marked."""
     target = graph.nodes[towards]
-    head = q.owner(graph, node)
-    x = node
-    while True:
-        x = next((i for i in x.inputs if i is target or target in topo_order(i)), target)
-        if x.label or x is target:
-            return (x.label or towards), head
+    if not node.label:
+        return None
+    for x in node.inputs:
+        if x is target or target in topo_order(x):
+            return (x.label, node.label) if x.label else None
+    return None
 
 
 def _moved(question: Question) -> str:
