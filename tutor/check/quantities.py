@@ -10,6 +10,7 @@ alternative local derivatives and run through the same backward pass.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 
@@ -179,6 +180,9 @@ def grad_of(graph: Graph, node: str, of: str) -> float:
     return of_graph(graph, of).grad(node)
 
 
+_TRAINING = threading.Lock()
+
+
 def trained(
     graph: Graph, rate: float, steps: int, zero_grad: bool, moves: tuple[str, ...] | None
 ) -> tuple[list[float], dict[str, float], float]:
@@ -189,20 +193,22 @@ def trained(
     if key not in graph.cache:
         # One training per rate runs on as longer ones are asked for (the answer after
         # 10 updates, then a mistake's after 11); a shorter one starts it again.
+        # The trainer is shared, so a thread (the app prepares in workers) has it alone.
         run = f"training:{rate!r}:{zero_grad}:{moves}"
-        if run not in graph.cache:
-            copy = copy_graph(graph)
-            params = moved_leaves(copy, moves)
-            trainer = GraphTrainer(
-                copy.output, list(params.values()), rate=rate, zero_grad=zero_grad
-            )
-            graph.cache[run] = (trainer, params)
-        trainer, params = graph.cache[run]  # type: ignore[misc]
-        if trainer.steps > steps:
-            trainer.restart()
-        trainer.run(steps - trainer.steps)
-        values = {name: leaf.data for name, leaf in params.items()}
-        graph.cache[key] = (list(trainer.losses), values, trainer.loss())
+        with _TRAINING:
+            if run not in graph.cache:
+                copy = copy_graph(graph)
+                params = moved_leaves(copy, moves)
+                trainer = GraphTrainer(
+                    copy.output, list(params.values()), rate=rate, zero_grad=zero_grad
+                )
+                graph.cache[run] = (trainer, params)
+            trainer, params = graph.cache[run]  # type: ignore[misc]
+            if trainer.steps > steps:
+                trainer.restart()
+            trainer.run(steps - trainer.steps)
+            values = {name: leaf.data for name, leaf in params.items()}
+            graph.cache[key] = (list(trainer.losses), values, trainer.loss())
     return graph.cache[key]  # type: ignore[return-value]
 
 
