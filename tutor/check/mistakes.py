@@ -2,9 +2,12 @@
 
 A question kind lists the mistakes a student makes on its question
 (`tutor.check.kinds`). Some belong to an op rather than to a kind: a product's
-local derivatives swapped, tanh's slope computed from its input. They are written
-once here, in `OP_MISTAKES`, and every kind whose answer goes through local
-derivatives (a gradient, a local derivative) diagnoses them wherever the op stands.
+local derivatives swapped, tanh's slope computed from its input, a power's factor
+dropped (the square's 2), an activation's slope left out (`SKIPPED`). They are
+written once here, in `OP_MISTAKES` and `SKIPPED`, and every kind whose answer goes
+through local derivatives (a gradient, a local derivative) diagnoses them wherever
+the op stands: at one node, and (`OpMistake.on_all`) at every node of the op on the
+way, as a student who believes a rule applies it.
 """
 
 from __future__ import annotations
@@ -121,8 +124,8 @@ OP_MISTAKES: dict[str, OpMistake] = {
         "power-factor",
         q.power_without_factor,
         lambda graph, node: (
-            f"at the power in {q.owner(graph, node)} = {_definition(graph, node)}, the "
-            f"power rule's factor {_exponent(node)} was dropped: the derivative of "
+            f"at the {_power(node)} in {q.owner(graph, node)} = {_definition(graph, node)}, "
+            f"the power rule's factor {_exponent(node)} was dropped: the derivative of "
             f"u**{_exponent(node)} has {_exponent(node)} in front."
         ),
         lambda name, wrt, node, root: (
@@ -131,7 +134,8 @@ OP_MISTAKES: dict[str, OpMistake] = {
         ),
         lambda owners: (
             f"the power rule's factor was dropped at every power on the way "
-            f"({listed(owners)}): the derivative of u**2 is 2 times u, not u."
+            f"({listed(owners)}): the derivative of u**p has the exponent p in front (the "
+            "square's 2)."
         ),
     ),
 }
@@ -158,6 +162,10 @@ SKIPPED: dict[str, OpMistake] = {
     )
     for op in (TANH, SIGMOID)
 }
+
+
+def _power(node: Value) -> str:
+    return "square" if node.param == 2 else "power"
 
 
 def _exponent(node: Value) -> str:
