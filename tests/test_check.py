@@ -141,7 +141,7 @@ def test_correct_answers(index, answer):
         (2, "d", "swapped-operand", ("d", "L")),
         (4, "-6", "wrong-sign", None),
         (6, "-8", "unchanged", None),
-        (6, "-8.726304", "descended", None),
+        (6, "-8.726304", "wrong-way", None),
         (0, "-2.01", "close", None),
     ],
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from tutor.check.mistakes import Mistake
 from tutor.check.question import Question, places
 from tutor.engine import EngineError
 from tutor.expr import Expr, ExprError, Num, evaluate, names, parse, to_text
@@ -96,15 +97,17 @@ def _grade(question: Question, text: str) -> Verdict:
         exact = question.symbolic_expected
         if exact is None or question.within(answer, exact):
             return Verdict(CORRECT, _praise(question, expr))
-    for mistake in question.mistakes:
-        wrong = question.values_at(mistake.at, len(values))
-        if all(_same(v, w, question) for v, w in zip(values, wrong, strict=True)):
-            return Verdict(
-                INCORRECT,
-                f"Not quite: {mistake.explain}",
-                diagnosis=mistake.code,
-                edge=mistake.edge,
-            )
+    matched = [
+        mistake
+        for mistake in question.mistakes
+        if all(
+            _same(v, w, question)
+            for v, w in zip(values, question.values_at(mistake.at, len(values)), strict=True)
+        )
+    ]
+    if matched:
+        first = matched[0]
+        return Verdict(INCORRECT, _named(matched), diagnosis=first.code, edge=first.edge)
     expected = question.expected
     if not used and _near(answer, expected, question.decimals):
         return Verdict(INCORRECT, _close(question, answer), diagnosis="close")
@@ -164,6 +167,33 @@ def _same(answer: float, candidate: float, question: Question) -> bool:
         return question.within(answer, candidate)
     slack = max(question.ask.rtol, 1e-4)
     return abs(answer - candidate) <= question.ask.atol + slack * abs(candidate)
+
+
+def _named(matched: list[Mistake]) -> str:
+    """The feedback on an answer that known mistakes give: the mistake, or, where
+    different mistakes give the same number at these numbers (x1 = 2 makes "forgot × x1"
+    the same as "forgot the square's 2"), each of them, none claimed as the one made."""
+    distinct: list[Mistake] = []
+    for mistake in matched:
+        if all(m.explain != mistake.explain for m in distinct):
+            distinct.append(mistake)
+    if len(distinct) == 1:
+        return f"Not quite: {distinct[0].explain}"
+    shown = distinct[:MAX_NAMED]
+    count = ("Two", "Three")[len(shown) - 2]
+    ways = " ".join(
+        f"{label}: {_sentence(m.explain)}" for label, m in zip(_LABELS, shown, strict=False)
+    )
+    return f"Not quite. {count} mistakes give this number here. {ways}"
+
+
+#: At most this many mistakes are named for one answer.
+MAX_NAMED = 3
+_LABELS = ("Either", "Or", "Or")
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _praise(question: Question, expr: Expr) -> str:

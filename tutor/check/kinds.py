@@ -39,10 +39,18 @@ from typing import TYPE_CHECKING, ClassVar
 
 from tutor.check import quantities as q
 from tutor.check.finite import Estimate, slope
-from tutor.check.mistakes import OP_MISTAKES, Mistake, Quantity, wrong_sign
-from tutor.engine import Value, evaluate, topo_order
+from tutor.check.mistakes import (
+    OP_MISTAKES,
+    SKIPPED,
+    Mistake,
+    OpMistake,
+    Quantity,
+    listed,
+    wrong_sign,
+)
+from tutor.engine import OPS, Value, evaluate, topo_order
 from tutor.engine.train import finite_difference_descent
-from tutor.expr import names, to_text
+from tutor.expr import Name, names, to_text
 from tutor.lesson import Ask, Graph
 from tutor.lesson.graph import moved_leaves
 from tutor.lesson.kinds import (
@@ -205,6 +213,9 @@ class ForwardValue(Kind):
         graph = question.graph
         return float(exact_value(graph, graph.nodes[question.node]))
 
+    def mistakes(self, question: Question) -> list[Mistake]:
+        return [wrong_sign(question), *_forward_mistakes(question)]
+
     def prompt(self, question: Question) -> str:
         return f"What is the value of `{question.node}`?"
 
@@ -263,9 +274,10 @@ class Gradient(Kind):
 
     def mistakes(self, question: Question) -> list[Mistake]:
         g, node, out = question.graph, question.node, question.output
-        found: list[Mistake] = []
+        found: list[Mistake] = _one_example(question)
         uses = q.uses(g, node)
-        if len(uses) > 1:
+        # Each use in an example of its own: the one-example diagnosis names it better.
+        if len(uses) > 1 and len(found) < len(uses):
             for position, (consumer, _) in enumerate(uses):
                 parent = q.owner(g, consumer)
                 found.append(
@@ -284,25 +296,27 @@ class Gradient(Kind):
                 Mistake(
                     "forgot-upstream",
                     partial(q.local, node=parent, wrt=node),
-                    f"that is d{parent}/d{node}, the local derivative on the edge {node} → "
-                    f"{parent} alone. The chain rule multiplies it by the gradient arriving at "
+                    f"that is d{parent}/d{node}, the local derivative on {_way(g, node, parent)} "
+                    f"alone. The chain rule multiplies it by the gradient arriving at "
                     f"{parent} from above, d{out}/d{parent}.",
                     (node, parent),
                     ((LOCAL.name, parent, node),),
                 )
             )
+            if len(uses) > 1 and q.local(g, parent, node) == 1:
+                continue  # d parent/d node = 1: that is one use's share, named above
             found.append(
                 Mistake(
                     "upstream-only",
                     partial(q.grad, node=parent),
                     f"that is d{out}/d{parent}, the gradient arriving at {parent}. It still has "
-                    f"to be multiplied by the local derivative on the edge {node} → {parent}, "
+                    f"to be multiplied by the local derivative on {_way(g, node, parent)}, "
                     f"d{parent}/d{node}.",
                     (node, parent),
                     ((GRAD.name, parent),),
                 )
             )
-        for op, mistake in OP_MISTAKES.items():
+        for op, mistake in _op_mistakes():
             for position, at in q.positions(g.output, op):
                 found.append(
                     Mistake(
@@ -312,6 +326,7 @@ class Gradient(Kind):
                         _edge(g, at, node),
                     )
                 )
+            found += _believed_everywhere(question, op, mistake)
         for h in _nudges_of(question):
             found.append(
                 Mistake(
@@ -450,7 +465,7 @@ class LocalDerivative(Kind):
                 else ((GRAD.name, node),),
             )
         ]
-        for op, mistake in OP_MISTAKES.items():
+        for op, mistake in _op_mistakes():
             for position, at in q.positions(root, op):
                 found.append(
                     Mistake(
@@ -619,10 +634,14 @@ class GradientStep(Kind):
                 names=((VALUE.name, out),),
             ),
             Mistake(
-                "descended",
+                "wrong-way",
                 partial(q.after_step, rate=-rate, moves=moves),
-                f"each {what} moved against its gradient. The step is {what} += "
-                f"{short(rate, 6)} × its gradient.",
+                f"each {what} moved *with* its gradient, uphill (by +{short(-rate, 6)} × its "
+                f"gradient), which makes {out} larger. A descent step moves each {what} "
+                f"against its gradient: by {short(rate, 6)} × it."
+                if rate < 0
+                else f"each {what} moved *against* its gradient (by {short(-rate, 6)} × its "
+                f"gradient). This step moves each {what} with it: by +{short(rate, 6)} × it.",
             ),
             Mistake(
                 "linear-estimate",
@@ -631,6 +650,18 @@ class GradientStep(Kind):
                 f"question asks for {out} recomputed by the forward pass at the new values.",
             ),
         ]
+        leaves = list(moved_leaves(question.graph, moves))
+        if len(leaves) > 1:
+            for leaf in leaves:
+                others = [x for x in leaves if x != leaf]
+                found.append(
+                    Mistake(
+                        "one-parameter",
+                        partial(q.after_step, rate=rate, moves=(leaf,)),
+                        f"only {leaf} moved. A step moves every {what} at once: "
+                        f"{listed(others)} too, each by {short(rate, 6)} × its own gradient.",
+                    )
+                )
         if moves is not None:
             found.append(
                 Mistake(
@@ -655,8 +686,8 @@ class GradientStep(Kind):
             for name, leaf in moved_leaves(question.graph, question.ask.moves).items()
         )
         return [
-            f"Each {_moved(question)} moves by rate × its gradient; then the forward pass "
-            "runs again.",
+            f"Each {_moved(question)} moves by {short(question.ask.rate, 6)} × its gradient; "
+            "then the forward pass runs again.",
             f"The new values: {moves}.",
         ]
 
@@ -790,14 +821,15 @@ class Training(Kind):
                     node=ask.node,
                     moves=ask.moves,
                 ),
-                "that is the training with the gradients zeroed before each backward(); this "
-                "one forgets to zero them."
+                "that is the loop that zeroes the gradients before each backward(), read as "
+                "this one. This loop never zeroes them: each update steps with every gradient "
+                "so far, added up."
                 if other
-                else "that is the training without zeroing the gradients: they added up. Zero "
-                "them before each backward().",
+                else "that is the loop that never zeroes the gradients, read as this one: there "
+                "they added up. This loop zeroes them before each backward().",
             )
         )
-        return found
+        return found + _miscounted(question) + _other_rates(question)
 
     def prompt(self, question: Question) -> str:
         ask, out = question.ask, question.output
@@ -872,8 +904,9 @@ class AccumulatedGradient(Kind):
             Mistake(
                 "one-pass",
                 partial(q.accumulated, node=ask.node, passes=1, of=ask.of),
-                "that is the gradient of one backward() call. Without zeroing, each call adds "
-                "its gradient to what the leaf's grad already holds.",
+                f"that is what {ask.node}.grad holds after one backward(), as if the second "
+                f"replaced the first. Without zeroing, the second adds its gradient to what "
+                f"{ask.node}.grad already holds.",
                 names=((GRAD.name, ask.node),),
             ),
             wrong_sign(question),
@@ -923,7 +956,31 @@ class ParameterCount(Kind):
         return float(len(question.ask.moves or ()))
 
     def mistakes(self, question: Question) -> list[Mistake]:
-        return []
+        shape = q.layers(question.ask.moves)
+        if shape is None:  # parameters the lesson lists itself: no layers to miscount
+            return []
+        total = sum(size for _, _, size in shape)
+        biases = sum(neurons for neurons, _, _ in shape)
+        found = [
+            Mistake(
+                "no-biases",
+                lambda g: float(total - biases),
+                "that counts the weights only. Each neuron also has a bias, and parameters() "
+                "lists it with the weights: self.w + [self.b].",
+            )
+        ]
+        if len(shape) > 1:
+            for layer, (neurons, inputs, size) in enumerate(shape, start=1):
+                found.append(
+                    Mistake(
+                        "missing-layer",
+                        lambda g, size=size: float(total - size),
+                        f"that leaves out layer {layer} (its {_neurons(neurons)} of {inputs} "
+                        f"input{'s' if inputs > 1 else ''} each). n.parameters() gathers the "
+                        "parameters of every layer.",
+                    )
+                )
+        return found
 
     def prompt(self, question: Question) -> str:
         return "How many parameters does the model have (weights and biases)?"
@@ -940,13 +997,18 @@ class ParameterCount(Kind):
 # -- helpers of the kinds ----------------------------------------------------------------
 
 
-def _edge(graph: Graph, node: Value, towards: str) -> tuple[str, str]:
-    """The edge into ``node`` on the way from the node ``towards``, by labelled ends."""
+def _edge(graph: Graph, node: Value, towards: str) -> tuple[str, str] | None:
+    """The edge into ``node`` on the way from the node ``towards``, where the graph draws
+    it: both ends named. None where an unnamed node stands between (the product
+    w1 * x1_1 inside ypred1, the error inside L1 = (ypred1 - y1)**2): then the
+    explanation names the place itself, and no edge the drawing lacks is marked."""
     target = graph.nodes[towards]
+    if not node.label:
+        return None
     for x in node.inputs:
         if x is target or target in topo_order(x):
-            return (x.label or q.owner(graph, node)), q.owner(graph, node)
-    return towards, q.owner(graph, node)
+            return (x.label, node.label) if x.label else None
+    return None
 
 
 def _moved(question: Question) -> str:
@@ -962,6 +1024,204 @@ def _nudges_of(question: Question) -> list[float]:
         if a.spec is NUDGE and a.node == question.node and a.h is not None
     ]
     return hs or [0.001]
+
+
+def _op_mistakes() -> list[tuple[str, OpMistake]]:
+    """The wrong local derivatives believed at one op, with the op's name."""
+    return [*OP_MISTAKES.items(), *SKIPPED.items()]
+
+
+def _believed_everywhere(question: Question, op: str, mistake: OpMistake) -> list[Mistake]:
+    """``mistake`` believed at every node of ``op`` on the way down to the question's
+    node (a student who believes a rule believes it at each), where there are two or
+    more: the square's factor forgotten in every example's loss."""
+    if mistake.on_all is None:
+        return []
+    g, node = question.graph, question.node
+    reached = q.reached(g, node)
+    places = [(p, at) for p, at in q.positions(g.output, op) if at in reached]
+    if len(places) < 2:
+        return []
+    owners = list(dict.fromkeys(q.owner(g, at) for _, at in places))
+    rules = {p: mistake.rule for p, _ in places}
+    return [Mistake(mistake.code, partial(q.grad, node=node, rules=rules), mistake.on_all(owners))]
+
+
+def _one_example(question: Question) -> list[Mistake]:
+    """In a network lesson, a gradient of the whole loss answered with one example's:
+    the gradient of one term of ``L = L1 + L2 + ...`` that the node is in."""
+    g, node, out = question.graph, question.node, question.output
+    if question.lesson.model_line is None:
+        return []
+    losses = q.examples(g)
+    within = [loss for loss in losses if q.depends(g, loss, node)]
+    if len(within) < 2:
+        return []
+    return [
+        Mistake(
+            "one-example",
+            partial(q.grad_of, node=node, of=loss),
+            f"that is example {losses.index(loss) + 1}'s pull alone, d{loss}/d{node}. {out} "
+            f"adds the squared errors of all {len(losses)} examples, and {node} is in "
+            f"{'each' if len(within) == len(losses) else len(within)} of them: d{out}/d{node} "
+            "adds up the gradients of every example.",
+            names=((GRAD.name, node, loss),),
+        )
+        for loss in within
+    ]
+
+
+def _forward_mistakes(question: Question) -> list[Mistake]:
+    """A forward value with a step of the forward pass left out: the activation (the
+    node's own, or every one on the way), the square, one term of a sum (the bias), or
+    every example's squared error but one."""
+    g, node = question.graph, question.node
+    root = g.nodes[node]
+    if root.is_leaf:
+        return []
+    cone = topo_order(root)
+    found: list[Mistake] = []
+    if q.is_activation(root):
+        z, op = root.inputs[0].label, root.op
+        found.append(
+            Mistake(
+                "no-activation",
+                lambda g2: g2.nodes[node].inputs[0].data,
+                f"that is {z or 'the input of ' + op}, before the activation: {node} = "
+                f"{op}({z or '…'}), and the forward pass applies {op} to it.",
+                names=((VALUE.name, z),) if z else (),
+            )
+        )
+    activations = [v for v in cone if q.is_activation(v)]
+    if len(activations) > 1:
+        kinds = "/".join(dict.fromkeys(v.op for v in activations))
+        owners = list(dict.fromkeys(q.owner(g, v) for v in activations))
+        found.append(
+            Mistake(
+                "no-activation",
+                partial(q.forward_without, node=node, skip=q.is_activation),
+                f"that is {node} from a forward pass with no {kinds} at all. Every neuron "
+                f"applies its {kinds} to its weighted sum, in every layer on the way "
+                f"({listed(owners)}), not only the last.",
+            )
+        )
+    squares = [v for v in cone if q.is_square(v)]
+    if squares:
+        owners = list(dict.fromkeys(q.owner(g, v) for v in squares))
+        found.append(
+            Mistake(
+                "no-square",
+                partial(q.forward_without, node=node, skip=q.is_square),
+                f"the square was left out: that is the error, not its square. {owners[0]} = "
+                f"{to_text(g.definitions[owners[0]])} squares it."
+                if len(owners) == 1
+                else f"the squares were left out: that adds up the errors, not their squares. "
+                f"Each of {listed(owners)} squares its error, and only then are they added.",
+            )
+        )
+    params = set(question.lesson.parameters or ())
+    parts = q.terms(g.definitions[node])
+    for term in parts if len(parts) > 1 else ():
+        if isinstance(term, Name) and g.nodes[term.id].is_leaf:
+            what = "the bias " if term.id in params and term.id.startswith("b") else ""
+            found.append(
+                Mistake(
+                    "left-out-term",
+                    lambda g2, t=term.id: g2.value(node) - g2.value(t),
+                    f"that leaves out {what}{term.id}: {node} adds it to the rest.",
+                )
+            )
+    losses = q.examples(g) if question.lesson.model_line is not None else []
+    if node == question.output and losses:
+        for e, loss in enumerate(losses, start=1):
+            found.append(
+                Mistake(
+                    "one-example",
+                    partial(q.value, node=loss),
+                    f"that is example {e}'s squared error alone, {loss}. {node} adds the "
+                    f"squared errors of all {len(losses)} examples.",
+                    names=((VALUE.name, loss),),
+                )
+            )
+    return found
+
+
+def _miscounted(question: Question) -> list[Mistake]:
+    """A training read one update off: one too many (and, for a parameter, one short;
+    for the loss that is `last-printed`)."""
+    ask, out = question.ask, question.output
+    what = ask.node if ask.node is not None else out
+    counts = [ask.steps + 1] + ([ask.steps - 1] if ask.steps > 1 and what != out else [])
+    return [
+        Mistake(
+            "one-update-more" if steps > ask.steps else "one-update-short",
+            partial(
+                q.after_training,
+                rate=ask.rate,
+                steps=steps,
+                zero_grad=ask.zero_grad,
+                node=ask.node,
+                moves=ask.moves,
+            ),
+            f"that is {what} after {steps} updates, one "
+            f"{'too many' if steps > ask.steps else 'short'}. The question asks for {what} "
+            f"after {ask.steps}.",
+            names=((TRAIN.name, ask.rate, steps, ask.zero_grad, ask.node),),
+        )
+        for steps in counts
+    ]
+
+
+def _other_rates(question: Question) -> list[Mistake]:
+    """A loss read off another curve of the training view the question reads: the same
+    training at another of the rates it shows."""
+    from tutor.lesson.model import Show
+
+    ask, out = question.ask, question.output
+    what = ask.node if ask.node is not None else out
+    rates: list[float] = []
+    for step in question.lesson.steps:
+        if step is ask:
+            break
+        if isinstance(step, Show) and step.what == "training" and step.zero_grad == ask.zero_grad:
+            shown = [step.rate or 0.05, *step.compare]
+            if ask.rate in shown:
+                rates = [r for r in shown if r != ask.rate]
+    return [
+        Mistake(
+            "other-rate",
+            partial(
+                q.after_training,
+                rate=rate,
+                steps=ask.steps,
+                zero_grad=ask.zero_grad,
+                node=ask.node,
+                moves=ask.moves,
+            ),
+            f"that is {what} on another curve of the view, the one at rate {short(rate, 6)}. "
+            f"The question asks for the curve at rate {short(ask.rate, 6)}.",
+            names=((TRAIN.name, rate, ask.steps, ask.zero_grad, ask.node),),
+        )
+        for rate in rates
+    ]
+
+
+def _way(graph: Graph, node: str, parent: str) -> str:
+    """The way from ``node`` to the named node ``parent`` that uses it, as the graph
+    draws it: the edge itself, or through the unnamed node in between (w1 → w1 * x1_1 →
+    ypred1), so that no edge the drawing lacks is named."""
+    via = [c for c, _ in q.uses(graph, node) if q.owner(graph, c) == parent]
+    if not via or via[0] is graph.nodes[parent]:
+        return f"the edge {node} → {parent}"
+    c = via[0]
+    labels = [x.label or "(…)" for x in c.inputs]
+    symbol = OPS[c.op].symbol
+    inner = f"{labels[0]} {symbol} {labels[1]}" if len(labels) == 2 else f"{symbol}({labels[0]})"
+    return f"the way {node} → {inner} → {parent}"
+
+
+def _neurons(n: int) -> str:
+    return f"{n} neuron{'s' if n > 1 else ''}"
 
 
 _undeclared = set(SPECS) - set(KINDS)

@@ -2,9 +2,12 @@
 
 A question kind lists the mistakes a student makes on its question
 (`tutor.check.kinds`). Some belong to an op rather than to a kind: a product's
-local derivatives swapped, tanh's slope computed from its input. They are written
-once here, in `OP_MISTAKES`, and every kind whose answer goes through local
-derivatives (a gradient, a local derivative) diagnoses them wherever the op stands.
+local derivatives swapped, tanh's slope computed from its input, a power's factor
+dropped (the square's 2), an activation's slope left out (`SKIPPED`). They are
+written once here, in `OP_MISTAKES` and `SKIPPED`, and every kind whose answer goes
+through local derivatives (a gradient, a local derivative) diagnoses them wherever
+the op stands: at one node, and (`OpMistake.on_all`) at every node of the op on the
+way, as a student who believes a rule applies it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from tutor.check import quantities as q
 from tutor.engine import Value
-from tutor.engine.ops import MUL, TANH
+from tutor.engine.ops import MUL, POW, SIGMOID, TANH
 from tutor.lesson import Graph
 from tutor.numbers import short
 
@@ -67,6 +70,9 @@ class OpMistake:
     rule: q.LocalRule
     on_path: Callable[[Graph, Value], str]
     on_edge: Callable[[str, str, Value, Value], str]
+    #: The same belief at every node of the op on the way (a student who believes a rule
+    #: believes it everywhere), in words, given the nodes' owners; None: not diagnosed so.
+    on_all: Callable[[list[str]], str] | None = None
 
 
 def _operands(node: Value) -> str:
@@ -108,5 +114,72 @@ OP_MISTAKES: dict[str, OpMistake] = {
         q.tanh_of_input,
         lambda graph, node: _tanh_input(node.label, node.inputs[0].label),
         _tanh_on_edge,
+        lambda owners: (
+            f"at every tanh on the way ({listed(owners)}), tanh's local derivative is "
+            "computed from its *output*, not from its input: squaring the input gives a "
+            "different number."
+        ),
+    ),
+    POW.name: OpMistake(
+        "power-factor",
+        q.power_without_factor,
+        lambda graph, node: (
+            f"at the {_power(node)} in {q.owner(graph, node)} = {_definition(graph, node)}, "
+            f"the power rule's factor {_exponent(node)} was dropped: the derivative of "
+            f"u**{_exponent(node)} has {_exponent(node)} in front."
+        ),
+        lambda name, wrt, node, root: (
+            f"the power rule's factor {_exponent(node)} was dropped: the derivative of "
+            f"u**{_exponent(node)} has {_exponent(node)} in front."
+        ),
+        lambda owners: (
+            f"the power rule's factor was dropped at every power on the way "
+            f"({listed(owners)}): the derivative of u**p has the exponent p in front (the "
+            "square's 2)."
+        ),
     ),
 }
+
+#: An activation's local derivative left out of the chain (taken as 1), as if the
+#: activation were not there on the way back: by op, diagnosed like `OP_MISTAKES`.
+SKIPPED: dict[str, OpMistake] = {
+    op.name: OpMistake(
+        "activation-skipped",
+        q.skipped,
+        lambda graph, node, name=op.name: (
+            f"{name}'s local derivative at {node.label or q.owner(graph, node)} = "
+            f"{name}({node.inputs[0].label or '…'}) was left out of the chain: the backward "
+            f"pass multiplies by it on the way through {name}."
+        ),
+        lambda name, wrt, node, root, op=op.name: (
+            f"{op}'s local derivative is not 1: {op} bends, so its output does not move "
+            "as much as its input."
+        ),
+        lambda owners, name=op.name: (
+            f"{name}'s local derivative was left out at every {name} on the way "
+            f"({listed(owners)}): the backward pass multiplies by it at each."
+        ),
+    )
+    for op in (TANH, SIGMOID)
+}
+
+
+def _power(node: Value) -> str:
+    return "square" if node.param == 2 else "power"
+
+
+def _exponent(node: Value) -> str:
+    return short(node.param) if node.param is not None else "p"
+
+
+def _definition(graph: Graph, node: Value) -> str:
+    from tutor.expr import to_text
+
+    owner = q.owner(graph, node)
+    return to_text(graph.definitions[owner]) if owner in graph.definitions else owner
+
+
+def listed(owners: list[str], most: int = 4) -> str:
+    """Names in a list, the first ``most`` of them written out."""
+    shown = ", ".join(owners[:most])
+    return shown + (f" and {len(owners) - most} more" if len(owners) > most else "")

@@ -9,11 +9,13 @@ alternative local derivatives and run through the same backward pass.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 
 from tutor.engine import OPS, Value, evaluate, topo_order
 from tutor.engine.train import GraphTrainer
-from tutor.expr import names, to_engine
+from tutor.expr import BinOp, Expr, Name, Num, names, to_engine
 from tutor.lesson import Graph
 from tutor.lesson.graph import copy_graph, moved_leaves, of_graph
 from tutor.lesson.graph import trained as train_copy
@@ -32,6 +34,17 @@ def swapped_product(x: tuple[float, ...], out: float, p: None) -> tuple[float, f
 def tanh_of_input(x: tuple[float, ...], out: float, p: None) -> tuple[float]:
     """tanh's local derivative taken as 1 - n**2 (its input) instead of 1 - o**2."""
     return (1.0 - x[0] * x[0],)
+
+
+def power_without_factor(x: tuple[float, ...], out: float, p: float) -> tuple[float]:
+    """A power's local derivative without the power rule's factor: x**(p-1), not
+    p * x**(p-1) (the square's 2 forgotten)."""
+    return (x[0] ** (p - 1),)
+
+
+def skipped(x: tuple[float, ...], out: float, p: None) -> tuple[float]:
+    """An activation's local derivative left out of the chain: taken as 1."""
+    return (1.0,)
 
 
 def gradients(root: Value, rules: Rules | None = None) -> dict[Value, float]:
@@ -101,6 +114,11 @@ def _chain(graph: Graph, node: str) -> tuple[list[Value], dict[Value, float], di
             tangent[v] = sum(p * tangent.get(x, 0.0) for x, p in zip(inputs, partials, strict=True))
         graph.cache[key] = tangent
     return order, grads, graph.cache[key]  # type: ignore[return-value]
+
+
+def reached(graph: Graph, node: str) -> set[Value]:
+    """The nodes whose value depends on ``node`` (itself included)."""
+    return set(_chain(graph, node)[2])
 
 
 def value(graph: Graph, node: str) -> float:
@@ -222,3 +240,85 @@ def share(graph: Graph, consumer: Value, index: int) -> float:
     """One use's contribution to the gradient: local derivative × upstream gradient."""
     x = tuple(v.data for v in consumer.inputs)
     return OPS[consumer.op].local(x, consumer.data, consumer.param)[index] * consumer.grad
+
+
+# -- a network's structure, and forward passes that forget a step ------------------------
+
+#: The activations a neuron applies to its weighted sum (`tutor.engine.nn.ACTIVATIONS`).
+ACTIVATIONS = frozenset({"tanh", "relu", "sigmoid"})
+
+
+def forward_without(graph: Graph, node: str, skip: Callable[[Value], bool]) -> float:
+    """The value of ``node`` by a forward pass in which every node ``skip`` picks (an
+    activation, a square: one operand) passes its operand on unchanged."""
+    values: dict[Value, float] = {}
+    for v in topo_order(graph.nodes[node]):
+        if v.is_leaf:
+            values[v] = v.data
+            continue
+        x = tuple(values[i] for i in v.inputs)
+        values[v] = x[0] if skip(v) else OPS[v.op].forward(x, v.param)
+    return values[graph.nodes[node]]
+
+
+def is_activation(v: Value) -> bool:
+    return v.op in ACTIVATIONS
+
+
+def is_square(v: Value) -> bool:
+    return v.op == "pow" and v.param == 2
+
+
+def terms(expr: Expr) -> list[Expr]:
+    """The terms a sum adds up (``a + b + c``: a, b, c); an expression that is no sum is
+    its own one term."""
+    if isinstance(expr, BinOp) and expr.op == "+":
+        return terms(expr.left) + terms(expr.right)
+    return [expr]
+
+
+def examples(graph: Graph) -> list[str]:
+    """The per-example losses the output adds up (``L = L1 + L2 + ...``: L1, L2, ...), in
+    order; [] when the output is no sum of two or more named nodes."""
+    found = terms(graph.definitions.get(graph.output.label, Num(Fraction(0), "0")))
+    if len(found) < 2 or not all(isinstance(t, Name) for t in found):
+        return []
+    return [t.id for t in found]  # type: ignore[union-attr]
+
+
+def depends(graph: Graph, node: str, on: str) -> bool:
+    """Whether ``node``'s value depends on the node ``on``."""
+    return graph.nodes[on] in topo_order(graph.nodes[node])
+
+
+#: A parameter's name as `tutor.lesson.network` writes it: w{layer}_{neuron}_{input},
+#: b{layer}_{neuron}; a lone neuron's w1, w2, ..., b.
+_WEIGHT = re.compile(r"w(\d+)_(\d+)_(\d+)|w(\d+)")
+_BIAS = re.compile(r"b(\d+)_(\d+)|b")
+
+
+def layers(moves: tuple[str, ...] | None) -> list[tuple[int, int, int]] | None:
+    """A model's layers from its parameters' names: (neurons, inputs, parameters) of each
+    layer in order; None when the names are not a model's."""
+    weights: dict[int, set[tuple[int, int]]] = {}
+    biases: dict[int, set[int]] = {}
+    for name in moves or ():
+        if m := _WEIGHT.fullmatch(name):
+            if m[4] is not None:
+                weights.setdefault(1, set()).add((1, int(m[4])))
+            else:
+                weights.setdefault(int(m[1]), set()).add((int(m[2]), int(m[3])))
+        elif m := _BIAS.fullmatch(name):
+            biases.setdefault(int(m[1]) if m[1] else 1, set()).add(int(m[2]) if m[2] else 1)
+        else:
+            return None
+    if not weights or set(weights) != set(biases):
+        return None
+    found = []
+    for layer in sorted(weights):
+        neurons = {j for j, _ in weights[layer]}
+        if neurons != biases[layer]:
+            return None
+        inputs = len(weights[layer]) // len(neurons)
+        found.append((len(neurons), inputs, len(weights[layer]) + len(biases[layer])))
+    return found

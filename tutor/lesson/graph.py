@@ -290,13 +290,32 @@ def trained(
     `EngineError` or `ValueError` each time)."""
     key = f"trained:{rate!r}:{steps}:{zero_grad}:{moves}"
     if key not in graph.cache:
-        copy = copy_graph(graph)
-        params = moved_leaves(copy, moves)
-        trainer = GraphTrainer(copy.output, list(params.values()), rate=rate, zero_grad=zero_grad)
-        losses = trainer.run(steps)
-        values = {name: leaf.data for name, leaf in params.items()}
-        graph.cache[key] = (losses, values, trainer.loss())
+        # One training per rate runs on as longer ones are asked for (the answer after
+        # 10 updates, then a mistake's after 11); a shorter one starts it again.
+        # The trainer is shared, so a thread (the app prepares in workers) has it alone.
+        run = f"training:{rate!r}:{zero_grad}:{moves}"
+        with _TRAINING:
+            if run not in graph.cache:
+                copy = copy_graph(graph)
+                params = moved_leaves(copy, moves)
+                trainer = GraphTrainer(
+                    copy.output, list(params.values()), rate=rate, zero_grad=zero_grad
+                )
+                graph.cache[run] = (trainer, params)
+            trainer, params = graph.cache[run]  # type: ignore[misc]
+            if trainer.steps > steps:
+                trainer.restart()
+            try:
+                trainer.run(steps - trainer.steps)
+            except BaseException:
+                del graph.cache[run]  # a failed training fails again, from the start
+                raise
+            values = {name: leaf.data for name, leaf in params.items()}
+            graph.cache[key] = (list(trainer.losses), values, trainer.loss())
     return graph.cache[key]  # type: ignore[return-value]
+
+
+_TRAINING = threading.Lock()
 
 
 def lesson_graph(lesson: Lesson, seed: int = 0) -> Graph:
