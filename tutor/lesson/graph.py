@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -18,6 +18,11 @@ MAX_VARIANT_DRAWS = 50
 MAX_DRAW_NODES = 200_000
 """Graph nodes built in all the draws of one variant: a huge graph gets fewer draws,
 so a hostile lesson cannot make a quiz take 50 builds of 100,000 nodes to open."""
+MAX_GRAPH_NODES = 5_000
+"""Engine nodes (operations and numbers) in one graph. Each line of a script is bounded
+(`tutor.expr`), but 300 lines of 400 tokens would be 60,000 nodes: minutes and gigabytes
+to build, check and draw. The bundled network lessons have 360; the largest `[model]`
+within its bounds about 2,900."""
 
 #: A further test of a drawn graph: a reason to refuse it, or None.
 Reject = Callable[["Graph"], str | None]
@@ -88,7 +93,16 @@ def build_graph(
     exact: dict[Value, Fraction] = {}
     definitions: dict[str, Expr] = {}
 
+    count = 0
     for a in assignments:
+        count += 1 if a.is_leaf else _new_nodes(a.expr)
+        if count > MAX_GRAPH_NODES:
+            raise GraphError(
+                f"the graph passes {MAX_GRAPH_NODES:,} nodes (operations and numbers) on "
+                f"this line: a lesson's graph has at most {MAX_GRAPH_NODES:,}",
+                a.line,
+                a.name,
+            )
         try:
             if a.is_leaf:
                 q = values.get(a.name, a.value)
@@ -125,6 +139,36 @@ def build_graph(
     except EngineError as exc:
         raise GraphError(f"the gradient cannot be computed: {exc}") from None
     return Graph(nodes, root, exact, definitions, seed, assignments=tuple(assignments))
+
+
+MAX_OTHER_OUTPUT_NODES = 10_000
+"""Nodes of the graphs of other outputs (`of`) in all: each other output a question
+asks about is graded on a graph of its own (`of_graph`), so 298 questions each on
+another output of a 300-line graph were 298 graphs (minutes, gigabytes)."""
+
+
+def graph_size(assignments: Iterable[Assignment]) -> int:
+    """The engine nodes a script builds: its leaves, operations and numbers."""
+    return sum(1 if a.is_leaf else _new_nodes(a.expr) for a in assignments)
+
+
+def other_outputs_problem(
+    assignments, output: str | None, asked: Iterable[str]
+) -> tuple[int, str] | None:
+    """The first of the other outputs ``asked`` about (in step order) past
+    `MAX_OTHER_OUTPUT_NODES`, by its position in ``asked``, and why; else None."""
+    size, seen = graph_size(assignments), {output}
+    for position, of in enumerate(asked):
+        if of in seen:
+            continue
+        seen.add(of)
+        if (len(seen) - 1) * size > MAX_OTHER_OUTPUT_NODES:
+            return position, (
+                f"`of = {of!r}` is other output number {len(seen) - 1} asked about: each is "
+                f"graded on a graph of its own ({size:,} nodes), and these graphs have at most "
+                f"{MAX_OTHER_OUTPUT_NODES:,} nodes in all; ask about fewer outputs"
+            )
+    return None
 
 
 def copy_graph(graph: Graph, output: str | None = None) -> Graph:
@@ -276,6 +320,23 @@ def _size(expr: Expr) -> int:
     while stack:
         node = stack.pop()
         count += 1
+        stack.extend(
+            child
+            for child in (
+                getattr(node, attr, None) for attr in ("left", "right", "operand", "base", "arg")
+            )
+            if child is not None
+        )
+    return count
+
+
+def _new_nodes(expr: Expr) -> int:
+    """The engine nodes an expression adds to a graph: its operations and numbers
+    (a name is a node already built)."""
+    count, stack = 0, [expr]
+    while stack:
+        node = stack.pop()
+        count += not isinstance(node, Name)
         stack.extend(
             child
             for child in (

@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from tutor.expr import ScriptError, names, parse_script
-from tutor.lesson.graph import GraphError, build_graph, lesson_graph, question_problems
+from tutor.lesson.graph import (
+    GraphError,
+    build_graph,
+    lesson_graph,
+    other_outputs_problem,
+    question_problems,
+)
 from tutor.lesson.kinds import SPECS
 from tutor.lesson.locate import KeyLines
 from tutor.lesson.model import (
@@ -37,7 +43,7 @@ from tutor.lesson.model import (
     Step,
 )
 from tutor.lesson.network import NetworkError, network
-from tutor.lesson.text import placeholders
+from tutor.lesson.text import placeholders, text_problem
 from tutor.untrusted import (
     UnreadableFile,
     bidi_characters,
@@ -372,6 +378,7 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         _step(i, raw, defined, assignments, errors, reaching, parameters)
         for i, raw in enumerate(raw_steps)
     ]
+    _other_outputs(steps, assignments, output, errors)
     vary = _vary(table.get("vary"), assignments, defined, errors)
 
     model_line = lines.tables.get("model", lines.of_top("model"))
@@ -394,6 +401,16 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         parameters=parameters,
         model_line=model_line if built else None,
     )
+
+
+def _other_outputs(steps, assignments, output, errors: _Errors) -> None:
+    """Questions on other outputs (`of`) each need a graph: bounded in all, at the first
+    `of` past the bound (`tutor.lesson.graph.MAX_OTHER_OUTPUT_NODES`)."""
+    asked = [(i, step.of) for i, step in enumerate(steps) if getattr(step, "of", None)]
+    found = other_outputs_problem(assignments, output, [of for _, of in asked])
+    if found is not None:
+        index = asked[found[0]][0]
+        errors.add(errors.lines.of_step(index, "of"), f"step {index + 1}: {found[1]}")
 
 
 def _table_line(lines: KeyLines, table: str, key: str | None = None) -> int | None:
@@ -626,6 +643,7 @@ def _step(
             errors.add(at("say"), f"{label}: `say` must be text")
             return None
         _check_placeholders(text, defined, errors, at("say"), label)
+        _check_text(text, errors, at("say"), label)
         return Say(text, at())
 
     if kind == "show":
@@ -818,6 +836,9 @@ def _ask(
         hints = []
     for hint in hints:
         _check_placeholders(hint, defined, errors, at("hints"), label)
+    shown = [prompt] if isinstance(prompt, str) else []
+    where = at("hints") if hints else at("prompt")
+    _check_text("\n\n".join(shown + hints), errors, where, f"{label}: its prompt and hints")
     return Ask(
         kind=kind,
         node=node,
@@ -954,6 +975,13 @@ def _vary(raw, assignments, defined, errors: _Errors) -> dict[str, Range | Choic
                 f"vary: `{name}` takes {{min, max, step}} or {{choices = [...]}} (got {extra})",
             )
     return out
+
+
+def _check_text(text: str, errors: _Errors, line, label) -> None:
+    """A step's Markdown within the bounds the app lays out quickly (`text_problem`)."""
+    problem = text_problem(text)
+    if problem is not None:
+        errors.add(line, f"{label}: {problem}")
 
 
 def _check_placeholders(text, defined, errors: _Errors, line, label) -> None:

@@ -37,3 +37,38 @@ def fill(text: str, values: Mapping[str, float], fmt: Callable[[float], str] = s
         return fmt(values[name]) if name in values else token
 
     return _TOKEN.sub(replace, text)
+
+
+#: Bounds of one step's text (a `say`, or a question's prompt and hints together), which
+#: the app lays out as Markdown, a widget per block: 20,000 list items took it 52 s.
+MAX_TEXT_CHARS = 8_000
+MAX_TEXT_LINES = 100
+MAX_TEXT_BLOCKS = 40  # list items and block quotes, nested ones each counted
+MAX_TABLE_ROWS = 20  # lines holding a `|`
+_MARKER = re.compile(r"\s*(?:[-*+](?:\s+|$)|\d{1,9}[.)](?:\s+|$)|>\s*)")
+
+
+def text_problem(text: str) -> str | None:
+    """Why a step's Markdown is too big for the app to lay out quickly, else None."""
+    if len(text) > MAX_TEXT_CHARS:
+        return f"the text is {len(text):,} characters: at most {MAX_TEXT_CHARS:,}"
+    lines = text.splitlines()
+    if len(lines) > MAX_TEXT_LINES:
+        return f"the text is {len(lines):,} lines: at most {MAX_TEXT_LINES}"
+    blocks = rows = 0
+    for line in lines:
+        rows += "|" in line
+        at = 0
+        while match := _MARKER.match(line, at):
+            if match.end() == at:
+                break
+            blocks += 1
+            at = match.end()
+    if blocks > MAX_TEXT_BLOCKS:
+        return (
+            f"the text has {blocks:,} list items and quotes: at most {MAX_TEXT_BLOCKS} "
+            "(each a block the app lays out)"
+        )
+    if rows > MAX_TABLE_ROWS:
+        return f"the text has {rows:,} table rows (lines with `|`): at most {MAX_TABLE_ROWS}"
+    return None
