@@ -10,11 +10,23 @@ is refused or finished in about the time of an ordinary one. A ratio over
 
 from __future__ import annotations
 
+import tracemalloc
+from pathlib import Path
+
 from bench import median_ms
+from bench.hostile_render import (
+    huge_graph_lesson,
+    long_list,
+    long_table,
+    many_of_lesson,
+    say_lesson,
+)
 from tutor.expr import ExprError, parse
-from tutor.lesson import load_lesson_text
-from tutor.lesson.graph import lesson_graph
+from tutor.lesson import LessonLoadError, load_lesson_text
+from tutor.lesson.graph import build_graph, lesson_graph
 from tutor.lesson.locate import KeyLines
+from tutor.lesson.network import network as net
+from tutor.render import fit_text
 
 LIMIT = 1000.0  # a hostile input may cost at most this many ordinary ones (was millions)
 
@@ -74,5 +86,64 @@ def main(quick: bool) -> int:
         print(f"{name:<26} {bad:>11.3f} {good:>12.3f} {ratio:>7.1f}x")
         if ratio > LIMIT:
             print(f"  {name}: {ratio:.0f}x an ordinary input, over the {LIMIT:g}x limit")
+            failed = 1
+    return failed | big_lessons(quick)
+
+
+# -- big rather than malformed (issue 24): each against an ordinary lesson, time and memory
+
+MEMORY_LIMIT = 1 << 30  # bytes: no case may peak at a GiB
+BIG_LIMIT = 100.0  # a big lesson may cost at most this many ordinary ones
+
+
+def _refused(source: str) -> None:
+    try:
+        load_lesson_text(source, "hostile.toml")
+    except LessonLoadError:
+        return
+    raise AssertionError("the hostile lesson loaded")
+
+
+def _peak_bytes(fn) -> int:
+    """The most memory Python allocated at once while ``fn`` ran (`tracemalloc`)."""
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def big_lessons(quick: bool) -> int:
+    repeat = 3 if quick else 10
+    ordinary = Path("lessons/03-manual-backprop.toml").read_text()
+    network = lesson_graph(load_lesson_text(Path("lessons/16-learning-rate.toml").read_text()))
+    wide = build_graph(net(8, [16, 12, 1], [[0.5] * 8], [1.0]).assignments, "L")
+    listed = lesson_graph(load_lesson_text(huge_graph_lesson(20)))  # 4,800 nodes
+
+    def load_ordinary() -> None:
+        load_lesson_text(ordinary, "ordinary.toml")
+
+    def draw_network() -> None:
+        fit_text(network.output, 80, show_grad=False)
+
+    cases = [
+        ("graph script of 24,000 nodes", lambda: _refused(huge_graph_lesson(100)), load_ordinary),
+        ("graph of 4,800 nodes, drawn", lambda: fit_text(listed.output, 80), draw_network),
+        ("network [16,12,1], drawn", lambda: fit_text(wide.output, 80), draw_network),
+        ("298 questions on other `of`", lambda: _refused(many_of_lesson(300, 298)), load_ordinary),
+        ("say: 20,000 list items", lambda: _refused(say_lesson(long_list(20_000))), load_ordinary),
+        ("say: 9,000 table rows", lambda: _refused(say_lesson(long_table(9_000))), load_ordinary),
+    ]
+    failed = 0
+    print(f"\n{'big lesson':<30} {'ms':>9} {'ordinary ms':>12} {'ratio':>7} {'peak MiB':>9}")
+    for name, hostile, baseline in cases:
+        bad = median_ms(hostile, repeat)
+        good = median_ms(baseline, repeat)
+        ratio = bad / good if good else float("inf")
+        peak = _peak_bytes(hostile)
+        print(f"{name:<30} {bad:>9.1f} {good:>12.1f} {ratio:>6.1f}x {peak / 2**20:>9.1f}")
+        if ratio > BIG_LIMIT or peak > MEMORY_LIMIT:
+            print(f"  {name}: over the {BIG_LIMIT:g}x or 1 GiB limit")
             failed = 1
     return failed

@@ -57,12 +57,29 @@ def test_the_bundled_lessons_are_far_within_the_node_bound():
         assert graph_size(lesson.assignments) * 10 < MAX_GRAPH_NODES
 
 
-def test_build_graph_itself_stops_at_the_bound():
-    from tutor.expr import parse_script
+def test_build_graph_holds_a_script_parsed_line_by_line_to_the_bound():
+    # a [model]'s script is parsed a line at a time (`tutor.lesson.network`), not by
+    # `parse_script`: building it stops at the bound, at the line that crosses it
+    from tutor.expr import Assignment, parse
 
+    assignments, defined = [], []
+    for number, line in enumerate(huge_script(60).splitlines(), start=1):
+        name, _, rhs = line.partition(" = ")
+        assignments.append(Assignment(name, parse(rhs, names=defined), number))
+        defined.append(name)
     with pytest.raises(GraphError) as info:
-        build_graph(parse_script(huge_script(60)), "a59")
-    assert info.value.line is not None and info.value.line < 60
+        build_graph(assignments, "a59")
+    assert info.value.line == 1 + MAX_GRAPH_NODES // 241 + 1
+
+
+def test_parsing_a_script_stops_at_the_line_past_the_bound():
+    from tutor.expr import ScriptError, parse_script
+
+    with pytest.raises(ScriptError) as info:
+        parse_script(huge_script(100))
+    (error,) = info.value.errors
+    assert error.line == 1 + MAX_GRAPH_NODES // 241 + 1
+    assert len(info.value.defined) == 100, "every name is still known, for the steps"
 
 
 def test_a_graph_too_big_to_draw_is_listed_quickly_and_within_the_width():

@@ -11,6 +11,7 @@ from tutor.engine import EngineError, Value, evaluate, topo_order
 from tutor.engine.train import GraphTrainer
 from tutor.expr import Assignment, Expr, Name
 from tutor.expr.convert import to_engine
+from tutor.expr.script import MAX_NODES, node_count, too_many_nodes
 from tutor.lesson.model import Ask, Lesson
 from tutor.numbers import plain as _show
 
@@ -18,11 +19,10 @@ MAX_VARIANT_DRAWS = 50
 MAX_DRAW_NODES = 200_000
 """Graph nodes built in all the draws of one variant: a huge graph gets fewer draws,
 so a hostile lesson cannot make a quiz take 50 builds of 100,000 nodes to open."""
-MAX_GRAPH_NODES = 5_000
-"""Engine nodes (operations and numbers) in one graph. Each line of a script is bounded
-(`tutor.expr`), but 300 lines of 400 tokens would be 60,000 nodes: minutes and gigabytes
-to build, check and draw. The bundled network lessons have 360; the largest `[model]`
-within its bounds about 2,900."""
+MAX_GRAPH_NODES = MAX_NODES
+"""Engine nodes (operations and numbers) in one graph (`tutor.expr.script.MAX_NODES`,
+which a script's parser stops at): a `[model]`'s script is held to it here. The bundled
+network lessons have 360; the largest `[model]` within its bounds about 2,900."""
 
 #: A further test of a drawn graph: a reason to refuse it, or None.
 Reject = Callable[["Graph"], str | None]
@@ -95,14 +95,9 @@ def build_graph(
 
     count = 0
     for a in assignments:
-        count += 1 if a.is_leaf else _new_nodes(a.expr)
+        count += 1 if a.is_leaf else node_count(a.expr)
         if count > MAX_GRAPH_NODES:
-            raise GraphError(
-                f"the graph passes {MAX_GRAPH_NODES:,} nodes (operations and numbers) on "
-                f"this line: a lesson's graph has at most {MAX_GRAPH_NODES:,}",
-                a.line,
-                a.name,
-            )
+            raise GraphError(too_many_nodes(), a.line, a.name)
         try:
             if a.is_leaf:
                 q = values.get(a.name, a.value)
@@ -149,7 +144,7 @@ another output of a 300-line graph were 298 graphs (minutes, gigabytes)."""
 
 def graph_size(assignments: Iterable[Assignment]) -> int:
     """The engine nodes a script builds: its leaves, operations and numbers."""
-    return sum(1 if a.is_leaf else _new_nodes(a.expr) for a in assignments)
+    return sum(1 if a.is_leaf else node_count(a.expr) for a in assignments)
 
 
 def other_outputs_problem(
@@ -320,23 +315,6 @@ def _size(expr: Expr) -> int:
     while stack:
         node = stack.pop()
         count += 1
-        stack.extend(
-            child
-            for child in (
-                getattr(node, attr, None) for attr in ("left", "right", "operand", "base", "arg")
-            )
-            if child is not None
-        )
-    return count
-
-
-def _new_nodes(expr: Expr) -> int:
-    """The engine nodes an expression adds to a graph: its operations and numbers
-    (a name is a node already built)."""
-    count, stack = 0, [expr]
-    while stack:
-        node = stack.pop()
-        count += not isinstance(node, Name)
         stack.extend(
             child
             for child in (

@@ -378,7 +378,6 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         _step(i, raw, defined, assignments, errors, reaching, parameters)
         for i, raw in enumerate(raw_steps)
     ]
-    _other_outputs(steps, assignments, output, errors)
     vary = _vary(table.get("vary"), assignments, defined, errors)
 
     model_line = lines.tables.get("model", lines.of_top("model"))
@@ -401,16 +400,6 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         parameters=parameters,
         model_line=model_line if built else None,
     )
-
-
-def _other_outputs(steps, assignments, output, errors: _Errors) -> None:
-    """Questions on other outputs (`of`) each need a graph: bounded in all, at the first
-    `of` past the bound (`tutor.lesson.graph.MAX_OTHER_OUTPUT_NODES`)."""
-    asked = [(i, step.of) for i, step in enumerate(steps) if getattr(step, "of", None)]
-    found = other_outputs_problem(assignments, output, [of for _, of in asked])
-    if found is not None:
-        index = asked[found[0]][0]
-        errors.add(errors.lines.of_step(index, "of"), f"step {index + 1}: {found[1]}")
 
 
 def _table_line(lines: KeyLines, table: str, key: str | None = None) -> int | None:
@@ -566,6 +555,9 @@ class _Reaching(set):
     def __init__(self, output: str):
         super().__init__()
         self.output = output
+        #: What each other output asked about (`of`) depends on; whether one was refused.
+        self.others: dict[str, _Reaching] = {}
+        self.refused = False
 
 
 def _reaching(assignments, output: str | None) -> _Reaching | None:
@@ -763,9 +755,20 @@ def _ask(
             at("of"), f"{label}: `of = {of!r}` does not reach the output `{reaching.output}`"
         )
         of = None
+    if of is not None and reaching is not None and of != reaching.output:
+        if of not in reaching.others:
+            found = other_outputs_problem(assignments, reaching.output, [*reaching.others, of])
+            if found is None:
+                reaching.others[of] = _reaching(assignments, of)
+            elif not reaching.refused:  # the first one too many; the rest go unsaid
+                reaching.refused = True
+                errors.add(at("of"), f"{label}: {found[1]}")
+        if of not in reaching.others:
+            return None  # refused, and reported
     if of is not None and node is not None:
         # The question is about `of`'s gradient: `node` must be something `of` uses.
-        reaching = _reaching(assignments, of)
+        others = reaching.others if reaching is not None else {}
+        reaching = others[of] if of in others else _reaching(assignments, of)
     if node is not None and reaching is not None and node not in reaching:
         output = reaching.output
         errors.add(
