@@ -211,3 +211,39 @@ def test_a_step_within_the_text_bounds_loads():
     text = long_list(MAX_TEXT_BLOCKS) + "\n\n" + long_table(MAX_TABLE_ROWS - 3)
     lesson = load_lesson_text(say_lesson(text), "L.toml")
     assert lesson.steps[0].text == text + "\n"
+
+
+# -- the app's graph panel -----------------------------------------------------------
+
+
+def test_the_graph_panel_lists_a_graph_too_wide_for_it_and_says_so():
+    import asyncio
+
+    from textual.app import App
+
+    from tutor.tui.widgets.graph_panel import GraphPanel
+
+    lesson = load_lesson("lessons/16-learning-rate.toml")
+    graph = lesson_graph(lesson)
+
+    class Panel(App):
+        CSS = "GraphPanel { width: 60; height: 20; }"
+
+        def compose(self):
+            yield GraphPanel()
+
+    async def run():
+        app = Panel()
+        async with app.run_test(size=(80, 24)) as pilot:
+            panel = app.query_one(GraphPanel)
+            panel.show(graph, focus="w1_1_1")
+            for _ in range(5):  # drawn, then fitted again once its scroll bar is in
+                await pilot.pause()
+            room = panel.scrollable_content_region.width
+            picture = panel.picture
+            assert picture is not None and picture.width <= room
+            assert picture.listed == TOO_WIDE
+            assert "too wide" in str(panel.border_subtitle)
+            assert "▶ w1_1_1=" in str(picture), "the node asked about is marked, not only coloured"
+
+    asyncio.run(run())

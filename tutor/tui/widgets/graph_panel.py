@@ -148,6 +148,12 @@ class GraphPanel(ScrollableContainer, can_focus=True):
 
     def keep_focus_in_view(self) -> None:
         """Scroll so the node asked about is whole in view; else to the top left."""
+        view_width = self.scrollable_content_region.width
+        fitted, picture = self._fitted, self.picture
+        if fitted and picture and 0 < view_width < picture.width and fitted[1] != view_width:
+            # A scroll bar took columns the picture was fitted to: fit it to what is left.
+            self._draw((view_width, fitted[2]))
+            return
         box = self._focus_box
         if box is None:
             self.scroll_to(0, 0, animate=False, immediate=True)
