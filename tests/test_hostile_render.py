@@ -4,6 +4,8 @@ thousands of list items. Each is refused at PATH:LINE or drawn within its bound.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bench.hostile_render import (
@@ -19,7 +21,13 @@ from tutor.cli import main
 from tutor.engine import Value, topo_order
 from tutor.lesson import LessonLoadError, load_lesson, load_lesson_text
 from tutor.lesson.graph import MAX_GRAPH_NODES, GraphError, build_graph, graph_size, lesson_graph
-from tutor.lesson.text import MAX_TABLE_ROWS, MAX_TEXT_BLOCKS, MAX_TEXT_CHARS, MAX_TEXT_LINES
+from tutor.lesson.text import (
+    MAX_TABLE_ROWS,
+    MAX_TEXT_BLOCKS,
+    MAX_TEXT_CHARS,
+    MAX_TEXT_DEPTH,
+    MAX_TEXT_LINES,
+)
 from tutor.render import fit_text, render_text
 from tutor.render.graph import MAX_SLOTS, TOO_BIG, TOO_WIDE
 
@@ -184,8 +192,10 @@ def test_questions_on_the_same_other_output_count_once():
         (long_list(20_000), "characters"),
         (long_table(9_000), "characters"),
         (long_list(MAX_TEXT_BLOCKS + 1), "list items"),
-        (" ".join(["-"] * (MAX_TEXT_BLOCKS + 1)) + " deep", "list items"),
-        (">" * (MAX_TEXT_BLOCKS + 1) + " deep", "quotes"),
+        ("- a\n" + "> > > b\n" * (MAX_TEXT_BLOCKS // 3 + 1), "list items and quotes: at most"),
+        ("- " * (MAX_TEXT_DEPTH + 1) + "deep", "one in another"),
+        (">" * (MAX_TEXT_DEPTH + 1) + " deep", "one in another"),
+        ("1. " + "> " * MAX_TEXT_DEPTH + "deep", "one in another"),
         (long_table(MAX_TABLE_ROWS), "table rows"),
         ("\n".join("line" for _ in range(MAX_TEXT_LINES + 1)), "lines"),
         ("word " * (MAX_TEXT_CHARS // 5 + 1), "characters"),
@@ -211,6 +221,19 @@ def test_a_step_within_the_text_bounds_loads():
     text = long_list(MAX_TEXT_BLOCKS) + "\n\n" + long_table(MAX_TABLE_ROWS - 3)
     lesson = load_lesson_text(say_lesson(text), "L.toml")
     assert lesson.steps[0].text == text + "\n"
+    deep = "> " * MAX_TEXT_DEPTH + "deep, and - a dash | a bar in a sentence are text"
+    assert load_lesson_text(say_lesson(deep), "L.toml").steps[0].text == deep + "\n"
+
+
+def test_the_bundled_course_is_far_within_the_text_bounds():
+    from tutor.lesson import Say
+
+    for path in sorted(Path("lessons").glob("*.toml")):
+        for step in load_lesson(path).steps:
+            texts = [step.text] if isinstance(step, Say) else []
+            texts += [getattr(step, "prompt", None) or "", *getattr(step, "hints", ())]
+            for text in texts:
+                assert len(text) * 4 < MAX_TEXT_CHARS and text.count("\n") * 3 < MAX_TEXT_LINES
 
 
 # -- the app's graph panel -----------------------------------------------------------

@@ -756,11 +756,11 @@ def _ask(
         )
         of = None
     if of is not None and reaching is not None and of != reaching.output:
-        if of not in reaching.others:
+        if of not in reaching.others and not reaching.refused:  # the rest go unsaid
             found = other_outputs_problem(assignments, reaching.output, [*reaching.others, of])
             if found is None:
                 reaching.others[of] = _reaching(assignments, of)
-            elif not reaching.refused:  # the first one too many; the rest go unsaid
+            else:
                 reaching.refused = True
                 errors.add(at("of"), f"{label}: {found[1]}")
         if of not in reaching.others:

@@ -40,12 +40,14 @@ def fill(text: str, values: Mapping[str, float], fmt: Callable[[float], str] = s
 
 
 #: Bounds of one step's text (a `say`, or a question's prompt and hints together), which
-#: the app lays out as Markdown, a widget per block: 20,000 list items took it 52 s.
+#: the app lays out as Markdown, a widget per block: 20,000 list items took it 52 s, and
+#: each list item or table row costs it 15 to 25 ms, a quote nested in a quote more.
 MAX_TEXT_CHARS = 8_000
-MAX_TEXT_LINES = 100
-MAX_TEXT_BLOCKS = 40  # list items and block quotes, nested ones each counted
-MAX_TABLE_ROWS = 20  # lines holding a `|`
-_MARKER = re.compile(r"\s*(?:[-*+](?:\s+|$)|\d{1,9}[.)](?:\s+|$)|>\s*)")
+MAX_TEXT_LINES = 80
+MAX_TEXT_BLOCKS = 16  # list items and block quotes, nested ones each counted
+MAX_TEXT_DEPTH = 6  # list items and block quotes opened on one line (`> > -`)
+MAX_TABLE_ROWS = 16  # lines holding a `|`
+_MARKER = re.compile(r"[ \t]*(?:[-*+](?:[ \t]+|$)|\d{1,9}[.)](?:[ \t]+|$)|>[ \t]*)")
 
 
 def text_problem(text: str) -> str | None:
@@ -58,12 +60,16 @@ def text_problem(text: str) -> str | None:
     blocks = rows = 0
     for line in lines:
         rows += "|" in line
-        at = 0
-        while match := _MARKER.match(line, at):
-            if match.end() == at:
-                break
-            blocks += 1
+        at = depth = 0
+        while (match := _MARKER.match(line, at)) and match.end() > at:
+            depth += 1
             at = match.end()
+        if depth > MAX_TEXT_DEPTH:
+            return (
+                f"a line of the text opens {depth} list items and quotes, one in another: "
+                f"at most {MAX_TEXT_DEPTH}"
+            )
+        blocks += depth
     if blocks > MAX_TEXT_BLOCKS:
         return (
             f"the text has {blocks:,} list items and quotes: at most {MAX_TEXT_BLOCKS} "
