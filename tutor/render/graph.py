@@ -59,10 +59,17 @@ _MAX_SEARCH = 5
 #: ... and while trying them costs at most this many wire-by-trunk comparisons.
 _MAX_SEARCH_WORK = 50_000
 #: A comparison of the trunk search counts as this many cells of the budget.
-_SEARCH_COST = 4
-#: Cells a drawing may lay out before the graph is listed instead (`_Budget`): the
-#: bundled network lessons (360 nodes) take 700,000 to 2,800,000 (80 to 1,000 columns).
-MAX_DRAWN_CELLS = 4_000_000
+_SEARCH_COST = 20
+#: A cell of a line drawn counts as this many (two look-ups and two stores).
+_LINE_COST = 4
+#: A place laid out (its row, its face, its share of the gap after it) counts as this many.
+_SLOT_COST = 40
+#: The work a drawing may take before the graph is listed instead (`_Budget`), counted in
+#: cells: each cell of a canvas, and each place laid out, line cell drawn and comparison of
+#: the trunk search as the cells it costs as much as (about 0.1 µs each). The bundled
+#: network lessons take 90,000 at 80 columns, 1,500,000 at 300; a fitting has one budget
+#: for full boxes and one for compact nodes and bands, so it stops within about 0.5 s.
+MAX_DRAWN_CELLS = 2_500_000
 #: Places (nodes and wires through columns) a layout may have before it is listed.
 MAX_SLOTS = 2_500
 #: The narrowest room a listing is wrapped to; a narrower one is given this many columns.
@@ -151,10 +158,10 @@ def fit_text(
     """
     hide = _hidden_with_wires(root, hidden)
     try:
-        full = _draw(_columns(root, False), show_grad, highlight, hide, False, _Budget())
+        full = _draw(_columns(root, False), show_grad, highlight, hide, False, _Budget(), width)
     except _TooBig:
         full = None
-    if full is not None and full.width <= width and (height is None or full.height <= height):
+    if full is not None and (height is None or full.height <= height):
         return _check_highlight(full, highlight)
     try:
         return _fold(root, width, show_grad, highlight, hide)
@@ -198,19 +205,22 @@ def _fold(
     """Compact nodes, folded into bands of columns if they do not fit ``width``."""
     budget = _Budget()
     columns = _columns(root, True)
-    compact = _draw(columns, show_grad, highlight, hide, True, budget)
-    if compact.width <= width:
+    compact = _draw(columns, show_grad, highlight, hide, True, budget, width)
+    if compact is not None:
         return compact
+
     bands: list[GraphPicture] = []
     start = 0
     while start < len(columns):
         end = start + 1
-        band = _draw(_band(columns, start, end), show_grad, highlight, hide, True, budget)
-        if band.width > width:
+        band = _draw(_band(columns, start, end), show_grad, highlight, hide, True, budget, width)
+        if band is None:
             raise _TooWide
         while end < len(columns):
-            wider = _draw(_band(columns, start, end + 1), show_grad, highlight, hide, True, budget)
-            if wider.width > width:
+            wider = _draw(
+                _band(columns, start, end + 1), show_grad, highlight, hide, True, budget, width
+            )
+            if wider is None:
                 break
             band, end = wider, end + 1
         bands.append(band)
@@ -225,7 +235,10 @@ def _draw(
     hidden: Collection[Value],
     compact: bool,
     budget: _Budget,
-) -> GraphPicture:
+    limit: int | None = None,
+) -> GraphPicture | None:
+    """The picture of ``columns``; None, unpainted, when it is wider than ``limit``."""
+    budget.charge(_SLOT_COST * sum(map(len, columns)))
     _place_rows(columns)
     shown = show_grad if callable(show_grad) else lambda _node: show_grad
     faces = {slot: _face(slot, shown, hidden, compact) for column in columns for slot in column}
@@ -247,9 +260,11 @@ def _draw(
             gaps[c].start = x
             x += gaps[c].width
 
+    if limit is not None and columns[-1][0].x >= limit:
+        return None  # every slot of the last column draws from its first cell on
     height = max(s.top + s.height for column in columns for s in column)
     budget.charge((x + 1) * height)
-    canvas = _Canvas(x + 1, height)
+    canvas = _Canvas(x + 1, height, budget)
     boxes: dict[Value, Box] = {}
     values: dict[Value, Box] = {}
     for c, column in enumerate(columns):
@@ -270,7 +285,8 @@ def _draw(
                 canvas.text(slot.row, slot.x + len(lines[0]), CONTINUED)
     for gap in gaps:
         gap.draw(canvas)
-    return GraphPicture(canvas.lines(), boxes, values, compact=compact)
+    picture = GraphPicture(canvas.lines(), boxes, values, compact=compact)
+    return picture if limit is None or picture.width <= limit else None
 
 
 def _check_highlight(picture: GraphPicture, highlight: Value | None) -> GraphPicture:
@@ -442,12 +458,14 @@ def _columns(root: Value, compact: bool = False) -> list[list[_Slot]]:
         (node, col): _Slot(node, is_wire=False, tall=not compact) for node, col in home.items()
     }
 
+    reach = dict(home)  # the last column each node is carried to so far
+
     def carrier(node: Value, col: int) -> _Slot:
         """The slot carrying ``node`` in column ``col``, adding wires as needed."""
-        slot = slots[node, home[node]]
-        for c in range(home[node] + 1, col + 1):
-            wire = _Slot(node, is_wire=True, inputs=[slot], tall=not compact)
-            slot = slots.setdefault((node, c), wire)
+        slot = slots[node, min(col, reach[node])]
+        for c in range(reach[node] + 1, col + 1):
+            slot = slots[node, c] = _Slot(node, is_wire=True, inputs=[slot], tall=not compact)
+        reach[node] = max(reach[node], col)
         if len(slots) > MAX_SLOTS:
             raise _TooBig
         return slot
@@ -659,9 +677,10 @@ class _Canvas:
     drawn, at the end, with the glyph for those arms.
     """
 
-    def __init__(self, width: int, height: int):
+    def __init__(self, width: int, height: int, budget: _Budget | None = None):
         self.width = width
         self.height = height
+        self.budget = budget or _Budget()  # each line's cells are charged as drawn
         self.texts: list[tuple[int, int, str]] = []
         self.arms: dict[tuple[int, int], int] = {}
         self.junctions: set[tuple[int, int]] = set()
@@ -671,6 +690,7 @@ class _Canvas:
 
     def hline(self, row: int, x0: int, x1: int) -> None:
         """A line from cell ``x0`` right to cell ``x1``."""
+        self.budget.charge(_LINE_COST * (x1 - x0))
         arms = self.arms
         for x in range(x0, x1):
             arms[row, x] = arms.get((row, x), 0) | _RIGHT
@@ -679,6 +699,7 @@ class _Canvas:
     def vline(self, col: int, y0: int, y1: int) -> None:
         """A line between rows ``y0`` and ``y1``, joining the lines at both ends."""
         y0, y1 = sorted((y0, y1))
+        self.budget.charge(_LINE_COST * (y1 - y0))
         arms = self.arms
         for y in range(y0, y1):
             arms[y, col] = arms.get((y, col), 0) | _DOWN
