@@ -270,3 +270,14 @@ def test_the_graph_panel_lists_a_graph_too_wide_for_it_and_says_so():
             assert "▶ w1_1_1=" in str(picture), "the node asked about is marked, not only coloured"
 
     asyncio.run(run())
+
+
+def test_tutor_graph_says_it_cannot_rather_than_print_a_line_too_wide(capsys, monkeypatch):
+    import tutor.render
+
+    wide = tutor.render.GraphPicture(["x" * 81], {})
+    monkeypatch.setattr(tutor.render, "fit_text", lambda *args, **kwargs: wide)
+    code = main(["graph", "lessons/03-manual-backprop.toml", "--width", "80"])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert "cannot be drawn in 80 columns" in err

@@ -594,7 +594,7 @@ def cmd_graph(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
             key = COMPACT_KEY
         lines = picture.lines + (textwrap.wrap(f"({key})", width) if key else [])
         if max(map(len, lines), default=0) > width:  # never printed wider than asked
-            raise CommandError(f"{lesson.path}: the graph cannot be drawn in {width} columns")
+            raise CommandError(f"{lesson.path}: the graph cannot be drawn in {width} columns", 1)
         print("\n".join(lines), file=out)
     return 0
 
