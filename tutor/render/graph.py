@@ -68,7 +68,8 @@ _SLOT_COST = 40
 #: cells: each cell of a canvas, and each place laid out, line cell drawn and comparison of
 #: the trunk search as the cells it costs as much as (about 0.1 µs each). The bundled
 #: network lessons take 90,000 at 80 columns, 1,500,000 at 300; a fitting has one budget
-#: for full boxes and one for compact nodes and bands, so it stops within about 0.5 s.
+#: for full boxes and one for compact nodes and bands (the costliest graph found took
+#: 1.3 s on two cores running four times their load, before it was listed).
 MAX_DRAWN_CELLS = 2_500_000
 #: Places (nodes and wires through columns) a layout may have before it is listed.
 MAX_SLOTS = 2_500
