@@ -139,12 +139,12 @@ async def test_a_lesson_whose_check_runs_out_of_budget_is_not_shown(tmp_path, mo
 
 
 def big_lesson(lesson_id: str) -> str:
-    """About 140 KB: 240 graph lines of 70 operations each (near the format's bounds)."""
+    """About 115 KB: 240 graph lines of long names, 4,500 nodes (near the format's bounds)."""
     lines = ["a = 0.5"]
     for i in range(1, 240):
-        prev = "a" if i == 1 else f"n{i - 1}"
-        terms = [f"{prev}*{k % 9 + 1}" for k in range(39)]
-        lines.append(f"n{i} = ({' + '.join(terms)}) * 0.01 + ({' + '.join(terms[:30])}) * 0.001")
+        prev = "a" if i == 1 else f"n{i - 1}_{'x' * 60}"
+        terms = [f"{prev}*{k % 9 + 1}" for k in range(6)]
+        lines.append(f"n{i}_{'x' * 60} = ({' + '.join(terms)}) * 0.01")
     graph = "\n".join(lines)
     return (
         f'format = 1\nid = "{lesson_id}"\ntitle = "Big"\ngraph = """\n{graph}\n"""\n'

@@ -606,13 +606,12 @@ def test_a_hidden_value_is_not_given_away_by_a_wire():
     assert "(?)" in text
 
 
-@given(graphs(), st.integers(30, 90))
-def test_random_graphs_fit_any_width_they_can(root, width):
+@given(graphs(), st.integers(20, 90))
+def test_random_graphs_fit_any_width(root, width):
     picture = fit_text(root, width, show_grad=False)
-    full = render_text(root, show_grad=False)
-    widest_column = max(box.width for box in full.boxes.values()) if full.boxes else 0
-    assert picture.width <= max(width, 2 * widest_column + 40)
-    assert Wires(picture).faults() == []
+    assert picture.width <= width, "drawn, or else listed a node a line, within the width"
+    if not picture.listed:
+        assert Wires(picture).faults() == []
     assert set(picture.boxes) == {v for v in topo_order(root) if v.label}
 
 

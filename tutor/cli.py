@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import sys
+import textwrap
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, TextIO
@@ -670,14 +671,22 @@ def cmd_graph(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     else:
         width = args.width or shutil.get_terminal_size().columns
         picture = fit_text(graph.output, width, show_grad=args.grads)
-        print(picture, file=out)
-        if picture.compact:
-            print(f"({COMPACT_KEY})", file=out)
+        key = None
+        if picture.listed:
+            key = f"the graph is {picture.listed}: {LISTED_KEY}"
+        elif picture.compact:
+            key = COMPACT_KEY
+        lines = picture.lines + (textwrap.wrap(f"({key})", width) if key else [])
+        if max(map(len, lines), default=0) > width:  # never printed wider than asked
+            raise CommandError(f"{lesson.path}: the graph cannot be drawn in {width} columns", 1)
+        print("\n".join(lines), file=out)
     return 0
 
 
 #: What a compact node says, under a compact drawing.
 COMPACT_KEY = "each node: name=data g=grad"
+#: What a listed node says, under a listing.
+LISTED_KEY = "a node a line, name=data g=grad ← what it is made of"
 
 
 def _width(text: str) -> int:

@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from tutor.engine.ops import FUNCTIONS
-from tutor.expr.nodes import Expr, Num
+from tutor.expr.nodes import BinOp, Call, Expr, Name, Neg, Num, Pow
 from tutor.expr.parser import ExprError, parse
 
 MAX_LINES = 300
+#: Engine nodes (operations and numbers, leaves included) a script may build. Each line
+#: is bounded (`tutor.expr.parser`), but 300 lines of 400 tokens would be 60,000 nodes:
+#: minutes and gigabytes to build, check and draw.
+MAX_NODES = 5_000
 _AUGMENTED = "+-*/%@&|^"  # `n += 1`, `n *= 2`, ... (`**=` and `//=` end in these too)
 
 
@@ -64,6 +68,7 @@ def parse_script(text: str) -> list[Assignment]:
         error.line = number
         errors.append(error)
 
+    nodes = 0
     for number, raw in enumerate(lines, start=1):
         line = raw.split("#", 1)[0].rstrip()
         if not line.strip():
@@ -112,12 +117,47 @@ def parse_script(text: str) -> list[Assignment]:
             continue
         defined[name] = number
         assignments.append(Assignment(name, expr, number))
+        nodes += node_count(expr)
+        if nodes > MAX_NODES:  # parsing on would only cost time: this line is reported
+            fail(number, too_many_nodes(), line)
+            for later, rest in enumerate(lines[number:], start=number + 1):
+                eq = _assignment_sign(rest.split("#", 1)[0])  # its name, for the steps
+                if eq >= 0 and rest[:eq].strip().isidentifier():
+                    defined.setdefault(rest[:eq].strip(), later)
+            break
     if errors:
         raise ScriptError(errors, list(defined))
     if not assignments:
         fail(1, "the graph is empty: write one `NAME = EXPRESSION` a line", "")
         raise ScriptError(errors)
     return assignments
+
+
+def node_count(expr: Expr) -> int:
+    """The engine nodes an expression adds to a graph: its operations and numbers (a
+    name is a node already built; a leaf's number is the leaf)."""
+    count, stack = 0, [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Name):
+            continue
+        count += 1
+        if isinstance(node, BinOp):
+            stack += (node.left, node.right)
+        elif isinstance(node, Neg):
+            stack.append(node.operand)
+        elif isinstance(node, Pow):
+            stack.append(node.base)
+        elif isinstance(node, Call):
+            stack.append(node.arg)
+    return count
+
+
+def too_many_nodes() -> str:
+    return (
+        f"the graph passes {MAX_NODES:,} nodes (operations and numbers) on this line: "
+        f"a lesson's graph has at most {MAX_NODES:,}"
+    )
 
 
 def _assignment_sign(line: str) -> int:

@@ -6,7 +6,7 @@ import contextlib
 import math
 import random
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -14,6 +14,7 @@ from tutor.engine import EngineError, Value, evaluate, topo_order
 from tutor.engine.train import GraphTrainer
 from tutor.expr import Assignment, Expr, Name
 from tutor.expr.convert import to_engine
+from tutor.expr.script import MAX_NODES, node_count, too_many_nodes
 from tutor.lesson.model import Ask, Lesson
 from tutor.numbers import plain as _show
 
@@ -21,6 +22,10 @@ MAX_VARIANT_DRAWS = 50
 MAX_DRAW_NODES = 200_000
 """Graph nodes built in all the draws of one variant: a huge graph gets fewer draws,
 so a hostile lesson cannot make a quiz take 50 builds of 100,000 nodes to open."""
+MAX_GRAPH_NODES = MAX_NODES
+"""Engine nodes (operations and numbers) in one graph (`tutor.expr.script.MAX_NODES`,
+which a script's parser stops at): a `[model]`'s script is held to it here. The bundled
+network lessons have 360; the largest `[model]` within its bounds about 2,900."""
 
 MAX_TRAINING_WORK = 1_000_000
 """Training work a file's questions may ask for in all, in steps × nodes of the graph
@@ -126,7 +131,11 @@ def build_graph(
     exact: dict[Value, Fraction] = {}
     definitions: dict[str, Expr] = {}
 
+    count = 0
     for a in assignments:
+        count += 1 if a.is_leaf else node_count(a.expr)
+        if count > MAX_GRAPH_NODES:
+            raise GraphError(too_many_nodes(), a.line, a.name)
         try:
             if a.is_leaf:
                 q = values.get(a.name, a.value)
@@ -163,6 +172,36 @@ def build_graph(
     except EngineError as exc:
         raise GraphError(f"the gradient cannot be computed: {exc}") from None
     return Graph(nodes, root, exact, definitions, seed, assignments=tuple(assignments))
+
+
+MAX_OTHER_OUTPUT_NODES = 10_000
+"""Nodes of the graphs of other outputs (`of`) in all: each other output a question
+asks about is graded on a graph of its own (`of_graph`), so 298 questions each on
+another output of a 300-line graph were 298 graphs (minutes, gigabytes)."""
+
+
+def graph_size(assignments: Iterable[Assignment]) -> int:
+    """The engine nodes a script builds: its leaves, operations and numbers."""
+    return sum(1 if a.is_leaf else node_count(a.expr) for a in assignments)
+
+
+def other_outputs_problem(
+    assignments, output: str | None, asked: Iterable[str]
+) -> tuple[int, str] | None:
+    """The first of the other outputs ``asked`` about (in step order) past
+    `MAX_OTHER_OUTPUT_NODES`, by its position in ``asked``, and why; else None."""
+    size, seen = graph_size(assignments), {output}
+    for position, of in enumerate(asked):
+        if of in seen:
+            continue
+        seen.add(of)
+        if (len(seen) - 1) * size > MAX_OTHER_OUTPUT_NODES:
+            return position, (
+                f"`of = {of!r}` is other output number {len(seen) - 1} asked about: each is "
+                f"graded on a graph of its own ({size:,} nodes), and these graphs have at most "
+                f"{MAX_OTHER_OUTPUT_NODES:,} nodes in all; ask about fewer outputs"
+            )
+    return None
 
 
 def copy_graph(graph: Graph, output: str | None = None) -> Graph:

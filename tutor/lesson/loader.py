@@ -20,6 +20,7 @@ from tutor.lesson.graph import (
     GraphError,
     build_graph,
     lesson_graph,
+    other_outputs_problem,
     question_problems,
     too_much_training,
 )
@@ -43,7 +44,7 @@ from tutor.lesson.model import (
     Step,
 )
 from tutor.lesson.network import NetworkError, network
-from tutor.lesson.text import placeholders
+from tutor.lesson.text import placeholders, text_problem
 from tutor.untrusted import (
     UnreadableFile,
     bidi_characters,
@@ -595,6 +596,9 @@ class _Reaching(set):
     def __init__(self, output: str):
         super().__init__()
         self.output = output
+        #: What each other output asked about (`of`) depends on; whether one was refused.
+        self.others: dict[str, _Reaching] = {}
+        self.refused = False
 
 
 def _reaching(assignments, output: str | None) -> _Reaching | None:
@@ -672,6 +676,7 @@ def _step(
             errors.add(at("say"), f"{label}: `say` must be text")
             return None
         _check_placeholders(text, defined, errors, at("say"), label)
+        _check_text(text, errors, at("say"), label)
         return Say(text, at())
 
     if kind == "show":
@@ -791,9 +796,20 @@ def _ask(
             at("of"), f"{label}: `of = {of!r}` does not reach the output `{reaching.output}`"
         )
         of = None
+    if of is not None and reaching is not None and of != reaching.output:
+        if of not in reaching.others and not reaching.refused:  # the rest go unsaid
+            found = other_outputs_problem(assignments, reaching.output, [*reaching.others, of])
+            if found is None:
+                reaching.others[of] = _reaching(assignments, of)
+            else:
+                reaching.refused = True
+                errors.add(at("of"), f"{label}: {found[1]}")
+        if of not in reaching.others:
+            return None  # refused, and reported
     if of is not None and node is not None:
         # The question is about `of`'s gradient: `node` must be something `of` uses.
-        reaching = _reaching(assignments, of)
+        others = reaching.others if reaching is not None else {}
+        reaching = others[of] if of in others else _reaching(assignments, of)
     if node is not None and reaching is not None and node not in reaching:
         output = reaching.output
         errors.add(
@@ -864,6 +880,9 @@ def _ask(
         hints = []
     for hint in hints:
         _check_placeholders(hint, defined, errors, at("hints"), label)
+    shown = [prompt] if isinstance(prompt, str) else []
+    where = at("hints") if hints else at("prompt")
+    _check_text("\n\n".join(shown + hints), errors, where, f"{label}: its prompt and hints")
     return Ask(
         kind=kind,
         node=node,
@@ -1000,6 +1019,13 @@ def _vary(raw, assignments, defined, errors: _Errors) -> dict[str, Range | Choic
                 f"vary: `{name}` takes {{min, max, step}} or {{choices = [...]}} (got {extra})",
             )
     return out
+
+
+def _check_text(text: str, errors: _Errors, line, label) -> None:
+    """A step's Markdown within the bounds the app lays out quickly (`text_problem`)."""
+    problem = text_problem(text)
+    if problem is not None:
+        errors.add(line, f"{label}: {problem}")
 
 
 def _check_placeholders(text, defined, errors: _Errors, line, label) -> None:

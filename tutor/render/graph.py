@@ -25,15 +25,23 @@ starting again with the nodes that feed it.
 
 A value still asked for is drawn ``?``: in its box, and on every unlabelled wire
 value joined to it (``(15)──+ 5─▶ f`` would give ``f`` away).
+
+A graph whose drawing would not fit even in bands (a column of many crossing
+wires is wider than the room), or would take more than `MAX_DRAWN_CELLS` cells
+or `MAX_SLOTS` places to lay out (a graph of thousands of nodes), is listed
+instead: each labelled node on a line of its own, inputs first, with what it is
+made of (``o=0.7071 g=? ← tanh(n)``), wrapped to the width. A listing fits any
+width of `MIN_WIDTH` or more, and costs a pass over the nodes.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from tutor.engine import Value, topo_order
+from tutor.engine import OPS, Value, topo_order
 from tutor.render.notation import format_number, op_symbol
 
 #: Whether a node's gradient is shown: one answer for every node, or one per node.
@@ -48,6 +56,25 @@ CONTINUED = "…"
 _Span = tuple[int, int]  # the first and last row of a trunk
 #: The trunk orders of one gap are all tried up to this many trunks.
 _MAX_SEARCH = 5
+#: ... and while trying them costs at most this many wire-by-trunk comparisons.
+_MAX_SEARCH_WORK = 50_000
+#: A comparison of the trunk search counts as this many cells of the budget.
+_SEARCH_COST = 20
+#: A cell of a line drawn counts as this many (two look-ups and two stores).
+_LINE_COST = 4
+#: A place laid out (its row, its face, its share of the gap after it) counts as this many.
+_SLOT_COST = 40
+#: The work a drawing may take before the graph is listed instead (`_Budget`), counted in
+#: cells: each cell of a canvas, and each place laid out, line cell drawn and comparison of
+#: the trunk search as the cells it costs as much as (about 0.1 µs each). The bundled
+#: network lessons take 90,000 at 80 columns, 1,500,000 at 300; a fitting has one budget
+#: for full boxes and one for compact nodes and bands (the costliest graph found took
+#: 1.3 s on two cores running four times their load, before it was listed).
+MAX_DRAWN_CELLS = 2_500_000
+#: Places (nodes and wires through columns) a layout may have before it is listed.
+MAX_SLOTS = 2_500
+#: The narrowest room a listing is wrapped to; a narrower one is given this many columns.
+MIN_WIDTH = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +102,8 @@ class GraphPicture:
     bands: int = 1
     #: Where a band starts again with a node drawn above it (its box is in ``boxes``).
     repeats: tuple[Box, ...] = ()
+    #: Why the graph is listed a node a line instead of drawn (None: it is drawn).
+    listed: str | None = None
 
     @property
     def width(self) -> int:
@@ -104,9 +133,19 @@ def render_text(
     ``hidden`` nodes, and of the unlabelled values wired to them, show as ``?``.
     ``compact`` draws each labelled node on one line: ``│d=4 g=?├``.
     """
-    columns = _columns(root, compact)
     hide = _hidden_with_wires(root, hidden)
-    picture = _draw(columns, show_grad, highlight, hide, compact, places(root, hide))
+    try:
+        picture = _draw(
+            _columns(root, compact),
+            show_grad,
+            highlight,
+            hide,
+            compact,
+            places(root, hide),
+            _Budget(),
+        )
+    except _TooBig:
+        picture = _listing(root, None, show_grad, highlight, hide, TOO_BIG)
     return _check_highlight(picture, highlight)
 
 
@@ -122,26 +161,92 @@ def fit_text(
     """The graph drawn to fit ``width`` columns (and ``height`` rows, when given).
 
     Full boxes if they fit; else compact nodes; else compact nodes folded into
-    bands of columns, stacked. A single column wider than ``width`` still
-    overflows (nothing is ever cut): the caller scrolls.
+    bands of columns, stacked; else (a band of one column is still too wide, or
+    the drawing too big to lay out) listed a node a line, wrapped to ``width``.
+    No line is ever wider than ``width`` (or `MIN_WIDTH`, if that is more).
     """
     hide = _hidden_with_wires(root, hidden)
     digits = places(root, hide)
-    full = _draw(_columns(root, False), show_grad, highlight, hide, False, digits)
-    if full.width <= width and (height is None or full.height <= height):
+    try:
+        full = _draw(
+            _columns(root, False), show_grad, highlight, hide, False, digits, _Budget(), width
+        )
+    except _TooBig:
+        full = None
+    if full is not None and (height is None or full.height <= height):
         return _check_highlight(full, highlight)
+    try:
+        return _fold(root, width, show_grad, highlight, hide, digits)
+    except _TooBig:
+        reason = TOO_BIG
+    except _TooWide:
+        reason = TOO_WIDE
+    return _check_highlight(
+        _listing(root, max(width, MIN_WIDTH), show_grad, highlight, hide, reason), highlight
+    )
+
+
+#: Why a graph is listed (`GraphPicture.listed`).
+TOO_BIG = "too big to draw"
+TOO_WIDE = "too wide to draw in this width"
+
+
+class _TooBig(Exception):
+    """The drawing would take more than the budget of cells or places."""
+
+
+class _TooWide(Exception):
+    """Even a band of one column is wider than the room."""
+
+
+class _Budget:
+    """The cells one fitting may lay out, counted before each canvas is made."""
+
+    def __init__(self, cells: int = MAX_DRAWN_CELLS):
+        self.left = cells
+
+    def charge(self, cells: int) -> None:
+        self.left -= cells
+        if self.left < 0:
+            raise _TooBig
+
+
+def _fold(
+    root: Value,
+    width: int,
+    show_grad: ShowGrad,
+    highlight: Value | None,
+    hide: set[Value],
+    digits: Mapping[Value, int],
+) -> GraphPicture:
+    """Compact nodes, folded into bands of columns if they do not fit ``width``."""
+    budget = _Budget()
     columns = _columns(root, True)
-    compact = _draw(columns, show_grad, highlight, hide, True, digits)
-    if compact.width <= width:
+    compact = _draw(columns, show_grad, highlight, hide, True, digits, budget, width)
+    if compact is not None:
         return compact
+
     bands: list[GraphPicture] = []
     start = 0
     while start < len(columns):
         end = start + 1
-        band = _draw(_band(columns, start, end), show_grad, highlight, hide, True, digits)
+        band = _draw(
+            _band(columns, start, end), show_grad, highlight, hide, True, digits, budget, width
+        )
+        if band is None:
+            raise _TooWide
         while end < len(columns):
-            wider = _draw(_band(columns, start, end + 1), show_grad, highlight, hide, True, digits)
-            if wider.width > width:
+            wider = _draw(
+                _band(columns, start, end + 1),
+                show_grad,
+                highlight,
+                hide,
+                True,
+                digits,
+                budget,
+                width,
+            )
+            if wider is None:
                 break
             band, end = wider, end + 1
         bands.append(band)
@@ -156,7 +261,11 @@ def _draw(
     hidden: Collection[Value],
     compact: bool,
     digits: Mapping[Value, int],
-) -> GraphPicture:
+    budget: _Budget,
+    limit: int | None = None,
+) -> GraphPicture | None:
+    """The picture of ``columns``; None, unpainted, when it is wider than ``limit``."""
+    budget.charge(_SLOT_COST * sum(map(len, columns)))
     _place_rows(columns)
     shown = show_grad if callable(show_grad) else lambda _node: show_grad
     faces = {
@@ -170,7 +279,7 @@ def _draw(
         max([box_widths[c]] + [len(faces[s][0]) for s in column if not s.is_box])
         for c, column in enumerate(columns)
     ]
-    gaps = [_Gap(column) for column in columns[1:]]
+    gaps = [_Gap(column, budget) for column in columns[1:]]
     x = 0
     for c, column in enumerate(columns):
         for slot in column:
@@ -180,7 +289,11 @@ def _draw(
             gaps[c].start = x
             x += gaps[c].width
 
-    canvas = _Canvas(x + 1, max(s.top + s.height for column in columns for s in column))
+    if limit is not None and columns[-1][0].x >= limit:
+        return None  # every slot of the last column draws from its first cell on
+    height = max(s.top + s.height for column in columns for s in column)
+    budget.charge((x + 1) * height)
+    canvas = _Canvas(x + 1, height, budget)
     boxes: dict[Value, Box] = {}
     values: dict[Value, Box] = {}
     for c, column in enumerate(columns):
@@ -201,7 +314,8 @@ def _draw(
                 canvas.text(slot.row, slot.x + len(lines[0]), CONTINUED)
     for gap in gaps:
         gap.draw(canvas)
-    return GraphPicture(canvas.lines(), boxes, values, compact=compact)
+    picture = GraphPicture(canvas.lines(), boxes, values, compact=compact)
+    return picture if limit is None or picture.width <= limit else None
 
 
 def _check_highlight(picture: GraphPicture, highlight: Value | None) -> GraphPicture:
@@ -427,13 +541,20 @@ def _columns(root: Value, compact: bool = False) -> list[list[_Slot]]:
         (node, col): _Slot(node, is_wire=False, tall=not compact) for node, col in home.items()
     }
 
+    reach = dict(home)  # the last column each node is carried to so far
+
     def carrier(node: Value, col: int) -> _Slot:
         """The slot carrying ``node`` in column ``col``, adding wires as needed."""
-        slot = slots[node, home[node]]
-        for c in range(home[node] + 1, col + 1):
-            wire = _Slot(node, is_wire=True, inputs=[slot], tall=not compact)
-            slot = slots.setdefault((node, c), wire)
+        slot = slots[node, min(col, reach[node])]
+        for c in range(reach[node] + 1, col + 1):
+            slot = slots[node, c] = _Slot(node, is_wire=True, inputs=[slot], tall=not compact)
+        reach[node] = max(reach[node], col)
+        if len(slots) > MAX_SLOTS:
+            raise _TooBig
         return slot
+
+    if len(slots) > MAX_SLOTS:
+        raise _TooBig
 
     for node, col in home.items():
         slots[node, col].inputs = [carrier(x, col - 1) for x in _wired(node)]
@@ -484,9 +605,9 @@ class _Gap:
     cell apart, then ``─op─▶`` into each op.
     """
 
-    def __init__(self, column: list[_Slot]):
+    def __init__(self, column: list[_Slot], budget: _Budget):
         self.targets = [slot for slot in column if slot.inputs]
-        self.trunks = _order_trunks(self.targets)
+        self.trunks = _order_trunks(self.targets, budget)
         ops = [_op_text(t.value) for t in self.targets if not t.is_wire]
         self.label_width = max(map(len, ops), default=0)
         self.region = max(1, 2 * max(self.trunks.values(), default=-1) + 2)
@@ -525,7 +646,7 @@ def _span(target: _Slot) -> _Span:
     return min(rows), max(rows)
 
 
-def _order_trunks(targets: list[_Slot]) -> dict[_Slot, int]:
+def _order_trunks(targets: list[_Slot], budget: _Budget) -> dict[_Slot, int]:
     """Each trunk's place among the gap's trunks, crossing as few wires as possible."""
     spans = {t: _span(t) for t in targets if _needs_trunk(t)}
     trunked = sorted(spans, key=lambda t: spans[t][1] - spans[t][0])
@@ -535,6 +656,10 @@ def _order_trunks(targets: list[_Slot]) -> dict[_Slot, int]:
     for target in targets:
         for source in set(target.inputs):
             users.setdefault(source, []).append(target)
+    work = math.factorial(len(trunked)) * (len(users) + len(trunked)) * 2
+    if work > _MAX_SEARCH_WORK:
+        return _pack(trunked, spans)
+    budget.charge(work * _SEARCH_COST)
     packings = (_pack(order, spans) for order in itertools.permutations(trunked))
     return min(
         packings,
@@ -639,9 +764,10 @@ class _Canvas:
     drawn, at the end, with the glyph for those arms.
     """
 
-    def __init__(self, width: int, height: int):
+    def __init__(self, width: int, height: int, budget: _Budget | None = None):
         self.width = width
         self.height = height
+        self.budget = budget or _Budget()  # each line's cells are charged as drawn
         self.texts: list[tuple[int, int, str]] = []
         self.arms: dict[tuple[int, int], int] = {}
         self.junctions: set[tuple[int, int]] = set()
@@ -651,6 +777,7 @@ class _Canvas:
 
     def hline(self, row: int, x0: int, x1: int) -> None:
         """A line from cell ``x0`` right to cell ``x1``."""
+        self.budget.charge(_LINE_COST * (x1 - x0))
         arms = self.arms
         for x in range(x0, x1):
             arms[row, x] = arms.get((row, x), 0) | _RIGHT
@@ -659,6 +786,7 @@ class _Canvas:
     def vline(self, col: int, y0: int, y1: int) -> None:
         """A line between rows ``y0`` and ``y1``, joining the lines at both ends."""
         y0, y1 = sorted((y0, y1))
+        self.budget.charge(_LINE_COST * (y1 - y0))
         arms = self.arms
         for y in range(y0, y1):
             arms[y, col] = arms.get((y, col), 0) | _DOWN
@@ -673,3 +801,109 @@ class _Canvas:
         for row, col, text in self.texts:
             grid[row][col : col + len(text)] = text
         return ["".join(row).rstrip() for row in grid]
+
+
+# -- listing: a node a line ------------------------------------------------------
+
+#: How tightly each op binds, for the parentheses of a listing (a function: 5).
+_BINDING = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4}
+#: Unlabelled ops written out within one expression, before it is cut short with ``…``.
+_MAX_WRITTEN = 2_000
+_MAX_DEPTH = 50
+
+
+def _listing(
+    root: Value,
+    width: int | None,
+    show_grad: ShowGrad,
+    highlight: Value | None,
+    hidden: Collection[Value],
+    reason: str,
+) -> GraphPicture:
+    """Each labelled node (and the output) on a line, inputs first: ``name=data g=grad``,
+    then ``← what it is made of`` for an op; ``▶`` marks ``highlight``. Lines longer than
+    ``width`` are wrapped, the rest of the line indented."""
+    shown = show_grad if callable(show_grad) else lambda _node: show_grad
+    lines: list[str] = []
+    boxes: dict[Value, Box] = {}
+    values: dict[Value, Box] = {}
+    for node in topo_order(root):
+        if not node.label and (node is not root or node.is_leaf):
+            continue
+        name = node.label or "output"
+        data = "?" if node in hidden else format_number(node.data)
+        grad = format_number(node.grad) if shown(node) else "?"
+        mark = "▶ " if node is highlight else "  "
+        text = f"{mark}{name}={data} g={grad}"
+        if not node.is_leaf:
+            text += " ← " + _written(node)
+        parts = _wrap(text, width)
+        row = len(lines)
+        lines += parts
+        if node.label:
+            boxes[node] = Box(row, 0, 1, len(parts[0]))
+            start = len(mark) + len(name) + 1
+            if start + len(data) <= len(parts[0]):
+                values[node] = Box(row, start, 1, len(data))
+    return GraphPicture(lines, boxes, values, compact=True, listed=reason)
+
+
+def _written(node: Value) -> str:
+    """What ``node`` is made of, as a script writes it: its labelled inputs by name, its
+    constants as numbers, its unlabelled inputs written out (``b + w1*x1 + w2*x2``)."""
+    budget = [_MAX_WRITTEN]
+
+    def operand(v: Value, depth: int) -> tuple[str, int]:
+        """``v`` written, and how tightly it binds."""
+        if v.label:
+            return v.label, 9
+        if v.is_leaf:
+            text = format_number(v.data)
+            return text, 0 if text.startswith("-") else 9
+        budget[0] -= 1
+        if depth > _MAX_DEPTH or budget[0] < 0:
+            return "…", 9
+        return op(v, depth + 1)
+
+    def op(v: Value, depth: int) -> tuple[str, int]:
+        info = OPS.get(v.op)
+        binding = _BINDING.get(v.op, 5)
+        args = [operand(x, depth) for x in v.inputs]
+        if info is None or info.is_function or len(args) not in (1, 2):
+            symbol = info.symbol if info is not None else v.op
+            return f"{symbol}({', '.join(text for text, _ in args)})", 9
+        if v.op == "pow":
+            (base, tight), power = args[0], format_number(v.param)
+            return f"{_paren(base, tight <= binding)}**{power}", binding
+        if len(args) == 1:
+            (text, tight) = args[0]
+            return f"{info.symbol}{_paren(text, tight < binding)}", binding
+        (left, lt), (right, rt) = args
+        # a - (b - c) and a / (b * c) need their parentheses; a + (b + c) does not.
+        tighter = rt <= binding if v.op in ("sub", "div") else rt < binding
+        return f"{_paren(left, lt < binding)} {info.symbol} {_paren(right, tighter)}", binding
+
+    return op(node, 0)[0]
+
+
+def _paren(text: str, needed: bool) -> str:
+    return f"({text})" if needed else text
+
+
+def _wrap(text: str, width: int | None) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken at a space where one is
+    in the second half of a line; each line after the first indented (by four spaces)."""
+    if width is None or len(text) <= width:
+        return [text]
+    width = max(width, 1)
+    indent = "    " if width >= 20 else "  " if width > 8 else ""
+    lines: list[str] = []
+    rest, prefix = text, ""
+    while len(prefix) + len(rest) > width:
+        room = width - len(prefix)
+        cut = rest.rfind(" ", room // 2, room + 1)
+        cut = cut if cut > 0 else room
+        lines.append(prefix + rest[:cut].rstrip())
+        rest, prefix = rest[cut:].lstrip(), indent
+    lines.append(prefix + rest)
+    return lines

@@ -1,8 +1,10 @@
 """The graph panel: the lesson's expression graph, drawn by `tutor.render`.
 
 The same renderer as ``tutor graph``, fitted to the room the panel has (full
-boxes, else one line a node, else folded into bands: `tutor.render.fit_text`),
-and drawn again when that room changes. A gradient shows only once the student
+boxes, else one line a node, else folded into bands, else listed a node a line
+when even a band is too wide or the graph too big to draw: `tutor.render.fit_text`,
+which bounds the work), and drawn again when that room changes; the subtitle
+says which. A gradient shows only once the student
 has earned it, a value only once it is no longer asked for (nor any unlabelled
 value wired to it); the node the question is about has a double border (the
 renderer's) and the focus colour, and the two ends of an edge a diagnosis names
@@ -27,6 +29,8 @@ from tutor.render import Box, GraphPicture, fit_text
 
 #: Under a compact drawing: how to read a node.
 COMPACT_KEY = "name=data g=grad"
+#: Under a listing (a graph too big or too wide to draw): why, and how to read a line.
+LISTED_KEY = "{reason}: a node a line, name=data g=grad ← made of"
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,10 @@ class GraphPanel(ScrollableContainer, can_focus=True):
         if self._focus_box is not None:
             style = self.get_component_rich_style("graph-panel--focus")
             _style_box(text, lines, self._focus_box, style)
-        self.border_subtitle = COMPACT_KEY if picture.compact else ""
+        if picture.listed:
+            self.border_subtitle = LISTED_KEY.format(reason=picture.listed)
+        else:
+            self.border_subtitle = COMPACT_KEY if picture.compact else ""
         key = (text.plain, tuple(text.spans))
         if key != self._shown:  # the same picture: leave it (an update costs a layout)
             self._shown = key
@@ -141,6 +148,12 @@ class GraphPanel(ScrollableContainer, can_focus=True):
 
     def keep_focus_in_view(self) -> None:
         """Scroll so the node asked about is whole in view; else to the top left."""
+        view_width = self.scrollable_content_region.width
+        fitted, picture = self._fitted, self.picture
+        if fitted and picture and 0 < view_width < picture.width and fitted[1] != view_width:
+            # A scroll bar took columns the picture was fitted to: fit it to what is left.
+            self._draw((view_width, fitted[2]))
+            return
         box = self._focus_box
         if box is None:
             self.scroll_to(0, 0, animate=False, immediate=True)
