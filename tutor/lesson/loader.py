@@ -27,11 +27,13 @@ from tutor.lesson.kinds import SPECS
 from tutor.lesson.locate import KeyLines
 from tutor.lesson.model import (
     ATOL,
+    EXPECTS,
     FORMS,
     PASS_MARK,
     POINTS,
     RTOL,
     SHOW_KINDS,
+    AnswerTest,
     Ask,
     Choices,
     Lesson,
@@ -79,6 +81,7 @@ TOP_KEYS = {
     "parameters",
     "model",
     "data",
+    "tests",
 }
 MODEL_KEYS = {"inputs", "layers", "activation", "seed"}
 DATA_KEYS = {"xs", "ys"}
@@ -87,6 +90,10 @@ MAX_PASSES = 10
 MAX_COMPARE = 4
 QUESTION_COMMON = {"prompt", "hints", "form", "rtol", "atol", "decimals", "points"}
 MAX_DECIMALS = 10
+TEST_KEYS = {"question", "answer", "expect", "diagnosis", "seed"}
+MAX_TESTS = 500
+MAX_TEST_ANSWER = 1000  # characters, as an answer's expression
+MAX_SEED = 10**9
 SHOW_KEYS = {
     "graph": set(),
     "derivation": {"node", "wrt"},
@@ -219,7 +226,7 @@ def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
         line = _line_of(lines, top, sub, key)
         label = f"`{key or top}`" if top is not None else "a key"
         if isinstance(sub, int):
-            label = f"step {sub + 1}: {label}"
+            label = f"{'test' if top == 'tests' else 'step'} {sub + 1}: {label}"
         if depth > MAX_NESTING:
             errors.add(line, f"tables or arrays nested too deeply (at most {MAX_NESTING} levels)")
             continue
@@ -236,9 +243,9 @@ def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
         for index, (name, item) in reversed(list(enumerate(items))):
             if top is None:
                 where = (name, None, None)
-            elif top == "steps" and sub is None:
+            elif top in ("steps", "tests") and sub is None:
                 where = (top, index, None)
-            elif top == "steps" and key is None:
+            elif top in ("steps", "tests") and key is None:
                 where = (top, sub, name)
             elif top == "vary" and sub is None:
                 where = (top, name, None)
@@ -261,6 +268,8 @@ def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
 def _line_of(lines: KeyLines, top, sub, key) -> int | None:
     if top == "steps" and isinstance(sub, int):
         return lines.of_step(sub, key)
+    if top == "tests" and isinstance(sub, int):
+        return lines.of_test(sub, key)
     if top == "vary" and isinstance(sub, str):
         return lines.of_vary(sub)
     return lines.of_top(top) if top is not None else None
@@ -419,6 +428,8 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         for i, raw in enumerate(raw_steps)
     ]
     vary = _vary(table.get("vary"), assignments, defined, errors)
+    questions = sum(isinstance(step, Ask) for step in steps)
+    tests = _tests(table.get("tests"), questions, errors)
 
     model_line = lines.tables.get("model", lines.of_top("model"))
     if errors.found:
@@ -439,7 +450,91 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         step_lines=tuple(dict(keys) for keys in lines.step_keys),
         parameters=parameters,
         model_line=model_line if built else None,
+        tests=tests,
     )
+
+
+def _tests(raw, questions: int, errors: _Errors) -> tuple[AnswerTest, ...]:
+    """``[[tests]]``: answers and the verdict each must get, as STACK's question tests."""
+    if raw is None:
+        return ()
+    lines = errors.lines
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        errors.add(lines.of_top("tests"), "`tests` must be an array of tables ([[tests]])")
+        return ()
+    if len(raw) > MAX_TESTS:
+        errors.add(lines.of_test(MAX_TESTS), f"too many tests: at most {MAX_TESTS}")
+        raw = raw[:MAX_TESTS]
+    expects = ", ".join(f'"{e}"' for e in EXPECTS)
+    found: list[AnswerTest] = []
+    for index, test in enumerate(raw):
+
+        def at(key=None, index=index):
+            return lines.of_test(index, key)
+
+        label = f"test {index + 1}"
+        before = len(errors.found)
+        for key in test:
+            if key not in TEST_KEYS:
+                errors.add(at(key), f"{label}: {_unknown(key, TEST_KEYS, 'in a [[tests]] table')}")
+        for key in ("question", "answer", "expect"):
+            if key not in test:
+                errors.add(at(), f"{label}: needs `{key}`")
+        number = test.get("question")
+        if "question" in test and (
+            not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= questions
+        ):
+            what = f"from 1 to {questions}" if questions else "(the lesson asks no question)"
+            errors.add(
+                at("question"),
+                f"{label}: `question` is the number of a question, counted from 1 in the "
+                f"order of the `ask` steps: a whole number {what}",
+            )
+        answer = test.get("answer")
+        if isinstance(answer, int | float) and not isinstance(answer, bool) and _is_number(answer):
+            answer = str(answer)  # `answer = -2` means what `answer = "-2"` does
+        if "answer" in test and (not isinstance(answer, str) or not answer.strip()):
+            errors.add(at("answer"), f'{label}: `answer` is what a student types: answer = "-2"')
+        elif isinstance(answer, str) and len(answer) > MAX_TEST_ANSWER:
+            errors.add(
+                at("answer"), f"{label}: `answer` is too long: at most {MAX_TEST_ANSWER} characters"
+            )
+        expect = test.get("expect")
+        if "expect" in test and expect not in EXPECTS:
+            errors.add(at("expect"), f"{label}: `expect = {expect!r}`: choose one of {expects}")
+        diagnosis = test.get("diagnosis")
+        if diagnosis is not None:
+            if not isinstance(diagnosis, str) or not diagnosis.strip() or "\n" in diagnosis:
+                errors.add(
+                    at("diagnosis"),
+                    f"{label}: `diagnosis` is one line of text: a mistake id "
+                    '(diagnosis = "wrong-sign") or words of the feedback',
+                )
+            elif expect in EXPECTS and expect != "wrong":
+                errors.add(
+                    at("diagnosis"),
+                    f"{label}: `diagnosis` names the mistake of a wrong answer: it needs "
+                    f'`expect = "wrong"`, not {expect!r}',
+                )
+        seed = test.get("seed", 0)
+        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+            errors.add(
+                at("seed"),
+                f"{label}: `seed` is a quiz variant: a whole number from 0 (the file's "
+                f"numbers) to {MAX_SEED}",
+            )
+        if len(errors.found) == before:
+            found.append(
+                AnswerTest(
+                    question=number - 1,
+                    answer=answer.strip(),
+                    expect=expect,
+                    diagnosis=diagnosis.strip() if diagnosis is not None else None,
+                    seed=seed,
+                    line=at("answer"),
+                )
+            )
+    return tuple(found)
 
 
 def _table_line(lines: KeyLines, table: str, key: str | None = None) -> int | None:

@@ -1,0 +1,142 @@
+"""The author's tools: `tutor new --network`, `tutor check --watch` cancelling a stale
+check, and `tutor --lesson` opening the app on one lesson."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import pytest
+
+from tutor.author import watch as watching
+from tutor.author.checking import check_paths
+from tutor.author.new import new_lesson
+from tutor.cli import main
+from tutor.lesson import load_lesson
+
+# -- tutor new --network ---------------------------------------------------------------
+
+
+def test_new_network_writes_a_network_lesson_that_checks_clean(tmp_path, capsys):
+    folder = tmp_path / "made" / "here"  # --dir is made if missing
+    assert main(["new", "net-start", "--network", "--dir", str(folder)]) == 0
+    path = folder / "net-start.toml"
+    assert f"wrote {path}" in capsys.readouterr().out
+    text = path.read_text()
+    assert "[model]" in text and "[data]" in text and text.count("#") > 10
+    lesson = load_lesson(path)
+    assert lesson.parameters is not None and len(lesson.parameters) == 9
+    assert [s.what for s in lesson.steps if hasattr(s, "what")] == ["training"]
+    assert "train" in [q.kind for q in lesson.questions]
+    (result,) = check_paths([path])
+    assert result.status == "ok", (result.errors, result.warnings)
+
+
+def test_new_makes_a_missing_folder_but_not_over_a_file(tmp_path, capsys):
+    path = new_lesson("plain", tmp_path / "a" / "b")
+    assert path.exists() and load_lesson(path).id == "plain"
+    (tmp_path / "file").write_text("x")
+    assert main(["new", "x", "--dir", str(tmp_path / "file")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+# -- tutor check --watch: a save cancels the check running --------------------------------
+
+
+def test_a_save_during_a_check_cancels_it_and_checks_again_at_once(tmp_path):
+    path = tmp_path / "a.toml"
+    path.write_text("one")
+    started, seen = threading.Event(), []
+
+    def check(cancel):
+        seen.append(path.read_text())
+        if len(seen) == 1:  # the first check is slow: it runs until it is cancelled
+            stopped = threading.Event()
+            cancel.on_cancel(stopped.set)
+            started.set()
+            assert stopped.wait(10)
+            assert cancel.is_set()
+
+    def sleep(_seconds):
+        if path.read_text() == "one":
+            assert started.wait(10)
+            path.write_text("two, saved during the check")
+
+    count = watching.watch([tmp_path], check, sleep=sleep, rounds=2)
+    assert count == 2
+    assert seen == ["one", "two, saved during the check"]
+
+
+def test_a_cancel_runs_its_hooks_and_blocks_what_it_guards():
+    cancel = watching.Cancel()
+    calls = []
+    cancel.on_cancel(lambda: calls.append("closed"))
+    assert cancel.unless_cancelled(lambda: calls.append("shown"))
+    cancel.set()
+    assert not cancel.unless_cancelled(lambda: calls.append("stale"))
+    cancel.on_cancel(lambda: calls.append("late"))  # registered after: runs at once
+    assert calls == ["shown", "closed", "late"]
+
+
+def test_watch_raises_what_a_check_raised(tmp_path):
+    def check(_cancel):
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        watching.watch([tmp_path], check, sleep=lambda _s: None, rounds=1)
+
+
+def test_check_watch_prints_no_stale_result_after_a_save(tmp_path, monkeypatch):
+    """End to end through `tutor check --watch`: the first check (of the old content)
+    hangs in its child until the save kills it; only the new content's result shows."""
+    from conftest import TINY_LESSON
+
+    import tutor.author.budget as budget
+
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY_LESSON)
+    started = threading.Event()
+
+    class SlowFirstChecker:
+        calls = 0
+
+        def __init__(self):
+            self.closed = threading.Event()
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.close()
+
+        def close(self):
+            self.closed.set()
+
+        def check(self, lesson, *, seconds):
+            SlowFirstChecker.calls += 1
+            if SlowFirstChecker.calls == 1:
+                started.set()
+                assert self.closed.wait(10)  # as a killed child: the check fails
+                return budget.Outcome([budget.LessonError(str(lesson.path), None, "STALE")])
+            return budget.Outcome()
+
+    def sleep(_seconds):
+        if not path.read_text().endswith("# saved\n"):
+            assert started.wait(10)
+            path.write_text(TINY_LESSON + "# saved\n")
+
+    monkeypatch.setattr(budget, "Checker", SlowFirstChecker)
+    original = watching.watch
+    monkeypatch.setattr(
+        watching, "watch", lambda paths, check: original(paths, check, sleep=sleep, rounds=2)
+    )
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    from tutor.cli import cmd_watch
+
+    assert cmd_watch([path], strict=False, as_json=False, out=out) == 0
+    text = out.getvalue()
+    assert "STALE" not in text
+    assert text.count("-- checking at") == 2
+    assert "a file changed during the check: stopped it, checking again" in text
+    assert text.strip().endswith(f"({path})") and "ok tiny" in text
