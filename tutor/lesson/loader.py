@@ -44,7 +44,7 @@ from tutor.lesson.model import (
     Show,
     Step,
 )
-from tutor.lesson.network import NetworkError, network
+from tutor.lesson.network import LOSSES, NetworkError, WeightsError, network
 from tutor.lesson.text import placeholders
 from tutor.untrusted import (
     UnreadableFile,
@@ -83,7 +83,7 @@ TOP_KEYS = {
     "data",
     "tests",
 }
-MODEL_KEYS = {"inputs", "layers", "activation", "seed"}
+MODEL_KEYS = {"inputs", "layers", "activation", "seed", "loss", "weights"}
 DATA_KEYS = {"xs", "ys"}
 MAX_TRAIN_STEPS = 100
 MAX_PASSES = 10
@@ -601,6 +601,32 @@ def _model(table, errors: _Errors):
     if not isinstance(activation, str):
         errors.add(_table_line(lines, "model", "activation"), "[model]: `activation` is text")
         activation = None
+    loss = model.get("loss", "sum")
+    if loss not in LOSSES:
+        errors.add(
+            _table_line(lines, "model", "loss"),
+            f'[model]: `loss = {loss!r}`: choose "sum" (the examples\' squared errors '
+            'added up, the lecture\'s) or "mse" (their mean)',
+        )
+        loss = None
+    weights = model.get("weights")
+    if weights is not None:
+        if not isinstance(weights, list) or not all(
+            isinstance(layer, list)
+            and all(isinstance(row, list) and all(map(_is_data_number, row)) for row in layer)
+            for layer in weights
+        ):
+            errors.add(
+                _table_line(lines, "model", "weights"),
+                f"[model]: `weights` is a list per layer of rows per neuron, each its "
+                f"weights then its bias, {_DATA_NUMBERS}: weights = [[[0.5, -1, 0.1]]]",
+            )
+            weights = None
+        elif "seed" in model:
+            errors.add(
+                _table_line(lines, "model", "seed"),
+                "[model]: `seed` and `weights` both set the initial weights: keep one",
+            )
     xs, ys = data.get("xs"), data.get("ys")
     if not isinstance(xs, list) or not all(
         isinstance(row, list) and all(map(_is_data_number, row)) for row in xs
@@ -616,14 +642,18 @@ def _model(table, errors: _Errors):
             f"[data]: `ys` must be a list of {_DATA_NUMBERS}, one target per row: ys = [1, -1]",
         )
         ys = None
-    if len(errors.found) > found or None in (nin, seed, sizes, activation, xs, ys):
+    if len(errors.found) > found or None in (nin, seed, sizes, activation, loss, xs, ys):
         return None
     try:
-        return network(nin, sizes, xs, ys, seed=seed, activation=activation)
+        return network(
+            nin, sizes, xs, ys, seed=seed, activation=activation, loss=loss, weights=weights
+        )
     except NetworkError as exc:
         key, name = (
             ("xs", "data") if "row" in str(exc) or "targets" in str(exc) else (None, "model")
         )
+        if isinstance(exc, WeightsError):
+            key = "weights"
         errors.add(_table_line(lines, name, key), f"[{name}]: {exc}")
     return None
 
