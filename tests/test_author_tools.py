@@ -140,3 +140,142 @@ def test_check_watch_prints_no_stale_result_after_a_save(tmp_path, monkeypatch):
     assert text.count("-- checking at") == 2
     assert "a file changed during the check: stopped it, checking again" in text
     assert text.strip().endswith(f"({path})") and "ok tiny" in text
+
+
+# -- tutor --lesson: the app opened on one lesson, reloaded with F6 or by itself ---------
+
+VARIED = """\
+format = 1
+id = "varied"
+title = "Varied"
+graph = \"\"\"
+a = 2.0
+b = -3.0
+L = a * b
+\"\"\"
+
+[vary]
+b = { choices = [-3, 4, 5, 6] }
+
+[[steps]]
+say = "L is a times b."
+
+[[steps]]
+ask = "grad"
+node = "a"
+"""
+
+
+async def until(pilot, condition, what: str):
+    for _ in range(500):
+        await pilot.pause()
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"never {what}; the screen is {pilot.app.screen!r}")
+
+
+def lesson_screen(app):
+    from tutor.tui.screens.lesson import LessonScreen
+
+    return app.screen if isinstance(app.screen, LessonScreen) else None
+
+
+def test_the_lesson_option_opens_the_app_on_that_lesson(tmp_path, monkeypatch):
+    import asyncio
+
+    from tutor.tui.app import create_app
+
+    (tmp_path / "varied.toml").write_text(VARIED)
+
+    async def scenario(start, check):
+        app = create_app(tmp_path, start=start)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: lesson_screen(app) is not None, "a lesson screen")
+            check(lesson_screen(app).session)
+
+    def lesson(session):
+        assert (session.lesson.id, session.mode, session.seed) == ("varied", "lesson", 0)
+
+    def quiz(session):
+        assert (session.lesson.id, session.mode, session.seed) == ("varied", "quiz", 3)
+
+    asyncio.run(scenario(("varied", 0), lesson))
+    asyncio.run(scenario((str(tmp_path / "varied.toml"), 3), quiz))
+
+
+def test_f6_reloads_a_changed_lesson_and_reopens_it(tmp_path):
+    import asyncio
+
+    from tutor.tui.app import create_app
+
+    path = tmp_path / "varied.toml"
+    path.write_text(VARIED)
+
+    async def scenario():
+        app = create_app(tmp_path, start=("varied", 0))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: lesson_screen(app) is not None, "a lesson screen")
+            first = lesson_screen(app)
+            path.write_text(VARIED.replace('title = "Varied"', 'title = "Saved again"'))
+            await pilot.press("f6")
+            await until(
+                pilot,
+                lambda: lesson_screen(app) not in (None, first),
+                "the lesson opened again",
+            )
+            assert lesson_screen(app).session.lesson.title == "Saved again"
+            assert app.course.find("varied").title == "Saved again"
+
+    asyncio.run(scenario())
+
+
+def test_watch_reloads_by_itself(tmp_path):
+    import asyncio
+
+    from tutor.tui.app import create_app
+
+    path = tmp_path / "varied.toml"
+    path.write_text(VARIED)
+
+    async def scenario():
+        app = create_app(tmp_path, watch=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.course is not None, "the course loaded")
+            path.write_text(VARIED.replace('title = "Varied"', 'title = "Changed on disk"'))
+            await until(
+                pilot,
+                lambda: (
+                    app.course is not None and app.course.find("varied").title == "Changed on disk"
+                ),
+                "the change read",
+            )
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--lesson", "nowhere/x.toml"], "no such lesson file"),
+        (["--seed", "2"], "--seed opens a quiz variant"),
+        (["--lesson", "x", "--seed", "-1"], "--seed must be 0 or more"),
+    ],
+)
+def test_bad_preview_options_are_usage_errors(capsys, argv, message):
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_lesson_option_starts_the_app_on_the_files_folder(tmp_path, monkeypatch):
+    import tutor.tui.app as app_module
+
+    calls = []
+    monkeypatch.setattr(app_module, "run_app", lambda *a, **k: calls.append((a, k)) or 0)
+    path = tmp_path / "varied.toml"
+    path.write_text(VARIED)
+    assert main(["--lesson", str(path), "--seed", "4", "--watch"]) == 0
+    assert calls == [((tmp_path,), {"start": (str(path), 4), "watch": True})]
+    calls.clear()
+    assert main(["--lessons", str(tmp_path), "--lesson", "varied"]) == 0
+    assert calls == [((tmp_path,), {"start": ("varied", 0), "watch": False})]

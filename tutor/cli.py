@@ -69,6 +69,27 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"tutor {__version__}")
+    parser.add_argument(
+        "--lesson",
+        dest="preview_lesson",
+        metavar="ID_OR_PATH",
+        help="open the app straight on this lesson (an id, or a .toml file: its folder "
+        "is the course); F6 reloads the lesson files",
+    )
+    parser.add_argument(
+        "--seed",
+        dest="preview_seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --lesson: open its quiz at variant N (0, the default: the lesson itself)",
+    )
+    parser.add_argument(
+        "--watch",
+        dest="preview_watch",
+        action="store_true",
+        help="reload a lesson file in the app by itself when it changes on disk",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("lessons", parents=[common], help="list the lessons and any load errors")
@@ -251,7 +272,10 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         case None:
             from tutor.tui.app import run_app
 
-            return run_app(folder)
+            folder, start, watch = _preview(args, folder)
+            if start is None and not watch:
+                return run_app(folder)
+            return run_app(folder, start=start, watch=watch)
         case "lessons":
             return cmd_lessons(folder, args.json, out)
         case "check":
@@ -272,6 +296,27 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         case "derive":
             return cmd_derive(args, out, err)
     raise CommandError(f"unknown command {args.command!r}")
+
+
+def _preview(args: argparse.Namespace, folder: Path) -> tuple[Path, tuple[str, int] | None, bool]:
+    """``tutor --lesson ID_OR_PATH [--seed N] [--watch]``: the folder the app shows (a
+    file's own folder), the lesson to open at once and its quiz variant, and whether
+    to reload changed files by itself."""
+    key = getattr(args, "preview_lesson", None)
+    seed = getattr(args, "preview_seed", 0)
+    watch = getattr(args, "preview_watch", False)
+    if seed < 0:
+        raise CommandError("--seed must be 0 or more")
+    if key is None:
+        if seed:
+            raise CommandError("--seed opens a quiz variant of the lesson --lesson names")
+        return folder, None, watch
+    path = Path(key).expanduser()
+    if path.suffix == ".toml" or path.is_file():
+        if not path.is_file():
+            raise CommandError(f"--lesson {_shown_path(path)}: no such lesson file")
+        return path.parent, (str(path), seed), watch
+    return folder, (key, seed), watch
 
 
 DERIVE_SECONDS = 30.0
