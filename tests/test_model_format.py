@@ -94,3 +94,60 @@ def test_bad_model_additions_are_errors_at_their_line(model, line, message):
 def test_network_refuses_an_unknown_loss():
     with pytest.raises(NetworkError, match="the loss is one of sum, mse"):
         network(2, [1], [[1.0, 2.0]], [1.0], loss="l1")
+
+
+# -- the gradient after k updates: `ask = "train"` with `grad = true` ------------------------
+
+GRAD_AFTER = """
+[[steps]]
+ask = "train"
+rate = 0.1
+steps = 3
+node = "w1_1_1"
+grad = true
+"""
+
+
+def by_hand(zero_grad: bool) -> float:
+    """micrograd's loop on the same network, written out: w1_1_1.grad after 3 updates."""
+    from tutor.engine.nn import MLP
+
+    model = MLP(2, [2, 1], seed=0)
+    params = model.parameters()
+    for _ in range(3):
+        loss = sum(((model(x) - y) ** 2 for x, y in zip(XS, YS, strict=True)), 0.0) / 3
+        if zero_grad:
+            for p in params:
+                p.grad = 0.0
+        loss.backward(accumulate=True)  # micrograd's: adds to what grad holds
+        for p in params:
+            p.data -= 0.1 * p.grad
+    return params[0].grad
+
+
+@pytest.mark.parametrize("zero_grad", [True, False])
+def test_grad_after_k_updates_is_what_the_loop_leaves_and_three_sources_agree(zero_grad):
+    steps = GRAD_AFTER + ("" if zero_grad else "zero_grad = false\n")
+    lesson = load_lesson_text(model_lesson('loss = "mse"', steps))
+    from tutor.session import Session
+
+    question = Session(lesson, mode="quiz").question(0)
+    assert question.expected == pytest.approx(by_hand(zero_grad), rel=1e-9)
+    assert "`w1_1_1.grad` after them" in question.prompt
+    assert validate(lesson, variants=0).errors == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('node = "w1_1_1"\ngrad = 1', "`grad` is true or false"),
+        ("grad = true", "`grad = true` asks for the gradient a parameter holds"),
+        ('node = "L"\ngrad = true', "`grad = true` asks for the gradient a parameter holds"),
+    ],
+)
+def test_bad_grad_after_training_is_an_error_at_its_line(extra, message):
+    steps = f'[[steps]]\nask = "train"\nrate = 0.1\nsteps = 3\n{extra}\n'
+    with pytest.raises(LessonLoadError) as info:
+        load_lesson_text(model_lesson("", steps), "m.toml")
+    found = [str(e) for e in info.value.errors]
+    assert any(message in e and e.startswith("m.toml:1") for e in found), found

@@ -938,6 +938,7 @@ def _ask(
     passes = None
     if "passes" in spec.optional:  # backward passes without zeroing: 2 unless said
         passes = _whole(raw, "passes", label, at, errors, 2, MAX_PASSES) if "passes" in raw else 2
+    grad = False
     if spec.trains:
         rate = _rate(raw, label, at, errors) if "rate" in raw else None
         movable = params or [a.name for a in assignments if a.is_leaf]
@@ -946,6 +947,13 @@ def _ask(
                 at("node"),
                 f"{label}: a training question asks for the loss (`{reaching.output}`, "
                 f"the default) or a parameter after the steps; `{node}` is neither",
+            )
+        grad = _flag(raw, "grad", label, at, errors) if "grad" in raw else False
+        if grad and (node is None or node not in movable):
+            errors.add(
+                at("grad"),
+                f"{label}: `grad = true` asks for the gradient a parameter holds after the "
+                'updates: name the parameter, node = "w1_1_1"',
             )
     if spec.leaf_node:
         leaf = _assignment(assignments, node) if node is not None else None
@@ -1008,6 +1016,7 @@ def _ask(
         passes=passes,
         zero_grad=zero_grad,
         moves=params,
+        grad=grad,
     )
 
 

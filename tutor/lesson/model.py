@@ -88,6 +88,9 @@ class Ask:
     zero_grad: bool = True
     #: The leaves a step or training moves: the lesson's parameters (None: every leaf).
     moves: tuple[str, ...] | None = None
+    #: ``train`` with ``grad = true``: the answer is the gradient the parameter ``node``
+    #: holds after the ``steps`` updates (micrograd's ``p.grad`` after the loop).
+    grad: bool = False
 
     @property
     def spec(self) -> KindSpec:
