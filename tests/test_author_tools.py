@@ -279,3 +279,40 @@ def test_the_lesson_option_starts_the_app_on_the_files_folder(tmp_path, monkeypa
     calls.clear()
     assert main(["--lessons", str(tmp_path), "--lesson", "varied"]) == 0
     assert calls == [((tmp_path,), {"start": ("varied", 0), "watch": False})]
+
+
+def test_the_training_view_names_the_zeroed_and_the_unzeroed_curve():
+    import asyncio
+
+    from textual.app import App
+
+    from tutor.engine.nn import MLP
+    from tutor.engine.train import Trainer
+    from tutor.tui.screens.training import TrainingScreen
+    from tutor.tui.widgets.training_panel import TrainingPanel
+
+    xs, ys = [[2.0, 3.0], [1.0, -1.0]], [1.0, -1.0]
+
+    def trainer(zero_grad):
+        return Trainer(MLP(2, [2, 1], seed=0), xs, ys, rate=0.05, zero_grad=zero_grad)
+
+    class ZeroingApp(App):
+        def on_mount(self):
+            others = [trainer(False)]
+            self.push_screen(TrainingScreen(trainer(True), "Zeroing", interval=0.0, others=others))
+
+    async def scenario():
+        app = ZeroingApp()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            panel = app.screen.query_one(TrainingPanel)
+            key = str(panel.query_one("#training-key").render())
+            assert key == "loss by step:   ⠒⠒ rate 0.05, zeroed   •• rate 0.05, not zeroed"
+            for _ in range(3):
+                await pilot.press("s")
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            status = str(panel.query_one("#training-status").render())
+            assert "rate 0.05, not zeroed: loss" in status
+
+    asyncio.run(scenario())

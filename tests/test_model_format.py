@@ -151,3 +151,63 @@ def test_bad_grad_after_training_is_an_error_at_its_line(extra, message):
         load_lesson_text(model_lesson("", steps), "m.toml")
     found = [str(e) for e in info.value.errors]
     assert any(message in e and e.startswith("m.toml:1") for e in found), found
+
+
+# -- a training view comparing zeroing with not zeroing: `compare_zeroing = true` ----------
+
+ZEROING_VIEW = """
+[[steps]]
+show = "training"
+rate = 0.05
+compare_zeroing = true
+
+[[steps]]
+ask = "train"
+rate = 0.05
+steps = 3
+zero_grad = false
+decimals = 3
+"""
+
+
+def test_compare_zeroing_trains_both_from_the_same_start():
+    from tutor.lesson.training import describe, trainers
+
+    lesson = load_lesson_text(model_lesson("", ZEROING_VIEW))
+    view = lesson.steps[0]
+    assert view.compare_zeroing
+    zeroed, not_zeroed = trainers(lesson, lesson_graph(lesson, 0), view)
+    assert (zeroed.rate, zeroed.zero_grad) == (0.05, True)
+    assert (not_zeroed.rate, not_zeroed.zero_grad) == (0.05, False)
+    assert zeroed.run(3)[0] == not_zeroed.run(3)[0]  # the same start
+    assert zeroed.losses[-1] != not_zeroed.losses[-1]
+    assert "the same training without zeroing the gradients" in describe(lesson, view, "L")
+
+
+def test_a_question_on_the_unzeroed_curve_is_read_from_that_view():
+    from tutor.check.kinds import kind_of
+    from tutor.session import Session
+
+    lesson = load_lesson_text(model_lesson("", ZEROING_VIEW))
+    question = Session(lesson, mode="quiz").question(0)
+    assert kind_of(question.ask).screen_sources(question) != []
+    assert validate(lesson, variants=0).errors == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("compare_zeroing = 1", "`compare_zeroing` is true or false"),
+        (
+            "compare = [0.1, 0.2, 0.3, 0.4]\ncompare_zeroing = true",
+            "with it, `compare` holds at most 3 rates",
+        ),
+    ],
+)
+def test_bad_compare_zeroing_is_an_error_at_its_line(extra, message):
+    steps = f'[[steps]]\nshow = "training"\n{extra}\n'
+    with pytest.raises(LessonLoadError) as info:
+        load_lesson_text(model_lesson("", steps), "m.toml")
+    found = [str(e) for e in info.value.errors]
+    line = 15 + extra.count("\n")
+    assert any(e.startswith(f"m.toml:{line}: step 1: ") and message in e for e in found), found

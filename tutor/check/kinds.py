@@ -711,8 +711,13 @@ class Training(Kind):
             if (
                 isinstance(step, Show)
                 and step.what == "training"
-                and step.zero_grad == ask.zero_grad
-                and ask.rate in (step.rate or 0.05, *step.compare)
+                and (
+                    (
+                        step.zero_grad == ask.zero_grad
+                        and ask.rate in (step.rate or 0.05, *step.compare)
+                    )
+                    or (step.compare_zeroing and ask.rate == (step.rate or 0.05))
+                )
             ):
                 return [Source("answer", "", displayed(question.expected))]
         return []

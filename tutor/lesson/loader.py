@@ -98,7 +98,7 @@ SHOW_KEYS = {
     "graph": set(),
     "derivation": {"node", "wrt"},
     "plot": {"node", "range", "h"},
-    "training": {"rate", "zero_grad", "compare"},
+    "training": {"rate", "zero_grad", "compare", "compare_zeroing"},
 }
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # the whole id: `fullmatch`
 #: A bare key with a letter outside ASCII (`ω = ...`), which TOML does not allow.
@@ -856,9 +856,25 @@ def _show_training(raw, label, at, errors: _Errors) -> Show | None:
             "each above 0: compare = [0.001, 0.3]",
         )
         compare = []
+    compare_zeroing = (
+        _flag(raw, "compare_zeroing", label, at, errors) if "compare_zeroing" in raw else False
+    )
+    if compare_zeroing and len(compare) >= MAX_COMPARE:
+        errors.add(
+            at("compare_zeroing"),
+            f"{label}: `compare_zeroing` draws one more curve: with it, `compare` holds at "
+            f"most {MAX_COMPARE - 1} rates",
+        )
     if rate is None:
         return None
-    return Show("training", line=at(), rate=rate, zero_grad=zero_grad, compare=tuple(compare))
+    return Show(
+        "training",
+        line=at(),
+        rate=rate,
+        zero_grad=zero_grad,
+        compare=tuple(compare),
+        compare_zeroing=compare_zeroing,
+    )
 
 
 def _rate(raw, label, at, errors: _Errors) -> float | None:

@@ -60,6 +60,8 @@ class Show:
     rate: float | None = None
     zero_grad: bool = True
     compare: tuple[float, ...] = ()
+    #: Beside the training, the same one with the other `zero_grad` (a second curve).
+    compare_zeroing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
