@@ -88,6 +88,54 @@ def test_a_bad_test_is_an_error_at_its_line(tests, line, message):
     assert any(e.startswith(f"t.toml:{line}: test 1: ") and message in e for e in errors), errors
 
 
+_VALUES = st.one_of(
+    st.integers(-5, 5),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.text(max_size=12),
+    st.sampled_from(["right", "wrong", "not-understood", "-3", "wrong-sign"]),
+    st.lists(st.integers(0, 3), max_size=2),
+)
+
+
+def _toml(value) -> str:
+    """A TOML value (bool, number, text, list of numbers): JSON's escapes are TOML's."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value != value:
+        return "nan"
+    if isinstance(value, float) and value in (float("inf"), float("-inf")):
+        return "inf" if value > 0 else "-inf"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_toml, value)) + "]"
+    return json.dumps(value)
+
+
+@given(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from(["question", "answer", "expect", "diagnosis", "seed", "other"]),
+            _VALUES,
+            max_size=6,
+        ),
+        max_size=4,
+    )
+)
+def test_any_tests_table_loads_or_is_refused_at_a_line(tests):
+    text = TINY_LESSON + "".join(
+        "[[tests]]\n" + "".join(f"{key} = {_toml(value)}\n" for key, value in test.items())
+        for test in tests
+    )
+    try:
+        lesson = load_lesson_text(text, "t.toml")
+    except LessonLoadError as exc:
+        assert all(e.line is not None for e in exc.errors), exc.errors
+        return
+    assert len(lesson.tests) == len(tests)
+    for test in lesson.tests:
+        assert 0 <= test.question < 2 and test.expect in ("right", "wrong", "not-understood")
+
+
 def test_tests_must_be_an_array_of_tables():
     with pytest.raises(LessonLoadError) as info:
         load_lesson_text("tests = 3\n" + TINY_LESSON, "t.toml")

@@ -500,6 +500,8 @@ def _tests(raw, questions: int, errors: _Errors) -> tuple[AnswerTest, ...]:
                 at("answer"), f"{label}: `answer` is too long: at most {MAX_TEST_ANSWER} characters"
             )
         expect = test.get("expect")
+        if not isinstance(expect, str):  # a list or a table is no key of EXPECTS
+            expect = repr(expect) if "expect" in test else None
         if "expect" in test and expect not in EXPECTS:
             errors.add(at("expect"), f"{label}: `expect = {expect!r}`: choose one of {expects}")
         diagnosis = test.get("diagnosis")
