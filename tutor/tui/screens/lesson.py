@@ -17,6 +17,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.css.query import NoMatches
 from textual.widgets import ContentSwitcher
 
 from tutor.derivation import Edge, warm_up
@@ -414,7 +415,10 @@ class LessonScreen(TutorScreen):
         The graph is drawn to fit those rows and takes no more than its drawing
         needs; a picture left fewer than 2 rows steps aside (ctrl+g still shows it).
         """
-        visual = self.query_one("#visual")
+        try:
+            visual = self.query_one("#visual")
+        except NoMatches:  # asked after a refresh that the screen, left meanwhile, did not see
+            return
         if self.maximized is not None or (self._default_view() is None and self.view == GRAPH):
             return
         body = self.query_one("#body")

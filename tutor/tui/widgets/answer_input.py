@@ -75,8 +75,7 @@ class AnswerInput(Input):
 
     def _on_paste(self, event: events.Paste) -> None:
         if self._takes_text():
-            super()._on_paste(event)
-            return
+            return  # Input's own handler, dispatched after this one, pastes it
         event.stop()
         event.prevent_default()
         self._refused(event.text)
