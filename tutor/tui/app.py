@@ -556,7 +556,8 @@ class TutorApp(App[int]):
             session = self.screen.session
             seed = session.seed if session.mode == "quiz" else 0
             reopen = (str(session.lesson.path), seed)
-        self.workers.cancel_group(self, "check")  # its verdicts are on the old files
+        for group in ("check", "open", "quiz"):  # their verdicts are on the old files
+            self.workers.cancel_group(self, group)
         before = {lesson.path.resolve(): lesson for lesson in self.course.lessons}
         before.update(
             {path.resolve(): None for path in self.course.broken}  # failed: read again
