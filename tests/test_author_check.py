@@ -8,6 +8,7 @@ import io
 import json
 import re
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -380,7 +381,10 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path, capsys, monkeypatch):
     path = tmp_path / "a.toml"
     path.write_text((UNUSUAL / "near-kink.toml").read_text())
 
-    def interrupt(_seconds):
+    def interrupt(_seconds):  # Ctrl+C once the first check has printed
+        for thread in threading.enumerate():
+            if thread.name == "tutor-check":
+                thread.join()
         raise KeyboardInterrupt
 
     monkeypatch.setattr(watching, "_sleep", interrupt)

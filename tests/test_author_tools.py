@@ -316,3 +316,45 @@ def test_the_training_view_names_the_zeroed_and_the_unzeroed_curve():
             assert "rate 0.05, not zeroed: loss" in status
 
     asyncio.run(scenario())
+
+
+def test_ctrl_c_during_a_check_stops_it_quietly(tmp_path, monkeypatch):
+    """Ctrl+C while a check runs: the check's child is stopped, nothing of it is
+    printed, and it is not said to be a file that changed."""
+    from conftest import TINY_LESSON
+
+    import tutor.author.budget as budget
+
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY_LESSON)
+    started, closed = threading.Event(), threading.Event()
+
+    class HangingChecker:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.close()
+
+        def close(self):
+            closed.set()
+
+        def check(self, lesson, *, seconds):
+            started.set()
+            assert closed.wait(10)
+            return budget.Outcome([budget.LessonError(str(lesson.path), None, "STALE")])
+
+    def interrupt(_seconds):
+        assert started.wait(10)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(budget, "Checker", HangingChecker)
+    monkeypatch.setattr(watching, "_sleep", interrupt)
+    out = io.StringIO()
+    from tutor.cli import cmd_watch
+
+    assert cmd_watch([path], strict=False, as_json=False, out=out) == 0
+    assert closed.is_set()
+    text = out.getvalue()
+    assert "STALE" not in text and "a file changed" not in text
+    assert text.count("-- checking at") == 1

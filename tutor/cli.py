@@ -448,7 +448,7 @@ def cmd_watch(paths: list[Path], strict: bool, as_json: bool, out: TextIO) -> in
 
         if cancel is None:
             show()
-        elif not cancel.unless_cancelled(show) and not as_json:
+        elif not cancel.unless_cancelled(show) and not as_json and cancel.reason == cancel.CHANGED:
             print("-- a file changed during the check: stopped it, checking again", file=out)
 
     watch(paths, check)

@@ -51,19 +51,24 @@ class Cancel:
     `set`: a check's output is either written before the change was seen, or never.
     """
 
+    #: Why a check was cancelled: a file changed (it is checked again), or Ctrl+C.
+    CHANGED, INTERRUPTED = "changed", "interrupted"
+
     def __init__(self) -> None:
         self._set = False
+        self.reason: str | None = None
         self._lock = threading.Lock()
         self._hooks: list[Callable[[], object]] = []
 
     def is_set(self) -> bool:
         return self._set
 
-    def set(self) -> None:
+    def set(self, reason: str = CHANGED) -> None:
         """Cancel, and run every hook (again, if cancelled already: a hook may have
         had nothing to stop the first time, as a child process just being started)."""
         with self._lock:
             self._set = True
+            self.reason = self.reason or reason
             hooks = list(self._hooks)
         for hook in hooks:  # stopping is best effort: the watcher's join bounds it
             with contextlib.suppress(Exception):
@@ -122,12 +127,12 @@ def watch(
         checks += 1
         thread.start()
 
-    def stop() -> None:
+    def stop(reason: str = Cancel.CHANGED) -> None:
         if running is None:
             return
         thread, cancel = running
         while thread.is_alive():
-            cancel.set()
+            cancel.set(reason)
             thread.join(STOP_WAIT)
 
     try:
@@ -149,5 +154,5 @@ def watch(
         if failure:
             raise failure[0]
     except KeyboardInterrupt:
-        stop()
+        stop(Cancel.INTERRUPTED)
     return checks
