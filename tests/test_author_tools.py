@@ -217,6 +217,8 @@ def test_f6_reloads_a_changed_lesson_and_reopens_it(tmp_path):
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: lesson_screen(app) is not None, "a lesson screen")
             first = lesson_screen(app)
+            await pilot.press("ctrl+n")  # on to step 2: the reload comes back to it
+            await until(pilot, lambda: first.session.position == 1, "step 2")
             path.write_text(VARIED.replace('title = "Varied"', 'title = "Saved again"'))
             await pilot.press("f6")
             await until(
@@ -225,6 +227,7 @@ def test_f6_reloads_a_changed_lesson_and_reopens_it(tmp_path):
                 "the lesson opened again",
             )
             assert lesson_screen(app).session.lesson.title == "Saved again"
+            assert lesson_screen(app).session.position == 1
             assert app.course.find("varied").title == "Saved again"
 
     asyncio.run(scenario())
