@@ -428,9 +428,12 @@ class TutorApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reload":  # from the course list and a lesson, not over a dialog
             from tutor.tui.screens.home import HomeScreen
-            from tutor.tui.screens.lesson import LessonScreen
 
-            return isinstance(self.screen, HomeScreen | LessonScreen) and not self._loading
+            # Not imported for it: the first frame comes before the lesson code is imported
+            # (no lesson screen can be open before then).
+            lesson = sys.modules.get("tutor.tui.screens.lesson")
+            screens = (HomeScreen, lesson.LessonScreen) if lesson else (HomeScreen,)
+            return isinstance(self.screen, screens) and not self._loading
         # Nothing opens over the "make the terminal larger" message.
         return not (self.too_small and action in ("help", "command_palette", "change_theme"))
 
