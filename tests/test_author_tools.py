@@ -263,6 +263,8 @@ def test_watch_reloads_by_itself(tmp_path):
         (["--lesson", "nowhere/x.toml"], "no such lesson file"),
         (["--seed", "2"], "--seed opens a quiz variant"),
         (["--lesson", "x", "--seed", "-1"], "--seed must be 0 or more"),
+        (["--lesson", "x", "lessons"], "open the app: give them without `lessons`"),
+        (["--watch", "check"], "open the app: give them without `check`"),
     ],
 )
 def test_bad_preview_options_are_usage_errors(capsys, argv, message):

@@ -268,6 +268,15 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tutor.paths import lessons_dir
 
     folder = lessons_dir(getattr(args, "lessons", None))
+    if args.command is not None and (
+        getattr(args, "preview_lesson", None) is not None
+        or getattr(args, "preview_seed", 0)
+        or getattr(args, "preview_watch", False)
+    ):
+        raise CommandError(
+            "--lesson, --seed and --watch before a command open the app: give them "
+            f"without `{args.command}`, or after it where it takes them"
+        )
     match args.command:
         case None:
             from tutor.tui.app import run_app
