@@ -8,6 +8,7 @@ import io
 import json
 import re
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,7 @@ def test_the_broken_folder_covers_errors_and_lints():
         "lint-other-node",
         "lint-tolerance-unmeetable",
     }
-    assert len(errors) == 10  # prompt-precision among them: `decimals` is the fix
+    assert len(errors) == 11  # prompt-precision among them: `decimals` is the fix
     assert results["duplicate-id-a"].status == "errors"  # both files claiming the id
 
 
@@ -372,7 +373,7 @@ def test_watch_checks_again_after_a_save(tmp_path):
         if len(runs) == 1 and path.read_text() == "one":
             path.write_text("two, longer")  # a save between two polls
 
-    count = watching.watch([tmp_path], lambda: runs.append("check"), sleep=sleep, rounds=3)
+    count = watching.watch([tmp_path], lambda _cancel: runs.append("check"), sleep=sleep, rounds=3)
     assert count == 2 and len(runs) == 2
 
 
@@ -380,7 +381,10 @@ def test_watch_stops_cleanly_on_ctrl_c(tmp_path, capsys, monkeypatch):
     path = tmp_path / "a.toml"
     path.write_text((UNUSUAL / "near-kink.toml").read_text())
 
-    def interrupt(_seconds):
+    def interrupt(_seconds):  # Ctrl+C once the first check has printed
+        for thread in threading.enumerate():
+            if thread.name == "tutor-check":
+                thread.join()
         raise KeyboardInterrupt
 
     monkeypatch.setattr(watching, "_sleep", interrupt)

@@ -13,6 +13,7 @@ import re
 import shutil
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, TextIO
@@ -23,6 +24,7 @@ from tutor.status import NOT_STARTED
 if TYPE_CHECKING:
     import argparse
 
+    from tutor.author.answer_tests import Expectation
     from tutor.check import Verdict
 
 USAGE_ERROR = 2
@@ -68,6 +70,27 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"tutor {__version__}")
+    parser.add_argument(
+        "--lesson",
+        dest="preview_lesson",
+        metavar="ID_OR_PATH",
+        help="open the app straight on this lesson (an id, or a .toml file: its folder "
+        "is the course); F6 reloads the lesson files",
+    )
+    parser.add_argument(
+        "--seed",
+        dest="preview_seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --lesson: open its quiz at variant N (0, the default: the lesson itself)",
+    )
+    parser.add_argument(
+        "--watch",
+        dest="preview_watch",
+        action="store_true",
+        help="reload a lesson file in the app by itself when it changes on disk",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("lessons", parents=[common], help="list the lessons and any load errors")
@@ -84,15 +107,33 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new", parents=[common], help="write a lesson file to start from")
     p.add_argument("id", metavar="ID", help="the new lesson's id (lowercase letters, digits, -)")
     p.add_argument(
-        "--dir", default=".", metavar="DIR", help="the folder to write ID.toml in (default: .)"
+        "--dir",
+        default=".",
+        metavar="DIR",
+        help="the folder to write ID.toml in, made if missing (default: .)",
+    )
+    p.add_argument(
+        "--network",
+        action="store_true",
+        help="a network lesson: a [model] over [data], a training view, a train question",
     )
 
     p = sub.add_parser("run", parents=[common], help="grade a file of scripted answers")
     p.add_argument("lesson", metavar="LESSON", help="a lesson id or a .toml file")
-    p.add_argument("--answers", required=True, metavar="FILE", help="one answer a line")
+    p.add_argument(
+        "--answers",
+        metavar="FILE",
+        help="one answer a line (`ANSWER => right` expects a verdict: see --expect)",
+    )
     p.add_argument("--seed", type=int, default=0, help="variant of the numbers (0: the file's)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--record", action="store_true", help="store the attempts in your progress")
+    p.add_argument(
+        "--expect",
+        action="store_true",
+        help="exit 1 when a verdict differs from what the answers file (`ANSWER => wrong`) "
+        "or the lesson's [[tests]] at this seed expect: a course tests itself in CI",
+    )
 
     p = sub.add_parser("graph", parents=[common], help="draw a lesson's expression graph")
     p.add_argument("lesson", metavar="LESSON", help="a lesson id or a .toml file")
@@ -228,11 +269,23 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from tutor.paths import lessons_dir
 
     folder = lessons_dir(getattr(args, "lessons", None))
+    if args.command is not None and (
+        getattr(args, "preview_lesson", None) is not None
+        or getattr(args, "preview_seed", 0)
+        or getattr(args, "preview_watch", False)
+    ):
+        raise CommandError(
+            "--lesson, --seed and --watch before a command open the app: give them "
+            f"without `{args.command}`, or after it where it takes them"
+        )
     match args.command:
         case None:
             from tutor.tui.app import run_app
 
-            return run_app(folder)
+            folder, start, watch = _preview(args, folder)
+            if start is None and not watch:
+                return run_app(folder)
+            return run_app(folder, start=start, watch=watch)
         case "lessons":
             return cmd_lessons(folder, args.json, out)
         case "check":
@@ -241,7 +294,7 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 return cmd_watch(paths, args.strict, args.json, out)
             return cmd_check(paths, out, strict=args.strict, as_json=args.json)
         case "new":
-            return cmd_new(args.id, Path(args.dir), out)
+            return cmd_new(args.id, Path(args.dir), out, network=args.network)
         case "run":
             return cmd_run(folder, args, out)
         case "graph":
@@ -253,6 +306,27 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         case "derive":
             return cmd_derive(args, out, err)
     raise CommandError(f"unknown command {args.command!r}")
+
+
+def _preview(args: argparse.Namespace, folder: Path) -> tuple[Path, tuple[str, int] | None, bool]:
+    """``tutor --lesson ID_OR_PATH [--seed N] [--watch]``: the folder the app shows (a
+    file's own folder), the lesson to open at once and its quiz variant, and whether
+    to reload changed files by itself."""
+    key = getattr(args, "preview_lesson", None)
+    seed = getattr(args, "preview_seed", 0)
+    watch = getattr(args, "preview_watch", False)
+    if seed < 0:
+        raise CommandError("--seed must be 0 or more")
+    if key is None:
+        if seed:
+            raise CommandError("--seed opens a quiz variant of the lesson --lesson names")
+        return folder, None, watch
+    path = Path(key).expanduser()
+    if path.suffix == ".toml" or path.is_file():
+        if not path.is_file():
+            raise CommandError(f"--lesson {_shown_path(path)}: no such lesson file")
+        return path.parent, (str(path), seed), watch
+    return folder, (key, seed), watch
 
 
 DERIVE_SECONDS = 30.0
@@ -336,12 +410,14 @@ def cmd_check(
     as_json: bool = False,
     budget: float | None = None,
     json_lines: bool = False,
+    cancel=None,
 ) -> int:
     """Check each lesson file, each within a time and memory budget (`budget` seconds);
-    ``json_lines``: the JSON document on one line (``--watch --json``: JSON Lines)."""
+    ``json_lines``: the JSON document on one line (``--watch --json``: JSON Lines);
+    ``cancel`` (a `tutor.author.watch.Cancel`) stops the check when set."""
     from tutor.author.checking import check_paths
 
-    results = check_paths(paths, budget)
+    results = check_paths(paths, budget, cancel=cancel)
     failed = any(r.failed(strict) for r in results)
     if as_json:
         data = {
@@ -362,24 +438,38 @@ def cmd_check(
 
 
 def cmd_watch(paths: list[Path], strict: bool, as_json: bool, out: TextIO) -> int:
+    """Check now and at every save; a save during a check stops it (what it found is
+    not printed: it is about the old content) and checks the new content at once."""
+    import io
     import time
 
     from tutor.author.watch import watch
 
-    def check() -> None:
+    def check(cancel=None) -> None:
         if not as_json:
             print(f"-- checking at {time.strftime('%H:%M:%S')} (Ctrl+C stops)", file=out)
-        cmd_check(paths, out, strict=strict, as_json=as_json, json_lines=True)
+            out.flush()
+        found = io.StringIO()
+        cmd_check(paths, found, strict=strict, as_json=as_json, json_lines=True, cancel=cancel)
+
+        def show() -> None:
+            out.write(found.getvalue())
+            out.flush()
+
+        if cancel is None:
+            show()
+        elif not cancel.unless_cancelled(show) and not as_json and cancel.reason == cancel.CHANGED:
+            print("-- a file changed during the check: stopped it, checking again", file=out)
 
     watch(paths, check)
     return 0
 
 
-def cmd_new(lesson_id: str, folder: Path, out: TextIO) -> int:
+def cmd_new(lesson_id: str, folder: Path, out: TextIO, network: bool = False) -> int:
     from tutor.author.new import NewLessonError, new_lesson
 
     try:
-        path = new_lesson(lesson_id, folder)
+        path = new_lesson(lesson_id, folder, network=network)
     except NewLessonError as exc:
         raise CommandError(str(exc)) from None
     print(f"wrote {path}: check it with `tutor check {path}`", file=out)
@@ -389,12 +479,29 @@ def cmd_new(lesson_id: str, folder: Path, out: TextIO) -> int:
 MAX_ANSWERS_BYTES = 1024 * 1024
 
 
+@dataclass(frozen=True)
+class AnswerLine:
+    """One answer of an answers file: the text (None: ``-``, skip), the file's line,
+    and the verdict it must get (``ANSWER => wrong: wrong-sign``), if it says one."""
+
+    answer: str | None
+    line: int
+    expectation: Expectation | None = None
+
+
 def read_answers(path: Path) -> list[str | None]:
-    """An answers file: one answer a line; blank and ``#`` lines ignored; ``-`` skips.
+    """An answers file's answers, in order (None: skip); see `read_answer_lines`."""
+    return [entry.answer for entry in read_answer_lines(path)]
+
+
+def read_answer_lines(path: Path) -> list[AnswerLine]:
+    """An answers file: one answer a line; blank and ``#`` lines ignored; ``-`` skips;
+    ``ANSWER => EXPECTATION`` (`tutor.author.answer_tests`) says the verdict it must get.
 
     Lines end at ``\n`` (or ``\r\n``) only: a U+2028, U+0085 or form feed
     inside an answer must not shift the later answers onto other questions.
     """
+    from tutor.author.answer_tests import ARROW, parse_expectation
     from tutor.untrusted import UnreadableFile, read_limited
 
     try:
@@ -408,12 +515,26 @@ def read_answers(path: Path) -> list[str | None]:
         line = data[: exc.start].count(b"\n") + 1
         where = f"{_shown_path(path)}:{line}"
         raise CommandError(f"{where}: the answers file is not UTF-8 text") from None
-    answers: list[str | None] = []
-    for line in text.split("\n"):
+    answers: list[AnswerLine] = []
+    for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        answers.append(None if stripped == "-" else stripped)
+        expectation = None
+        if ARROW in stripped:
+            stripped, _, said = stripped.partition(ARROW)
+            stripped = stripped.strip()
+            where = f"{_shown_path(path)}:{number}"
+            try:
+                expectation = parse_expectation(said)
+            except ValueError as exc:
+                raise CommandError(f"{where}: {exc}") from None
+            if stripped in ("", "-"):
+                raise CommandError(
+                    f"{where}: an expectation needs an answer before `{ARROW}`: "
+                    f"-2 {ARROW} right (a skipped question gets no verdict)"
+                )
+        answers.append(AnswerLine(None if stripped == "-" else stripped, number, expectation))
     return answers
 
 
@@ -426,11 +547,16 @@ def _shown_path(path: Path | str) -> str:
 
 
 def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
+    """Grade an answers file (``--answers``) as a quiz; with ``--expect``, exit 1 when a
+    verdict differs from what the file's lines or the lesson's ``[[tests]]`` at this
+    seed expect (``--expect`` alone runs only the lesson's tests)."""
     from tutor.lesson import GraphError
     from tutor.session import Session
 
+    if args.answers is None and not args.expect:
+        raise CommandError("run: give --answers FILE (or --expect, to run the lesson's tests)")
     lesson = _lesson(folder, args.lesson)
-    answers = read_answers(Path(args.answers))
+    entries = read_answer_lines(Path(args.answers)) if args.answers is not None else []
     if args.seed < 0:
         raise CommandError("--seed must be 0 or more")
     _checked_within_budget(lesson, args.seed)
@@ -439,22 +565,25 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
     except GraphError as exc:
         raise CommandError(f"{lesson.path}: {exc}") from None
     count = len(lesson.questions)
-    if len(answers) > count:
+    if len(entries) > count:
         print(
-            f"tutor: {args.answers} has {len(answers)} answers for {count} questions; "
+            f"tutor: {args.answers} has {len(entries)} answers for {count} questions; "
             "the extra ones are ignored",
             file=sys.stderr,
         )
     results = []
     verdicts: list[Verdict | None] = []  # what `--record` stores
-    for index in range(count):
+    unmet_lines: list[str] = []  # expectations not met, as PATH:LINE: message
+    checked = 0
+    for index in range(count if args.answers is not None else 0):
         session.goto_question(index)
         question = session.question()
         if question.ungradable:  # an answer of inf or NaN (`tutor check` says so too)
             line = question.ask.line
             where = f"{lesson.path}:{line}" if line else str(lesson.path)
             raise CommandError(f"{where}: {question.ungradable}")
-        answer = answers[index] if index < len(answers) else None
+        entry = entries[index] if index < len(entries) else None
+        answer = entry.answer if entry is not None else None
         if answer is None:
             session.skip()
             verdicts.append(None)
@@ -465,6 +594,14 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
             verdict_name, feedback, diagnosis = verdict.status, verdict.feedback, verdict.diagnosis
             if verdict.caret:
                 feedback = f"{feedback}\n{verdict.caret}"
+            if args.expect and entry.expectation is not None:
+                from tutor.author.answer_tests import unmet
+
+                checked += 1
+                problem = unmet(entry.expectation, verdict)
+                if problem:
+                    where = f"{_shown_path(args.answers)}:{entry.line}"
+                    unmet_lines.append(f"{where}: question {index + 1}: {problem}")
         results.append(
             {
                 "index": index,
@@ -479,7 +616,15 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
                 "diagnosis": diagnosis,
             }
         )
-    if args.record:
+        if args.expect:  # the verdict the answers file expects (None: none said)
+            results[-1]["expect"] = str(entry.expectation) if entry and entry.expectation else None
+    if args.expect:
+        from tutor.author.answer_tests import run_tests
+
+        tests = [t for t in lesson.tests if t.seed == args.seed]
+        checked += len(tests)
+        unmet_lines += [str(e) for e in run_tests(lesson, [session.graph], seed=args.seed)]
+    if args.record and args.answers is not None:
         _record(session, verdicts)
     if args.json:
         data = {
@@ -490,22 +635,45 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
             "passed": session.passed,
             "questions": results,
         }
+        if args.expect:
+            data["expectations"] = {"checked": checked, "unmet": unmet_lines}
         out.write(numbers.json_text(data))
         out.write("\n")
-        return 0
+        return _expected(args, checked, unmet_lines, lesson)
     print(f"{lesson.title} ({lesson.id}, seed {args.seed})", file=out)
     for r in results:
         print(f"\nQ{r['index'] + 1}. {r['prompt']}", file=out)
         print(f"    answer: {r['answer']}", file=out)
         print(f"    {r['verdict']}: {_indent(r['feedback'])}", file=out)
-    verdict = "passed" if session.passed else "not passed"
-    print(
-        f"\nScore: {numbers.score(session.score)} / {numbers.score(session.total)} "
-        f"({numbers.percent(session.percent / 100)}): {verdict} "
-        f"(pass mark {numbers.percent(lesson.pass_mark)})",
-        file=out,
-    )
-    return 0
+    if args.answers is not None:
+        verdict = "passed" if session.passed else "not passed"
+        print(
+            f"\nScore: {numbers.score(session.score)} / {numbers.score(session.total)} "
+            f"({numbers.percent(session.percent / 100)}): {verdict} "
+            f"(pass mark {numbers.percent(lesson.pass_mark)})",
+            file=out,
+        )
+    if args.expect:
+        for line in unmet_lines:
+            print(line, file=out)
+        met = checked - len(unmet_lines)
+        print(f"\nExpectations: {met} of {checked} met", file=out)
+    return _expected(args, checked, unmet_lines, lesson)
+
+
+def _expected(args: argparse.Namespace, checked: int, unmet_lines: list[str], lesson) -> int:
+    """``--expect``'s exit code: 1 when an expectation is not met, or there is none to
+    check (a CI run that checks nothing must not pass); 0 otherwise."""
+    if not args.expect:
+        return 0
+    if not checked:
+        print(
+            f"tutor: --expect: nothing to check: no `ANSWER => VERDICT` line in the answers "
+            f"file and no [[tests]] of {lesson.id} at seed {args.seed}",
+            file=sys.stderr,
+        )
+        return 1
+    return 1 if unmet_lines else 0
 
 
 def _checked_within_budget(lesson, seed: int) -> None:

@@ -65,10 +65,12 @@ class FileResult:
             dropped = f"; {self.dropped}" if self.dropped else ""
             variants = f"{self.variants} variants ({self.distinct} distinct{dropped})"
             warned = f", {len(self.warnings)} warnings" if self.warnings else ""
+            tests = len(lesson.tests)
+            tested = f", {tests} answer test{'s' if tests != 1 else ''} pass" if tests else ""
             out.append(
                 f"ok {lesson.id}: {count} question{'s' if count != 1 else ''}, the file's "
                 f"numbers and {variants}: three sources agree, every step works as in the "
-                f"app{warned} ({lesson.path})"
+                f"app{tested}{warned} ({lesson.path})"
             )
         return out
 
@@ -82,13 +84,16 @@ def _tagged(error: LessonError, tag: str) -> str:
     return f"{where}: {tag}: {error.message}"
 
 
-def check_paths(paths: list[Path], seconds: float | None = None) -> list[FileResult]:
+def check_paths(paths: list[Path], seconds: float | None = None, cancel=None) -> list[FileResult]:
     """Check files and folders; a lesson id used by two files is an error at each
     one's ``id`` line, wherever the files came from (as in a folder: no file wins).
 
     Each lesson is checked in a child process within a time and memory budget
     (`tutor.author.budget`; ``seconds`` each, default `CHECK_SECONDS`): a lesson
     that asks for unbounded work is reported at its path, and the next is checked.
+    ``cancel`` (`tutor.author.watch.Cancel`, for ``--watch``): once set, the check
+    running is stopped (its child killed) and no other starts; the results are then
+    incomplete, and not to be shown.
     """
     from tutor.author.budget import CHECK_SECONDS, Checker
 
@@ -109,7 +114,11 @@ def check_paths(paths: list[Path], seconds: float | None = None) -> list[FileRes
         if lesson is not None and len(ids[lesson.id]) > 1:
             result.errors.append(duplicate_id(lesson, ids[lesson.id]))
     with Checker() as checker:
+        if cancel is not None:
+            cancel.on_cancel(checker.close)
         for result in results:
+            if cancel is not None and cancel.is_set():
+                break
             if result.lesson is not None and not result.errors:
                 outcome = checker.check(
                     result.lesson, seconds=CHECK_SECONDS if seconds is None else seconds
@@ -154,5 +163,9 @@ def check_lesson(result: FileResult, variants: int | None = None) -> None:
     if report.errors:
         return  # the answers are wrong: going through the app would only repeat it
     result.errors += rehearse(lesson, [g.seed for g in report.graphs[1:]], report.graphs)
+    if not result.errors and lesson.tests:  # the answers the author says how to grade
+        from tutor.author.answer_tests import run_tests
+
+        result.errors += run_tests(lesson, report.graphs)
     if not result.errors:  # lints are for lessons that work; errors come first
         result.warnings += lint(lesson, report.graphs)

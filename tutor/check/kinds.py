@@ -714,7 +714,7 @@ class Training(Kind):
 
     def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
         at = partial(
-            q.after_training,
+            q.grad_after_training if ask.grad else q.after_training,
             rate=ask.rate,
             steps=ask.steps,
             zero_grad=ask.zero_grad,
@@ -722,10 +722,12 @@ class Training(Kind):
             moves=ask.moves,
         )
         what = ask.node if ask.node is not None else out
+        if ask.grad:
+            return at, f"{what}.grad after {ask.steps} steps"
         return at, f"{what} after {ask.steps} steps"
 
     def keys(self, ask: Ask, graph: Graph) -> set[Key]:
-        return {(self.name, ask.rate, ask.steps, ask.zero_grad, ask.node)}
+        return {(self.name, ask.rate, ask.steps, ask.zero_grad, ask.node, ask.grad)}
 
     def screen_sources(self, question: Question) -> list[Source]:
         # Read off a training view shown before it, at this rate: the view writes the
@@ -740,8 +742,13 @@ class Training(Kind):
             if (
                 isinstance(step, Show)
                 and step.what == "training"
-                and step.zero_grad == ask.zero_grad
-                and ask.rate in (step.rate or 0.05, *step.compare)
+                and (
+                    (
+                        step.zero_grad == ask.zero_grad
+                        and ask.rate in (step.rate or 0.05, *step.compare)
+                    )
+                    or (step.compare_zeroing and ask.rate == (step.rate or 0.05))
+                )
             ):
                 return [Source("answer", "", displayed(question.expected))]
         return []
@@ -753,6 +760,19 @@ class Training(Kind):
         from tutor.symbolic.descent import descent
 
         ask, graph = question.ask, question.graph
+        if ask.grad:  # the gradients the parameters held at the last update
+            grad_key = ("symbolic-descent-grads", ask.rate, ask.zero_grad, ask.moves, ask.steps)
+            if grad_key not in graph.cache:
+                params = list(moved_leaves(graph, ask.moves).values())
+                graph.cache[grad_key] = descent(
+                    graph.output,
+                    params,
+                    Fraction(repr(ask.rate)),
+                    ask.steps,
+                    values=graph.exact,
+                    zero_grad=ask.zero_grad,
+                ).grads
+            return float(graph.cache[grad_key][graph.nodes[ask.node]])
         steps = _run_for(question)
         key = ("symbolic-descent", ask.rate, ask.zero_grad, ask.moves, ask.node, steps)
         if key not in graph.cache:
@@ -774,6 +794,16 @@ class Training(Kind):
         """The same training with every gradient by central differences (shared as
         `exact` shares its run)."""
         ask, graph = question.ask, question.graph
+        if ask.grad:  # the gradients held at the last of exactly `steps` updates
+            grad_key = ("finite-descent-grads", ask.rate, ask.zero_grad, ask.moves, ask.steps)
+            if grad_key not in graph.cache:
+                params = list(moved_leaves(graph, ask.moves).values())
+                held: dict = {}
+                finite_difference_descent(
+                    graph.output, params, ask.rate, ask.steps, zero_grad=ask.zero_grad, grads=held
+                )
+                graph.cache[grad_key] = held
+            return Estimate(graph.cache[grad_key][graph.nodes[ask.node]])
         steps = _run_for(question)
         key = ("finite-descent", ask.rate, ask.zero_grad, ask.moves, ask.node, steps)
         if key not in graph.cache:
@@ -791,6 +821,8 @@ class Training(Kind):
     def mistakes(self, question: Question) -> list[Mistake]:
         ask, out = question.ask, question.output
         what = ask.node if ask.node is not None else out
+        if ask.grad:
+            return self._grad_mistakes(question)
         found = [
             Mistake(
                 "unchanged",
@@ -831,6 +863,37 @@ class Training(Kind):
         )
         return found + _miscounted(question) + _other_rates(question)
 
+    def _grad_mistakes(self, question: Question) -> list[Mistake]:
+        """``grad = true``: the gradient held after the updates, and its wrong turns."""
+        ask, node = question.ask, question.ask.node
+        other = not ask.zero_grad
+        return [
+            wrong_sign(question),
+            Mistake(
+                "unchanged",
+                lambda g: g.grad(node),
+                f"that is the gradient of {node} before any update. After {ask.steps} "
+                f"updates the parameters have moved, and so has the gradient.",
+                names=((GRAD.name, node),),
+            ),
+            Mistake(
+                "zeroing" if other else "not-zeroing",
+                partial(
+                    q.grad_after_training,
+                    rate=ask.rate,
+                    steps=ask.steps,
+                    zero_grad=other,
+                    node=node,
+                    moves=ask.moves,
+                ),
+                "that is the gradient with the gradients zeroed before each backward(); "
+                "without zeroing, .grad holds the sum of every step's gradients."
+                if other
+                else "that is the sum of every step's gradients, as without zeroing. Zeroed "
+                "before each backward(), .grad holds the last step's gradient only.",
+            ),
+        ]
+
     def prompt(self, question: Question) -> str:
         ask, out = question.ask, question.output
         rate = short(ask.rate, 6)
@@ -840,6 +903,10 @@ class Training(Kind):
             f"backward(): {ask.steps} updates, each moving every parameter by −{rate} × its "
             "gradient."
         )
+        if ask.grad:
+            return (
+                f"{loop} What is `{ask.node}.grad` after them: the gradient the last update used?"
+            )
         if ask.node is None or ask.node == out:
             return f"{loop} What is `{out}` after the {ask.steps} updates?"
         return f"{loop} What is the parameter `{ask.node}` after them?"
@@ -859,7 +926,13 @@ class Training(Kind):
             f"{out} before each of the {ask.steps} updates: {shown}; after the last: "
             f"{short(final)}."
         ]
-        if ask.node is not None and ask.node != out:
+        if ask.grad:
+            lines.append(
+                f"{ask.node}.grad after the {ask.steps} updates (what the last update "
+                f"used{'' if ask.zero_grad else ', summed over every step'}): "
+                f"{question.expected_text}."
+            )
+        elif ask.node is not None and ask.node != out:
             lines.append(f"{ask.node} after the {ask.steps} updates: {question.expected_text}.")
         return lines
 

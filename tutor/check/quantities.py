@@ -204,6 +204,26 @@ def after_training(
     return values[node]
 
 
+def grad_after_training(
+    graph: Graph,
+    rate: float,
+    steps: int,
+    zero_grad: bool = True,
+    node: str | None = None,
+    moves: tuple[str, ...] | None = None,
+) -> float:
+    """The gradient the parameter ``node`` holds after ``steps`` steps of the engine's
+    descent on a copy: the one the last update used (without zeroing, their sum)."""
+    key = f"trained-grad:{rate!r}:{steps}:{zero_grad}:{moves}"
+    if key not in graph.cache:
+        copy = copy_graph(graph)
+        params = moved_leaves(copy, moves)
+        trainer = GraphTrainer(copy.output, list(params.values()), rate=rate, zero_grad=zero_grad)
+        trainer.run(steps)
+        graph.cache[key] = {name: leaf.grad for name, leaf in params.items()}
+    return graph.cache[key][node]  # type: ignore[index]
+
+
 def accumulated(graph: Graph, node: str, passes: int = 2, of: str | None = None) -> float:
     """The gradient a leaf holds after ``passes`` forward and backward passes without
     zeroing (micrograd's ``backward()``, the engine's ``accumulate=True``), on a copy."""

@@ -251,11 +251,13 @@ def finite_difference_descent(
     *,
     zero_grad: bool = True,
     h: float = 1e-6,
+    grads: dict[Value, float] | None = None,
 ) -> tuple[list[float], dict[Value, float]]:
     """The same descent as `GraphTrainer`, with every gradient by central differences
     on the forward pass (no backward at all): an independent check of a training
     question. The graph is only read. Returns the loss before each step and the
-    parameters' values after the last."""
+    parameters' values after the last; ``grads``, if given, receives the gradients
+    they held at the last step (summed over the steps without ``zero_grad``)."""
     forward = _Forward(loss, params)
     current = {p: p.data for p in params}
     held = dict.fromkeys(params, 0.0)
@@ -271,6 +273,8 @@ def finite_difference_descent(
             g = (above - below) / ((x + nudge) - (x - nudge))
             held[p] = g if zero_grad else held[p] + g
         current = {p: current[p] - rate * held[p] for p in params}
+    if grads is not None:
+        grads.update(held)
     return losses, current
 
 

@@ -140,7 +140,9 @@ NUDGE = declare(
     KindSpec("nudge", ("node", "h"), rtol=1e-3, atol=1e-6, moves=_nudged, answer=_rise)
 )
 STEP = declare(KindSpec("step", ("rate",), moves=_stepped))
-TRAIN = declare(KindSpec("train", ("rate", "steps"), optional=("node", "zero_grad"), trains=True))
+TRAIN = declare(
+    KindSpec("train", ("rate", "steps"), optional=("node", "zero_grad", "grad"), trains=True)
+)
 ACCUMULATED = declare(
     KindSpec(
         "accumulated", ("node",), optional=("passes", "of"), leaf_node=True, answer=_accumulated

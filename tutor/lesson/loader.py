@@ -28,11 +28,13 @@ from tutor.lesson.kinds import SPECS
 from tutor.lesson.locate import KeyLines
 from tutor.lesson.model import (
     ATOL,
+    EXPECTS,
     FORMS,
     PASS_MARK,
     POINTS,
     RTOL,
     SHOW_KINDS,
+    AnswerTest,
     Ask,
     Choices,
     Lesson,
@@ -43,7 +45,7 @@ from tutor.lesson.model import (
     Show,
     Step,
 )
-from tutor.lesson.network import NetworkError, network
+from tutor.lesson.network import LOSSES, NetworkError, WeightsError, network
 from tutor.lesson.text import placeholders, text_problem
 from tutor.untrusted import (
     UnreadableFile,
@@ -80,19 +82,24 @@ TOP_KEYS = {
     "parameters",
     "model",
     "data",
+    "tests",
 }
-MODEL_KEYS = {"inputs", "layers", "activation", "seed"}
+MODEL_KEYS = {"inputs", "layers", "activation", "seed", "loss", "weights"}
 DATA_KEYS = {"xs", "ys"}
 MAX_TRAIN_STEPS = 100
 MAX_PASSES = 10
 MAX_COMPARE = 4
 QUESTION_COMMON = {"prompt", "hints", "form", "rtol", "atol", "decimals", "points"}
 MAX_DECIMALS = 10
+TEST_KEYS = {"question", "answer", "expect", "diagnosis", "seed"}
+MAX_TESTS = 500
+MAX_TEST_ANSWER = 1000  # characters, as an answer's expression
+MAX_SEED = 10**9
 SHOW_KEYS = {
     "graph": set(),
     "derivation": {"node", "wrt"},
     "plot": {"node", "range", "h"},
-    "training": {"rate", "zero_grad", "compare"},
+    "training": {"rate", "zero_grad", "compare", "compare_zeroing"},
 }
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # the whole id: `fullmatch`
 #: A bare key with a letter outside ASCII (`ω = ...`), which TOML does not allow.
@@ -220,7 +227,7 @@ def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
         line = _line_of(lines, top, sub, key)
         label = f"`{key or top}`" if top is not None else "a key"
         if isinstance(sub, int):
-            label = f"step {sub + 1}: {label}"
+            label = f"{'test' if top == 'tests' else 'step'} {sub + 1}: {label}"
         if depth > MAX_NESTING:
             errors.add(line, f"tables or arrays nested too deeply (at most {MAX_NESTING} levels)")
             continue
@@ -237,9 +244,9 @@ def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
         for index, (name, item) in reversed(list(enumerate(items))):
             if top is None:
                 where = (name, None, None)
-            elif top == "steps" and sub is None:
+            elif top in ("steps", "tests") and sub is None:
                 where = (top, index, None)
-            elif top == "steps" and key is None:
+            elif top in ("steps", "tests") and key is None:
                 where = (top, sub, name)
             elif top == "vary" and sub is None:
                 where = (top, name, None)
@@ -262,6 +269,8 @@ def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
 def _line_of(lines: KeyLines, top, sub, key) -> int | None:
     if top == "steps" and isinstance(sub, int):
         return lines.of_step(sub, key)
+    if top == "tests" and isinstance(sub, int):
+        return lines.of_test(sub, key)
     if top == "vary" and isinstance(sub, str):
         return lines.of_vary(sub)
     return lines.of_top(top) if top is not None else None
@@ -420,6 +429,8 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         for i, raw in enumerate(raw_steps)
     ]
     vary = _vary(table.get("vary"), assignments, defined, errors)
+    questions = sum(isinstance(step, Ask) for step in steps)
+    tests = _tests(table.get("tests"), questions, errors)
 
     model_line = lines.tables.get("model", lines.of_top("model"))
     if errors.found:
@@ -440,7 +451,93 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         step_lines=tuple(dict(keys) for keys in lines.step_keys),
         parameters=parameters,
         model_line=model_line if built else None,
+        tests=tests,
     )
+
+
+def _tests(raw, questions: int, errors: _Errors) -> tuple[AnswerTest, ...]:
+    """``[[tests]]``: answers and the verdict each must get, as STACK's question tests."""
+    if raw is None:
+        return ()
+    lines = errors.lines
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        errors.add(lines.of_top("tests"), "`tests` must be an array of tables ([[tests]])")
+        return ()
+    if len(raw) > MAX_TESTS:
+        errors.add(lines.of_test(MAX_TESTS), f"too many tests: at most {MAX_TESTS}")
+        raw = raw[:MAX_TESTS]
+    expects = ", ".join(f'"{e}"' for e in EXPECTS)
+    found: list[AnswerTest] = []
+    for index, test in enumerate(raw):
+
+        def at(key=None, index=index):
+            return lines.of_test(index, key)
+
+        label = f"test {index + 1}"
+        before = len(errors.found)
+        for key in test:
+            if key not in TEST_KEYS:
+                errors.add(at(key), f"{label}: {_unknown(key, TEST_KEYS, 'in a [[tests]] table')}")
+        for key in ("question", "answer", "expect"):
+            if key not in test:
+                errors.add(at(), f"{label}: needs `{key}`")
+        number = test.get("question")
+        if "question" in test and (
+            not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= questions
+        ):
+            what = f"from 1 to {questions}" if questions else "(the lesson asks no question)"
+            errors.add(
+                at("question"),
+                f"{label}: `question` is the number of a question, counted from 1 in the "
+                f"order of the `ask` steps: a whole number {what}",
+            )
+        answer = test.get("answer")
+        if isinstance(answer, int | float) and not isinstance(answer, bool) and _is_number(answer):
+            answer = str(answer)  # `answer = -2` means what `answer = "-2"` does
+        if "answer" in test and (not isinstance(answer, str) or not answer.strip()):
+            errors.add(at("answer"), f'{label}: `answer` is what a student types: answer = "-2"')
+        elif isinstance(answer, str) and len(answer) > MAX_TEST_ANSWER:
+            errors.add(
+                at("answer"), f"{label}: `answer` is too long: at most {MAX_TEST_ANSWER} characters"
+            )
+        expect = test.get("expect")
+        if not isinstance(expect, str):  # a list or a table is no key of EXPECTS
+            expect = repr(expect) if "expect" in test else None
+        if "expect" in test and expect not in EXPECTS:
+            errors.add(at("expect"), f"{label}: `expect = {expect!r}`: choose one of {expects}")
+        diagnosis = test.get("diagnosis")
+        if diagnosis is not None:
+            if not isinstance(diagnosis, str) or not diagnosis.strip() or "\n" in diagnosis:
+                errors.add(
+                    at("diagnosis"),
+                    f"{label}: `diagnosis` is one line of text: a mistake id "
+                    '(diagnosis = "wrong-sign") or words of the feedback',
+                )
+            elif expect in EXPECTS and expect != "wrong":
+                errors.add(
+                    at("diagnosis"),
+                    f"{label}: `diagnosis` names the mistake of a wrong answer: it needs "
+                    f'`expect = "wrong"`, not {expect!r}',
+                )
+        seed = test.get("seed", 0)
+        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+            errors.add(
+                at("seed"),
+                f"{label}: `seed` is a quiz variant: a whole number from 0 (the file's "
+                f"numbers) to {MAX_SEED}",
+            )
+        if len(errors.found) == before:
+            found.append(
+                AnswerTest(
+                    question=number - 1,
+                    answer=answer.strip(),
+                    expect=expect,
+                    diagnosis=diagnosis.strip() if diagnosis is not None else None,
+                    seed=seed,
+                    line=at("answer"),
+                )
+            )
+    return tuple(found)
 
 
 def _table_line(lines: KeyLines, table: str, key: str | None = None) -> int | None:
@@ -507,6 +604,32 @@ def _model(table, errors: _Errors):
     if not isinstance(activation, str):
         errors.add(_table_line(lines, "model", "activation"), "[model]: `activation` is text")
         activation = None
+    loss = model.get("loss", "sum")
+    if loss not in LOSSES:
+        errors.add(
+            _table_line(lines, "model", "loss"),
+            f'[model]: `loss = {loss!r}`: choose "sum" (the examples\' squared errors '
+            'added up, the lecture\'s) or "mse" (their mean)',
+        )
+        loss = None
+    weights = model.get("weights")
+    if weights is not None:
+        if not isinstance(weights, list) or not all(
+            isinstance(layer, list)
+            and all(isinstance(row, list) and all(map(_is_data_number, row)) for row in layer)
+            for layer in weights
+        ):
+            errors.add(
+                _table_line(lines, "model", "weights"),
+                f"[model]: `weights` is a list per layer of rows per neuron, each its "
+                f"weights then its bias, {_DATA_NUMBERS}: weights = [[[0.5, -1, 0.1]]]",
+            )
+            weights = None
+        elif "seed" in model:
+            errors.add(
+                _table_line(lines, "model", "seed"),
+                "[model]: `seed` and `weights` both set the initial weights: keep one",
+            )
     xs, ys = data.get("xs"), data.get("ys")
     if not isinstance(xs, list) or not all(
         isinstance(row, list) and all(map(_is_data_number, row)) for row in xs
@@ -522,14 +645,18 @@ def _model(table, errors: _Errors):
             f"[data]: `ys` must be a list of {_DATA_NUMBERS}, one target per row: ys = [1, -1]",
         )
         ys = None
-    if len(errors.found) > found or None in (nin, seed, sizes, activation, xs, ys):
+    if len(errors.found) > found or None in (nin, seed, sizes, activation, loss, xs, ys):
         return None
     try:
-        return network(nin, sizes, xs, ys, seed=seed, activation=activation)
+        return network(
+            nin, sizes, xs, ys, seed=seed, activation=activation, loss=loss, weights=weights
+        )
     except NetworkError as exc:
         key, name = (
             ("xs", "data") if "row" in str(exc) or "targets" in str(exc) else (None, "model")
         )
+        if isinstance(exc, WeightsError):
+            key = "weights"
         errors.add(_table_line(lines, name, key), f"[{name}]: {exc}")
     return None
 
@@ -736,9 +863,25 @@ def _show_training(raw, label, at, errors: _Errors) -> Show | None:
             "each above 0: compare = [0.001, 0.3]",
         )
         compare = []
+    compare_zeroing = (
+        _flag(raw, "compare_zeroing", label, at, errors) if "compare_zeroing" in raw else False
+    )
+    if compare_zeroing and len(compare) >= MAX_COMPARE:
+        errors.add(
+            at("compare_zeroing"),
+            f"{label}: `compare_zeroing` draws one more curve: with it, `compare` holds at "
+            f"most {MAX_COMPARE - 1} rates",
+        )
     if rate is None:
         return None
-    return Show("training", line=at(), rate=rate, zero_grad=zero_grad, compare=tuple(compare))
+    return Show(
+        "training",
+        line=at(),
+        rate=rate,
+        zero_grad=zero_grad,
+        compare=tuple(compare),
+        compare_zeroing=compare_zeroing,
+    )
 
 
 def _rate(raw, label, at, errors: _Errors) -> float | None:
@@ -829,6 +972,7 @@ def _ask(
     passes = None
     if "passes" in spec.optional:  # backward passes without zeroing: 2 unless said
         passes = _whole(raw, "passes", label, at, errors, 2, MAX_PASSES) if "passes" in raw else 2
+    grad = False
     if spec.trains:
         rate = _rate(raw, label, at, errors) if "rate" in raw else None
         movable = params or [a.name for a in assignments if a.is_leaf]
@@ -837,6 +981,13 @@ def _ask(
                 at("node"),
                 f"{label}: a training question asks for the loss (`{reaching.output}`, "
                 f"the default) or a parameter after the steps; `{node}` is neither",
+            )
+        grad = _flag(raw, "grad", label, at, errors) if "grad" in raw else False
+        if grad and (node is None or node not in movable):
+            errors.add(
+                at("grad"),
+                f"{label}: `grad = true` asks for the gradient a parameter holds after the "
+                'updates: name the parameter, node = "w1_1_1"',
             )
     if spec.leaf_node:
         leaf = _assignment(assignments, node) if node is not None else None
@@ -902,6 +1053,7 @@ def _ask(
         passes=passes,
         zero_grad=zero_grad,
         moves=params,
+        grad=grad,
     )
 
 

@@ -24,6 +24,8 @@ class KeyLines:
         self.top: dict[str, int] = {}
         self.steps: list[int] = []  # the line of each [[steps]] header
         self.step_keys: list[dict[str, int]] = []
+        self.tests: list[int] = []  # the line of each [[tests]] header
+        self.test_keys: list[dict[str, int]] = []
         self.tables: dict[str, int] = {}
         self.table_keys: dict[str, dict[str, int]] = {}
         self._scan(source)
@@ -43,6 +45,10 @@ class KeyLines:
                     self.steps.append(number)
                     keys = {}
                     self.step_keys.append(keys)
+                elif double and name == "tests":
+                    self.tests.append(number)
+                    keys = {}
+                    self.test_keys.append(keys)
                 else:
                     self.tables.setdefault(name, number)
                     keys = self.table_keys.setdefault(name, {})
@@ -65,6 +71,14 @@ class KeyLines:
                 return self.step_keys[index][key]
             return self.steps[index]
         return self.top.get("steps")
+
+    def of_test(self, index: int, key: str | None = None) -> int | None:
+        """The line of ``key`` in answer test ``index`` (0-based), else of its header."""
+        if index < len(self.test_keys):
+            if key is not None and key in self.test_keys[index]:
+                return self.test_keys[index][key]
+            return self.tests[index]
+        return self.top.get("tests")
 
     def of_vary(self, name: str) -> int | None:
         if name in self.table_keys.get("vary", {}):

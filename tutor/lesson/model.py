@@ -60,6 +60,8 @@ class Show:
     rate: float | None = None
     zero_grad: bool = True
     compare: tuple[float, ...] = ()
+    #: Beside the training, the same one with the other `zero_grad` (a second curve).
+    compare_zeroing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,9 @@ class Ask:
     zero_grad: bool = True
     #: The leaves a step or training moves: the lesson's parameters (None: every leaf).
     moves: tuple[str, ...] | None = None
+    #: ``train`` with ``grad = true``: the answer is the gradient the parameter ``node``
+    #: holds after the ``steps`` updates (micrograd's ``p.grad`` after the loop).
+    grad: bool = False
 
     @property
     def spec(self) -> KindSpec:
@@ -96,6 +101,28 @@ class Ask:
 
 
 Step = Say | Show | Ask
+
+#: What an answer test expects (``expect = ...`` in ``[[tests]]``, or ``=> ...`` in an
+#: answers file), and the verdict status each stands for (`tutor.status`).
+EXPECTS = {"right": "correct", "wrong": "incorrect", "not-understood": "not-understood"}
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerTest:
+    """One ``[[tests]]`` entry: an answer to a question and the verdict it must get.
+
+    ``question`` counts the lesson's questions from 0; ``expect`` is a key of
+    `EXPECTS`; ``diagnosis`` (with ``wrong``) is a mistake id (``wrong-sign``) or a
+    piece of the feedback the verdict must hold; ``seed`` is the quiz variant
+    (0: the file's numbers) the answer is graded at.
+    """
+
+    question: int
+    answer: str
+    expect: str
+    diagnosis: str | None = None
+    seed: int = 0
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +180,8 @@ class Lesson:
     #: The file line of ``[model]`` when a model block wrote the graph script (its
     #: generated lines have no line of their own in the file).
     model_line: int | None = None
+    #: The answer tests (``[[tests]]``): `tutor check` and `tutor run --expect` run them.
+    tests: tuple[AnswerTest, ...] = ()
 
     def key_line(self, step: Step, key: str) -> int | None:
         """The file line of ``key`` in ``step``, else the step's own line."""

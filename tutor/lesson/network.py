@@ -57,6 +57,11 @@ class Network:
     output: str = "L"
 
 
+#: How the examples' squared errors make the loss ``L``: their sum (the lecture's), or
+#: their mean (``(L1 + L2 + ...) / n``).
+LOSSES = ("sum", "mse")
+
+
 def network(
     nin: int,
     sizes: Sequence[int],
@@ -65,11 +70,18 @@ def network(
     *,
     seed: int = 0,
     activation: str = "tanh",
+    loss: str = "sum",
+    weights: Sequence[Sequence[Sequence[float]]] | None = None,
 ) -> Network:
-    """``MLP(nin, sizes)`` with initial weights from ``seed``, run on every row of ``xs``,
-    with the summed squared error against ``ys`` as the output ``L``."""
+    """``MLP(nin, sizes)`` with initial weights from ``seed`` (or ``weights``: per layer,
+    per neuron, its weights then its bias), run on every row of ``xs``, with the summed
+    (``loss = "sum"``) or mean (``"mse"``) squared error against ``ys`` as the output ``L``."""
     _check(nin, sizes, xs, ys, activation)
+    if loss not in LOSSES:
+        raise NetworkError(f"the loss is one of {', '.join(LOSSES)}")
     model = MLP(nin, list(sizes), seed=seed, activation=activation)
+    if weights is not None:
+        _set_weights(model, nin, sizes, weights)
     single = list(sizes) == [1]
     names = {}
     for p in model.parameters():
@@ -100,10 +112,12 @@ def network(
                 outs.append(out)
             inputs = outs
         predictions.append(f"ypred{e}")
-        loss = f"L{e}" if len(xs) > 1 else "L"  # one example: its error is the loss
-        lines.append(f"{loss} = (ypred{e} - y{e})**2")
-        losses.append(loss)
-    if len(xs) > 1:
+        error = f"L{e}" if len(xs) > 1 else "L"  # one example: its error is the loss
+        lines.append(f"{error} = (ypred{e} - y{e})**2")
+        losses.append(error)
+    if len(xs) > 1 and loss == "mse":
+        lines.append(f"L = ({' + '.join(losses)}) / {len(xs)}")
+    elif len(xs) > 1:
         lines.append(f"L = {' + '.join(losses)}")
     if len(lines) > MAX_LINES:
         raise NetworkError(f"the network over the data is {len(lines)} lines; at most {MAX_LINES}")
@@ -116,6 +130,36 @@ def network(
         predictions,
         losses,
     )
+
+
+def _set_weights(model: MLP, nin: int, sizes: Sequence[int], weights) -> None:
+    """Give every neuron the weights and bias written for it, after checking the shape:
+    one list per layer, one row per neuron, its inputs' weights then its bias."""
+    if len(weights) != len(sizes):
+        raise WeightsError(
+            f"`weights` has {len(weights)} layers; the network has {len(sizes)} "
+            f"(one list per layer: weights = [[[w1, w2, b], ...], ...])"
+        )
+    fan_in = nin
+    for k, (layer, rows) in enumerate(zip(model.layers, weights, strict=True), start=1):
+        if len(rows) != len(layer.neurons):
+            raise WeightsError(
+                f"`weights`: layer {k} has {len(rows)} neurons; the network's has "
+                f"{len(layer.neurons)}"
+            )
+        for j, (neuron, row) in enumerate(zip(layer.neurons, rows, strict=True), start=1):
+            if len(row) != fan_in + 1:
+                raise WeightsError(
+                    f"`weights`: layer {k}, neuron {j} has {len(row)} numbers; it takes "
+                    f"{fan_in} weights (one per input) and then its bias: {fan_in + 1}"
+                )
+            for value, number in zip([*neuron.w, neuron.b], row, strict=True):
+                value.data = float(number)
+        fan_in = len(layer.neurons)
+
+
+class WeightsError(NetworkError):
+    """Explicit initial weights of the wrong shape."""
 
 
 def _parse(script: str) -> list[Assignment]:

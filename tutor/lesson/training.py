@@ -14,11 +14,15 @@ from tutor.lesson.model import Lesson, Show
 def trainers(lesson: Lesson, graph: Graph, show: Show) -> list[GraphTrainer]:
     """The step's trainer at its rate, then one per rate it compares, each from the
     same start: the graph's numbers (never the graph itself, which is not changed)."""
+    rate = show.rate or 0.05
+    runs = [(r, show.zero_grad) for r in (rate, *show.compare)]
+    if show.compare_zeroing:  # the same training with the other zeroing: a second curve
+        runs.append((rate, not show.zero_grad))
     found = []
-    for rate in (show.rate or 0.05, *show.compare):
+    for r, zero_grad in runs:
         copy = copy_graph(graph)
         params = list(moved_leaves(copy, lesson.parameters).values())
-        found.append(GraphTrainer(copy.output, params, rate=rate, zero_grad=show.zero_grad))
+        found.append(GraphTrainer(copy.output, params, rate=r, zero_grad=zero_grad))
     return found
 
 
@@ -33,6 +37,9 @@ def describe(lesson: Lesson, show: Show, output: str) -> str:
         others = rates[0] if len(rates) == 1 else ", ".join(rates[:-1]) + " and " + rates[-1]
         word = "rate" if len(rates) == 1 else "rates"
         compare = f" Beside it, the same training at {word} {others}, from the same start."
+    if show.compare_zeroing:
+        other = "without zeroing the gradients" if show.zero_grad else "zeroing the gradients"
+        compare += f" Beside it, the same training {other} before each backward()."
     return (
         f"Gradient descent on `{output}`, moving {what} at rate {rate}{zero}.{compare}\n\n"
         "Press **Enter** to open the training view: step, run, pause and start again "

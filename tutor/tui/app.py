@@ -77,6 +77,13 @@ class TutorApp(App[int]):
         Binding(keys.QUIT, "quit", "Quit", priority=True, tooltip="Leave the tutor"),
         Binding(keys.HELP, "help", "Help", tooltip="Keys and how it works"),
         Binding(keys.THEME, "change_theme", "Theme", show=False, tooltip="Switch the colours"),
+        Binding(
+            keys.RELOAD,
+            "reload",
+            "Reload",
+            show=False,
+            tooltip="Read the lesson files again: a lesson changed on disk opens as it is now",
+        ),
     ]
 
     def __init__(
@@ -86,9 +93,17 @@ class TutorApp(App[int]):
         store_path: Path | None = None,
         seeds: SeedSource = random_seed,
         exit_after_paint: str | None = None,
+        start: tuple[str, int] | None = None,
+        watch: bool = False,
     ) -> None:
         super().__init__()
         self.folder = folder
+        #: ``tutor --lesson ID_OR_PATH [--seed N]``: the lesson (and quiz variant, 0:
+        #: the lesson itself) opened once the course is loaded.
+        self.start = start
+        #: ``--watch``: a lesson file that changes on disk is reloaded by itself.
+        self.watch_files = watch
+        self._stamp: dict | None = None
         self.store_path = store_path
         self.seeds = seeds
         self.exit_after_paint = exit_after_paint
@@ -252,6 +267,13 @@ class TutorApp(App[int]):
         self.course = course
         self._loading = False
         self._show_course()
+        if self.start is not None:
+            self.call_after_refresh(self._open_start)
+        if self.watch_files and self._stamp is None:
+            from tutor.author.watch import INTERVAL, stamp
+
+            self._stamp = stamp([self.folder])
+            self.set_interval(INTERVAL, self._poll_files)
         if self.exit_after_paint is None:
             # after the course is painted: the check imports SymPy in a thread, and
             # that import holds the interpreter long enough to delay the paint
@@ -404,6 +426,14 @@ class TutorApp(App[int]):
         return isinstance(self.screen, TooSmallScreen)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reload":  # from the course list and a lesson, not over a dialog
+            from tutor.tui.screens.home import HomeScreen
+
+            # Not imported for it: the first frame comes before the lesson code is imported
+            # (no lesson screen can be open before then).
+            lesson = sys.modules.get("tutor.tui.screens.lesson")
+            screens = (HomeScreen, lesson.LessonScreen) if lesson else (HomeScreen,)
+            return isinstance(self.screen, screens) and not self._loading
         # Nothing opens over the "make the terminal larger" message.
         return not (self.too_small and action in ("help", "command_palette", "change_theme"))
 
@@ -422,14 +452,15 @@ class TutorApp(App[int]):
         if lesson is not None:
             self._open(lesson, 0, lambda: LessonScreen.for_lesson(self.store, lesson))
 
-    def start_quiz(self, lesson_id: str) -> None:
+    def start_quiz(self, lesson_id: str, seed: int | None = None) -> None:
+        """A quiz on the lesson, at fresh numbers (or at quiz variant ``seed``)."""
         lesson = self._lesson(lesson_id)
         if lesson is None:
             return
         if not lesson.questions:
             self.notify(f"{lesson.title} has no questions to quiz on.", severity="warning")
             return
-        seed = self.seeds()
+        seed = self.seeds() if seed is None else seed
         if self._drawing is not None:
             self._drawing.stop()
         # Said only when it takes a while (a large lesson's check and draw).
@@ -493,6 +524,73 @@ class TutorApp(App[int]):
             return LessonScreen(Recorder.quiz(self.store, lesson, seed, drawn))
 
         self._open(lesson, seed, make, checked=True)
+
+    # -- an author's preview: --lesson, reload (F6), --watch -------------------------------
+
+    def _open_start(self) -> None:
+        """Open the lesson `start` names (by id or path), at its quiz variant if any."""
+        if self.start is None or self.course is None:
+            return
+        key, seed = self.start
+        self.start = None
+        lesson = self.course.find(key)
+        if lesson is None:
+            broken = [str(e) for p, es in self.course.broken.items() for e in es]
+            why = f": {broken[0]}" if broken else ""
+            self.notify(f"There is no lesson {key!r}{why}", title="--lesson", severity="error")
+            return
+        if seed:
+            self.start_quiz(lesson.id, seed)
+        else:
+            self.open_lesson(lesson.id)
+
+    def action_reload(self) -> None:
+        """Read the lesson files again (F6, and by itself under ``--watch``).
+
+        A lesson whose file changed is checked again and, if it was open, opened
+        again as it is now (a quiz at the same variant); the others keep their check.
+        """
+        from tutor.tui.screens.lesson import LessonScreen
+
+        if self.course is None or self._loading:
+            return
+        reopen = None
+        if isinstance(self.screen, LessonScreen):
+            session = self.screen.session
+            seed = session.seed if session.mode == "quiz" else 0
+            reopen = (str(session.lesson.path), seed)
+        for group in ("check", "open", "quiz"):  # their verdicts are on the old files
+            self.workers.cancel_group(self, group)
+        before = {lesson.path.resolve(): lesson for lesson in self.course.lessons}
+        before.update(
+            {path.resolve(): None for path in self.course.broken}  # failed: read again
+        )
+        course = _load(self.folder)
+        changed = 0
+        for lesson in list(course.lessons):
+            if before.get(lesson.path.resolve()) != lesson:
+                self.checked.pop(lesson.id, None)
+                changed += 1
+            elif self.checked.get(lesson.id):  # unchanged, and failed its check before
+                course.lessons.remove(lesson)
+                course.broken[lesson.path] = self.checked[lesson.id]
+        self._pop_to_home()
+        self.start = reopen
+        self.course_ready(course)
+        if self.home is not None:
+            self.home.refresh_course()
+        files = "file" if changed == 1 else "files"
+        self.notify(f"Reloaded the lessons: {changed} changed {files}.", title="Reload")
+
+    def _poll_files(self) -> None:
+        """``--watch``: reload when a lesson file changed on disk (polled, as
+        ``tutor check --watch`` polls)."""
+        from tutor.author.watch import stamp
+
+        now = stamp([self.folder])
+        if now != self._stamp and self.check_action("reload", ()) is not False:
+            self._stamp = now
+            self.action_reload()
 
     def go_home(self) -> None:
         """Back to the home screen, whatever is open on top of it."""
@@ -647,8 +745,12 @@ def create_app(
     store_path: Path | None = None,
     seeds: SeedSource = random_seed,
     exit_after_paint: str | None = None,
+    start: tuple[str, int] | None = None,
+    watch: bool = False,
 ) -> TutorApp:
-    """The app for a folder of lessons (default: ``--lessons``/$TUTOR_LESSONS/bundled)."""
+    """The app for a folder of lessons (default: ``--lessons``/$TUTOR_LESSONS/bundled);
+    ``start`` (a lesson id or path, a quiz variant) opens that lesson at once, and
+    ``watch`` reloads lesson files that change on disk."""
     from tutor.paths import lessons_dir
 
     if exit_after_paint is None:
@@ -658,14 +760,17 @@ def create_app(
         store_path=store_path,
         seeds=seeds,
         exit_after_paint=exit_after_paint,
+        start=start,
+        watch=watch,
     )
 
 
-def run_app(folder: Path) -> int:
-    """Run the app on ``folder``; the exit code for the shell."""
+def run_app(folder: Path, start: tuple[str, int] | None = None, watch: bool = False) -> int:
+    """Run the app on ``folder``; the exit code for the shell. ``start`` and ``watch``:
+    an author's preview (`create_app`)."""
     from tutor.tui.watchdog import terminal_modes
 
-    app = create_app(folder)
+    app = create_app(folder, start=start, watch=watch)
     app.terminal_modes = terminal_modes()
     app.watchdog = True
     try:

@@ -11,6 +11,7 @@ QUIT = "ctrl+q"
 HELP = "f1,question_mark"
 THEME = "f2"
 PALETTE = "ctrl+p"  # Textual's own
+RELOAD = "f6"  # read the lesson files again (an author's preview)
 
 # Home
 OPEN = "enter"

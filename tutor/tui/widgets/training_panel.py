@@ -251,9 +251,21 @@ class TrainingPanel(Vertical, can_focus=True):
             text.append("   gradients not zeroed", style="bold")
         if snapshot.diverged is not None:
             text.append(f"\nstopped: {snapshot.diverged}")
-        for rate, losses, _ in snapshot.others:
-            text.append(f"\n  rate {short(rate)}: loss {short(losses[-1]) if losses else '–'}")
+        labels = self.labels()[1:]
+        for label, (_, losses, _) in zip(labels, snapshot.others, strict=False):
+            text.append(f"\n  {label}: loss {short(losses[-1]) if losses else '–'}")
         return text
+
+    def labels(self) -> list[str]:
+        """Each curve's name: its rate, and whether it zeroes the gradients where the
+        curves differ in that (``compare_zeroing``)."""
+        trainers = [self.trainer, *self.others]
+        zeroing = len({t.zero_grad for t in trainers}) > 1
+        return [
+            f"rate {short(t.rate)}"
+            + ((", zeroed" if t.zero_grad else ", not zeroed") if zeroing else "")
+            for t in trainers
+        ]
 
     def key_text(self) -> Text:
         """What the plot shows, and each rate's marker in its curve's colour."""
@@ -261,13 +273,12 @@ class TrainingPanel(Vertical, can_focus=True):
         if not self.curves:
             return text
         text.append(":")
-        rates = [self.trainer.rate, *(rate for rate, _ in self.curves)]
-        for index, rate in enumerate(rates):
+        for index, label in enumerate(self.labels()[: len(self.curves) + 1]):
             colour, marker = CURVES[index % len(CURVES)]
             swatch = SWATCH if marker == "braille" else marker * 2
             text.append("   ")
             text.append(swatch, style=f"bold rgb({colour[0]},{colour[1]},{colour[2]})")
-            text.append(f" rate {short(rate)}")
+            text.append(f" {label}")
         return text
 
     def parameter_text(self, snapshot: Snapshot) -> Text:
