@@ -146,6 +146,9 @@ class Question:
     def expected_answer(self) -> float | str:
         """What `tutor run --json` reports: the formula for an expression question
         (a local derivative), else a number."""
+        text = self.rules.answer_text(self)
+        if text is not None:
+            return text
         if self.formula is not None:
             return str(self.formula)
         return self.expected

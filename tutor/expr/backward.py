@@ -74,21 +74,28 @@ _AUGMENTED = {ast.Add: "+=", ast.Sub: "-="}
 
 @dataclass(frozen=True, slots=True)
 class Method:
-    """How the lecture writes an op's method: ``def`` line and forward line."""
+    """How the lecture writes an op's method: its ``def`` line, its forward line, and
+    its ``_backward``: each operand's local derivative (``locals``, in order), after
+    the temporaries it needs (``prelude``), times ``out.grad``."""
 
     op: str
     signature: str
     forward: str
-    #: ``other`` is a second Value (a binary op); for pow it is the exponent, a number.
-    binary: bool
+    locals: tuple[str, ...]
+    prelude: tuple[str, ...] = ()
+
+    @property
+    def binary(self) -> bool:
+        """``other`` is a second Value; for pow it is the exponent, a plain number."""
+        return len(self.locals) == 2
 
     def lines(self, exponent: Fraction | None = None) -> list[str]:
         """The method with an empty ``_backward`` body, as the student sees it."""
-        forward = self.forward
+        signature, forward = self.signature, self.forward
         if exponent is not None:
-            forward = forward.replace("{other}", _number(exponent))
+            signature = signature.replace("{other}", _number(exponent))
         return [
-            self.signature,
+            signature,
             f"    out = Value({forward})",
             "    def _backward():",
             "        ...",
@@ -96,22 +103,34 @@ class Method:
             "    return out",
         ]
 
+    def body(self) -> str:
+        """The lecture's ``_backward`` body: each operand's local derivative × out.grad."""
+        lines = [*self.prelude]
+        for owner, local in zip(("self", "other"), self.locals, strict=False):
+            lines.append(f"{owner}.grad += {local} * out.grad")
+        return "\n".join(lines)
+
 
 # fmt: off
 METHODS = {m.op: m for m in (
-    Method("add", "def __add__(self, other):", "self.data + other.data, (self, other), '+'", True),
-    Method("sub", "def __sub__(self, other):", "self.data - other.data, (self, other), '-'", True),
-    Method("mul", "def __mul__(self, other):", "self.data * other.data, (self, other), '*'", True),
-    Method("div", "def __truediv__(self, other):",
-           "self.data / other.data, (self, other), '/'", True),
-    Method("neg", "def __neg__(self):", "-self.data, (self,), 'neg'", False),
+    Method("add", "def __add__(self, other):", "self.data + other.data, (self, other), '+'",
+           ("1.0", "1.0")),
+    Method("sub", "def __sub__(self, other):", "self.data - other.data, (self, other), '-'",
+           ("1.0", "-1.0")),
+    Method("mul", "def __mul__(self, other):", "self.data * other.data, (self, other), '*'",
+           ("other.data", "self.data")),
+    Method("div", "def __truediv__(self, other):", "self.data / other.data, (self, other), '/'",
+           ("(1 / other.data)", "(-out.data / other.data)")),
+    Method("neg", "def __neg__(self):", "-self.data, (self,), 'neg'", ("-1.0",)),
     Method("pow", "def __pow__(self, other):  # other = {other}, a number",
-           "self.data**other, (self,), f'**{other}'", False),
-    Method("tanh", "def tanh(self):", "math.tanh(self.data), (self,), 'tanh'", False),
-    Method("exp", "def exp(self):", "math.exp(self.data), (self,), 'exp'", False),
-    Method("log", "def log(self):", "math.log(self.data), (self,), 'log'", False),
+           "self.data**other, (self,), f'**{other}'", ("other * self.data**(other - 1)",)),
+    Method("tanh", "def tanh(self):", "math.tanh(self.data), (self,), 'tanh'", ("(1 - t**2)",),
+           ("t = out.data",)),
+    Method("exp", "def exp(self):", "math.exp(self.data), (self,), 'exp'", ("out.data",)),
+    Method("log", "def log(self):", "math.log(self.data), (self,), 'log'", ("(1 / self.data)",)),
     Method("sigmoid", "def sigmoid(self):",
-           "1 / (1 + math.exp(-self.data)), (self,), 'sigmoid'", False),
+           "1 / (1 + math.exp(-self.data)), (self,), 'sigmoid'",
+           ("out.data * (1 - out.data)",)),
 )}
 # fmt: on
 

@@ -69,6 +69,10 @@ class KindSpec:
     leaf_node: bool = False
     #: The answer counts the lesson's parameters: it must declare some.
     counts_parameters: bool = False
+    #: The answer is code: the ``_backward`` body of the op that makes the asked node
+    #: (``form = "code"``); the node must be made by one op the tutor asks that of
+    #: (`tutor.expr.backward.METHODS`).
+    op_node: bool = False
 
 
 SPECS: dict[str, KindSpec] = {}
@@ -110,4 +114,5 @@ ACCUMULATED = declare(
     KindSpec("accumulated", ("node",), optional=("passes", "of"), leaf_node=True)
 )
 COUNT = declare(KindSpec("count", (), counts_parameters=True))
+BACKWARD = declare(KindSpec("backward", ("node",), form="code", op_node=True))
 # fmt: on
