@@ -73,7 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", parents=[common], help="grade a file of scripted answers")
     p.add_argument("lesson", metavar="LESSON", help="a lesson id or a .toml file")
-    p.add_argument("--answers", required=True, metavar="FILE", help="one answer a line")
+    p.add_argument(
+        "--answers",
+        required=True,
+        metavar="FILE",
+        help="one answer a line (a code answer's line breaks written \\n)",
+    )
     p.add_argument("--seed", type=int, default=0, help="variant of the numbers (0: the file's)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--record", action="store_true", help="store the attempts in your progress")
@@ -347,7 +352,8 @@ MAX_ANSWERS_BYTES = 1024 * 1024
 
 
 def read_answers(path: Path) -> list[str | None]:
-    """An answers file: one answer a line; blank and ``#`` lines ignored; ``-`` skips.
+    """An answers file: one answer a line; blank and ``#`` lines ignored; ``-`` skips;
+    ``\\n`` inside a line is a line break of a multi-line answer (code).
 
     Lines end at ``\n`` (or ``\r\n``) only: a U+2028, U+0085 or form feed
     inside an answer must not shift the later answers onto other questions.
@@ -370,7 +376,8 @@ def read_answers(path: Path) -> list[str | None]:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        answers.append(None if stripped == "-" else stripped)
+        # A multi-line answer (a `_backward` body) is one line with its breaks written `\n`.
+        answers.append(None if stripped == "-" else stripped.replace("\\n", "\n"))
     return answers
 
 
