@@ -167,6 +167,11 @@ class Kind:
         (what `tutor run --json` reports and `tutor check` types); else None."""
         return None
 
+    def code_lines(self, question: Question) -> list[str] | None:
+        """For a kind answered with code: the code around the answer as the student sees
+        it (the method whose ``_backward`` body is asked); else None."""
+        return None
+
     def self_check(self, question: Question) -> list[str]:
         """Problems `tutor check` reports with the kind's own grading at these numbers
         (its expected answer graded wrong, a mistake not diagnosed); none by default."""
@@ -990,6 +995,13 @@ class BackwardBody(Kind):
         from tutor.check.backward import op_of
 
         return op_of(question.graph.nodes[question.node]).method.body()
+
+    def code_lines(self, question: Question) -> list[str] | None:
+        from tutor.check.backward import op_of
+
+        node = question.graph.nodes[question.node]
+        k = None if node.param is None else Fraction(repr(node.param))
+        return op_of(node).method.lines(k)
 
     def self_check(self, question: Question) -> list[str]:
         from tutor.check.backward import self_check

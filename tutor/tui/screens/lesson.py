@@ -30,6 +30,7 @@ from tutor.tui.errors import guarded
 from tutor.tui.screens.base import KeyHelp, TutorScreen
 from tutor.tui.screens.confirm import ConfirmScreen
 from tutor.tui.widgets.answer_input import AnswerInput
+from tutor.tui.widgets.code_answer import SUBMIT, CodeAnswer
 from tutor.tui.widgets.derivation_panel import DerivationPanel
 from tutor.tui.widgets.feedback import Feedback
 from tutor.tui.widgets.footer import Footer
@@ -191,6 +192,7 @@ class LessonScreen(TutorScreen):
             yield Narrative(id="narrative")
         yield Feedback(id="feedback")
         yield AnswerInput(id="answer")
+        yield CodeAnswer(id="code-answer")
         yield Footer(compact=True, show_command_palette=False)
 
     @guarded
@@ -261,8 +263,29 @@ class LessonScreen(TutorScreen):
         held = self._held.get if self.checking else self._held.pop
         answer.value = held(session.position, "")
         answer.placeholder = self._placeholder()
+        self._show_code_answer()
         self._refresh_footer()
         self.call_after_refresh(self.fit_body)
+
+    def _show_code_answer(self) -> None:
+        """An open question answered with code: its method's editor instead of the box."""
+        session, record = self.session, self.session.record
+        open_question = isinstance(session.step, Ask) and record is not None
+        question = session.question() if open_question and record.status == OPEN else None
+        lines = question.rules.code_lines(question) if question is not None else None
+        code, answer = self.query_one(CodeAnswer), self.query_one(AnswerInput)
+        code.display, answer.display = lines is not None, lines is None
+        if lines is not None:
+            code.show(lines, self._held.get(session.position, ""))
+            code.editor.focus()
+
+    @on(CodeAnswer.Submitted)
+    def _on_code(self, event: CodeAnswer.Submitted) -> None:
+        """The body is answered as a typed answer is; settled, the step's box comes back."""
+        self.on_answer(Input.Submitted(self.query_one(AnswerInput), event.text))
+        if self.session.record is not None and self.session.record.settled:
+            self.show_step()
+            self.query_one(AnswerInput).focus()
 
     def _refresh_footer(self) -> None:
         """Redraw the footer's keys, only when what applies has changed (it is slow)."""
@@ -834,6 +857,7 @@ class LessonScreen(TutorScreen):
 
     def key_help(self) -> Iterator[KeyHelp]:
         yield KeyHelp("Enter", "Answer / go on", "Check the answer, or go on to the next step")
+        yield KeyHelp(SUBMIT, "Check code", "In the code editor (Enter is a new line there)")
         yield from super().key_help()
 
 
