@@ -101,3 +101,21 @@ def test_a_body_that_cannot_be_read_shows_its_caret():
             assert screen.session.record.attempts == []  # not understood: no attempt spent
 
     asyncio.run(run())
+
+
+def test_typing_goes_to_the_editor_after_a_panel_took_the_focus():
+    async def run() -> None:
+        app = create_app(bundled_lessons())
+        async with app.run_test(size=SMALL) as pilot:
+            screen = await at_mul_question(pilot)
+            editor = screen.query_one(BodyEditor)
+            await pilot.press("s", "e")
+            await pilot.press("ctrl+l")  # the derivation's warning: it gives the focus back
+            await pilot.pause()
+            screen.query_one("#graph").focus()  # as Tab would
+            await pilot.pause()
+            await pilot.press("l", "f")
+            assert editor.text == "self" and screen.focused is editor
+            assert screen.query_one(AnswerInput).value == ""
+
+    asyncio.run(run())

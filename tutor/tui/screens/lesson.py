@@ -30,7 +30,7 @@ from tutor.tui.errors import guarded
 from tutor.tui.screens.base import KeyHelp, TutorScreen
 from tutor.tui.screens.confirm import ConfirmScreen
 from tutor.tui.widgets.answer_input import AnswerInput
-from tutor.tui.widgets.code_answer import SUBMIT, CodeAnswer
+from tutor.tui.widgets.code_answer import SUBMIT, BodyEditor, CodeAnswer
 from tutor.tui.widgets.derivation_panel import DerivationPanel
 from tutor.tui.widgets.feedback import Feedback
 from tutor.tui.widgets.footer import Footer
@@ -203,7 +203,7 @@ class LessonScreen(TutorScreen):
         if kept and not self.quiz:  # typed while checking and left: they were said to be kept
             self._held.update(kept.pop(self.session.lesson.id, {}))
         self.show_step()
-        self.query_one(AnswerInput).focus()
+        self._typing_box().focus()
         lesson = self.session.lesson
         if self.quiz and lesson.has_graph and not lesson.vary:  # no other numbers to draw
             self.query_one(Feedback).say(
@@ -278,6 +278,11 @@ class LessonScreen(TutorScreen):
         if lines is not None:
             code.show(lines, self._held.get(session.position, ""))
             code.editor.focus()
+
+    def _typing_box(self) -> AnswerInput | BodyEditor:
+        """Where typing goes: the answer box, or the code editor while it is shown."""
+        code = self.query_one(CodeAnswer)
+        return code.editor if code.display else self.query_one(AnswerInput)
 
     @on(CodeAnswer.Submitted)
     def _on_code(self, event: CodeAnswer.Submitted) -> None:
@@ -773,7 +778,7 @@ class LessonScreen(TutorScreen):
 
     def _answer_box_keeps_keys(self) -> None:
         """Typing goes to the answer box (a panel that took the focus gives it back)."""
-        answer = self.query_one(AnswerInput)
+        answer = self._typing_box()
         if self.maximized is None:
             answer.focus()
             self.call_after_refresh(answer.focus)  # after Textual's own focus moves
@@ -784,7 +789,7 @@ class LessonScreen(TutorScreen):
         (The focus can be on the graph or the text after Tab, or on nothing after a
         panel closes; typing then still answers, and Enter still submits.)
         """
-        answer = self.query_one(AnswerInput)
+        answer = self._typing_box()
         if self.focused is answer:
             return
         if event.key == "enter":

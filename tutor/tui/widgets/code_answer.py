@@ -37,6 +37,10 @@ class BodyEditor(TextArea):
     def action_submit(self) -> None:
         self.post_message(CodeAnswer.Submitted(textwrap.dedent(self.text)))
 
+    def insert_text_at_cursor(self, text: str) -> None:
+        """As the answer box's: a key typed while the focus was elsewhere lands here."""
+        self.insert(text)
+
 
 class CodeAnswer(Vertical):
     """The method around the body, and the body's editor."""
