@@ -220,3 +220,14 @@ def test_every_mutation_of_the_lectures_body_is_diagnosed_as_made(lesson, op):
     for code, text in made:
         result = grade(q, text)
         assert not result.correct and result.diagnosis is not None, (code, text)
+
+
+def test_a_revealed_body_is_the_lectures_with_its_lines_on_one_line():
+    from tutor.lesson.folder import load_course
+    from tutor.paths import bundled_lessons
+    from tutor.session import Session
+
+    session = Session(load_course(bundled_lessons()).find("write-backward"))
+    reveal = session.reveal(2)  # tanh
+    assert reveal.answer == "t = out.data; self.grad += (1 - t**2) * out.grad"
+    assert reveal.explanation[1:] == ["t = out.data", "self.grad += (1 - t**2) * out.grad"]
