@@ -231,3 +231,50 @@ def test_a_revealed_body_is_the_lectures_with_its_lines_on_one_line():
     reveal = session.reveal(2)  # tanh
     assert reveal.answer == "t = out.data; self.grad += (1 - t**2) * out.grad"
     assert reveal.explanation[1:] == ["t = out.data", "self.grad += (1 - t**2) * out.grad"]
+
+
+_SQUARE = "(self.data*self.data + 2*self.data*other.data + other.data*other.data + out.grad)"
+_TANH_IDENTITY = (
+    "(4/(math.exp({k}*self.data) + math.exp(-{k}*self.data))**2 - 1 + math.tanh({k}*self.data)**2)"
+)
+
+
+@pytest.mark.parametrize(
+    ("op", "text", "status"),
+    [
+        # a true identity of exponentials: proved by cancelling, not by simplify's search
+        (
+            "tanh",
+            "t = math.exp(2*self.data)\nself.grad += (1 - ((t - 1)/(t + 1))**2) * out.grad",
+            CORRECT,
+        ),
+        (
+            "tanh",
+            "self.grad += (1 - out.data**2) * out.grad + "
+            + " + ".join(_TANH_IDENTITY.format(k=k) for k in (1, 50, 99)),
+            CORRECT,
+        ),
+        # too many exponentials, or too many terms multiplied out: not proved, and said so
+        (
+            "tanh",
+            "self.grad += (1 - out.data**2) * out.grad + "
+            + " + ".join(_TANH_IDENTITY.format(k=k) for k in range(1, 8)),
+            NOT_UNDERSTOOD,
+        ),
+        (
+            "*",
+            f"self.grad += other.data * out.grad + {_SQUARE}**50 - {_SQUARE}**25 * {_SQUARE}**25"
+            "\nother.grad += self.data * out.grad",
+            INCORRECT,
+        ),
+    ],
+)
+def test_a_hostile_identity_is_decided_or_refused_at_once(lesson, op, text, status):
+    import time
+
+    q = question(lesson, op)
+    grade(q, q.expected_answer)  # the op's derivation built, as the app's warm-up does
+    start = time.perf_counter()
+    result = grade(q, text)
+    assert time.perf_counter() - start < 5, "a hang guard: it takes well under a second"
+    assert result.status == status, result.feedback

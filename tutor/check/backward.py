@@ -31,7 +31,7 @@ import sympy
 
 from tutor.engine import EngineError, Value, apply, topo_order
 from tutor.engine.ops import OPS, Op
-from tutor.expr import ExprError, evaluate
+from tutor.expr import BinOp, Expr, ExprError, Neg, Pow, evaluate
 from tutor.expr.backward import METHODS, Method, Rule, parse_backward
 from tutor.numbers import short
 
@@ -254,8 +254,9 @@ def _expected(name: str, index: int, exponent: float | None):
     return found.inputs, found.forward, found.result
 
 
-def proved(op: Op1, rule: Rule, owner: str) -> bool:
-    """Whether ``owner``'s share is, as an expression, d out / d owner × out.grad."""
+def proved(op: Op1, rule: Rule, owner: str) -> bool | None:
+    """Whether ``owner``'s share is, as an expression, d out / d owner × out.grad (None:
+    undecided, see `identically_zero`)."""
     from tutor.symbolic.convert import to_sympy
 
     index = OWNERS.index(owner)
@@ -265,16 +266,80 @@ def proved(op: Op1, rule: Rule, owner: str) -> bool:
     reads: dict[str, sympy.Expr] = {"self.data": inputs[0], "out.data": forward, "out.grad": grad}
     if op.binary:
         reads["other.data"] = inputs[1]
+    if sum(_terms(s.expr) for s in rule.statements) > MAX_EXPANDED_TERMS:
+        return None  # multiplied out, it would be too long to compare
     state = dict(grads)
     for statement in rule.statements:
         reads.update({f"{o}.grad": g for o, g in state.items()})
         value = to_sympy(statement.expr, reads)
         old = state[statement.target]
         state[statement.target] = {"+=": old + value, "-=": old - value, "=": value}[statement.op]
-    difference = state[owner] - grads[owner] - local * grad
+    return identically_zero(state[owner] - grads[owner] - local * grad)
+
+
+#: The terms a body's statements may have once multiplied out (a bound from their trees).
+MAX_EXPANDED_TERMS = 2_000
+
+
+def _terms(expr: Expr) -> int:
+    """At most how many terms ``expr`` has multiplied out: a sum adds, a product
+    multiplies, a power k of n terms has at most C(n + k - 1, k); a call is one term."""
+    match expr:
+        case BinOp(op="+" | "-", left=left, right=right):
+            return _terms(left) + _terms(right)
+        case BinOp(op="*" | "/", left=left, right=right):
+            return min(_terms(left) * _terms(right), MAX_EXPANDED_TERMS + 1)
+        case Neg(operand=x):
+            return _terms(x)
+        case Pow(base=base, exponent=k):
+            n, m = _terms(base), math.ceil(abs(k))
+            return min(math.comb(n + m - 1, m) if m else 1, MAX_EXPANDED_TERMS + 1)
+    return 1
+
+
+#: An expression larger than this (SymPy's count of operations) is not simplified:
+#: `sympy.simplify` has no time bound, and takes seconds on some identities of 30 ops.
+MAX_SIMPLIFIED_OPS = 40
+#: Bounds on what is put over one denominator: distinct exponentials, and operations.
+MAX_EXPONENTIALS = 6
+MAX_CANCELLED_OPS = 150
+
+
+def identically_zero(difference: sympy.Expr) -> bool | None:
+    """Whether ``difference`` is 0 for every value of its symbols: True, False, or None
+    when that could not be decided within bounds.
+
+    tanh and sigmoid are written with exp, and each ``exp(k*s + c)`` as ``exp(c)·z**k``
+    with one new symbol z for each symbol s: the difference is then a rational function
+    of the symbols, the z's and the logs, and it is 0 exactly when `sympy.cancel` makes it
+    0. What does not fit that (an exp of a product of symbols) is simplified, if small.
+    """
     if sympy.expand(difference) == 0:
         return True
-    return sympy.simplify(difference) == 0
+    written = difference.rewrite(sympy.exp)
+    replaced: dict[sympy.Expr, sympy.Expr] = {}
+    zs: dict[sympy.Symbol, sympy.Symbol] = {}
+    for power in written.atoms(sympy.exp):
+        argument = sympy.expand(power.args[0])
+        symbols = argument.free_symbols
+        if len(symbols) != 1:
+            replaced = {}
+            break
+        (s,) = symbols
+        k = argument.coeff(s)
+        constant = sympy.expand(argument - k * s)
+        if not (k.is_Rational and constant.free_symbols == set()):
+            replaced = {}
+            break
+        z = zs.setdefault(s, sympy.Dummy(f"z_{s}", positive=True))
+        replaced[power] = sympy.exp(constant) * z**k
+    if replaced or not written.atoms(sympy.exp):
+        if len(replaced) > MAX_EXPONENTIALS or sympy.count_ops(written) > MAX_CANCELLED_OPS:
+            return None  # a hostile identity: cancelling it could take minutes
+        return sympy.cancel(sympy.together(written.xreplace(replaced))) == 0
+    if sympy.count_ops(difference) > MAX_SIMPLIFIED_OPS:
+        return None
+    return True if sympy.simplify(difference) == 0 else None
 
 
 # -- a backward pass with the student's body ------------------------------------------------------
@@ -406,7 +471,16 @@ def judge(op: Op1, rule: Rule, node: Value, seed: str, hidden: Callable[[float],
             "`out.grad`. Derive the local derivative (ctrl+l), then multiply by `out.grad`.",
         )
     for owner in op.owners:
-        if not proved(op, rule, owner):
+        found = proved(op, rule, owner)
+        if found is None:
+            return Finding(
+                None,
+                f"your rule for `{owner}.grad` agrees with the derivative at {len(at)} "
+                "points, but it is too involved for the tutor to prove equal: write it "
+                "more simply.",
+                understood=False,
+            )
+        if not found:
             return Finding(
                 ONLY_HERE,
                 f"your rule for `{owner}.grad` agrees at {len(at)} points, but it is not, as "
