@@ -278,3 +278,16 @@ def test_a_hostile_identity_is_decided_or_refused_at_once(lesson, op, text, stat
     result = grade(q, text)
     assert time.perf_counter() - start < 5, "a hang guard: it takes well under a second"
     assert result.status == status, result.feedback
+
+
+def test_deriving_the_local_derivatives_helps_and_reveals_nothing():
+    # the hints point at ctrl+l: the derivation of either edge of `xw = x * w` is free
+    from tutor.lesson.folder import load_course
+    from tutor.paths import bundled_lessons
+    from tutor.session import Session
+
+    session = Session(load_course(bundled_lessons()).find("write-backward"))
+    session.goto_question(1)
+    assert session.question().edges == [("xw", "x"), ("xw", "w")]
+    for node, wrt in session.question().edges:
+        assert not session.derivation_reveals(node, wrt)

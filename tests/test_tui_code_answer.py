@@ -110,8 +110,9 @@ def test_typing_goes_to_the_editor_after_a_panel_took_the_focus():
             screen = await at_mul_question(pilot)
             editor = screen.query_one(BodyEditor)
             await pilot.press("s", "e")
-            await pilot.press("ctrl+l")  # the derivation's warning: it gives the focus back
+            await pilot.press("ctrl+l")  # the derivation shows; the focus stays for typing
             await pilot.pause()
+            assert screen.view == "derivation"
             screen.query_one("#graph").focus()  # as Tab would
             await pilot.pause()
             await pilot.press("l", "f")

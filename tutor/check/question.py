@@ -212,7 +212,11 @@ class Question:
         return [self, *later]
 
     def shows(self, x: float) -> bool:
-        """Whether the number ``x`` is this question's answer, as graded or as written."""
+        """Whether the number ``x`` is this question's answer, as graded or as written
+        (never, for an answer that is code: the derivation of a local derivative, which
+        a `_backward` body is made of, is then a help, not a reveal)."""
+        if self.rules.answer_text(self) is not None:
+            return False
         e = self.expected
         return math.isfinite(x) and (
             self.within(x, e) or short(x) == short(e) or full(x) == full(e)
