@@ -291,3 +291,47 @@ def test_deriving_the_local_derivatives_helps_and_reveals_nothing():
     assert session.question().edges == [("xw", "x"), ("xw", "w")]
     for node, wrt in session.question().edges:
         assert not session.derivation_reveals(node, wrt)
+
+
+_READS = ["self.data", "other.data", "out.data", "out.grad", "self.grad", "2", "0.5", "t"]
+
+
+def _bodies():
+    from hypothesis import strategies as st
+
+    leaf = st.sampled_from(_READS)
+    expr = st.recursive(
+        leaf,
+        lambda inner: st.one_of(
+            st.tuples(inner, st.sampled_from(["+", "-", "*", "/"]), inner).map(
+                lambda t: f"({t[0]} {t[1]} {t[2]})"
+            ),
+            st.tuples(inner, st.integers(-2, 3)).map(lambda t: f"{t[0]}**{t[1]}"),
+            st.tuples(st.sampled_from(["exp", "tanh", "log"]), inner).map(
+                lambda t: f"math.{t[0]}({t[1]})"
+            ),
+        ),
+        max_leaves=6,
+    )
+    line = st.tuples(
+        st.sampled_from(["self.grad", "other.grad"]), st.sampled_from(["+=", "-=", "="]), expr
+    ).map(" ".join)
+    return st.lists(line, min_size=1, max_size=3).map(lambda ls: "\n".join(["t = out.data", *ls]))
+
+
+@pytest.mark.parametrize("op", ["*", "tanh"])
+def test_any_body_gets_a_verdict_never_an_error(lesson, op):
+    from hypothesis import given, settings
+
+    q = question(lesson, op)
+
+    @settings(max_examples=60)
+    @given(_bodies())
+    def check(text):
+        result = grade(q, text)
+        assert result.status in (CORRECT, INCORRECT, NOT_UNDERSTOOD)
+        assert result.feedback
+        if result.status == INCORRECT:
+            assert result.diagnosis is not None
+
+    check()
