@@ -52,7 +52,7 @@ ONLY_HERE = "only-here"
 
 
 @dataclass(frozen=True, slots=True)
-class Op1:
+class AskedOp:
     """The op a question asks the ``_backward`` of, as the graph's node has it."""
 
     op: Op
@@ -72,12 +72,12 @@ class Op1:
         return parse_backward(text, binary=self.binary, exponent=k)
 
 
-def op_of(node: Value) -> Op1 | None:
+def op_of(node: Value) -> AskedOp | None:
     """The op whose ``_backward`` a node's question asks for (None: none the tutor asks)."""
     method = METHODS.get(node.op)
     if method is None:
         return None
-    return Op1(OPS[node.op], method, node.param if node.op == "pow" else None)
+    return AskedOp(OPS[node.op], method, node.param if node.op == "pow" else None)
 
 
 # -- a point: the values a body reads ----------------------------------------------------
@@ -100,7 +100,7 @@ class Point:
         return values
 
 
-def points(op: Op1, node: Value, seed: str) -> list[Point]:
+def points(op: AskedOp, node: Value, seed: str) -> list[Point]:
     """The node's own point first (its gradient from the graph's backward), then random
     points in the op's domain."""
     x = tuple(v.data for v in node.inputs)
@@ -139,43 +139,43 @@ def share(rule: Rule, point: Point, owner: str) -> tuple[float, float]:
     return grads[owner] - point.before[index], grads[owner]
 
 
-def right(op: Op1, point: Point, index: int) -> float:
+def right(op: AskedOp, point: Point, index: int) -> float:
     """The op table's local derivative × out.grad."""
     return op.op.local(point.x, point.out, op.exponent)[index] * point.grad
 
 
 # -- known mistakes, from the op table ------------------------------------------------------
 
-Share = Callable[[Op1, Point, int], float]
+Share = Callable[[AskedOp, Point, int], float]
 
 
-def _no_upstream(op: Op1, p: Point, i: int) -> float:
+def _no_upstream(op: AskedOp, p: Point, i: int) -> float:
     return op.op.local(p.x, p.out, op.exponent)[i]
 
 
-def _swapped(op: Op1, p: Point, i: int) -> float:
+def _swapped(op: AskedOp, p: Point, i: int) -> float:
     return op.op.local(p.x, p.out, op.exponent)[1 - i] * p.grad
 
 
-def _sign(op: Op1, p: Point, i: int) -> float:
+def _sign(op: AskedOp, p: Point, i: int) -> float:
     return -right(op, p, i)
 
 
-def _input_for_output(op: Op1, p: Point, i: int) -> float:
+def _input_for_output(op: AskedOp, p: Point, i: int) -> float:
     # The local derivative written with the output (tanh: 1 - out²), given self's value.
     return op.op.local(p.x, p.x[0], op.exponent)[i] * p.grad
 
 
-def _output_for_input(op: Op1, p: Point, i: int) -> float:
+def _output_for_input(op: AskedOp, p: Point, i: int) -> float:
     return op.op.local((p.out, *p.x[1:]), p.out, op.exponent)[i] * p.grad
 
 
-def _exponent_up(op: Op1, p: Point, i: int) -> float:
+def _exponent_up(op: AskedOp, p: Point, i: int) -> float:
     k = op.exponent
     return k * p.x[0] ** k * p.grad
 
 
-def _exponent_down(op: Op1, p: Point, i: int) -> float:
+def _exponent_down(op: AskedOp, p: Point, i: int) -> float:
     k = op.exponent
     return k * p.x[0] ** (k - 2) * p.grad
 
@@ -235,7 +235,7 @@ MISTAKES = (
 )
 
 
-def applies(mistake: Mistake, op: Op1) -> bool:
+def applies(mistake: Mistake, op: AskedOp) -> bool:
     return (not mistake.binary_only or op.binary) and (
         not mistake.power_only or op.exponent is not None
     )
@@ -254,7 +254,7 @@ def _expected(name: str, index: int, exponent: float | None):
     return found.inputs, found.forward, found.result
 
 
-def proved(op: Op1, rule: Rule, owner: str) -> bool | None:
+def proved(op: AskedOp, rule: Rule, owner: str) -> bool | None:
     """Whether ``owner``'s share is, as an expression, d out / d owner × out.grad (None:
     undecided, see `identically_zero`)."""
     from tutor.symbolic.convert import to_sympy
@@ -345,7 +345,7 @@ def identically_zero(difference: sympy.Expr) -> bool | None:
 # -- a backward pass with the student's body ------------------------------------------------------
 
 
-def backward_pass(root: Value, op: Op1, rule: Rule | None) -> dict[int, float]:
+def backward_pass(root: Value, op: AskedOp, rule: Rule | None) -> dict[int, float]:
     """Every node's gradient (by id) after a backward pass from ``root`` in which each
     node of ``op`` runs ``rule`` (interpreted; None: the op table's rule), and every
     other node the op table's."""
@@ -382,7 +382,7 @@ class Twice:
     a: Value
 
 
-def used_twice(op: Op1, a_value: float) -> Twice:
+def used_twice(op: AskedOp, a_value: float) -> Twice:
     a = Value(a_value, label="a")
     if op.binary:
         b = apply(op.op, (a, a))
@@ -410,7 +410,9 @@ def close(a: float, b: float) -> bool:
     )
 
 
-def judge(op: Op1, rule: Rule, node: Value, seed: str, hidden: Callable[[float], bool]) -> Finding:
+def judge(
+    op: AskedOp, rule: Rule, node: Value, seed: str, hidden: Callable[[float], bool]
+) -> Finding:
     """The first thing wrong with ``rule`` (operand by operand), or a Finding with no code
     when it is proved right. ``hidden(x)``: whether showing the number x would tell an
     answer still to come."""
@@ -494,7 +496,7 @@ def judge(op: Op1, rule: Rule, node: Value, seed: str, hidden: Callable[[float],
     return Finding(None, "")
 
 
-def _assigned(op: Op1, rule: Rule, owner: str, node: Value, hidden) -> str:
+def _assigned(op: AskedOp, rule: Rule, owner: str, node: Value, hidden) -> str:
     twice = used_twice(op, node.inputs[0].data)
     try:
         theirs = backward_pass(twice.root, op, rule)[id(twice.a)]
@@ -558,7 +560,7 @@ def mutations(method: Method, exponent: float | None) -> list[tuple[str, str]]:
     return found
 
 
-def parse_or_none(op: Op1, text: str) -> Rule | ExprError:
+def parse_or_none(op: AskedOp, text: str) -> Rule | ExprError:
     try:
         return op.parse(text)
     except ExprError as error:
@@ -615,7 +617,7 @@ def self_check(question) -> list[str]:
     return problems
 
 
-def _ambiguous(op: Op1, text: str, question, code: str) -> bool:
+def _ambiguous(op: AskedOp, text: str, question, code: str) -> bool:
     """Whether a mutated body is also, share for share, the mistake ``code`` although it
     was diagnosed as another: two mistakes that coincide for this op (x**2's output is
     x**2: the power's exponent off by one and `out.data` for `self.data` are one rule)."""
