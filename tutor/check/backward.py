@@ -560,13 +560,6 @@ def mutations(method: Method, exponent: float | None) -> list[tuple[str, str]]:
     return found
 
 
-def parse_or_none(op: AskedOp, text: str) -> Rule | ExprError:
-    try:
-        return op.parse(text)
-    except ExprError as error:
-        return error
-
-
 # -- a question's verdict ----------------------------------------------------------------------
 
 
