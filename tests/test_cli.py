@@ -215,3 +215,17 @@ def test_graph_width_defaults_to_the_terminal(capsys, monkeypatch):
 def test_graph_width_must_be_a_sensible_number(capsys):
     assert main(["graph", "neuron", "--width", "5"]) == 2  # a usage error
     assert "give 20 to 10000" in capsys.readouterr().err
+
+
+def test_run_takes_code_answers_with_their_line_breaks_written_backslash_n(capsys, tmp_path):
+    # `tutor run` on the bundled "Write `_backward`": one line an answer, `\n` a line break
+    body = "self.grad += other.data * out.grad\\nother.grad += self.data * out.grad"
+    file = answers(tmp_path, f"-\n{body}\n-\nself.grad = out.data * out.grad\n")
+    code, out, _ = run(capsys, "run", "write-backward", "--answers", file, "--json")
+    assert code == 0
+    found = json.loads(out)["questions"]
+    assert found[1]["verdict"] == "correct"
+    assert found[1]["answer"] == body.replace("\\n", "\n")
+    assert found[1]["expected"] == body.replace("\\n", "\n")  # the lecture's body
+    assert found[3]["verdict"] == "incorrect"
+    assert found[3]["diagnosis"] == "assigned-not-added"

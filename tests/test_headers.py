@@ -60,7 +60,7 @@ def loaded_headers(folder: Path):
 
 def test_the_bundled_course_scans_as_it_loads():
     headers = scan_course(bundled_lessons())
-    assert headers is not None and len(headers) == 16
+    assert headers is not None and len(headers) == 18
     assert headers == loaded_headers(bundled_lessons())
 
 
@@ -184,7 +184,7 @@ def test_the_course_is_listed_before_the_lesson_code_is_imported():
     result = subprocess.run(
         [sys.executable, "-c", FIRST_FRAME], capture_output=True, text=True, check=True
     )
-    assert result.stdout.split() == ["16", "-", "True"]
+    assert result.stdout.split() == ["18", "-", "True"]
 
 
 def test_a_file_that_scans_but_does_not_load_turns_into_its_error_once_loaded(tmp_path):

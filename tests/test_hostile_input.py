@@ -140,3 +140,55 @@ def test_tabs_and_letters_of_any_script_are_not_invisible():
     with pytest.raises(ExprError) as info:
         parse("\u05d0 + 1", names=["a"])  # a Hebrew letter: a name, not a hidden character
     assert "invisible" not in str(info.value)
+
+
+# -- `_backward` bodies (`tutor.expr.backward`): read, never run ---------------------------
+
+_DEEP = "self.grad += " + "(" * 60 + "out.grad" + ")" * 60
+_CHAINED = "t0 = out.data\n" + "\n".join(f"t{i} = t{i - 1} * t{i - 1}" for i in range(1, 11))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (_DEEP, "too deeply nested"),
+        ("self.grad += " + "-" * 5000 + "out.grad", "too long"),
+        ("self.grad += out.grad ** 9**9**9", "out of range"),
+        ("self.grad += out.grad ** (10**400)", "out of range"),
+        ("self.grad += out.grad ** (2**60 * 2**60)", "out of range"),
+        ("self.grad += 1e999999999 * out.grad", "too large a number"),
+        ("self.grad += __import__('os').system('true')", "calling this is not allowed"),
+        ("__import__('os')", "calling this is not allowed"),
+        ("self.grad += self.data.__class__.__mro__", "only self.data"),
+        ("self.grad += out.__dict__", "only self.data"),
+        ("self.grad += math.__loader__", "only self.data"),
+        ("self.grad += (lambda: 0)()", "calling this is not allowed"),
+        ("self.grad += [x for x in ()]", "not allowed"),
+        ("x" * 100_000, "too long"),
+        ("self.grad += 1\n" * 5_000, "too long"),
+        (_CHAINED + "\nself.grad += t10", "too long once the temporaries"),
+        ("self.grad += out.grad\u202e", "invisible character"),
+        ("open('/tmp/tutor-pwned', 'w')", "calling this is not allowed"),
+    ],
+)
+def test_hostile_backward_bodies_are_refused_at_once(text, message):
+    from tutor.expr.backward import parse_backward
+
+    with within(2), pytest.raises(ExprError, match=message):
+        parse_backward(text, binary=True)
+
+
+def test_a_backward_body_is_never_run(tmp_path, monkeypatch):
+    # Were the text run, it would write the file; read, it is refused.
+    from tutor.expr.backward import parse_backward
+
+    target = tmp_path / "pwned"
+    monkeypatch.chdir(tmp_path)
+    for text in (
+        f"self.grad += open({str(target)!r}, 'w').write('x')",
+        f"t = open({str(target)!r}, 'w')\nself.grad += 1",
+        f"def _backward():\n    open({str(target)!r}, 'w')",
+    ):
+        with pytest.raises(ExprError):
+            parse_backward(text, binary=True)
+    assert not target.exists()

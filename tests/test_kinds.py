@@ -149,7 +149,7 @@ def test_adding_a_kind_is_one_spec_and_one_class():
 
 def test_the_kinds_keys_and_defaults_reach_the_loader():
     for spec in SPECS.values():
-        assert spec.form in ("number", "any")
+        assert spec.form in ("number", "any", "code")
     lesson = load_lesson_text(
         LESSON.replace('ask = "twice"\nnode = "a"', 'ask = "nudge"\nnode = "a"\nh = 0.01')
     )
@@ -157,3 +157,17 @@ def test_the_kinds_keys_and_defaults_reach_the_loader():
     assert (ask.rtol, ask.atol) == (ask.spec.rtol, ask.spec.atol) == (1e-3, 1e-6)
     with pytest.raises(LessonLoadError, match='`form = "expression"` is for `local` questions'):
         load_lesson_text(LESSON.replace('ask = "twice"', 'ask = "grad"\nform = "expression"'))
+
+
+def test_a_backward_question_asks_about_a_node_one_op_of_the_table_makes():
+    base = LESSON.replace('ask = "twice"', 'ask = "backward"')
+    lesson = load_lesson_text(base.replace('node = "a"', 'node = "L"'))
+    assert lesson.questions[0].form == "code"
+    with pytest.raises(LessonLoadError, match="`a` is a leaf"):
+        load_lesson_text(base)
+    with pytest.raises(LessonLoadError, match='`form = "code"` is the form of'):
+        load_lesson_text(base.replace('node = "a"', 'node = "L"\nform = "number"'))
+    with pytest.raises(LessonLoadError, match='`form = "code"` is the form of'):
+        load_lesson_text(LESSON.replace('ask = "twice"', 'ask = "grad"\nform = "code"'))
+    with pytest.raises(LessonLoadError, match="`decimals` is for numbers"):
+        load_lesson_text(base.replace('node = "a"', 'node = "L"\ndecimals = 2'))

@@ -22,6 +22,7 @@ from tutor.lesson.folder import load_course
 from tutor.paths import bundled_lessons
 from tutor.tui.app import TutorApp, create_app
 from tutor.tui.widgets.answer_input import AnswerInput
+from tutor.tui.widgets.code_answer import BodyEditor, CodeAnswer
 from tutor.tui.widgets.feedback import Feedback
 from tutor.tui.widgets.narrative import Narrative
 
@@ -47,7 +48,10 @@ def problems(screen, where: str) -> list[str]:
     feedback = screen.query_one(Feedback)
     if feedback.display and not whole_on_screen(feedback, area):
         found.append(f"{where}: the feedback is off screen ({feedback.region})")
-    if not whole_on_screen(screen.query_one(AnswerInput), area):
+    box = screen.query_one(AnswerInput)
+    if not box.display:  # a code answer: the method's editor instead
+        box = screen.query_one(CodeAnswer)
+    if not whole_on_screen(box, area):
         found.append(f"{where}: the answer box is off screen")
     keys = {key.key: key for key in screen.query(FooterKey)}
     for key in ("f1", "ctrl+q"):
@@ -96,8 +100,13 @@ def test_every_step_reads_whole_at_80x24(lesson_id, monkeypatch):
                     for _ in screen.session.question().hints:  # every hint, under the text
                         screen.action_hint()
                     box = screen.query_one(AnswerInput)
-                    box.value = next(answers)
-                    await box.action_submit()  # what Enter does, without the key's ~80 ms
+                    if screen.query_one(CodeAnswer).display:  # code: typed in its editor
+                        editor = screen.query_one(BodyEditor)
+                        editor.load_text(next(answers))
+                        editor.action_submit()  # what ctrl+j does
+                    else:
+                        box.value = next(answers)
+                        await box.action_submit()  # what Enter does, without the key's ~80 ms
                     await settled(pilot)
                     assert screen.session.record.status == "correct", where
                     found += await problems_once_settled(

@@ -160,3 +160,18 @@ def test_small_training_view_from_a_lesson(snap_compare):
         await pilot.pause()
 
     assert snap_compare(app(), terminal_size=SMALL, run_before=run_before)
+
+
+def test_small_code_answer_with_a_diagnosis(snap_compare):
+    # the method as the lecture writes it, the body typed with `=`, and its diagnosis
+    from tutor.tui.widgets.code_answer import BodyEditor
+
+    async def run_before(pilot) -> None:
+        await at_question("write-backward", 1)(pilot)
+        editor = pilot.app.screen.query_one(BodyEditor)
+        editor.cursor_blink = False
+        editor.load_text("self.grad = other.data * out.grad\nother.grad = self.data * out.grad")
+        await pilot.press("ctrl+j")
+        await pilot.pause()
+
+    assert snap_compare(app(), terminal_size=SMALL, run_before=run_before)

@@ -123,7 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--answers",
         metavar="FILE",
-        help="one answer a line (`ANSWER => right` expects a verdict: see --expect)",
+        help=(
+            "one answer a line (a code answer's line breaks written \\n; "
+            "`ANSWER => right` expects a verdict: see --expect)"
+        ),
     )
     p.add_argument("--seed", type=int, default=0, help="variant of the numbers (0: the file's)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -496,7 +499,8 @@ def read_answers(path: Path) -> list[str | None]:
 
 def read_answer_lines(path: Path) -> list[AnswerLine]:
     """An answers file: one answer a line; blank and ``#`` lines ignored; ``-`` skips;
-    ``ANSWER => EXPECTATION`` (`tutor.author.answer_tests`) says the verdict it must get.
+    ``ANSWER => EXPECTATION`` (`tutor.author.answer_tests`) says the verdict it must get;
+    ``\\n`` inside a line is a line break of a multi-line answer (code).
 
     Lines end at ``\n`` (or ``\r\n``) only: a U+2028, U+0085 or form feed
     inside an answer must not shift the later answers onto other questions.
@@ -534,7 +538,9 @@ def read_answer_lines(path: Path) -> list[AnswerLine]:
                     f"{where}: an expectation needs an answer before `{ARROW}`: "
                     f"-2 {ARROW} right (a skipped question gets no verdict)"
                 )
-        answers.append(AnswerLine(None if stripped == "-" else stripped, number, expectation))
+        # A multi-line answer (a `_backward` body) is one line with its breaks written `\n`.
+        text = None if stripped == "-" else stripped.replace("\\n", "\n")
+        answers.append(AnswerLine(text, number, expectation))
     return answers
 
 

@@ -319,7 +319,9 @@ class Session:
         question = self.question(index)
         if question is None:
             raise SessionError("this step is not a question")
-        return Reveal(question.expected_text, explain(question))
+        code = question.rules.answer_text(question)  # code: its lines, on one line
+        answer = question.expected_text if code is None else "; ".join(code.split("\n"))
+        return Reveal(answer, explain(question))
 
     def revealed(self, index: int | None = None) -> Reveal | None:
         """The answer to show with a lesson's question that was revealed, else None."""

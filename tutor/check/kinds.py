@@ -48,13 +48,14 @@ from tutor.check.mistakes import (
     listed,
     wrong_sign,
 )
-from tutor.engine import OPS, Value, evaluate, topo_order
+from tutor.engine import OPS, Value, apply, evaluate, topo_order
 from tutor.engine.train import finite_difference_descent
 from tutor.expr import Name, names, to_text
 from tutor.lesson import Ask, Graph
 from tutor.lesson.graph import moved_leaves
 from tutor.lesson.kinds import (
     ACCUMULATED,
+    BACKWARD,
     COUNT,
     GRAD,
     LOCAL,
@@ -68,6 +69,7 @@ from tutor.lesson.kinds import (
 from tutor.numbers import full, short
 
 if TYPE_CHECKING:
+    from tutor.check.grade import Verdict
     from tutor.check.question import Question
     from tutor.check.shown import Source
 
@@ -159,6 +161,28 @@ class Kind:
 
     def screen_sources(self, question: Question) -> list[Source]:
         """Numbers the kind's own view shows that the answer is read from."""
+        return []
+
+    # -- a kind whose answer is not a number or an expression ---------------------------
+
+    def grade_text(self, question: Question, text: str) -> Verdict | None:
+        """The verdict on ``text`` (as typed, unstripped) for a kind that reads its own
+        answers (code); None: it is read as a number or an expression."""
+        return None
+
+    def answer_text(self, question: Question) -> str | None:
+        """The expected answer as a student types it, for a kind whose answer is text
+        (what `tutor run --json` reports and `tutor check` types); else None."""
+        return None
+
+    def code_lines(self, question: Question) -> list[str] | None:
+        """For a kind answered with code: the code around the answer as the student sees
+        it (the method whose ``_backward`` body is asked); else None."""
+        return None
+
+    def self_check(self, question: Question) -> list[str]:
+        """Problems `tutor check` reports with the kind's own grading at these numbers
+        (its expected answer graded wrong, a mistake not diagnosed); none by default."""
         return []
 
 
@@ -1064,6 +1088,87 @@ class ParameterCount(Kind):
     def explain(self, question: Question) -> list[str]:
         return [
             f"One weight per input and one bias per neuron: {question.expected_text} parameters."
+        ]
+
+
+@register
+class BackwardBody(Kind):
+    """``ask = "backward"``: the body of ``_backward`` for the op that makes ``node``, as
+    micrograd writes it; read (never run), proved against the derivation and run as data
+    by `tutor.check.backward`. Its number, for the checks every kind shares, is the local
+    derivative of the node with respect to its first operand."""
+
+    spec = BACKWARD
+    kinks_matter = False
+    from_screen = False
+
+    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+        return partial(q.first_local, node=ask.node), f"the `_backward` of `{ask.node}`"
+
+    def edges(self, question: Question) -> list[tuple[str, str]]:
+        # ctrl+l derives the local derivatives the body is made of.
+        node = question.graph.nodes[question.node]
+        return [(question.node, x.label) for x in dict.fromkeys(node.inputs) if x.label]
+
+    def exact(self, question: Question) -> float:
+        from tutor.symbolic.derivations import derivation
+        from tutor.symbolic.graph import exponent, node_values
+
+        node = question.graph.nodes[question.node]
+        values = node_values(node, question.graph.exact)
+        at = [values[x] for x in node.inputs]
+        found = derivation(node.op, 0, exponent=exponent(node), at=at)
+        return float(found.at(dict(zip(found.inputs, at, strict=True))))
+
+    def finite(self, question: Question) -> Estimate | None:
+        node = question.graph.nodes[question.node]
+        fresh = [Value(x.data) for x in node.inputs]
+        return slope(apply(node._op, fresh, node.param), fresh[0])
+
+    def mistakes(self, question: Question) -> list[Mistake]:
+        return []  # diagnosed on the body itself: `tutor.check.backward`
+
+    def grade_text(self, question: Question, text: str) -> Verdict | None:
+        from tutor.check.backward import verdict
+
+        return verdict(question, text)
+
+    def answer_text(self, question: Question) -> str | None:
+        from tutor.check.backward import op_of
+
+        return op_of(question.graph.nodes[question.node]).method.body()
+
+    def code_lines(self, question: Question) -> list[str] | None:
+        from tutor.check.backward import op_of
+
+        node = question.graph.nodes[question.node]
+        k = None if node.param is None else Fraction(repr(node.param))
+        return op_of(node).method.lines(k)
+
+    def self_check(self, question: Question) -> list[str]:
+        from tutor.check.backward import self_check
+
+        return self_check(question)
+
+    def prompt(self, question: Question) -> str:
+        n = question.node
+        return (
+            f"`{n} = {to_text(question.graph.definitions[n])}`. Write the body of `_backward` "
+            "for the op that makes it, as micrograd does: set the gradient of each operand."
+        )
+
+    def hints(self, question: Question) -> list[str]:
+        return [
+            "Each operand's gradient gets its share: the local derivative d out/d operand, "
+            "times `out.grad`, the gradient that reached the op's output.",
+            "Derive the local derivative with ctrl+l. A Value may be used more than once: "
+            "add its share with `+=`.",
+        ]
+
+    def explain(self, question: Question) -> list[str]:
+        return [
+            "The lecture's `_backward`, each operand's local derivative times out.grad:",
+            *self.answer_text(question).split("\n"),
         ]
 
 

@@ -138,6 +138,13 @@ def local(graph: Graph, node: str, wrt: str, rules: Rules | None = None) -> floa
     return gradients(out, rules)[env[wrt]]
 
 
+def first_local(graph: Graph, node: str) -> float:
+    """d node / d its first operand, by the op table, the other operand held still."""
+    value = graph.nodes[node]
+    x = tuple(v.data for v in value.inputs)
+    return OPS[value.op].local(x, value.data, value.param)[0]
+
+
 def local_graph(graph: Graph, node: str) -> tuple[Value, dict[str, Value]]:
     """The node's own expression, with its inputs as fresh leaves at their values."""
     expr = graph.definitions[node]

@@ -146,6 +146,9 @@ class Question:
     def expected_answer(self) -> float | str:
         """What `tutor run --json` reports: the formula for an expression question
         (a local derivative), else a number."""
+        text = self.rules.answer_text(self)
+        if text is not None:
+            return text
         if self.formula is not None:
             return str(self.formula)
         return self.expected
@@ -225,7 +228,11 @@ class Question:
         return [self, *later]
 
     def shows(self, x: float) -> bool:
-        """Whether the number ``x`` is this question's answer, as graded or as written."""
+        """Whether the number ``x`` is this question's answer, as graded or as written
+        (never, for an answer that is code: the derivation of a local derivative, which
+        a `_backward` body is made of, is then a help, not a reveal)."""
+        if self.rules.answer_text(self) is not None:
+            return False
         e = self.expected
         return math.isfinite(x) and (
             self.within(x, e) or short(x) == short(e) or full(x) == full(e)

@@ -113,6 +113,7 @@ def validate(lesson: Lesson, variants: int = VARIANTS, seed: int | None = None) 
         if len(report.errors) > 20:
             break
     _check_checker(report, graphs[0])
+    _check_own(report, graphs[0])
     report.variants = len(graphs) - 1 if seed is None else 1
     return report
 
@@ -309,6 +310,15 @@ def _check_checker(report: Report, graph: Graph) -> None:
                     f"the tolerance ({tolerance}) is too loose",
                     report.lesson.key_line(ask, key),
                 )
+
+
+def _check_own(report: Report, graph: Graph) -> None:
+    """A kind that reads its own answers (code) checks its grading: its expected answer
+    right, each known mistake diagnosed (`Kind.self_check`)."""
+    for index, ask in enumerate(report.lesson.questions):
+        question = prepare(report.lesson, graph, ask, index)
+        for problem in question.rules.self_check(question):
+            report.add(ask, f"{_name(index, ask)}: {problem}")
 
 
 def _near_miss(expected: float) -> tuple[str, float]:

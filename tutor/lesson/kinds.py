@@ -76,6 +76,10 @@ class KindSpec:
     leaf_node: bool = False
     #: The answer counts the lesson's parameters: it must declare some.
     counts_parameters: bool = False
+    #: The answer is code: the ``_backward`` body of the op that makes the asked node
+    #: (``form = "code"``); the node must be made by one op the tutor asks that of
+    #: (`tutor.expr.backward.METHODS`).
+    op_node: bool = False
 
 
 SPECS: dict[str, KindSpec] = {}
@@ -149,4 +153,5 @@ ACCUMULATED = declare(
     )
 )
 COUNT = declare(KindSpec("count", (), counts_parameters=True))
+BACKWARD = declare(KindSpec("backward", ("node",), form="code", op_node=True))
 # fmt: on

@@ -1003,6 +1003,8 @@ def _ask(
             f'{label}: `ask = "count"` counts the parameters: the lesson needs a '
             "`[model]` or a `parameters` list",
         )
+    if spec.op_node and node is not None:
+        _check_op_node(node, assignments, label, at, errors)
     form = raw.get("form", spec.form)
     if form not in FORMS:
         choices = ", ".join(f'"{f}"' for f in FORMS)
@@ -1010,6 +1012,12 @@ def _ask(
     elif form == "expression" and not spec.expression:
         which = " or ".join(f"`{s.name}`" for s in SPECS.values() if s.expression)
         errors.add(at("form"), f'{label}: `form = "expression"` is for {which} questions')
+    elif (form == "code") != (spec.form == "code"):
+        which = " or ".join(f"`ask = {s.name!r}`" for s in SPECS.values() if s.form == "code")
+        errors.add(
+            at("form"),
+            f'{label}: `form = "code"` is the form of {which} questions, and only theirs',
+        )
     rtol = _number(raw, "rtol", label, at, errors) if "rtol" in raw else spec.rtol
     atol = _number(raw, "atol", label, at, errors) if "atol" in raw else spec.atol
     for key, value in (("rtol", rtol), ("atol", atol)):
@@ -1073,9 +1081,39 @@ def _decimals(raw, label, at, form, errors: _Errors) -> int | None:
                 at(key),
                 f"{label}: `{key}` and `decimals` both set the tolerance: keep only `decimals`",
             )
-    if form == "expression":
-        errors.add(at("decimals"), f'{label}: `decimals` is for numbers, not `form = "expression"`')
+    if form in ("expression", "code"):
+        errors.add(at("decimals"), f"{label}: `decimals` is for numbers, not `form = {form!r}`")
     return value
+
+
+def _check_op_node(node, assignments, label, at, errors: _Errors) -> None:
+    """A ``_backward`` question's node is made by one op whose method the tutor shows."""
+    from tutor.engine.ops import OPS
+    from tutor.expr.backward import METHODS
+    from tutor.expr.nodes import operation
+
+    assignment = _assignment(assignments, node)
+    if assignment is None:
+        return
+    if assignment.is_leaf:
+        errors.add(
+            at("node"),
+            f"{label}: `{node}` is a leaf: no op made it, so no `_backward` "
+            "sets its operands' gradients",
+        )
+        return
+    try:
+        op = operation(assignment.expr)[0]
+    except TypeError:  # a bare name: `b = a`
+        op = None
+    if op is None or op.name not in METHODS:
+        what = f"`{op.symbol}`" if op is not None else "no op"
+        ops = ", ".join(f"`{OPS[m].symbol}`" for m in METHODS)
+        errors.add(
+            at("node"),
+            f"{label}: `{node}` is made by {what}, whose `_backward` is not "
+            f"asked; ask about a node made by one of {ops}",
+        )
 
 
 def _node_key(raw, key, label, at, defined, errors: _Errors, required: bool) -> str | None:

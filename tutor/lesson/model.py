@@ -11,7 +11,7 @@ from tutor.expr import Assignment
 from tutor.lesson.kinds import SPECS, KindSpec
 
 SHOW_KINDS = ("graph", "derivation", "plot", "training")
-FORMS = ("number", "expression", "any")
+FORMS = ("number", "expression", "any", "code")
 
 # The defaults of what a file may leave out (lessons/FORMAT.md), here only: the
 # loader fills them in from these.

@@ -31,6 +31,7 @@ from tutor.tui.errors import guarded
 from tutor.tui.screens.base import KeyHelp, TutorScreen
 from tutor.tui.screens.confirm import ConfirmScreen
 from tutor.tui.widgets.answer_input import AnswerInput
+from tutor.tui.widgets.code_answer import SUBMIT, BodyEditor, CodeAnswer
 from tutor.tui.widgets.derivation_panel import DerivationPanel
 from tutor.tui.widgets.feedback import Feedback
 from tutor.tui.widgets.footer import Footer
@@ -210,6 +211,7 @@ class LessonScreen(TutorScreen):
             takes_text=self._takes_text,
             refused=self._refused,
         )
+        yield CodeAnswer(id="code-answer")
         yield Footer(compact=True, show_command_palette=False)
 
     @guarded
@@ -220,7 +222,7 @@ class LessonScreen(TutorScreen):
         if kept and not self.quiz:  # typed while checking and left: they were said to be kept
             self._held.update(kept.pop(self.session.lesson.id, {}))
         self.show_step()
-        self.query_one(AnswerInput).focus()
+        self._typing_box().focus()
         lesson = self.session.lesson
         if self.quiz and lesson.has_graph and not lesson.vary:  # no other numbers to draw
             self.query_one(Feedback).say(
@@ -286,8 +288,34 @@ class LessonScreen(TutorScreen):
         held = self._held.get if self.checking else self._held.pop
         answer.value = held(session.position, "")
         answer.placeholder = self._placeholder()
+        self._show_code_answer()
         self._refresh_footer()
         self.call_after_refresh(self.fit_body)
+
+    def _show_code_answer(self) -> None:
+        """An open question answered with code: its method's editor instead of the box."""
+        session, record = self.session, self.session.record
+        open_question = isinstance(session.step, Ask) and record is not None
+        question = session.question() if open_question and record.status == OPEN else None
+        lines = question.rules.code_lines(question) if question is not None else None
+        code, answer = self.query_one(CodeAnswer), self.query_one(AnswerInput)
+        code.display, answer.display = lines is not None, lines is None
+        if lines is not None:
+            code.show(lines, self._held.get(session.position, ""))
+            code.editor.focus()
+
+    def _typing_box(self) -> AnswerInput | BodyEditor:
+        """Where typing goes: the answer box, or the code editor while it is shown."""
+        code = self.query_one(CodeAnswer)
+        return code.editor if code.display else self.query_one(AnswerInput)
+
+    @on(CodeAnswer.Submitted)
+    def _on_code(self, event: CodeAnswer.Submitted) -> None:
+        """The body is answered as a typed answer is; settled, the step's box comes back."""
+        self.answer_entered(event.text)
+        if self.session.record is not None and self.session.record.settled:
+            self.show_step()
+            self.query_one(AnswerInput).focus()
 
     def _refresh_footer(self) -> None:
         """Redraw the footer's keys, only when what applies has changed (it is slow)."""
@@ -825,7 +853,7 @@ class LessonScreen(TutorScreen):
 
     def _answer_box_keeps_keys(self) -> None:
         """Typing goes to the answer box (a panel that took the focus gives it back)."""
-        answer = self.query_one(AnswerInput)
+        answer = self._typing_box()
         if self.maximized is None:
             answer.focus()
             self.call_after_refresh(answer.focus)  # after Textual's own focus moves
@@ -837,7 +865,7 @@ class LessonScreen(TutorScreen):
         panel closes; typing then still answers, and Enter still submits. Where no
         answer is taken, the student is told so.)
         """
-        answer = self.query_one(AnswerInput)
+        answer = self._typing_box()
         if self.focused is answer:
             return
         if event.key == "enter":
@@ -913,6 +941,7 @@ class LessonScreen(TutorScreen):
 
     def key_help(self) -> Iterator[KeyHelp]:
         yield KeyHelp("Enter", "Answer / go on", "Check the answer, or go on to the next step")
+        yield KeyHelp(SUBMIT, "Check code", "In the code editor (Enter is a new line there)")
         yield from super().key_help()
 
 
