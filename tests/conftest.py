@@ -54,3 +54,46 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TUTOR_HOME", str(home))
     monkeypatch.delenv("TUTOR_LESSONS", raising=False)
     return home
+
+
+class InstantChecker:
+    """A lesson checker that passes every lesson at once (`create_app(checker=...)`):
+    for the tests of layout and keys, whose lessons the course check passes anyway."""
+
+    def passed(self, lesson, seed=0) -> bool:
+        return True
+
+    def check(self, lesson, seed=0, queue="open") -> list:
+        return []
+
+    def warm(self, queue) -> None:
+        pass
+
+    def preload(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class HeldChecker(InstantChecker):
+    """A lesson checker that answers when the test sets ``release`` (``errors``, or
+    ``errors(lesson)``), and knows no lesson as passed: the app opens it checking."""
+
+    def __init__(self, errors=()):
+        import threading
+
+        self.release = threading.Event()
+        self.errors = errors
+        self.calls: list[tuple[str, int]] = []
+
+    def passed(self, lesson, seed=0) -> bool:
+        return False
+
+    def check(self, lesson, seed=0, queue="open") -> list:
+        self.calls.append((lesson.id, seed))
+        self.release.wait(60)
+        return list(self.errors(lesson) if callable(self.errors) else self.errors)
+
+    def close(self) -> None:
+        self.release.set()  # a check waiting returns at once, as the child's does

@@ -5,35 +5,20 @@ passed before, with this code, opens ready, with no check at all."""
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 
 import pytest
-from conftest import TINY_LESSON
+from conftest import TINY_LESSON, HeldChecker
 from test_tui import SIZE, answer, make_app, pilot_test
 from tui_pilot import until_lesson
 
-from tutor.author import passed
-from tutor.author.budget import Checker
+from tutor.runtime import passed
+from tutor.runtime.budget import Checker
 from tutor.session import CORRECT, OPEN
-from tutor.tui import app as app_module
+from tutor.tui.app import create_app
 from tutor.tui.screens.home import HomeScreen
 from tutor.tui.screens.lesson import HELD, LessonScreen
 from tutor.tui.widgets.feedback import Feedback
-
-
-class SlowCheck:
-    """`check_lesson` that waits until released, answering ``errors``."""
-
-    def __init__(self, errors=()):
-        self.release = threading.Event()
-        self.errors = list(errors)
-        self.calls: list[tuple[str, int]] = []
-
-    def __call__(self, lesson, seed=0, checker="open"):
-        self.calls.append((lesson.id, seed))
-        self.release.wait(10)
-        return list(self.errors)
 
 
 @pytest.fixture
@@ -56,9 +41,8 @@ async def until(pilot, condition, seconds: float = 5.0) -> None:
 @contextlib.asynccontextmanager
 async def opened_checking(folder, monkeypatch, errors=()):
     """The tiny lesson opened while its check (held until released) runs."""
-    check = SlowCheck(errors)
-    monkeypatch.setattr(app_module, "check_lesson", check)
-    app = make_app(folder)
+    check = HeldChecker(errors)
+    app = create_app(folder, checker=check)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.open_lesson("tiny")
@@ -158,9 +142,8 @@ async def test_a_lesson_that_passed_before_opens_ready_without_a_check(folder, m
 @pilot_test
 async def test_a_derivation_that_reveals_waits_for_the_check_as_reveal_does(folder, monkeypatch):
     # L = a * b: the derivation of a → L ends in dL/da, the open question's answer
-    check = SlowCheck()
-    monkeypatch.setattr(app_module, "check_lesson", check)
-    app = make_app(folder)
+    check = HeldChecker()
+    app = create_app(folder, checker=check)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.open_lesson("tiny")

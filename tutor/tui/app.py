@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from tutor.lesson.folder import Course
     from tutor.lesson.model import LessonError
     from tutor.progress import ProgressStore
+    from tutor.runtime.checker import LessonChecker
     from tutor.tui.screens.home import HomeScreen
     from tutor.tui.screens.lesson import LessonScreen
 
@@ -86,8 +87,15 @@ class TutorApp(App[int]):
         store_path: Path | None = None,
         seeds: SeedSource = random_seed,
         exit_after_paint: str | None = None,
+        checker: LessonChecker | None = None,
     ) -> None:
         super().__init__()
+        if checker is None:
+            from tutor.runtime.checker import ChildChecker
+
+            checker = ChildChecker()
+        #: Checks a lesson before anything in it is graded (`tutor.runtime.checker`).
+        self.checker = checker
         self.folder = folder
         self.store_path = store_path
         self.seeds = seeds
@@ -219,10 +227,8 @@ class TutorApp(App[int]):
         A worker waiting on one returns at once, so quitting never waits for a
         lesson's check to finish (asyncio waits for worker threads on the way out).
         """
-        from tutor.author.budget import close_shared
-
         self._closing = True  # a check cut short by this is no verdict on its lesson
-        close_shared()
+        self.checker.close()
 
     def load(self) -> None:
         """Load the course (before the first paint, or right after the preview's).
@@ -267,11 +273,10 @@ class TutorApp(App[int]):
         """Check every lesson at its own numbers, in the background (SymPy, the engine
         and finite differences must agree, as `tutor check` does with more variants).
 
-        Lessons that passed before with this code (`tutor.author.passed`) are taken
+        Lessons that passed before with this code (`tutor.runtime.passed`) are taken
         at once; the checker's child process starts only for the others.
         """
-        from tutor.author import passed
-        from tutor.author.budget import shared
+        from tutor.runtime.checker import COURSE, OPEN
 
         worker = get_current_worker()
         lessons = [
@@ -279,17 +284,17 @@ class TutorApp(App[int]):
             for lesson in (self.course.lessons if self.course else [])
             if lesson.id not in self.checked
         ]
-        fresh = [lesson for lesson in lessons if not passed.passed(lesson)]
+        fresh = [lesson for lesson in lessons if not self.checker.passed(lesson)]
         known = [lesson for lesson in lessons if lesson not in fresh]
         if known and not worker.is_cancelled:
             self.call_from_thread(self.lessons_passed, known)
         if fresh:
-            shared("open").warm()  # the first lesson opened needs no wait for SymPy's import
+            self.checker.warm(OPEN)  # the first lesson opened needs no wait for SymPy's import
         for lesson in fresh:
             if worker.is_cancelled:
                 return
             if lesson.id not in self.checked:
-                errors = check_lesson(lesson, checker="course")
+                errors = self.checker.check(lesson, 0, COURSE)
                 if not (worker.is_cancelled or self._closing):
                     self.call_from_thread(self.lesson_checked, lesson, errors)
 
@@ -297,12 +302,11 @@ class TutorApp(App[int]):
     def preload(self) -> None:
         """Import what opening a lesson needs while the student reads the course list:
         the lesson screen, the grader and SymPy (a first open paid ~0.4 s for them)."""
-        import tutor.author.passed
-        import tutor.progress.recorder
+        import tutor.runtime.recorder
         import tutor.tui.screens.lesson
-        import tutor.tui.screens.training
+        import tutor.tui.screens.training  # noqa: F401  (imported ahead, off the UI thread)
 
-        tutor.author.passed.code_fingerprint()
+        self.checker.preload()
 
     def lessons_passed(self, lessons: list[Lesson]) -> None:
         for lesson in lessons:
@@ -328,7 +332,7 @@ class TutorApp(App[int]):
 
     @work(thread=True, exit_on_error=False, group="open")
     def _check_opened(self, lesson: Lesson, seed: int) -> None:
-        errors = check_lesson(lesson, seed)
+        errors = self.checker.check(lesson, seed)
         if not (get_current_worker().is_cancelled or self._closing):
             self.call_from_thread(self._opened_checked, lesson, seed, errors)
 
@@ -453,7 +457,7 @@ class TutorApp(App[int]):
         from tutor.session import Session
 
         worker = get_current_worker()
-        errors = check_lesson(lesson, seed)
+        errors = self.checker.check(lesson, seed)
 
         def stop() -> bool:
             return worker.is_cancelled or self._closing or not self.is_running
@@ -475,7 +479,7 @@ class TutorApp(App[int]):
 
     def _quiz_drawn(self, lesson: Lesson, seed: int, drawn) -> None:
         """The quiz drawn (a session), or why not (its check's errors, a GraphError)."""
-        from tutor.progress.recorder import Recorder
+        from tutor.runtime.recorder import Recorder
         from tutor.tui.screens.lesson import LessonScreen
 
         if self._drawing is not None:
@@ -516,12 +520,10 @@ class TutorApp(App[int]):
         otherwise it opens checking (its bar says so), answers wait for the check,
         and a lesson that fails it is closed with its errors.
         """
-        from tutor.author import passed
-
         errors = self.checked.get(lesson.id) if seed == 0 else None
         if errors:  # failed this session: not shown (`lesson_checked` said why)
             return
-        ready = checked or errors is not None or passed.passed(lesson, seed)
+        ready = checked or errors is not None or self.checker.passed(lesson, seed)
         screen = self._push_lesson(lesson, make)
         if screen is None or ready:
             return
@@ -629,26 +631,19 @@ def _load(folder: Path, stop: Callable[[], bool] | None = None) -> Course:
         return Course(folder, errors=[LessonError(str(folder), None, str(exc))])
 
 
-def check_lesson(lesson: Lesson, seed: int = 0, checker: str = "open") -> list[LessonError]:
-    """The lesson's problems at its own numbers (or at quiz variant ``seed``).
-
-    The check runs in a child process within a time and memory budget
-    (`tutor.author.budget`): a lesson that asks for unbounded work is not shown,
-    and the app never waits on it. A pass is remembered (`tutor.author.passed`).
-    """
-    from tutor.author.budget import check_to_use
-
-    return check_to_use(lesson, seed, checker)
-
-
 def create_app(
     folder: Path | None = None,
     *,
     store_path: Path | None = None,
     seeds: SeedSource = random_seed,
     exit_after_paint: str | None = None,
+    checker: LessonChecker | None = None,
 ) -> TutorApp:
-    """The app for a folder of lessons (default: ``--lessons``/$TUTOR_LESSONS/bundled)."""
+    """The app for a folder of lessons (default: ``--lessons``/$TUTOR_LESSONS/bundled).
+
+    ``checker`` checks each lesson before anything in it is graded; the default runs
+    the check in a budgeted child process and remembers passes
+    (`tutor.runtime.checker.ChildChecker`)."""
     from tutor.paths import lessons_dir
 
     if exit_after_paint is None:
@@ -658,6 +653,7 @@ def create_app(
         store_path=store_path,
         seeds=seeds,
         exit_after_paint=exit_after_paint,
+        checker=checker,
     )
 
 
@@ -671,9 +667,5 @@ def run_app(folder: Path) -> int:
     try:
         app.run()
     finally:
-        # A check still running is abandoned, not waited for. The checker is imported
-        # by the first check (after the first paint), not here: it needs the lesson code.
-        budget = sys.modules.get("tutor.author.budget")
-        if budget is not None:
-            budget.close_shared()
+        app.checker.close()  # a check still running is abandoned, not waited for
     return app.return_code or 0

@@ -23,7 +23,7 @@ from tutor.derivation import Edge, warm_up
 from tutor.engine.train import GraphTrainer
 from tutor.lesson import Ask, Lesson, Show
 from tutor.progress import ProgressStore
-from tutor.progress.recorder import Recorder
+from tutor.runtime.recorder import Recorder
 from tutor.session import CORRECT, OPEN, REVEALED, SKIPPED, Session, SessionError
 from tutor.tui import keys
 from tutor.tui.errors import guarded
