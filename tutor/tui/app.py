@@ -302,7 +302,7 @@ class TutorApp(App[int]):
     def preload(self) -> None:
         """Import what opening a lesson needs while the student reads the course list:
         the lesson screen, the grader and SymPy (a first open paid ~0.4 s for them)."""
-        import tutor.runtime.recorder
+        import tutor.runtime.lesson_run
         import tutor.tui.screens.lesson
         import tutor.tui.screens.training  # noqa: F401  (imported ahead, off the UI thread)
 
@@ -424,7 +424,8 @@ class TutorApp(App[int]):
 
         lesson = self._lesson(lesson_id)
         if lesson is not None:
-            self._open(lesson, 0, lambda: LessonScreen.for_lesson(self.store, lesson))
+            kept = self.held_answers.pop(lesson.id, None)  # typed while it was checked
+            self._open(lesson, 0, lambda: LessonScreen.for_lesson(self.store, lesson, kept))
 
     def start_quiz(self, lesson_id: str) -> None:
         lesson = self._lesson(lesson_id)
@@ -479,7 +480,7 @@ class TutorApp(App[int]):
 
     def _quiz_drawn(self, lesson: Lesson, seed: int, drawn) -> None:
         """The quiz drawn (a session), or why not (its check's errors, a GraphError)."""
-        from tutor.runtime.recorder import Recorder
+        from tutor.runtime.lesson_run import LessonRun
         from tutor.tui.screens.lesson import LessonScreen
 
         if self._drawing is not None:
@@ -494,7 +495,7 @@ class TutorApp(App[int]):
         def make() -> LessonScreen:
             if isinstance(drawn, Exception):
                 raise drawn
-            return LessonScreen(Recorder.quiz(self.store, lesson, seed, drawn))
+            return LessonScreen(LessonRun.for_quiz(self.store, lesson, seed, drawn))
 
         self._open(lesson, seed, make, checked=True)
 
