@@ -14,14 +14,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tutor.check import Verdict
 from tutor.derivation import Edge
 from tutor.engine.train import GraphTrainer
-from tutor.lesson import Ask, Lesson, Show
+from tutor.lesson import Ask, GraphError, Lesson, Show
 from tutor.progress import ProgressStore
 from tutor.runtime.recorder import Recorder
 from tutor.session import CORRECT, OPEN, REVEALED, SKIPPED, Session, SessionError
+
+if TYPE_CHECKING:
+    from tutor.lesson.model import LessonError
+    from tutor.runtime.checker import LessonChecker
 
 GRAPH, DERIVATION, PLOT, TRAINING = "graph", "derivation", "plot", "training"
 #: A graph of more named nodes than this is not drawn by default (ctrl+g draws it).
@@ -587,6 +592,44 @@ class LessonRun:
         if warning and warning != self._warned:
             self._warned = warning
             return warning
+        return None
+
+
+def opens_ready(
+    lesson: Lesson, seed: int, checker: LessonChecker, checked: dict[str, list[LessonError]]
+) -> bool | None:
+    """How a lesson (``seed`` 0) or a quiz on variant ``seed`` opens: ready (True) when
+    it passed its check (this session: ``checked``, or before with this code: the
+    checker knows); checking (False) otherwise, answers waiting for the check; not at
+    all (None) when it failed its check this session."""
+    errors = checked.get(lesson.id) if seed == 0 else None
+    if errors:
+        return None
+    return errors is not None or checker.passed(lesson, seed)
+
+
+def draw_quiz(
+    lesson: Lesson, seed: int, checker: LessonChecker, stop: Callable[[], bool]
+) -> Session | list[LessonError] | GraphError | None:
+    """A quiz's numbers at ``seed``, drawn once the budgeted check there passed: the
+    session; else the check's errors, or the `GraphError` the draw raised; None when
+    ``stop`` said to stop (the app is closing).
+
+    Drawing trains each training question again, for every draw refused: the check in
+    its child computed the same draw within its budget, so this one is bounded by it."""
+    from tutor.lesson.graph import Stopped, stoppable
+
+    errors = checker.check(lesson, seed)
+    if stop():
+        return None
+    if errors:
+        return errors
+    try:
+        with stoppable(stop):
+            return Session(lesson, seed=seed, mode="quiz")
+    except GraphError as exc:  # reported as opening a lesson reports it
+        return exc
+    except Stopped:
         return None
 
 

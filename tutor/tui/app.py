@@ -453,29 +453,15 @@ class TutorApp(App[int]):
         child computes the same draw within its budget (a lesson that runs out is
         refused with a notification), and quitting stops it at once (`on_unmount`).
         """
-        from tutor.lesson import GraphError
-        from tutor.lesson.graph import Stopped, stoppable
-        from tutor.session import Session
+        from tutor.runtime.lesson_run import draw_quiz
 
         worker = get_current_worker()
-        errors = self.checker.check(lesson, seed)
 
         def stop() -> bool:
             return worker.is_cancelled or self._closing or not self.is_running
 
-        if stop():
-            return
-        if errors:
-            self.call_from_thread(self._quiz_drawn, lesson, seed, errors)
-            return
-        try:
-            with stoppable(stop):
-                drawn: Session | GraphError = Session(lesson, seed=seed, mode="quiz")
-        except GraphError as exc:  # reported as opening a lesson reports it
-            drawn = exc
-        except Stopped:
-            return
-        if not stop():
+        drawn = draw_quiz(lesson, seed, self.checker, stop)
+        if drawn is not None and not stop():
             self.call_from_thread(self._quiz_drawn, lesson, seed, drawn)
 
     def _quiz_drawn(self, lesson: Lesson, seed: int, drawn) -> None:
@@ -521,12 +507,13 @@ class TutorApp(App[int]):
         otherwise it opens checking (its bar says so), answers wait for the check,
         and a lesson that fails it is closed with its errors.
         """
-        errors = self.checked.get(lesson.id) if seed == 0 else None
-        if errors:  # failed this session: not shown (`lesson_checked` said why)
+        from tutor.runtime.lesson_run import opens_ready
+
+        ready = opens_ready(lesson, seed, self.checker, self.checked)
+        if ready is None:  # failed this session: not shown (`lesson_checked` said why)
             return
-        ready = checked or errors is not None or self.checker.passed(lesson, seed)
         screen = self._push_lesson(lesson, make)
-        if screen is None or ready:
+        if screen is None or ready or checked:
             return
         screen.await_check()
         self._check_opened(lesson, seed)
