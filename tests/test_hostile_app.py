@@ -3,12 +3,10 @@ that does not end is cut off, and the app keeps answering keys."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import time
 from pathlib import Path
 
-from conftest import HeldChecker
+from conftest import HeldChecker, pilot_test
 from textual import events
 from textual.widgets import OptionList, Static
 from tui_pilot import until_lesson
@@ -44,14 +42,6 @@ SQUARES = (
     + "\n".join(f"s{i} = {'a' if i == 1 else f's{i - 1}'} ** 2" for i in range(1, 41))
     + '\n"""\n[[steps]]\nask = "grad"\nnode = "a"\n'
 )
-
-
-def pilot_test(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 def folder_with(tmp_path: Path, **files: str) -> Path:

@@ -16,7 +16,7 @@ import shutil
 import time
 
 import pytest
-from test_terminal_smoke import TIMEOUT, TMUX, TUTOR, Terminal
+from tmux_terminal import TIMEOUT, TMUX, TUTOR, Terminal
 
 from tutor.lesson.folder import load_course
 from tutor.paths import bundled_lessons
