@@ -30,7 +30,7 @@ import tempfile
 import time
 
 from bench.bench_startup import COLUMNS, ESCAPES, ROWS, TIMEOUT, tutor_command
-from tutor.tui.screens.lesson import CHECK_SHOWN_AFTER
+from tutor.runtime.lesson_run import CHECK_SHOWN_AFTER
 
 TARGET_S = 1.0
 #: From the course shown to Enter: a student finding the lesson in the list (the

@@ -144,10 +144,10 @@ def test_rehearsal_goes_through_every_step_of_the_course():
 
 
 def test_the_apps_check_before_a_quiz_rehearses_it():
-    from tutor.tui.app import check_lesson
+    from tutor.runtime.checker import ChildChecker
 
     lesson = load_lesson(BROKEN / "answer-rejected.toml")
-    errors = check_lesson(lesson, seed=3)
+    errors = ChildChecker().check(lesson, seed=3)  # the app's default checker
     assert errors and "graded incorrect" in errors[0].message
 
 

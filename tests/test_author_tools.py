@@ -91,7 +91,7 @@ def test_check_watch_prints_no_stale_result_after_a_save(tmp_path, monkeypatch):
     hangs in its child until the save kills it; only the new content's result shows."""
     from conftest import TINY_LESSON
 
-    import tutor.author.budget as budget
+    import tutor.runtime.budget as budget
 
     path = tmp_path / "tiny.toml"
     path.write_text(TINY_LESSON)
@@ -112,7 +112,7 @@ def test_check_watch_prints_no_stale_result_after_a_save(tmp_path, monkeypatch):
         def close(self):
             self.closed.set()
 
-        def check(self, lesson, *, seconds):
+        def check(self, lesson, *, seconds, **_job):
             SlowFirstChecker.calls += 1
             if SlowFirstChecker.calls == 1:
                 started.set()
@@ -328,7 +328,7 @@ def test_ctrl_c_during_a_check_stops_it_quietly(tmp_path, monkeypatch):
     printed, and it is not said to be a file that changed."""
     from conftest import TINY_LESSON
 
-    import tutor.author.budget as budget
+    import tutor.runtime.budget as budget
 
     path = tmp_path / "tiny.toml"
     path.write_text(TINY_LESSON)
@@ -344,7 +344,7 @@ def test_ctrl_c_during_a_check_stops_it_quietly(tmp_path, monkeypatch):
         def close(self):
             closed.set()
 
-        def check(self, lesson, *, seconds):
+        def check(self, lesson, *, seconds, **_job):
             started.set()
             assert closed.wait(10)
             return budget.Outcome([budget.LessonError(str(lesson.path), None, "STALE")])

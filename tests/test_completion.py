@@ -12,7 +12,7 @@ from tutor.cli import main
 from tutor.lesson.folder import load_course
 from tutor.paths import bundled_lessons
 from tutor.progress import ProgressStore
-from tutor.progress.recorder import Recorder, standing
+from tutor.runtime.recorder import Recorder, standing
 from tutor.session import NO_ANSWER, Session
 from tutor.tui.app import create_app
 

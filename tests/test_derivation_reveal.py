@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
+from conftest import make_app
 from tui_pilot import until_lesson
 
 from tutor.lesson.folder import load_course
 from tutor.paths import bundled_lessons
-from tutor.progress import ProgressStore
 from tutor.session import OPEN, REVEALED, Session
-from tutor.tui.app import create_app
 from tutor.tui.widgets.feedback import Feedback
 
 COURSE = load_course(bundled_lessons())
@@ -43,33 +42,7 @@ def test_the_asked_local_derivative_is_a_reveal_whatever_its_value():
     assert session.derivation_reveals("d", "c")
 
 
-def test_the_app_warns_first_then_shows_and_records_the_reveal(tmp_path, monkeypatch):
-    monkeypatch.setenv("TUTOR_HOME", str(tmp_path))
-
-    async def run():
-        app = create_app(bundled_lessons())
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            app.open_lesson(BACKPROP.id)
-            screen = await until_lesson(pilot)
-            session = screen.session
-            session.goto_question(1)
-            screen.show_step()
-            await pilot.press("ctrl+l")
-            await pilot.pause()
-            warned = str(screen.query_one(Feedback).render())
-            first = (session.records[1].status, screen.view)
-            await pilot.press("ctrl+l")
-            await pilot.pause()
-            return warned, first, (session.records[1].status, screen.view)
-
-    warned, first, second = asyncio.run(run())
-    assert "counts as a reveal" in warned and "Press ctrl+l again" in warned
-    assert first == (OPEN, "graph")
-    assert second == (REVEALED, "derivation")
-    with ProgressStore.open() as store:
-        rows = store.answer_rows(BACKPROP.id)
-    assert [(r["question_index"], r["verdict"]) for r in rows] == [(1, "revealed")]
+# The app's warn-then-reveal of ctrl+l is a rule of the lesson run: test_lesson_run.
 
 
 LOSS = COURSE.find("loss-over-data")  # step 7 derives dL1/dypred1; step 9 asks dL/dypred1
@@ -128,7 +101,7 @@ def test_the_app_withholds_a_derivation_step_stepped_back_to_until_asked_twice(
     from tutor.tui.widgets.derivation_panel import DerivationPanel
 
     async def run():
-        app = create_app(bundled_lessons())
+        app = make_app()
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             app.checked[LOSS.id] = []

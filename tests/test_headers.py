@@ -233,7 +233,7 @@ from tutor.paths import lessons_dir
 from tutor.tui.app import TutorApp, run_app
 
 seen = []
-heavy = ("tutor.lesson", "tutor.check", "tutor.author.budget", "sympy")
+heavy = ("tutor.lesson", "tutor.check", "tutor.runtime.budget", "sympy")
 TutorApp.run = lambda self, *a, **k: seen.extend(m for m in heavy if m in sys.modules)
 run_app(lessons_dir())
 print(",".join(seen) or "-")

@@ -3,11 +3,10 @@ that does not end is cut off, and the app keeps answering keys."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import time
 from pathlib import Path
 
+from conftest import HeldChecker, pilot_test
 from textual import events
 from textual.widgets import OptionList, Static
 from tui_pilot import until_lesson
@@ -43,14 +42,6 @@ SQUARES = (
     + "\n".join(f"s{i} = {'a' if i == 1 else f's{i - 1}'} ** 2" for i in range(1, 41))
     + '\n"""\n[[steps]]\nask = "grad"\nnode = "a"\n'
 )
-
-
-def pilot_test(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
 
 
 def folder_with(tmp_path: Path, **files: str) -> Path:
@@ -121,7 +112,7 @@ async def test_a_huge_literal_answer_is_refused_at_once(tmp_path):
 
 @pilot_test
 async def test_a_lesson_whose_check_runs_out_of_budget_is_not_shown(tmp_path, monkeypatch):
-    import tutor.author.budget as budget
+    import tutor.runtime.budget as budget
 
     monkeypatch.setattr(budget, "APP_CHECK_SECONDS", 2.0)
     folder = folder_with(tmp_path, squares=SQUARES, markup=MARKUP)
@@ -209,9 +200,6 @@ async def test_no_exact_gradients_in_the_app_before_the_budgeted_check_passes(
 ):
     """The warm-up (SymPy's exact gradients, in a thread of the app) of a lesson whose
     check runs out of its budget never starts: it grew the app to 3.8 GB."""
-    import threading
-
-    import tutor.tui.app as app_module
     import tutor.tui.screens.lesson as lesson_screen
     from tutor.lesson.model import LessonError
 
@@ -222,15 +210,11 @@ async def test_no_exact_gradients_in_the_app_before_the_budgeted_check_passes(
         warmed.append((graph.output.label, isinstance(screen, LessonScreen) and screen.checking))
 
     monkeypatch.setattr(lesson_screen, "warm_up", warm_up)
-    verdict = threading.Event()  # the check's verdict, when the test says so
-
-    def out_of_budget(lesson, seed=0, checker="open"):
-        verdict.wait(60)
-        return [LessonError(str(lesson.path), None, "the check ran out of its time budget")]
-
-    real_check = app_module.check_lesson
-    monkeypatch.setattr(app_module, "check_lesson", out_of_budget)
-    app = create_app(folder_with(tmp_path, squares=SQUARES), seeds=lambda: 1)
+    # the check's verdict, when the test says so (release)
+    verdict = HeldChecker(
+        lambda lesson: [LessonError(str(lesson.path), None, "the check ran out of its time budget")]
+    )
+    app = create_app(folder_with(tmp_path, squares=SQUARES), seeds=lambda: 1, checker=verdict)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.open_lesson("squares")
@@ -240,7 +224,7 @@ async def test_no_exact_gradients_in_the_app_before_the_budgeted_check_passes(
         await pilot.pause(0.3)
         assert "still being checked" in str(screen.query_one(Feedback).render())
         assert warmed == []
-        verdict.set()
+        verdict.release.set()
         for _ in range(200):
             await pilot.pause(0.05)
             if "squares" in app.checked:
@@ -250,7 +234,7 @@ async def test_no_exact_gradients_in_the_app_before_the_budgeted_check_passes(
         assert not isinstance(app.screen, LessonScreen)  # closed, never warmed
         await pilot.press("ctrl+q")
     assert warmed == []
-    monkeypatch.setattr(app_module, "check_lesson", real_check)  # a real check, passed
+    # a real check (the default checker), passed
     (tmp_path / "good").mkdir()
     app = create_app(folder_with(tmp_path / "good", markup=MARKUP), seeds=lambda: 1)
     async with app.run_test(size=SIZE) as pilot:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tutor.author.budget import Checker
 from tutor.cli import cmd_check
 from tutor.lesson import load_lesson_text
 from tutor.lesson.graph import lesson_graph
+from tutor.runtime.budget import Checker
 
 
 def lesson_text(lesson_id: str, graph: list[str], extra: str = "") -> str:
@@ -149,7 +149,7 @@ def test_a_check_dies_with_its_parent(tmp_path):
     script = tmp_path / "parent.py"
     script.write_text(
         "import sys\n"
-        "from tutor.author.budget import Checker\n"
+        "from tutor.runtime.budget import Checker\n"
         "from tutor.lesson import load_lesson_text\n"
         f"lesson = load_lesson_text({SQUARES!r}, 'squares.toml')\n"
         "checker = Checker()\n"

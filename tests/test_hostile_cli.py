@@ -222,7 +222,7 @@ def test_run_refuses_a_lesson_whose_grading_would_run_out_of_budget(capsys, tmp_
     """Grading the right answer of an exponent tower computed exact numbers of
     2**40 bits unbudgeted (49 s, 4.2 GB, MemoryError): now the budgeted check
     runs first, and the lesson is refused at its path."""
-    import tutor.author.budget as budget
+    import tutor.runtime.budget as budget
 
     monkeypatch.setattr(budget, "APP_CHECK_SECONDS", 2.0)
     lesson = tmp_path / "squares.toml"
@@ -239,7 +239,7 @@ def test_run_refuses_a_lesson_whose_grading_would_run_out_of_budget(capsys, tmp_
 def test_run_of_a_quiz_whose_draws_train_for_minutes_is_bounded(capsys, tmp_path, monkeypatch):
     """`tutor run --seed 1` drew in the calling process, nine trainings a draw: 118 s.
     The draw is in the budgeted check now, and grading follows only if it passed."""
-    import tutor.author.budget as budget
+    import tutor.runtime.budget as budget
 
     monkeypatch.setattr(budget, "APP_CHECK_SECONDS", 2.0)
     lesson = tmp_path / "net.toml"

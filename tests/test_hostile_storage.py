@@ -150,7 +150,7 @@ def test_run_record_writes_an_attempt_all_or_nothing(capsys, course, monkeypatch
         assert {r["quiz_attempt_id"] for r in rows} == {store.best_quiz("tiny").id}
 
 
-# The pass cache (tutor.author.passed) deletes only what it wrote, and follows no link.
+# The pass cache (tutor.runtime.passed) deletes only what it wrote, and follows no link.
 
 
 @pytest.fixture
@@ -183,7 +183,7 @@ def _intact(victim: Path) -> bool:
 
 
 def test_a_checks_folder_that_is_a_link_is_not_followed(tiny_lesson, tmp_path, monkeypatch):
-    from tutor.author import passed
+    from tutor.runtime import passed
 
     victim = _victim(tmp_path)
     home = tmp_path / "home"
@@ -200,7 +200,7 @@ def test_a_checks_folder_that_is_a_link_is_not_followed(tiny_lesson, tmp_path, m
 
 def test_folders_in_checks_the_cache_did_not_write_are_kept(tiny_lesson, tmp_path, monkeypatch):
     """TUTOR_HOME=$HOME with a ~/checks of the user's own: only marked folders go."""
-    from tutor.author import passed
+    from tutor.runtime import passed
 
     home = tmp_path / "home"
     home.mkdir()
@@ -226,7 +226,7 @@ def test_folders_in_checks_the_cache_did_not_write_are_kept(tiny_lesson, tmp_pat
 def test_an_entry_that_is_a_link_is_neither_followed_nor_taken_for_a_pass(
     tiny_lesson, tmp_path, monkeypatch
 ):
-    from tutor.author import passed
+    from tutor.runtime import passed
 
     passed.remember(dataclasses.replace(tiny_lesson, title="other"))
     here = passed.folder() / passed.code_fingerprint()

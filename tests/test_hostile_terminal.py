@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from test_terminal_smoke import TIMEOUT, TMUX, TUTOR
-from test_terminal_smoke import Terminal as SmokeTerminal
+from tmux_terminal import TIMEOUT, TMUX, TUTOR
+from tmux_terminal import Terminal as SmokeTerminal
 
 pytestmark = [
     pytest.mark.skipif(TMUX is None, reason="tmux is not installed: no real-terminal check"),

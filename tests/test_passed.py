@@ -1,4 +1,4 @@
-"""Passed checks remembered (`tutor.author.passed`): keyed by the lesson as loaded,
+"""Passed checks remembered (`tutor.runtime.passed`): keyed by the lesson as loaded,
 its variant and the code; only a cache, so nothing can make a lesson pass that did not."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import os
 import pytest
 from conftest import TINY_LESSON
 
-from tutor.author import passed
 from tutor.lesson import load_lesson
+from tutor.runtime import passed
 
 
 @pytest.fixture

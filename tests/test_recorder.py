@@ -9,7 +9,7 @@ import pytest
 
 from tutor.lesson import load_lesson_text
 from tutor.progress import ProgressStore
-from tutor.progress.recorder import Recorder
+from tutor.runtime.recorder import Recorder
 from tutor.session import CORRECT, REVEALED, SKIPPED
 
 LESSON = """

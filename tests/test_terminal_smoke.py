@@ -7,61 +7,16 @@ sessions, and polls the screen with a timeout instead of sleeping blindly.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-
-TMUX = shutil.which("tmux")
-TUTOR = Path(sys.executable).with_name("tutor")
-TIMEOUT = 30.0
+from tmux_terminal import TIMEOUT, TMUX, TUTOR, Terminal
 
 pytestmark = [
     pytest.mark.skipif(TMUX is None, reason="tmux is not installed: no real-terminal check"),
     pytest.mark.skipif(not TUTOR.exists(), reason=f"no installed console script at {TUTOR}"),
 ]
-
-
-class Terminal:
-    """A detached tmux session (``size`` columns × rows) running one command, on its
-    own server."""
-
-    def __init__(self, command: str, socket: str, size: tuple[int, int] = (100, 30)):
-        self.socket = socket
-        columns, rows = map(str, size)
-        self.tmux("new-session", "-d", "-s", "smoke", "-x", columns, "-y", rows, command)
-
-    def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [TMUX, "-L", self.socket, *args], capture_output=True, text=True, check=check
-        )
-
-    def screen(self) -> str:
-        result = self.tmux("capture-pane", "-p", "-t", "smoke", check=False)
-        return result.stdout
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:  # one at a time: a control key and text in one go can lose a key
-            self.tmux("send-keys", "-t", "smoke", key)
-            time.sleep(0.05)
-
-    def wait_for(self, *texts: str) -> str:
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if all(text in screen for text in texts):
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{texts} did not appear within {TIMEOUT} s; the screen:\n{screen}")
-
-    def alive(self) -> bool:
-        return self.tmux("has-session", "-t", "smoke", check=False).returncode == 0
-
-    def close(self) -> None:
-        self.tmux("kill-server", check=False)
 
 
 @pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])

@@ -16,11 +16,11 @@ import shutil
 import time
 
 import pytest
-from test_terminal_smoke import TIMEOUT, TMUX, TUTOR, Terminal
+from tmux_terminal import TIMEOUT, TMUX, TUTOR, Terminal
 
-from tutor.author import passed
 from tutor.lesson.folder import load_course
 from tutor.paths import bundled_lessons
+from tutor.runtime import passed
 from tutor.session import Session
 
 pytestmark = [

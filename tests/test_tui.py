@@ -6,22 +6,20 @@ input's value and pressing Enter. Every test gets its own TUTOR_HOME (conftest).
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import io
 import re
-from pathlib import Path
 
 import pytest
+from conftest import QUIZ_SEED, make_app, pilot_test
 from rich.console import Console
 from rich.text import Text
 from textual.widgets import OptionList
-from tui_pilot import until_lesson
+from tui_pilot import answer, until_lesson
 
 from tutor.lesson.folder import load_course
 from tutor.paths import bundled_lessons
 from tutor.progress import ProgressStore
-from tutor.tui.app import create_app
+from tutor.runtime.checker import ChildChecker
 from tutor.tui.screens.confirm import ConfirmScreen
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.screens.home import HomeScreen
@@ -37,7 +35,6 @@ SIZE = (100, 30)
 COURSE = load_course(bundled_lessons())  # its counts, never written out by hand
 BACKPROP = COURSE.find("manual-backprop")
 ROW = {lesson.id: row for row, lesson in enumerate(COURSE.lessons)}  # the course list's order
-QUIZ_SEED = 7
 
 GOOD = """
 format = 1
@@ -66,20 +63,6 @@ steps = []
 """
 
 
-def pilot_test(test):
-    """Run an ``async def`` test (no asyncio plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-def make_app(folder: Path | None = None):
-    return create_app(folder or bundled_lessons(), seeds=lambda: QUIZ_SEED)
-
-
 def text_of(widget) -> str:
     """What a widget shows, as plain text."""
     return str(widget.render())
@@ -91,12 +74,6 @@ def graph_text(screen) -> str:
 
 def narrative_text(screen) -> str:
     return screen.query_one(Narrative).query_one("#narrative-text")._markdown
-
-
-async def answer(pilot, text: str) -> None:
-    pilot.app.screen.query_one(AnswerInput).value = text
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def open_lesson(pilot, lesson_id: str) -> LessonScreen:
@@ -453,9 +430,12 @@ LOOSE = (
 async def test_a_lesson_that_fails_its_check_is_never_opened(tmp_path):
     (tmp_path / "01-good.toml").write_text(GOOD)
     (tmp_path / "02-loose.toml").write_text(LOOSE)
-    app = make_app(tmp_path)
+    app = make_app(tmp_path, checker=ChildChecker())  # the check itself, for real
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        for _ in range(100):  # loaded after the first paint (of the headers)
+            await pilot.pause()
+            if app.course is not None:
+                break
         assert app.course is not None
         app.open_lesson("loose")  # before or after the background check: never shown
         await app.workers.wait_for_complete()
@@ -493,6 +473,7 @@ async def test_too_small_a_terminal_gets_a_message_until_it_grows():
         assert isinstance(app.screen, HomeScreen)
 
 
+@pytest.mark.handler_error
 @pilot_test
 async def test_an_exception_in_a_handler_is_a_message_not_a_crash(monkeypatch):
     app = make_app()

@@ -5,35 +5,21 @@ passed before, with this code, opens ready, with no check at all."""
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 
 import pytest
-from conftest import TINY_LESSON
-from test_tui import SIZE, answer, make_app, pilot_test
-from tui_pilot import until_lesson
+from conftest import TINY_LESSON, HeldChecker, make_app, pilot_test
+from tui_pilot import answer, until_lesson
 
-from tutor.author import passed
-from tutor.author.budget import Checker
+from tutor.runtime import passed
+from tutor.runtime.budget import Checker
+from tutor.runtime.checker import ChildChecker
 from tutor.session import CORRECT, OPEN
-from tutor.tui import app as app_module
 from tutor.tui.screens.home import HomeScreen
 from tutor.tui.screens.lesson import HELD, LessonScreen
 from tutor.tui.widgets.feedback import Feedback
 
-
-class SlowCheck:
-    """`check_lesson` that waits until released, answering ``errors``."""
-
-    def __init__(self, errors=()):
-        self.release = threading.Event()
-        self.errors = list(errors)
-        self.calls: list[tuple[str, int]] = []
-
-    def __call__(self, lesson, seed=0, checker="open"):
-        self.calls.append((lesson.id, seed))
-        self.release.wait(10)
-        return list(self.errors)
+SIZE = (100, 30)
 
 
 @pytest.fixture
@@ -56,9 +42,8 @@ async def until(pilot, condition, seconds: float = 5.0) -> None:
 @contextlib.asynccontextmanager
 async def opened_checking(folder, monkeypatch, errors=()):
     """The tiny lesson opened while its check (held until released) runs."""
-    check = SlowCheck(errors)
-    monkeypatch.setattr(app_module, "check_lesson", check)
-    app = make_app(folder)
+    check = HeldChecker(errors)
+    app = make_app(folder, checker=check)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.open_lesson("tiny")
@@ -76,40 +61,14 @@ async def test_a_lesson_opens_before_its_check_and_grades_a_held_answer_after(fo
         await answer(pilot, "-3")  # dL/da = b: right, but not graded yet
         assert screen.session.record.status == OPEN
         assert HELD in str(screen.query_one(Feedback).render())
-        await pilot.pause(0.7)  # over half a second: the bar says what is running
-        assert "checking the answers" in bar_score(screen)
+        # over half a second: the bar says what is running
+        await until(pilot, lambda: "checking the answers" in bar_score(screen))
         check.release.set()
         await until(pilot, lambda: not screen.checking)
         await pilot.pause()
         assert screen.session.record.status == CORRECT
         assert "checking" not in bar_score(screen)
         assert "Correct" in str(screen.query_one(Feedback).render())
-
-
-@pilot_test
-async def test_reveal_waits_for_the_check(folder, monkeypatch):
-    async with opened_checking(folder, monkeypatch) as (_, pilot, screen, _check):
-        screen.action_reveal()
-        await pilot.pause()
-        assert screen.session.record.status == OPEN
-        assert "still being checked" in str(screen.query_one(Feedback).render())
-
-
-@pilot_test
-async def test_a_held_answer_waits_on_its_step_while_the_student_moves(folder, monkeypatch):
-    async with opened_checking(folder, monkeypatch) as (_, pilot, screen, check):
-        await answer(pilot, "-3")
-        first = screen.session.position
-        screen.action_next()
-        await pilot.pause()
-        check.release.set()
-        await until(pilot, lambda: not screen.checking)
-        screen.action_back()
-        await pilot.pause()
-        assert screen.session.position == first
-        # kept in its box, nothing graded behind the student's back
-        assert screen.query_one("#answer").value == "-3"
-        assert screen.session.record.status == OPEN
 
 
 @pilot_test
@@ -131,7 +90,7 @@ async def test_a_lesson_that_fails_its_check_while_open_is_closed_with_its_error
 
 @pilot_test
 async def test_a_lesson_that_passed_before_opens_ready_without_a_check(folder, monkeypatch):
-    app = make_app(folder)
+    app = make_app(folder, checker=ChildChecker())
     async with app.run_test(size=SIZE) as pilot:  # the first time: checked for real
         await pilot.pause()
         app.open_lesson("tiny")
@@ -142,7 +101,7 @@ async def test_a_lesson_that_passed_before_opens_ready_without_a_check(folder, m
         raise AssertionError("a lesson that passed before was checked again")
 
     monkeypatch.setattr(Checker, "check", no_check)
-    again = make_app(folder)
+    again = make_app(folder, checker=ChildChecker())
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         again.open_lesson("tiny")
@@ -153,28 +112,6 @@ async def test_a_lesson_that_passed_before_opens_ready_without_a_check(folder, m
         assert screen.session.record.status == CORRECT
         await again.workers.wait_for_complete()
         assert again.checked == {"tiny": []}  # the course check took it as passed too
-
-
-@pilot_test
-async def test_a_derivation_that_reveals_waits_for_the_check_as_reveal_does(folder, monkeypatch):
-    # L = a * b: the derivation of a → L ends in dL/da, the open question's answer
-    check = SlowCheck()
-    monkeypatch.setattr(app_module, "check_lesson", check)
-    app = make_app(folder)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.open_lesson("tiny")
-        screen = await until_lesson(pilot, checked=False)
-        await pilot.press("ctrl+l", "ctrl+l")  # warned, then asked again
-        await pilot.pause()
-        assert screen.session.record.status == OPEN
-        assert screen.session.revealed() is None
-        assert "still being checked" in str(screen.query_one(Feedback).render())
-        check.release.set()
-        await until(pilot, lambda: not screen.checking)
-        await pilot.press("ctrl+l", "ctrl+l")  # checked: the derivation shows, as a reveal
-        await pilot.pause()
-        assert screen.session.record.status != OPEN
 
 
 @pytest.mark.parametrize("passed_meanwhile", [False, True])
@@ -206,18 +143,3 @@ async def test_a_held_answer_is_kept_when_the_student_leaves_and_comes_back(
             await until(pilot, lambda: not again.checking)
             await pilot.pause()
         assert again.session.record.status == CORRECT
-
-
-@pilot_test
-async def test_a_question_skipped_during_the_check_drops_its_kept_answer(folder, monkeypatch):
-    async with opened_checking(folder, monkeypatch) as (_, pilot, screen, check):
-        await answer(pilot, "-3")
-        position = screen.session.position
-        screen.action_skip()
-        await pilot.pause()
-        check.release.set()
-        await until(pilot, lambda: not screen.checking)
-        screen.go_to(position)
-        await pilot.pause()
-        assert screen.session.records[0].status == "skipped"  # not graded after all
-        assert screen.query_one("#answer").value == ""

@@ -6,8 +6,8 @@ Keys are pressed for real here (the point is what each key does), at 80×24.
 from __future__ import annotations
 
 import asyncio
-import functools
 
+from conftest import make_app, pilot_test
 from textual.events import Key, Paste
 from textual.geometry import Region
 from tui_pilot import until_lesson
@@ -15,7 +15,6 @@ from tui_pilot import until_lesson
 from tutor.lesson.folder import load_course
 from tutor.paths import bundled_lessons
 from tutor.progress import ProgressStore
-from tutor.tui.app import TutorApp, create_app
 from tutor.tui.screens.help import HelpScreen
 from tutor.tui.screens.home import HomeScreen
 from tutor.tui.screens.lesson import DERIVATION, GRAPH, LessonScreen
@@ -27,19 +26,6 @@ from tutor.tui.widgets.graph_panel import GraphPanel
 SMALL = (80, 24)
 #: manual-backprop's question count, from the file (never written out by hand).
 BACKPROP_QUESTIONS = len(load_course(bundled_lessons()).find("manual-backprop").questions)
-
-
-def pilot_test(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-def quiet(monkeypatch) -> None:
-    """The background check of every lesson is tested elsewhere; keep the CPU for these."""
-    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
 
 
 async def open_at(pilot, lesson_id: str, position: int) -> LessonScreen:
@@ -61,8 +47,7 @@ async def test_typing_after_derive_and_tab_still_answers(monkeypatch):
     # "Gradients add up", step 5: ctrl+l, Tab, type 1, Enter. (The repro pressed
     # ctrl+l twice; on this question the derivation ends in the answer, so the
     # second press would now reveal it: see tests/test_derivation_reveal.py.)
-    quiet(monkeypatch)
-    app = create_app(bundled_lessons())
+    app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_at(pilot, "gradients-add-up", 4)
         await pilot.press("ctrl+l", "tab", "1", "enter")
@@ -73,8 +58,7 @@ async def test_typing_after_derive_and_tab_still_answers(monkeypatch):
 
 @pilot_test
 async def test_typing_while_zoomed_goes_to_the_answer_box(monkeypatch):
-    quiet(monkeypatch)
-    app = create_app(bundled_lessons())
+    app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_at(pilot, "gradients-add-up", 4)
         await pilot.press("ctrl+g")
@@ -87,8 +71,7 @@ async def test_typing_while_zoomed_goes_to_the_answer_box(monkeypatch):
 
 @pilot_test
 async def test_enter_after_a_correct_answer_goes_on_and_grades_nothing(monkeypatch):
-    quiet(monkeypatch)
-    app = create_app(bundled_lessons())
+    app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_at(pilot, "manual-backprop", 3)  # dL/dL
         box = screen.query_one(AnswerInput)
@@ -104,8 +87,7 @@ async def test_enter_after_a_correct_answer_goes_on_and_grades_nothing(monkeypat
 
 @pilot_test
 async def test_escape_closes_the_topmost_panel_before_leaving(monkeypatch):
-    quiet(monkeypatch)
-    app = create_app(bundled_lessons())
+    app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_at(pilot, "manual-backprop", 5)  # dL/dd: an edge to derive
         await pilot.press("ctrl+l", "ctrl+l")  # the first press warns that it reveals
@@ -128,8 +110,7 @@ async def test_escape_closes_the_topmost_panel_before_leaving(monkeypatch):
 
 @pilot_test
 async def test_skip_back_and_answer_later_agree_with_home_and_progress(monkeypatch):
-    quiet(monkeypatch)
-    app = create_app(bundled_lessons())
+    app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_at(pilot, "manual-backprop", 3)
         await pilot.press("ctrl+s")  # skip dL/dL
@@ -155,13 +136,12 @@ async def test_skip_back_and_answer_later_agree_with_home_and_progress(monkeypat
 
 @pilot_test
 async def test_continue_offers_the_next_unfinished_lesson(monkeypatch, tmp_path):
-    quiet(monkeypatch)
     store = ProgressStore.open(None)
     store.open_lesson("derivative-by-nudging")
     for index in range(5):
         store.mark_done("derivative-by-nudging", index)
     store.set_step("derivative-by-nudging", 13)
-    app = create_app(bundled_lessons())
+    app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         shown = str(app.screen.query_one("#continue").render())
@@ -173,8 +153,7 @@ async def test_continue_offers_the_next_unfinished_lesson(monkeypatch, tmp_path)
 
 @pilot_test
 async def test_the_asked_node_stays_whole_in_view_through_resizes(monkeypatch):
-    quiet(monkeypatch)
-    app = create_app(bundled_lessons())
+    app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_at(pilot, "tanh-from-pieces", 0)
         position = max(
@@ -198,8 +177,7 @@ async def test_the_asked_node_stays_whole_in_view_through_resizes(monkeypatch):
 
 @pilot_test
 async def test_up_and_down_scroll_the_graph_from_the_answer_box(monkeypatch):
-    quiet(monkeypatch)
-    app = create_app(bundled_lessons())
+    app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_at(pilot, "tanh-from-pieces", 0)
         await pilot.press("ctrl+g", "escape")  # zoom in and out: the keys stay with the box
@@ -224,7 +202,7 @@ def test_a_course_row_never_wraps_at_80_or_100_columns():
     async def widths() -> list[int]:
         found = []
         for size in [(80, 24), (100, 30)]:
-            app = create_app(bundled_lessons())
+            app = make_app()
             async with app.run_test(size=size) as pilot:
                 await pilot.pause()
                 found.append(app.screen.query_one("#course-list").scrollable_content_region.width)
@@ -264,8 +242,7 @@ async def settle(pilot) -> None:
 
 @pilot_test
 async def test_a_burst_across_a_step_change_lands_whole_in_the_next_box(monkeypatch):
-    quiet(monkeypatch)
-    app = create_app(bundled_lessons())
+    app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_at(pilot, "loss-over-data", 2)  # asks L1, then step 4 asks L2
         values = screen.session.graph.values()
@@ -279,8 +256,7 @@ async def test_a_burst_across_a_step_change_lands_whole_in_the_next_box(monkeypa
 
 @pilot_test
 async def test_backspace_and_a_step_key_keep_their_place_among_typed_keys(monkeypatch):
-    quiet(monkeypatch)
-    app = create_app(bundled_lessons())
+    app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_at(pilot, "manual-backprop", 3)  # dL/dL, then a reading step
         burst(app, "12")
@@ -298,8 +274,7 @@ async def test_backspace_and_a_step_key_keep_their_place_among_typed_keys(monkey
 
 @pilot_test
 async def test_typing_where_no_answer_is_taken_is_said(monkeypatch):
-    quiet(monkeypatch)
-    app = create_app(bundled_lessons())
+    app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_at(pilot, "manual-backprop", 0)  # a step that asks nothing
         await pilot.press("5")
@@ -321,8 +296,7 @@ async def test_typing_where_no_answer_is_taken_is_said(monkeypatch):
 
 @pilot_test
 async def test_typing_in_the_training_view_is_said_to_go_nowhere(monkeypatch):
-    quiet(monkeypatch)
-    app = create_app(bundled_lessons())
+    app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_at(pilot, "gradient-descent", 0)
         view = next(
@@ -351,8 +325,7 @@ def highlighted_row_in_view(course_list) -> bool:
 async def test_after_leaving_a_lesson_its_row_in_the_course_list_is_in_view(monkeypatch):
     from tutor.tui.widgets.course_list import CourseList
 
-    quiet(monkeypatch)
-    app = create_app(bundled_lessons())
+    app = make_app()
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         lessons = [lesson.id for lesson in app.course.lessons]

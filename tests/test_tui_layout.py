@@ -12,6 +12,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from conftest import make_app
 from textual.geometry import Region
 from textual.widgets._footer import FooterKey
 from tui_pilot import until_lesson
@@ -20,7 +21,6 @@ from tutor.cli import read_answers
 from tutor.lesson import Ask
 from tutor.lesson.folder import load_course
 from tutor.paths import bundled_lessons
-from tutor.tui.app import TutorApp, create_app
 from tutor.tui.widgets.answer_input import AnswerInput
 from tutor.tui.widgets.code_answer import BodyEditor, CodeAnswer
 from tutor.tui.widgets.feedback import Feedback
@@ -61,9 +61,15 @@ def problems(screen, where: str) -> list[str]:
 
 
 async def settled(pilot) -> None:
-    """A new text is laid out, then the rows shared out again: two refreshes."""
+    """A new text is laid out, then the rows shared out again: two refreshes; and the
+    footer, recomposed when the keys that apply change, has its keys back (on a busy
+    machine that takes more than the two refreshes: waited for, not slept)."""
     await pilot.pause()
     await pilot.pause()
+    for _ in range(100):
+        if {"f1", "ctrl+q"} <= {key.key for key in pilot.app.screen.query(FooterKey)}:
+            return
+        await pilot.pause()
 
 
 async def problems_once_settled(pilot, screen, where: str) -> list[str]:
@@ -81,10 +87,9 @@ async def problems_once_settled(pilot, screen, where: str) -> list[str]:
 def test_every_step_reads_whole_at_80x24(lesson_id, monkeypatch):
     answers = iter(read_answers(ANSWERS / f"{lesson_id}.answers"))
     # The lessons' checks are tested elsewhere (test_course, test_tui): skip them here.
-    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
 
     async def walk() -> list[str]:
-        app = create_app(bundled_lessons())
+        app = make_app()
         found: list[str] = []
         async with app.run_test(size=SMALL) as pilot:
             await pilot.pause()
@@ -133,11 +138,10 @@ def longest_reveal() -> tuple[str, int]:
 
 
 def test_a_revealed_answer_shows_whole_at_80x24(monkeypatch):
-    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
     lesson_id, index = longest_reveal()
 
     async def reveal() -> list[str]:
-        app = create_app(bundled_lessons())
+        app = make_app()
         async with app.run_test(size=SMALL) as pilot:
             await pilot.pause()
             app.checked[lesson_id] = []

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import re
 import threading
 
+from conftest import make_app, pilot_test
 from textual.app import App
 from textual_plotext import PlotextPlot
 from tui_pilot import until_lesson
@@ -15,8 +14,7 @@ from tutor.engine.nn import MLP
 from tutor.engine.train import Trainer
 from tutor.lesson import Ask, Show, lesson_graph
 from tutor.lesson.loader import MAX_COMPARE
-from tutor.paths import bundled_lessons
-from tutor.tui.app import TutorApp, create_app
+from tutor.tui.app import TutorApp
 from tutor.tui.screens.lesson import LessonScreen
 from tutor.tui.screens.results import ResultsScreen
 from tutor.tui.screens.training import TrainingScreen
@@ -43,21 +41,9 @@ class TrainingApp(App):
         self.push_screen(TrainingScreen(self.trainer, "Gradient descent", interval=self.interval))
 
 
-def pilot_test(test):
-    """Run an ``async def`` test (no asyncio plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
 def course_app(monkeypatch, **kwargs) -> TutorApp:
-    """The app on the bundled course, its background check left out (each lesson
-    opened is still checked before it grades)."""
-    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
-    return create_app(bundled_lessons(), **kwargs)
+    """The app on the bundled course (every lesson passes its check at once)."""
+    return make_app(**kwargs)
 
 
 def text_of(panel: TrainingPanel, name: str) -> str:
@@ -355,13 +341,14 @@ async def test_a_quiz_on_training_opens_the_view_each_question_is_read_from(monk
 async def test_a_quiz_on_a_lesson_without_vary_says_it_asks_on_the_lessons_numbers(
     monkeypatch, tmp_path
 ):
+    from tutor.paths import bundled_lessons
+
     text = (bundled_lessons() / "09-node-used-twice.toml").read_text(encoding="utf-8")
     head, _, rest = text.partition("[vary]")
     (tmp_path / "09-node-used-twice.toml").write_text(
         head + rest[rest.index("[[steps]]") :], encoding="utf-8"
     )
-    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
-    app = create_app(tmp_path, seeds=lambda: 3)
+    app = make_app(tmp_path, seeds=lambda: 3)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.start_quiz("node-used-twice")

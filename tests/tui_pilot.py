@@ -17,3 +17,12 @@ async def until_lesson(pilot, *, checked: bool = True) -> LessonScreen:
             return screen
         await pilot.pause(0.02)
     raise AssertionError(f"no checked lesson screen; the screen is {pilot.app.screen!r}")
+
+
+async def answer(pilot, text: str) -> None:
+    """Type ``text`` into the answer box (as a paste would) and press Enter."""
+    from tutor.tui.widgets.answer_input import AnswerInput
+
+    pilot.app.screen.query_one(AnswerInput).value = text
+    await pilot.press("enter")
+    await pilot.pause()

@@ -688,10 +688,10 @@ def _checked_within_budget(lesson, seed: int) -> None:
     Grading computes the exact gradients, the quiz's draw at ``seed`` and the
     trainings: unbudgeted, an exponent tower took 49 s and 4.2 GB and then failed
     with MemoryError. The check computes the same in a child process within
-    `tutor.author.budget.APP_CHECK_SECONDS` and its memory budget, so grading after
+    `tutor.runtime.budget.APP_CHECK_SECONDS` and its memory budget, so grading after
     it passed is bounded by it.
     """
-    from tutor.author.budget import check_to_use
+    from tutor.runtime.budget import check_to_use
 
     errors = check_to_use(lesson, seed, checker="run")
     if errors:
@@ -702,7 +702,7 @@ def _record(session, verdicts) -> None:
     """Store a scripted run's answers and score like a quiz's (``--record``), all at once."""
     import sqlite3
 
-    from tutor.progress.recorder import record_run
+    from tutor.runtime.recorder import record_run
 
     store = _store()
     try:
@@ -756,7 +756,7 @@ def cmd_progress(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
             for row in store.answer_rows()
         )
         return 0
-    from tutor.progress.recorder import standing  # no Textual: the app's link to the store
+    from tutor.runtime.recorder import standing  # no Textual: the app's link to the store
 
     course = load_course(folder)
     summaries = store.summaries({lesson.id: len(lesson.questions) for lesson in course.lessons})

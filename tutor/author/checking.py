@@ -89,13 +89,13 @@ def check_paths(paths: list[Path], seconds: float | None = None, cancel=None) ->
     one's ``id`` line, wherever the files came from (as in a folder: no file wins).
 
     Each lesson is checked in a child process within a time and memory budget
-    (`tutor.author.budget`; ``seconds`` each, default `CHECK_SECONDS`): a lesson
+    (`tutor.runtime.budget`; ``seconds`` each, default `CHECK_SECONDS`): a lesson
     that asks for unbounded work is reported at its path, and the next is checked.
     ``cancel`` (`tutor.author.watch.Cancel`, for ``--watch``): once set, the check
     running is stopped (its child killed) and no other starts; the results are then
     incomplete, and not to be shown.
     """
-    from tutor.author.budget import CHECK_SECONDS, Checker
+    from tutor.runtime.budget import CHECK_SECONDS, Checker
 
     results: list[FileResult] = []
     seen_files: set[Path] = set()
@@ -121,7 +121,9 @@ def check_paths(paths: list[Path], seconds: float | None = None, cancel=None) ->
                 break
             if result.lesson is not None and not result.errors:
                 outcome = checker.check(
-                    result.lesson, seconds=CHECK_SECONDS if seconds is None else seconds
+                    result.lesson,
+                    seconds=CHECK_SECONDS if seconds is None else seconds,
+                    job=author_job,
                 )
                 result.errors += outcome.errors
                 result.warnings += outcome.warnings
@@ -145,6 +147,14 @@ def _load(path: Path) -> list[FileResult]:
     results += [FileResult(str(path), errors=[e]) for e in course.errors if e not in broken]
     results += [FileResult(str(lesson.path), lesson) for lesson in course.lessons]
     return sorted(results, key=lambda r: r.path)
+
+
+def author_job(lesson: Lesson, variants: int | None, seed: int | None) -> tuple:
+    """`tutor check`'s job in the budgeted child (`tutor.runtime.budget.Job`): the
+    fields of its `Outcome`."""
+    result = FileResult(str(lesson.path), lesson)
+    check_lesson(result, variants)
+    return (result.errors, result.warnings, result.variants, result.distinct, result.dropped)
 
 
 def check_lesson(result: FileResult, variants: int | None = None) -> None:

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 # The symbolic source (SymPy) comes with validation, as every kind's `exact` needs it:
-# the checker's child imports this module before any lesson (`tutor.author.budget`).
+# the checker's child imports this module before any lesson (`tutor.runtime.budget`).
 from tutor.check import exact  # noqa: F401
 from tutor.check.grade import grade
 from tutor.check.kinds import kind_of

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from tutor.lesson.folder import Course
     from tutor.lesson.model import LessonError
     from tutor.progress import ProgressStore
+    from tutor.runtime.checker import LessonChecker
     from tutor.tui.screens.home import HomeScreen
     from tutor.tui.screens.lesson import LessonScreen
 
@@ -95,8 +96,15 @@ class TutorApp(App[int]):
         exit_after_paint: str | None = None,
         start: tuple[str, int] | None = None,
         watch: bool = False,
+        checker: LessonChecker | None = None,
     ) -> None:
         super().__init__()
+        if checker is None:
+            from tutor.runtime.checker import ChildChecker
+
+            checker = ChildChecker()
+        #: Checks a lesson before anything in it is graded (`tutor.runtime.checker`).
+        self.checker = checker
         self.folder = folder
         #: ``tutor --lesson ID_OR_PATH [--seed N]``: the lesson (and quiz variant, 0:
         #: the lesson itself) opened once the course is loaded.
@@ -234,10 +242,8 @@ class TutorApp(App[int]):
         A worker waiting on one returns at once, so quitting never waits for a
         lesson's check to finish (asyncio waits for worker threads on the way out).
         """
-        from tutor.author.budget import close_shared
-
         self._closing = True  # a check cut short by this is no verdict on its lesson
-        close_shared()
+        self.checker.close()
 
     def load(self) -> None:
         """Load the course (before the first paint, or right after the preview's).
@@ -270,7 +276,7 @@ class TutorApp(App[int]):
         if self.start is not None:
             self.call_after_refresh(self._open_start)
         if self.watch_files and self._stamp is None:
-            from tutor.author.watch import INTERVAL, stamp
+            from tutor.runtime.files import INTERVAL, stamp
 
             self._stamp = stamp([self.folder])
             self.set_interval(INTERVAL, self._poll_files)
@@ -289,11 +295,10 @@ class TutorApp(App[int]):
         """Check every lesson at its own numbers, in the background (SymPy, the engine
         and finite differences must agree, as `tutor check` does with more variants).
 
-        Lessons that passed before with this code (`tutor.author.passed`) are taken
+        Lessons that passed before with this code (`tutor.runtime.passed`) are taken
         at once; the checker's child process starts only for the others.
         """
-        from tutor.author import passed
-        from tutor.author.budget import shared
+        from tutor.runtime.checker import COURSE, OPEN
 
         worker = get_current_worker()
         lessons = [
@@ -301,17 +306,17 @@ class TutorApp(App[int]):
             for lesson in (self.course.lessons if self.course else [])
             if lesson.id not in self.checked
         ]
-        fresh = [lesson for lesson in lessons if not passed.passed(lesson)]
+        fresh = [lesson for lesson in lessons if not self.checker.passed(lesson)]
         known = [lesson for lesson in lessons if lesson not in fresh]
         if known and not worker.is_cancelled:
             self.call_from_thread(self.lessons_passed, known)
         if fresh:
-            shared("open").warm()  # the first lesson opened needs no wait for SymPy's import
+            self.checker.warm(OPEN)  # the first lesson opened needs no wait for SymPy's import
         for lesson in fresh:
             if worker.is_cancelled:
                 return
             if lesson.id not in self.checked:
-                errors = check_lesson(lesson, checker="course")
+                errors = self.checker.check(lesson, 0, COURSE)
                 if not (worker.is_cancelled or self._closing):
                     self.call_from_thread(self.lesson_checked, lesson, errors)
 
@@ -319,12 +324,11 @@ class TutorApp(App[int]):
     def preload(self) -> None:
         """Import what opening a lesson needs while the student reads the course list:
         the lesson screen, the grader and SymPy (a first open paid ~0.4 s for them)."""
-        import tutor.author.passed
-        import tutor.progress.recorder
+        import tutor.runtime.lesson_run
         import tutor.tui.screens.lesson
-        import tutor.tui.screens.training
+        import tutor.tui.screens.training  # noqa: F401  (imported ahead, off the UI thread)
 
-        tutor.author.passed.code_fingerprint()
+        self.checker.preload()
 
     def lessons_passed(self, lessons: list[Lesson]) -> None:
         for lesson in lessons:
@@ -350,7 +354,7 @@ class TutorApp(App[int]):
 
     @work(thread=True, exit_on_error=False, group="open")
     def _check_opened(self, lesson: Lesson, seed: int) -> None:
-        errors = check_lesson(lesson, seed)
+        errors = self.checker.check(lesson, seed)
         if not (get_current_worker().is_cancelled or self._closing):
             self.call_from_thread(self._opened_checked, lesson, seed, errors)
 
@@ -450,7 +454,8 @@ class TutorApp(App[int]):
 
         lesson = self._lesson(lesson_id)
         if lesson is not None:
-            self._open(lesson, 0, lambda: LessonScreen.for_lesson(self.store, lesson))
+            kept = self.held_answers.pop(lesson.id, None)  # typed while it was checked
+            self._open(lesson, 0, lambda: LessonScreen.for_lesson(self.store, lesson, kept))
 
     def start_quiz(self, lesson_id: str, seed: int | None = None) -> None:
         """A quiz on the lesson, at fresh numbers (or at quiz variant ``seed``)."""
@@ -479,34 +484,20 @@ class TutorApp(App[int]):
         child computes the same draw within its budget (a lesson that runs out is
         refused with a notification), and quitting stops it at once (`on_unmount`).
         """
-        from tutor.lesson import GraphError
-        from tutor.lesson.graph import Stopped, stoppable
-        from tutor.session import Session
+        from tutor.runtime.lesson_run import draw_quiz
 
         worker = get_current_worker()
-        errors = check_lesson(lesson, seed)
 
         def stop() -> bool:
             return worker.is_cancelled or self._closing or not self.is_running
 
-        if stop():
-            return
-        if errors:
-            self.call_from_thread(self._quiz_drawn, lesson, seed, errors)
-            return
-        try:
-            with stoppable(stop):
-                drawn: Session | GraphError = Session(lesson, seed=seed, mode="quiz")
-        except GraphError as exc:  # reported as opening a lesson reports it
-            drawn = exc
-        except Stopped:
-            return
-        if not stop():
+        drawn = draw_quiz(lesson, seed, self.checker, stop)
+        if drawn is not None and not stop():
             self.call_from_thread(self._quiz_drawn, lesson, seed, drawn)
 
     def _quiz_drawn(self, lesson: Lesson, seed: int, drawn) -> None:
         """The quiz drawn (a session), or why not (its check's errors, a GraphError)."""
-        from tutor.progress.recorder import Recorder
+        from tutor.runtime.lesson_run import LessonRun
         from tutor.tui.screens.lesson import LessonScreen
 
         if self._drawing is not None:
@@ -521,7 +512,7 @@ class TutorApp(App[int]):
         def make() -> LessonScreen:
             if isinstance(drawn, Exception):
                 raise drawn
-            return LessonScreen(Recorder.quiz(self.store, lesson, seed, drawn))
+            return LessonScreen(LessonRun.for_quiz(self.store, lesson, seed, drawn))
 
         self._open(lesson, seed, make, checked=True)
 
@@ -585,7 +576,7 @@ class TutorApp(App[int]):
     def _poll_files(self) -> None:
         """``--watch``: reload when a lesson file changed on disk (polled, as
         ``tutor check --watch`` polls)."""
-        from tutor.author.watch import stamp
+        from tutor.runtime.files import stamp
 
         now = stamp([self.folder])
         if now != self._stamp and self.check_action("reload", ()) is not False:
@@ -614,14 +605,13 @@ class TutorApp(App[int]):
         otherwise it opens checking (its bar says so), answers wait for the check,
         and a lesson that fails it is closed with its errors.
         """
-        from tutor.author import passed
+        from tutor.runtime.lesson_run import opens_ready
 
-        errors = self.checked.get(lesson.id) if seed == 0 else None
-        if errors:  # failed this session: not shown (`lesson_checked` said why)
+        ready = opens_ready(lesson, seed, self.checker, self.checked)
+        if ready is None:  # failed this session: not shown (`lesson_checked` said why)
             return
-        ready = checked or errors is not None or passed.passed(lesson, seed)
         screen = self._push_lesson(lesson, make)
-        if screen is None or ready:
+        if screen is None or ready or checked:
             return
         screen.await_check()
         self._check_opened(lesson, seed)
@@ -727,18 +717,6 @@ def _load(folder: Path, stop: Callable[[], bool] | None = None) -> Course:
         return Course(folder, errors=[LessonError(str(folder), None, str(exc))])
 
 
-def check_lesson(lesson: Lesson, seed: int = 0, checker: str = "open") -> list[LessonError]:
-    """The lesson's problems at its own numbers (or at quiz variant ``seed``).
-
-    The check runs in a child process within a time and memory budget
-    (`tutor.author.budget`): a lesson that asks for unbounded work is not shown,
-    and the app never waits on it. A pass is remembered (`tutor.author.passed`).
-    """
-    from tutor.author.budget import check_to_use
-
-    return check_to_use(lesson, seed, checker)
-
-
 def create_app(
     folder: Path | None = None,
     *,
@@ -747,10 +725,15 @@ def create_app(
     exit_after_paint: str | None = None,
     start: tuple[str, int] | None = None,
     watch: bool = False,
+    checker: LessonChecker | None = None,
 ) -> TutorApp:
     """The app for a folder of lessons (default: ``--lessons``/$TUTOR_LESSONS/bundled);
     ``start`` (a lesson id or path, a quiz variant) opens that lesson at once, and
-    ``watch`` reloads lesson files that change on disk."""
+    ``watch`` reloads lesson files that change on disk.
+
+    ``checker`` checks each lesson before anything in it is graded; the default runs
+    the check in a budgeted child process and remembers passes
+    (`tutor.runtime.checker.ChildChecker`)."""
     from tutor.paths import lessons_dir
 
     if exit_after_paint is None:
@@ -762,6 +745,7 @@ def create_app(
         exit_after_paint=exit_after_paint,
         start=start,
         watch=watch,
+        checker=checker,
     )
 
 
@@ -776,9 +760,5 @@ def run_app(folder: Path, start: tuple[str, int] | None = None, watch: bool = Fa
     try:
         app.run()
     finally:
-        # A check still running is abandoned, not waited for. The checker is imported
-        # by the first check (after the first paint), not here: it needs the lesson code.
-        budget = sys.modules.get("tutor.author.budget")
-        if budget is not None:
-            budget.close_shared()
+        app.checker.close()  # a check still running is abandoned, not waited for
     return app.return_code or 0

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tutor.lesson.model import Lesson, LessonError
@@ -40,9 +41,10 @@ RECURSION_LIMIT = 20_000  # in the child: deep graphs are checked, not refused
 
 _HEADER = struct.Struct("!I")
 
-
-#: What the child can be asked to do with a lesson (see `_run`).
-AUTHOR, APP = "author", "app"
+#: What the child does with a lesson: a module-level function (sent by reference,
+#: imported in the child) taking ``(lesson, variants, seed)`` and returning the
+#: fields of an `Outcome`. `app_job` is the app's; `tutor check` sends its own.
+Job = Callable[[Lesson, "int | None", "int | None"], tuple]
 
 
 @dataclass
@@ -78,14 +80,15 @@ class Checker:
         seconds: float,
         variants: int | None = None,
         seed: int | None = None,
-        job: str = AUTHOR,
+        job: Job | None = None,
     ) -> Outcome:
-        """Check ``lesson`` within budget: as `tutor check` does (``AUTHOR``: validate,
-        go through every step as the app does, lint), or as the app does before it
-        shows a lesson or a quiz (``APP``: validate at one seed, and the quiz there).
+        """Check ``lesson`` within budget with ``job``: as the app does before it shows
+        a lesson or a quiz (`app_job`, the default: validate at one seed, and the quiz
+        there), or as `tutor check` does (`tutor.author.checking.author_job`).
 
         ``variants`` defaults to validate's own number.
         """
+        job = job or app_job
         with self._lock:
             deadline = time.monotonic() + seconds
             try:
@@ -135,7 +138,7 @@ class Checker:
             return self._process
         self.close()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "tutor.author.budget", str(self.memory)],
+            [sys.executable, "-m", "tutor.runtime.budget", str(self.memory)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # never onto the app's screen
@@ -178,15 +181,15 @@ def check_to_use(lesson: Lesson, seed: int = 0, checker: str = "open") -> list[L
     what it computes (the exact gradients, the quiz's draw, the trainings) is what
     grading will, so a lesson that passes is cheap enough to grade in the caller, and
     one that runs out is refused at its path. A pass is remembered
-    (`tutor.author.passed`) and not checked again.
+    (`tutor.runtime.passed`) and not checked again.
     """
-    from tutor.author import passed
+    from tutor.runtime import passed
 
     if passed.passed(lesson, seed):
         return []
     try:
         outcome = shared(checker).check(
-            lesson, variants=0, seed=seed or None, seconds=APP_CHECK_SECONDS, job=APP
+            lesson, variants=0, seed=seed or None, seconds=APP_CHECK_SECONDS
         )
     except Exception as exc:  # a lesson that cannot even be checked is not used
         return [LessonError(str(lesson.path), None, f"cannot be checked: {exc}")]
@@ -246,11 +249,9 @@ def _child(memory: int) -> None:
     except (ImportError, ValueError, OSError):
         pass  # no limit where the platform has none; the time budget still holds
     sys.setrecursionlimit(RECURSION_LIMIT)
-    # Everything a check needs (SymPy among it), imported once, before any lesson:
-    # a memory budget too small for the imports stops the child here.
-    import tutor.author.checking
-    import tutor.author.lint
-    import tutor.author.rehearse
+    # What every check needs (SymPy among it), imported once, before any lesson: a
+    # memory budget too small for the imports stops the child here. (A job's own
+    # module is imported as its reference is unpickled, with the first lesson.)
     import tutor.check.validate  # noqa: F401
 
     # Replies go out on a private copy of stdout; anything printed goes nowhere.
@@ -263,10 +264,10 @@ def _child(memory: int) -> None:
         if len(header) < _HEADER.size:
             return
         (size,) = _HEADER.unpack(header)
-        job, lesson, variants, seed = pickle.loads(stdin.read(size))  # from our parent
         try:
+            job, lesson, variants, seed = pickle.loads(stdin.read(size))  # from our parent
             # Plain values: this module runs as __main__ here, its classes do not unpickle.
-            reply: tuple[str, object] = ("ok", _run(job, lesson, variants, seed))
+            reply: tuple[str, object] = ("ok", tuple(job(lesson, variants, seed)))
         except MemoryError:
             reply = ("failed", "the check ran out of its memory budget")
         except RecursionError:
@@ -278,16 +279,12 @@ def _child(memory: int) -> None:
         stdout.flush()
 
 
-def _run(job: str, lesson: Lesson, variants: int | None, seed: int | None) -> tuple:
-    """One check in the child, as the fields of an `Outcome`."""
-    from tutor.author.checking import FileResult, check_lesson
+def app_job(lesson: Lesson, variants: int | None, seed: int | None) -> tuple:
+    """The app's check, in the child: validate at one seed (the file's numbers, or a
+    quiz's), and the quiz at those numbers, as `tutor check` runs it."""
     from tutor.author.rehearse import rehearse_quiz
     from tutor.check.validate import validate
 
-    if job == AUTHOR:
-        result = FileResult(str(lesson.path), lesson)
-        check_lesson(result, variants)
-        return (result.errors, result.warnings, result.variants, result.distinct, result.dropped)
     more = {} if variants is None else {"variants": variants}
     report = validate(lesson, seed=seed, **more)
     errors = report.errors
