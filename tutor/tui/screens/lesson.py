@@ -88,6 +88,10 @@ class LessonScreen(TutorScreen):
         Binding(
             keys.ZOOM, "zoom", "Zoom", show=False, tooltip="The graph or plot on the whole screen"
         ),
+        # Tried when the keys above do not apply here (Textual tries the next binding
+        # of a key): in a network lesson ctrl+g draws the network; else each key says why.
+        Binding(keys.ZOOM, "unbound('zoom')", "Network", show=False),
+        Binding(keys.DERIVE, "unbound('derive')", "Derive", show=False),
         Binding(
             keys.TRAINING,
             "training",
@@ -813,6 +817,15 @@ class LessonScreen(TutorScreen):
             self.query_one("#visual").display = True  # a squeezed picture too
             self.maximize(panel, container=False)
             self._answer_box_keeps_keys()
+
+    @guarded
+    def action_unbound(self, key: str) -> None:
+        """ctrl+g or ctrl+l where they have nothing to show: the network, or why not."""
+        from tutor.tui.screens.network import open_network, why_not
+
+        if key == "zoom" and open_network(self):
+            return
+        self.query_one(Feedback).say(why_not(self, key), "info")
 
     def action_scroll_graph(self, rows: int) -> None:
         panel = self.query_one(ContentSwitcher).visible_content
