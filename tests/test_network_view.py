@@ -247,3 +247,38 @@ def test_one_neuron_s_nodes_at_80x24(snap_compare, monkeypatch):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+# -- tutor graph --network ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [20, 33, 50, 80, 120])
+def test_tutor_graph_network_text_fits_the_width(width, capsys):
+    from tutor.cli import main
+
+    assert main(["graph", "loss-over-data", "--network", "--grads", "--width", str(width)]) == 0
+    out = capsys.readouterr().out
+    assert "ypred1" in out and "layer 3" in out
+    assert max(len(line) for line in out.splitlines()) <= width
+
+
+def test_tutor_graph_network_dot_has_every_wire(capsys):
+    from tutor.cli import main
+
+    assert (
+        main(["graph", "neuron-to-network", "--network", "--format", "dot", "--example", "2"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert out.startswith("digraph {") and 'label="example 2 of 4"' in out
+    assert out.count(" -> ") == 3 * 4 + 4 * 4 + 4 * 1 + 2  # inputs, layers, the loss
+    assert '"x2_3" -> "o1_4_2";' in out and '"ypred2" -> "L2";' in out
+    assert "grad ?" in out and "grad -" not in out  # no --grads: none shown
+
+
+def test_tutor_graph_network_refuses_what_is_not_a_network(capsys):
+    from tutor.cli import main
+
+    assert main(["graph", "chain-rule", "--network"]) != 0
+    assert "has no network" in capsys.readouterr().err
+    assert main(["graph", "loss-over-data", "--network", "--example", "5"]) != 0
+    assert "--example is 1 to 4" in capsys.readouterr().err

@@ -24,6 +24,7 @@ line a neuron, layer after layer (never wider than 20 columns). Standard library
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -284,7 +285,8 @@ class _Drawing:
             places[f"x{e}_{i}"] = (len(out), 2)
             out.append(f"  x{e}_{i} {self.value(f'x{e}_{i}')}")
         for number, layer in enumerate(layers, start=1):
-            out.append(f"layer {number}: each takes every output above")
+            said = f"layer {number}: each takes every output above"
+            out.append(said if len(said) <= width else f"layer {number}")
             for n in layer:
                 mark = MARK if n.output == marked else " "
                 places[n.output] = (len(out), 2)
@@ -419,3 +421,52 @@ def neuron_graph(
         return made
 
     return copy(root)
+
+
+def render_network_dot(
+    nodes: Mapping[str, Value],
+    shape: Shape,
+    *,
+    example: int = 1,
+    show_grad: ShowGrad = False,
+    hidden: Collection[str] = (),
+    selected: tuple[int, int] | None = None,
+) -> str:
+    """The same picture as Graphviz DOT: a cluster per layer, a record per neuron
+    (``{ o1_1_1 | data 0.7616 | grad ? }``), an edge from every output of a layer to
+    every neuron of the next; the selected neuron drawn bold."""
+    from tutor.render.dot import _RECORD_SPECIALS, _escape, _fixed
+
+    grad_known = show_grad if callable(show_grad) else (lambda _name: bool(show_grad))
+    hide = hidden_downstream(shape, hidden)
+    e = example
+    layers = shape.neurons(e)
+    marked = _marked(layers, selected)
+
+    def record(name: str, grad: bool = True) -> str:
+        node = nodes.get(name)
+        data = "?" if node is None or name in hide else _fixed(node.data)
+        fields = [_escape(name, _RECORD_SPECIALS), f"data {data}"]
+        if grad:
+            known = node is not None and grad_known(name)
+            fields.append(f"grad {_fixed(node.grad) if known else '?'}")
+        bold = ", penwidth=3, style=bold" if name == marked else ""
+        return f'    "{_escape(name)}" [shape=record, label="{{ {" | ".join(fields)} }}"{bold}];'
+
+    title = f"example {e} of {shape.examples}" if shape.examples > 1 else "one example"
+    lines = ["digraph {", "  rankdir=LR;", f'  label="{title}";']
+    inputs = [f"x{e}_{i}" for i in range(1, shape.inputs + 1)]
+    columns = [("input", inputs, False)]
+    columns += [
+        (f"layer {k}", [n.output for n in layer], True) for k, layer in enumerate(layers, 1)
+    ]
+    loss = f"L{e}" if shape.examples > 1 else "L"
+    columns.append(("loss", [f"y{e}", loss], False))
+    for k, (label, names, grads) in enumerate(columns):
+        lines += [f"  subgraph cluster_{k} {{", f'    label="{label}";']
+        lines += [record(name, grads) for name in names]
+        lines.append("  }")
+    for (_, before, _), (_, after, _) in itertools.pairwise(columns[:-1]):
+        lines += [f'  "{a}" -> "{b}";' for a in before for b in after]
+    lines += [f'  "ypred{e}" -> "{loss}";', f'  "y{e}" -> "{loss}";', "}"]
+    return "\n".join(lines) + "\n"
