@@ -282,3 +282,39 @@ def test_tutor_graph_network_refuses_what_is_not_a_network(capsys):
     assert "has no network" in capsys.readouterr().err
     assert main(["graph", "loss-over-data", "--network", "--example", "5"]) != 0
     assert "--example is 1 to 4" in capsys.readouterr().err
+
+
+@pilot_test
+async def test_ctrl_g_and_ctrl_o_where_they_do_nothing_say_why(monkeypatch):
+    app = course_app(monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = await _open_at(pilot, app, "neuron-to-network", 0)  # the count: no view before
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert "No training view comes before this step" in str(screen.query_one(Feedback).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = await _open_at(pilot, app, "gradient-descent", 0)
+        steps = screen.session.steps
+        view = next(i for i, s in enumerate(steps) if getattr(s, "what", "") == "training")
+        screen.go_to(view)  # a training step: no picture beside it; the neuron instead
+        await pilot.pause()
+        assert screen.check_action("zoom", ()) is not True
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, NetworkScreen)
+        assert "ypred1" in str(app.screen.text()) and "layer 1" in str(app.screen.text())
+
+
+def test_where_nothing_is_drawn_ctrl_g_says_why():
+    from types import SimpleNamespace
+
+    from tutor.tui.screens.network import open_network, why_not
+
+    session = Session(COURSE.find("chain-rule"))
+    screen = SimpleNamespace(session=session, quiz=False)
+    assert not open_network(screen)  # no network: nothing pushed
+    assert "no picture to show" in why_not(screen, "zoom")
+    assert "no edge to derive" in why_not(screen, "derive")
+    assert "quiz" in why_not(SimpleNamespace(session=session, quiz=True), "derive")

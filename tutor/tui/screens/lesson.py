@@ -92,6 +92,7 @@ class LessonScreen(TutorScreen):
         # of a key): in a network lesson ctrl+g draws the network; else each key says why.
         Binding(keys.ZOOM, "unbound('zoom')", "Network", show=False),
         Binding(keys.DERIVE, "unbound('derive')", "Derive", show=False),
+        Binding(keys.TRAINING, "unbound('training')", "Training", show=False),
         Binding(
             keys.TRAINING,
             "training",
@@ -820,7 +821,7 @@ class LessonScreen(TutorScreen):
 
     @guarded
     def action_unbound(self, key: str) -> None:
-        """ctrl+g or ctrl+l where they have nothing to show: the network, or why not."""
+        """ctrl+g, ctrl+l or ctrl+o where they have nothing to show: the network, or why not."""
         from tutor.tui.screens.network import open_network, why_not
 
         if key == "zoom" and open_network(self):

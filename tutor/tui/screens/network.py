@@ -210,13 +210,18 @@ def open_network(screen) -> bool:
 
 
 def why_not(screen, key: str) -> str:
-    """Why ctrl+g or ctrl+l does nothing on this step, in words."""
+    """Why ctrl+g, ctrl+l or ctrl+o does nothing on this step, in words."""
     if key == "derive":
         if screen.quiz:
             return "A quiz shows no derivations (ctrl+l): it asks, and the results explain."
         return (
             "This step has no edge to derive: ctrl+l derives a local derivative on a step "
             "that asks about one edge of the graph."
+        )
+    if key == "training":
+        return (
+            "No training view comes before this step: ctrl+o opens, on a question "
+            "after one, the training view it is read from."
         )
     if screen.session.graph is None:
         return "This lesson has no graph to draw (ctrl+g)."
