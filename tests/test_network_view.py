@@ -318,3 +318,32 @@ def test_where_nothing_is_drawn_ctrl_g_says_why():
     assert "no picture to show" in why_not(screen, "zoom")
     assert "no edge to derive" in why_not(screen, "derive")
     assert "quiz" in why_not(SimpleNamespace(session=session, quiz=True), "derive")
+
+
+@pilot_test
+async def test_the_fallbacks_leave_ctrl_l_and_ctrl_g_their_own_work(monkeypatch):
+    """The keys' messages are tried only where the keys' own actions do not apply."""
+    app = course_app(monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.open_lesson("chain-rule")
+        screen = await until_lesson(pilot)
+        position = next(
+            p for p in range(len(screen.session.steps)) if screen.go_to(p) or screen._edges()
+        )
+        screen.go_to(position)
+        await pilot.pause()
+        assert screen.check_action("derive", ()) is True
+        assert screen.check_action("unbound", ("derive",)) is False
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert "no edge to derive" not in str(screen.query_one(Feedback).render())
+        assert screen.view == "derivation" or "counts as a reveal" in str(
+            screen.query_one(Feedback).render()
+        )
+        screen.go_to(0)
+        await pilot.pause()
+        assert screen.check_action("zoom", ()) is True  # the chain rule's graph is drawn
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert screen.maximized is not None

@@ -668,6 +668,8 @@ class LessonScreen(TutorScreen):
                 return not self.quiz
             case "training":
                 return self.session.training_view() is not None
+            case "unbound":  # only where the key's own action does not apply
+                return self.check_action(str(parameters[0]), ()) is not True
         return True
 
     @guarded

@@ -150,10 +150,11 @@ class TrainingPanel(Vertical, can_focus=True):
         self.trainer = trainer
         self.others = list(others)
         self.interval = interval
-        self.snapshot = Snapshot.of(trainer, self.others)
+        self._lock = _lock_of(trainer)  # a view opened again shares its trainer's lock
+        with self._lock:  # a forward pass: not while a closed view's step finishes
+            self.snapshot = Snapshot.of(trainer, self.others)
         self.curve: list[tuple[int, float]] = []  # what the plot shows: (step, loss)
         self.curves: list[tuple[float, list[tuple[int, float]]]] = []  # the others, by rate
-        self._lock = _lock_of(trainer)  # a view opened again shares its trainer's lock
         self._run = 0  # counts restarts: a worker's snapshot of an earlier run is not drawn
         # Steps asked for with s and not yet taken, and the worker taking them (UI thread only).
         self._queued = 0
