@@ -288,11 +288,10 @@ class TrainingPanel(Vertical, can_focus=True):
         state = "running" if self.running else "paused" if snapshot.steps else "ready"
         done = _done(snapshot.steps)
         text = Text(
-            f"step {snapshot.steps} ({done})   loss {loss}   "
-            f"rate {short(self.trainer.rate)}   {state}"
+            f"step {snapshot.steps} ({done})  loss {loss}  rate {short(self.trainer.rate)}  {state}"
         )
         if not self.trainer.zero_grad:
-            text.append("   gradients not zeroed", style="bold")
+            text.append("  gradients not zeroed", style="bold")
         if snapshot.diverged is not None:
             text.append(f"\nstopped: {snapshot.diverged}")
         for rate, losses, diverged in snapshot.others:
