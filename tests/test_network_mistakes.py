@@ -159,7 +159,7 @@ CASES = [
         4,
         "the loss before the last update",
         lambda s: q.trained(s.graph, 0.01, 10, True, s.lesson.parameters)[0][-1],
-        ("before the last", "10 updates"),
+        ("before update 10", "after 10 updates"),
     ),
     Case(
         "gradient-descent",
@@ -201,28 +201,22 @@ CASES = [
     ),
     # 16: three rates
     Case("learning-rate", 1, "nothing moved", lambda s: v(s, "L"), ("before any update",)),
-    Case(
-        "learning-rate",
-        3,
-        "the loss before the last update",
-        lambda s: q.trained(s.graph, 0.3, 3, True, s.lesson.parameters)[0][-1],
-        ("before the last",),
-    ),
+    # (The bold rate's loss before its last update is not a mistake to name: at rate 2
+    # the network saturates and the loss stays at 8 to four places.)
     Case(
         "learning-rate",
         3,
         "another curve",
-        lambda s: trained(s, 0.001, 3),
-        ("rate 0.001", "rate 0.3"),
+        lambda s: trained(s, 0.001, 1),
+        ("rate 0.001", "rate 2"),
     ),
     Case(
         "learning-rate",
         4,
         "another curve",
-        lambda s: trained(s, 0.05, 8),
-        ("rate 0.05", "rate 0.3"),
+        lambda s: trained(s, 0.05, 10),
+        ("rate 0.05", "rate 2"),
     ),
-    Case("learning-rate", 4, "one update too many", lambda s: trained(s, 0.3, 9), ("9 updates",)),
 ]
 
 

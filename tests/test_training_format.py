@@ -186,6 +186,9 @@ def test_the_loss_after_k_steps_is_the_engines_training():
     printed = trainer.losses[-1]
     verdict = grade(q, repr(printed))
     assert verdict.status == INCORRECT and verdict.diagnosis == "last-printed"
+    # said in the training view's steps: step N is after N updates
+    assert "before update 3" in verdict.feedback and "step 2" in verdict.feedback
+    assert "after 3 updates (step 3)" in verdict.feedback
 
 
 def test_a_parameter_after_k_steps():

@@ -71,12 +71,30 @@ def test_zero_the_gradients_claims_hold_at_every_draw():
 def test_learning_rate_claims_hold_at_every_draw():
     lesson = COURSE.find("learning-rate")
     assert lesson.vary
-    assert said(lesson, "At 0.3 the loss went **up** as well as down")
+    view = next(s for s in lesson.steps if getattr(s, "what", None) == "training")
+    bold_rate = max(view.compare)
+    assert bold_rate == 2.0 and said(lesson, "a cautious 0.001 and a bold 2")
+    assert said(lesson, "At 2 the loss went **up**, above where it started, within the first 2")
+    assert said(lesson, "After 10 updates it is still more than ten times the loss 0.05 reached")
     assert said(lesson, "after 10 updates its loss is still far above what 0.05 reached")
     for graph in every_draw(lesson):
-        bold = losses(lesson, graph, 0.3, 10)
-        assert rises(bold) and falls(bold), graph.values()
+        bold = losses(lesson, graph, bold_rate, 10)
+        assert max(bold[1], bold[2]) > bold[0], graph.values()  # up, above the start
         cautious = losses(lesson, graph, 0.001, 10)
         lecture = losses(lesson, graph, 0.05, 10)
+        assert bold[-1] > 10 * lecture[-1], graph.values()
         assert cautious[-1] > 10 * lecture[-1], graph.values()
         assert cautious[-1] < cautious[0], graph.values()
+        # the largest rate's curve is the worst of the three, or visibly unstable
+        assert bold[-1] > cautious[-1] or rises(bold), graph.values()
+
+
+def test_learning_rate_text_matches_the_steps_run():
+    """The view's steps are updates: the text names the steps its questions read."""
+    lesson = COURSE.find("learning-rate")
+    for index, step in enumerate(lesson.steps):
+        if type(step).__name__ == "Ask" and step.kind == "train":
+            count = getattr(step, "steps", None)
+            if count:
+                text = " ".join(Session(lesson).text(index).split())
+                assert f"step {count})" in text, text

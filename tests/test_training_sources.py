@@ -122,8 +122,8 @@ def test_a_part_the_walk_does_not_know_is_said_so():
 
 
 def test_questions_on_the_loss_of_one_training_share_one_run(monkeypatch):
-    # Lesson 16 asks the loss after 3 and after 8 updates at rate 0.3: one run of 8
-    # answers both, by each source; the loss after 3 is the loss update 4 starts from.
+    # Lesson 16 asks the loss after 1 and after 10 updates at rate 2: one run of 10
+    # answers both, by each source; the loss after 1 is the loss update 2 starts from.
     from fractions import Fraction
 
     from tutor.check import prepare
@@ -140,15 +140,15 @@ def test_questions_on_the_loss_of_one_training_share_one_run(monkeypatch):
     bold = [
         prepare(lesson, graph, ask, i)
         for i, ask in enumerate(lesson.questions)
-        if ask.kind == "train" and ask.rate == 0.3
+        if ask.kind == "train" and ask.rate == 2.0
     ]
-    assert sorted(q.ask.steps for q in bold) == [3, 8]
+    assert sorted(q.ask.steps for q in bold) == [1, 10]
     params = list(moved_leaves(graph, lesson.parameters).values())
     for question in bold:
-        alone = real(graph.output, params, Fraction("0.3"), question.ask.steps, values=graph.exact)
+        alone = real(graph.output, params, Fraction("2"), question.ask.steps, values=graph.exact)
         assert question.rules.exact(question) == pytest.approx(float(alone.final_loss), rel=1e-14)
         assert question.rules.finite(question).value == pytest.approx(question.expected, rel=1e-4)
-    assert runs == [8]
+    assert runs == [10]
 
 
 def test_the_large_graph_path_fails_where_the_engine_does():

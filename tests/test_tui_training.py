@@ -14,12 +14,14 @@ from tutor.engine.nn import MLP
 from tutor.engine.train import Trainer
 from tutor.lesson import Ask, Show, lesson_graph
 from tutor.lesson.loader import MAX_COMPARE
+from tutor.numbers import short
+from tutor.paths import bundled_lessons
 from tutor.tui.app import TutorApp
 from tutor.tui.screens.lesson import LessonScreen
 from tutor.tui.screens.results import ResultsScreen
 from tutor.tui.screens.training import TrainingScreen
 from tutor.tui.widgets.answer_input import AnswerInput
-from tutor.tui.widgets.training_panel import CURVES, TrainingPanel
+from tutor.tui.widgets.training_panel import CURVES, Snapshot, TrainingPanel
 
 XS = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
 YS = [1.0, -1.0, -1.0, 1.0]
@@ -64,20 +66,26 @@ async def test_step_shows_the_step_the_loss_and_the_gradients():
         panel = app.screen.query_one(TrainingPanel)
         assert "step 0" in text_of(panel, "training-status")
         assert "ready" in text_of(panel, "training-status")
-        assert panel.curve == []
+        assert panel.curve == [(0, trainer.loss())]  # the start: the loss after 0 updates
         await pilot.press("s")
         await settle(pilot)
         assert trainer.steps == 1
         status = text_of(panel, "training-status")
-        assert "step 1" in status and "loss 7.7298" in status
+        # step 1 is after 1 update: the loss then, not the loss before it (7.7298)
+        after = trainer.loss()
+        assert "step 1 (after 1 update)" in status and f"loss {short(after)}" in status
+        assert "7.7298" not in status
         params = text_of(panel, "training-param-list")
         first = trainer.parameters()[0]
-        assert first.name in params and "∇" in params
-        assert panel.curve == [(0, trainer.losses[0])]
+        assert re.search(rf"{first.name} +{re.escape(short(first.data))}  ∇ +", params)
+        assert re.search(rf"∇ +{re.escape(short(first.grad))}\b", params)
+        assert not re.search(r"∇[-0-9]", params)  # never jammed: ∇-8.882e-16
+        assert "parameters after 1 update" in params
+        assert panel.curve == [(0, trainer.losses[0]), (1, after)]
         await pilot.press("f6")  # the function key does the same, from the screen
         await settle(pilot)
         assert trainer.steps == 2
-        assert len(panel.curve) == 2
+        assert len(panel.curve) == 3
         assert panel.query_one(PlotextPlot) is not None
 
 
@@ -102,15 +110,15 @@ async def test_run_pause_and_start_again():
         assert "paused" in text_of(panel, "training-status")
         await pilot.pause(0.1)
         assert trainer.steps == panel.snapshot.steps == stopped  # nothing moves while paused
-        assert len(panel.curve) == stopped
+        assert len(panel.curve) == stopped + 1
         assert panel.curve[-1][1] < panel.curve[0][1]  # the loss went down
         await pilot.press("a")
         await settle(pilot)
-        assert trainer.steps == 0 and panel.curve == []
+        assert trainer.steps == 0 and panel.curve == [(0, trainer.loss())]
         assert "step 0" in text_of(panel, "training-status")
         await pilot.press("s")
         await settle(pilot)
-        assert panel.curve == [(0, trainer.losses[0])]
+        assert panel.curve == [(0, trainer.losses[0]), (1, trainer.loss())]
 
 
 @pilot_test
@@ -130,7 +138,7 @@ async def test_start_again_during_a_run_shows_the_new_start_only():
         await pilot.pause(0.05)
         assert not panel.running
         assert trainer.steps == panel.snapshot.steps == 0
-        assert panel.curve == []
+        assert panel.curve == [(0, trainer.loss())]
         assert "step 0" in text_of(panel, "training-status")
 
 
@@ -170,11 +178,11 @@ def test_training_view_at_80x24(snap_compare):
 
 
 class CompareApp(App):
-    """The training screen with lesson 16's rates: 0.05, and 0.001 and 0.3 beside it."""
+    """The training screen with lesson 16's rates: 0.05, and 0.001 and 2 beside it."""
 
     def __init__(self):
         super().__init__()
-        rates = (0.001, 0.3)
+        rates = (0.001, 2.0)
         self.others = [Trainer(MLP(3, [4, 4, 1], seed=0), XS, YS, rate=r) for r in rates]
 
     def on_mount(self) -> None:
@@ -200,7 +208,7 @@ async def test_the_key_names_each_rates_marker_and_the_plot_has_no_legend():
         await pilot.pause()
         panel = app.screen.query_one(TrainingPanel)
         assert text_of(panel, "training-key") == (
-            "loss by step:   ⠒⠒ rate 0.05   •• rate 0.001   xx rate 0.3"
+            "loss after each update:   ⠒⠒ rate 0.05   •• rate 0.001   xx rate 2"
         )
         for _ in range(3):
             await pilot.press("s")
@@ -221,7 +229,8 @@ async def test_one_rate_has_no_key_but_what_the_plot_shows():
     app = TrainingApp(lecture_trainer())
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert text_of(app.screen.query_one(TrainingPanel), "training-key") == "loss by step"
+        key = text_of(app.screen.query_one(TrainingPanel), "training-key")
+        assert key == "loss after each update"
 
 
 @pilot_test
@@ -281,7 +290,7 @@ async def test_compared_rates_train_beside_it():
         status = text_of(panel, "training-status")
         assert "rate 0.3: loss" in status
         assert [rate for rate, _ in panel.curves] == [0.3]
-        assert panel.curves[0][1] == list(enumerate(others[0].losses))
+        assert panel.curves[0][1] == list(enumerate([*others[0].losses, others[0].loss()]))
         await pilot.press("a")
         await settle(pilot)
         assert others[0].steps == 0
@@ -341,7 +350,6 @@ async def test_a_quiz_on_training_opens_the_view_each_question_is_read_from(monk
 async def test_a_quiz_on_a_lesson_without_vary_says_it_asks_on_the_lessons_numbers(
     monkeypatch, tmp_path
 ):
-    from tutor.paths import bundled_lessons
 
     text = (bundled_lessons() / "09-node-used-twice.toml").read_text(encoding="utf-8")
     head, _, rest = text.partition("[vary]")
@@ -380,7 +388,7 @@ async def test_a_question_reopens_the_view_it_is_read_from_as_it_was_left(monkey
         await pilot.press("ctrl+o")
         await pilot.pause()
         panel = app.screen.query_one(TrainingPanel)
-        assert panel.snapshot.steps == 3 and len(panel.curve) == 3  # as it was left
+        assert panel.snapshot.steps == 3 and len(panel.curve) == 4  # as it was left
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
@@ -406,7 +414,7 @@ async def test_every_press_of_s_takes_a_step_however_quick():
         pressed.set()
         await settle(pilot)
         assert trainer.steps == 10
-        assert panel.snapshot.steps == 10 and len(panel.curve) == 10
+        assert panel.snapshot.steps == 10 and len(panel.curve) == 11
         assert "step 10" in text_of(panel, "training-status")
 
 
@@ -449,3 +457,93 @@ async def test_answering_in_a_network_lesson_draws_no_graph(monkeypatch):
             await pilot.pause()
         assert screen.session.records[0].status == "correct"
         assert drawn == []
+
+
+@pilot_test
+async def test_every_parameter_is_reached_with_down_and_page_down_at_once():
+    """No Tab first: ↓ and PgDn scroll the parameters from the moment the view opens,
+    down to the last of the 41."""
+    trainer = lecture_trainer()
+    app = TrainingApp(trainer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#training-params")
+        assert box.max_scroll_y > 0  # 41 parameters do not fit at 80×24
+        await pilot.press("down")
+        await pilot.pause()
+        assert box.scroll_y == 1
+        for _ in range(10):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y
+        last = trainer.parameters()[-1].name
+        bottom = text_of(app.screen.query_one(TrainingPanel), "training-param-list")
+        assert bottom.splitlines()[-1].startswith(last)
+        await pilot.press("pageup", "up")
+        await pilot.pause()
+        assert box.scroll_y < box.max_scroll_y
+        shown = app.screen.active_bindings["down"].binding
+        assert shown.show and shown.key_display == "↓"  # the footer says so
+
+
+@pilot_test
+async def test_the_curve_on_a_log_scale_or_its_last_steps_with_a_key():
+    trainer = lecture_trainer()
+    app = TrainingApp(trainer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        panel = app.screen.query_one(TrainingPanel)
+        plotted = []
+        plot = panel.query_one(PlotextPlot)
+        plot_call = plot.plt.plot
+        plot.plt.plot = lambda xs, ys, **kw: (plotted.append(xs), plot_call(xs, ys, **kw))
+        scales = []
+        scale_call = plot.plt.yscale
+        plot.plt.yscale = lambda scale: (scales.append(scale), scale_call(scale))
+        trainer.run(120)
+        panel.draw(Snapshot.of(trainer))
+        assert plotted[-1][0] == 0 and plotted[-1][-1] == 120
+        await pilot.press("w")
+        await pilot.pause()
+        assert "last 50 steps" in text_of(panel, "training-key")
+        assert plotted[-1][0] == 70 and plotted[-1][-1] == 120
+        await pilot.press("l")
+        await pilot.pause()
+        assert "log scale" in text_of(panel, "training-key")
+        assert scales[-1] == "log"
+        await pilot.press("w", "l")
+        await pilot.pause()
+        assert text_of(panel, "training-key") == "loss after each update"
+        assert plotted[-1][0] == 0 and scales[-1] == "linear"
+
+
+@pilot_test
+async def test_predictions_after_training_stand_beside_the_targets():
+    trainer = lecture_trainer()
+    app = TrainingApp(trainer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for _ in range(2):
+            await pilot.press("s")
+            await settle(pilot)
+        params = text_of(app.screen.query_one(TrainingPanel), "training-param-list")
+        assert "predictions after 2 updates" in params
+        for e, (y, prediction) in enumerate(zip(YS, trainer.outputs(), strict=True), start=1):
+            assert prediction.target == y
+            assert f"ypred{e} {short(prediction.value)} (target {short(y)})" in params
+
+
+def test_training_view_scrolled_to_the_last_parameters_at_80x24(snap_compare):
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("s")
+            await settle(pilot)
+        for _ in range(4):
+            await pilot.press("pagedown")
+        await pilot.press("l")
+        await pilot.pause()
+
+    assert snap_compare(
+        TrainingApp(lecture_trainer()), terminal_size=(80, 24), run_before=run_before
+    )

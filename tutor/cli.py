@@ -151,6 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="fit the text drawing in N columns: compact nodes, then folded into bands "
         "(default: the terminal's width)",
     )
+    p.add_argument(
+        "--network",
+        action="store_true",
+        help="a lesson's [model] network, neuron by neuron, on one example",
+    )
+    p.add_argument(
+        "--example", type=int, default=1, metavar="E", help="with --network: the example"
+    )
 
     p = sub.add_parser("progress", parents=[common], help="your progress, per lesson")
     fmt = p.add_mutually_exclusive_group()
@@ -840,6 +848,8 @@ def cmd_graph(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
         graph = quiz_graph(lesson, args.seed)
     except GraphError as exc:
         raise CommandError(f"{lesson.path}: {exc}") from None
+    if args.network:
+        return _network(lesson, graph, args, out)
     if args.format == "dot":
         out.write(render_dot(graph.output, show_grad=args.grads))
     else:
@@ -854,6 +864,28 @@ def cmd_graph(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
         if max(map(len, lines), default=0) > width:  # never printed wider than asked
             raise CommandError(f"{lesson.path}: the graph cannot be drawn in {width} columns", 1)
         print("\n".join(lines), file=out)
+    return 0
+
+
+def _network(lesson, graph, args: argparse.Namespace, out: TextIO) -> int:
+    """``tutor graph --network``: the network at the neuron level (text or DOT)."""
+    from tutor.render.network import network_shape, render_network, render_network_dot
+
+    shape = network_shape(graph.nodes)
+    if shape is None:
+        raise CommandError(f"{lesson.id} has no network: --network draws a [model] block's")
+    if not 1 <= args.example <= shape.examples:
+        raise CommandError(f"--example is 1 to {shape.examples} for {lesson.id}")
+    if args.format == "dot":
+        out.write(
+            render_network_dot(graph.nodes, shape, example=args.example, show_grad=args.grads)
+        )
+    else:
+        width = args.width or shutil.get_terminal_size().columns
+        picture = render_network(
+            graph.nodes, shape, width, example=args.example, show_grad=args.grads
+        )
+        print(picture, file=out)
     return 0
 
 

@@ -861,8 +861,9 @@ class Training(Kind):
                 Mistake(
                     "last-printed",
                     lambda g: q.trained(g, ask.rate, ask.steps, ask.zero_grad, ask.moves)[0][-1],
-                    f"that is {out} before the last step, as the training loop prints it. The "
-                    f"question asks for {out} after {ask.steps} updates.",
+                    f"that is {out} before update {ask.steps}, as the lecture's loop prints it "
+                    f"(the training view's step {ask.steps - 1}). The question asks for {out} "
+                    f"after {ask.steps} updates (step {ask.steps}).",
                 )
             )
         other = not ask.zero_grad

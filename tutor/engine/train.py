@@ -42,6 +42,15 @@ MAX_PARAMETERS = 2000
 
 
 @dataclass(frozen=True, slots=True)
+class Prediction:
+    """One example's prediction beside its target, as a front end shows them."""
+
+    name: str
+    value: float
+    target: float
+
+
+@dataclass(frozen=True, slots=True)
 class Parameter:
     """A parameter as a front end shows it: its name, value and gradient."""
 
@@ -148,6 +157,11 @@ class _Descent:
         """Every parameter's name, value and gradient (the gradient of the last step)."""
         return [Parameter(p.label, p.data, p.grad) for p in self.params]
 
+    def outputs(self) -> list[Prediction]:
+        """Each example's prediction at the parameters' current values, beside its
+        target (none when the trainer does not know its examples)."""
+        return []
+
 
 class Trainer(_Descent):
     """Gradient descent on ``model`` over the rows ``xs`` with targets ``ys``.
@@ -199,6 +213,13 @@ class Trainer(_Descent):
         super().restart()
         self.predictions.clear()
 
+    def outputs(self) -> list[Prediction]:
+        predictions, _ = self.forward()
+        return [
+            Prediction(f"ypred{e}", p.data, y)
+            for e, (p, y) in enumerate(zip(predictions, self.ys, strict=True), start=1)
+        ]
+
 
 class GraphTrainer(_Descent):
     """Gradient descent on one graph built once, moving only the leaves ``params``.
@@ -241,6 +262,19 @@ class GraphTrainer(_Descent):
     def restart(self) -> None:
         super().restart()
         recompute(self.root, self._order)
+
+    def outputs(self) -> list[Prediction]:
+        """The graph's predictions ``ypred1``, ``ypred2``, ... beside the targets
+        ``y1``, ``y2``, ... (a lesson's network names them so), in example order."""
+        recompute(self.root, self._order)
+        by_name = {node.label: node for node in self._order if node.label}
+        found = []
+        for e in range(1, len(by_name) + 1):
+            prediction, target = by_name.get(f"ypred{e}"), by_name.get(f"y{e}")
+            if prediction is None or target is None or not target.is_leaf:
+                break
+            found.append(Prediction(prediction.label, prediction.data, target.data))
+        return found
 
 
 def finite_difference_descent(

@@ -43,5 +43,6 @@ def describe(lesson: Lesson, show: Show, output: str) -> str:
     return (
         f"Gradient descent on `{output}`, moving {what} at rate {rate}{zero}.{compare}\n\n"
         "Press **Enter** to open the training view: step, run, pause and start again "
-        "there. Esc comes back here, and Enter then goes on."
+        "there. Its step N is after N updates: the loss shown then is the loss after "
+        "them. Esc comes back here, and Enter then goes on."
     )

@@ -74,6 +74,11 @@ class LessonScreen(TutorScreen):
         Binding(
             keys.ZOOM, "zoom", "Zoom", show=False, tooltip="The graph or plot on the whole screen"
         ),
+        # Tried when the keys above do not apply here (Textual tries the next binding
+        # of a key): in a network lesson ctrl+g draws the network; else each key says why.
+        Binding(keys.ZOOM, "unbound('zoom')", "Network", show=False),
+        Binding(keys.DERIVE, "unbound('derive')", "Derive", show=False),
+        Binding(keys.TRAINING, "unbound('training')", "Training", show=False),
         Binding(
             keys.TRAINING,
             "training",
@@ -463,6 +468,8 @@ class LessonScreen(TutorScreen):
         self.apply(self.run.go_to(position))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "unbound":  # only where the key's own action does not apply
+            return self.run.allowed(str(parameters[0])) is not True
         return self.run.allowed(action)
 
     @guarded
@@ -509,6 +516,15 @@ class LessonScreen(TutorScreen):
             self.query_one("#visual").display = True  # a squeezed picture too
             self.maximize(panel, container=False)
             self._answer_box_keeps_keys()
+
+    @guarded
+    def action_unbound(self, key: str) -> None:
+        """ctrl+g, ctrl+l or ctrl+o where they have nothing to show: the network, or why not."""
+        from tutor.tui.screens.network import open_network, why_not
+
+        if key == "zoom" and open_network(self):
+            return
+        self.query_one(Feedback).say(why_not(self, key), "info")
 
     def action_scroll_graph(self, rows: int) -> None:
         panel = self.query_one(ContentSwitcher).visible_content

@@ -2,7 +2,8 @@
 
 A lesson step that trains (phase B of issue 14) pushes it with a `Trainer` the
 lesson built; Escape goes back. The panel's function keys (F6 step, F7 run,
-F8 pause, F9 start again) are bound here too, so they work wherever focus is.
+F8 pause, F9 start again) are bound here too, so they work wherever focus is, and
+so are ↓ ↑ PgDn PgUp, which scroll the parameters (no Tab needed).
 """
 
 from __future__ import annotations
@@ -18,12 +19,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tutor.engine.train import Trainer
-from tutor.tui.widgets.training_panel import AGAIN, PAUSE, RUN, STEP, TrainingPanel
+from tutor.tui.widgets.training_panel import (
+    AGAIN,
+    LAST,
+    LOG,
+    PAUSE,
+    RUN,
+    STEP,
+    WINDOW,
+    TrainingPanel,
+)
 
 #: What typing in the training view is told.
 TYPED_HERE = (
     f"The training view takes no typing: {STEP[0]} steps, {RUN[0]} runs, {PAUSE[0]} pauses, "
-    f"{AGAIN[0]} starts again. Esc goes back to the lesson, where answers are typed."
+    f"{AGAIN[0]} starts again, {LOG} puts the loss on a log scale, {LAST} shows the last "
+    f"{WINDOW} steps. Esc goes back to the lesson, where answers are typed."
 )
 
 
@@ -40,6 +51,11 @@ class TrainingScreen(Screen):
         Binding("f7", "panel('run')", "Run", show=False),
         Binding("f8", "panel('pause')", "Pause", show=False),
         Binding("f9", "panel('again')", "Start again", show=False),
+        # The parameters scroll from anywhere: the panel keeps the focus (its keys).
+        Binding("down", "scroll_params(1)", "Params", key_display="↓"),
+        Binding("up", "scroll_params(-1)", "Up", show=False),
+        Binding("pagedown", "scroll_params(2)", "Page down", show=False),
+        Binding("pageup", "scroll_params(-2)", "Page up", show=False),
     ]
 
     def __init__(
@@ -60,7 +76,7 @@ class TrainingScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(Text(self.heading), id="training-title")  # a Text: titles come from files
         yield TrainingPanel(self.trainer, interval=self.interval, others=self.others)
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # room for every key
 
     def on_mount(self) -> None:
         self.query_one(TrainingPanel).focus()
@@ -77,3 +93,6 @@ class TrainingScreen(Screen):
 
     def action_panel(self, action: str) -> None:
         getattr(self.query_one(TrainingPanel), f"action_{action}")()
+
+    def action_scroll_params(self, rows: int) -> None:
+        self.query_one(TrainingPanel).action_scroll_params(rows)

@@ -8,7 +8,12 @@ live nodes), and the UI draws only snapshots.
 
 Keys (when the panel has focus; the function keys also work from a screen that
 forwards them, see `TrainingScreen`): ``s`` / F6 one step, ``r`` / F7 run,
-``p`` / F8 pause, ``a`` / F9 start again.
+``p`` / F8 pause, ``a`` / F9 start again, ``l`` the loss on a log scale, ``w`` only
+the last `WINDOW` steps; ↓ ↑ PgDn PgUp scroll the parameters.
+
+"Step N" means after N updates, everywhere: the status line's loss, the parameters
+and the predictions shown are all those after N updates; the curve's point at N is
+the loss after N updates (at 0, the start).
 """
 
 from __future__ import annotations
@@ -29,10 +34,11 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from tutor.engine import EngineError
-from tutor.engine.train import Parameter, Trainer
+from tutor.engine.train import Parameter, Prediction, Trainer
 from tutor.numbers import short
 
 STEP, RUN, PAUSE, AGAIN = "s,f6", "r,f7", "p,f8", "a,f9"
+LOG, LAST = "l", "w"  # the curve on a log scale; only its last steps
 #: Each curve's colour and marker, the trainer's own first, then the compared rates
 #: (a lesson compares at most 4). The key under the plot shows them, not a legend
 #: inside it, which at 80 columns covered the first steps, where the rates differ.
@@ -47,31 +53,61 @@ CURVES: tuple[tuple[tuple[int, int, int], str], ...] = (
 )
 SWATCH = "⠒⠒"  # the braille line, in the key
 MAX_RUN_STEPS = 1000  # a run stops by itself after this many steps
-COLUMN = 31  # characters of one parameter in the list
+COLUMN = 33  # characters of one parameter in the list
+WINDOW = 50  # the steps the curve shows when it shows only the last ones
 #: The step between two ticks under the loss curve: round numbers (a run stops at 1000).
 _NICE = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """What the trainer reports after a step: copies, safe to read on the UI thread."""
+    """What the trainer reports after a step: copies, safe to read on the UI thread.
+
+    Everything in it belongs to one moment, after ``steps`` updates: ``losses[k]`` is
+    the loss after k updates (``losses[-1]`` the loss now, at the parameters shown),
+    and each parameter's gradient is the one update ``steps`` used.
+    """
 
     steps: int
     losses: tuple[float, ...]
     parameters: tuple[Parameter, ...]
     diverged: str | None
-    #: The trainers compared with it: (rate, losses, diverged) of each.
+    #: The trainers compared with it: (rate, losses after 0, 1, ... updates, diverged) of each.
     others: tuple[tuple[float, tuple[float, ...], str | None], ...] = ()
+    #: Each example's prediction now, beside its target.
+    outputs: tuple[Prediction, ...] = ()
 
     @classmethod
     def of(cls, trainer: Trainer, others: Sequence[Trainer] = ()) -> Snapshot:
         return cls(
             trainer.steps,
-            tuple(trainer.losses),
+            _losses_now(trainer),
             tuple(trainer.parameters()),
             trainer.diverged,
-            tuple((t.rate, tuple(t.losses), t.diverged) for t in others),
+            tuple((t.rate, _losses_now(t), t.diverged) for t in others),
+            _outputs_now(trainer),
         )
+
+
+def _losses_now(trainer: Trainer) -> tuple[float, ...]:
+    """The loss after 0, 1, ... updates, up to now: the trainer keeps the loss before
+    each update (the lecture's print); the loss after the last is one forward pass more."""
+    if trainer.diverged is not None:
+        return tuple(trainer.losses)
+    try:
+        now = trainer.loss()
+    except EngineError:
+        return tuple(trainer.losses)
+    return (*trainer.losses, now)
+
+
+def _outputs_now(trainer: Trainer) -> tuple[Prediction, ...]:
+    if trainer.diverged is not None:
+        return ()
+    try:
+        return tuple(trainer.outputs())
+    except EngineError:
+        return ()
 
 
 class TrainingPanel(Vertical, can_focus=True):
@@ -90,10 +126,14 @@ class TrainingPanel(Vertical, can_focus=True):
         Binding(STEP, "step", "Step"),
         Binding(RUN, "run", "Run"),
         Binding(PAUSE, "pause", "Pause"),
-        Binding(AGAIN, "again", "Start again"),
+        Binding(AGAIN, "again", "Again"),
+        Binding(LOG, "log_scale", "Log"),
+        Binding(LAST, "window", f"Last {WINDOW}"),
     ]
 
     running: reactive[bool] = reactive(False)
+    log_scale = False  # the loss on a log scale (l)
+    window = False  # only the last WINDOW steps (w)
 
     def __init__(
         self,
@@ -110,10 +150,11 @@ class TrainingPanel(Vertical, can_focus=True):
         self.trainer = trainer
         self.others = list(others)
         self.interval = interval
-        self.snapshot = Snapshot.of(trainer, self.others)
+        self._lock = _lock_of(trainer)  # a view opened again shares its trainer's lock
+        with self._lock:  # a forward pass: not while a closed view's step finishes
+            self.snapshot = Snapshot.of(trainer, self.others)
         self.curve: list[tuple[int, float]] = []  # what the plot shows: (step, loss)
         self.curves: list[tuple[float, list[tuple[int, float]]]] = []  # the others, by rate
-        self._lock = _lock_of(trainer)  # a view opened again shares its trainer's lock
         self._run = 0  # counts restarts: a worker's snapshot of an earlier run is not drawn
         # Steps asked for with s and not yet taken, and the worker taking them (UI thread only).
         self._queued = 0
@@ -242,18 +283,23 @@ class TrainingPanel(Vertical, can_focus=True):
         self._plot()
 
     def status_text(self, snapshot: Snapshot) -> Text:
+        """``step N``: after N updates, and the loss then (at the parameters shown)."""
         loss = short(snapshot.losses[-1]) if snapshot.losses else "–"
         state = "running" if self.running else "paused" if snapshot.steps else "ready"
+        done = _done(snapshot.steps)
         text = Text(
-            f"step {snapshot.steps}   loss {loss}   rate {short(self.trainer.rate)}   {state}"
+            f"step {snapshot.steps} ({done})  loss {loss}  rate {short(self.trainer.rate)}  {state}"
         )
         if not self.trainer.zero_grad:
-            text.append("   gradients not zeroed", style="bold")
+            text.append("  gradients not zeroed", style="bold")
         if snapshot.diverged is not None:
             text.append(f"\nstopped: {snapshot.diverged}")
         labels = self.labels()[1:]
-        for label, (_, losses, _) in zip(labels, snapshot.others, strict=False):
-            text.append(f"\n  {label}: loss {short(losses[-1]) if losses else '–'}")
+        for label, (_, losses, diverged) in zip(labels, snapshot.others, strict=False):
+            now = short(losses[-1]) if losses else "–"
+            text.append(f"\n  {label}: loss {now}")
+            if diverged is not None:
+                text.append(f" (stopped after {_updates(len(losses) - 1)})")
         return text
 
     def labels(self) -> list[str]:
@@ -268,8 +314,16 @@ class TrainingPanel(Vertical, can_focus=True):
         ]
 
     def key_text(self) -> Text:
-        """What the plot shows, and each rate's marker in its curve's colour."""
-        text = Text("loss by step")
+        """What the plot shows (its scale, its steps), and each rate's marker in its
+        curve's colour."""
+        text = Text("loss after each update")
+        shown = []
+        if self.log_scale:
+            shown.append("log scale")
+        if self.window:
+            shown.append(f"last {WINDOW} steps")
+        if shown:
+            text.append(f" ({', '.join(shown)})")
         if not self.curves:
             return text
         text.append(":")
@@ -282,14 +336,30 @@ class TrainingPanel(Vertical, can_focus=True):
         return text
 
     def parameter_text(self, snapshot: Snapshot) -> Text:
-        """Every parameter as ``name value ∇grad``, as many to a line as fit."""
+        """The predictions beside their targets, then every parameter as
+        ``name value ∇ grad``, as many to a line as fit."""
         width = max(COLUMN, self.size.width - 2)
         per_line = max(1, width // COLUMN)
+        lines = []
+        if snapshot.outputs:
+            cells = [
+                f"{o.name[:9]} {short(o.value)} (target {short(o.target)})"
+                for o in snapshot.outputs
+            ]
+            lines.append(f"predictions {_done(snapshot.steps)}:")
+            lines += _packed(cells, width)
+        if snapshot.steps:
+            lines.append(
+                f"parameters {_done(snapshot.steps)} "
+                f"(∇: the gradient update {snapshot.steps} used):"
+            )
+        else:
+            lines.append("parameters at the start (∇: none yet):")
         cells = [
-            f"{p.name[:9]:<9} {short(p.data):>8} ∇{short(p.grad):>9}".ljust(COLUMN)
+            f"{p.name[:9]:<9} {short(p.data):>8}  ∇ {short(p.grad):>9}".ljust(COLUMN)
             for p in snapshot.parameters
         ]
-        lines = ["".join(cells[i : i + per_line]).rstrip() for i in range(0, len(cells), per_line)]
+        lines += ["".join(cells[i : i + per_line]).rstrip() for i in range(0, len(cells), per_line)]
         return Text("\n".join(lines))  # a Text, never markup: names come from lesson files
 
     def _plot(self) -> None:
@@ -303,17 +373,43 @@ class TrainingPanel(Vertical, can_focus=True):
         plt.clear_figure()
         # The compared rates first, so the trainer's own line is drawn over them.
         curves = [self.curve, *(curve for _, curve in self.curves)]
+        last = max((len(curve) for curve in curves), default=0) - 1
+        first = max(0, last - WINDOW) if self.window else 0
         for index, curve in reversed(list(enumerate(curves))):
             colour, marker = CURVES[index % len(CURVES)]
-            if curve:
-                xs, ys = zip(*curve, strict=True)
+            # A log scale has no room for a loss of 0 (or below): such a point is left out.
+            shown = [(k, y) for k, y in curve if k >= first and (y > 0 or not self.log_scale)]
+            if shown:
+                xs, ys = zip(*shown, strict=True)
                 plt.plot(list(xs), list(ys), marker=marker, color=colour)
-        last = max((len(curve) for curve in curves), default=0) - 1
-        if last >= 1:  # steps are whole: no "0.50" under the first few
-            every = next(n for n in _NICE if n * 4 >= last)  # at most five ticks, round ones
-            ticks = list(range(0, last + 1, every))
+        plt.yscale("log" if self.log_scale else "linear")
+        if last - first >= 1:  # steps are whole: no "0.50" under the first few
+            span = last - first
+            every = next((n for n in _NICE if n * 4 >= span), _NICE[-1])  # at most five ticks
+            ticks = list(range(first - first % every, last + 1, every))
+            ticks = [t for t in ticks if t >= first] or [first]
             plt.xticks(ticks, [str(t) for t in ticks])
         plot.refresh()
+
+    def action_log_scale(self) -> None:
+        """The loss on a log scale, or back: after hundreds of steps the plain scale
+        squashes the curve into an L; a log scale shows each tenfold fall alike."""
+        self.log_scale = not self.log_scale
+        self.query_one("#training-key", Static).update(self.key_text())
+        self._plot()
+
+    def action_window(self) -> None:
+        """Only the last `WINDOW` steps, or every step again."""
+        self.window = not self.window
+        self.query_one("#training-key", Static).update(self.key_text())
+        self._plot()
+
+    def action_scroll_params(self, rows: int) -> None:
+        """Scroll the parameters (↓ ↑ a line, PgDn PgUp a page), wherever the focus is."""
+        box = self.query_one("#training-params", VerticalScroll)
+        if abs(rows) > 1:
+            rows = (box.size.height - 1) * (1 if rows > 0 else -1)
+        box.scroll_relative(y=rows, animate=False)
 
     def on_resize(self) -> None:
         self.query_one("#training-param-list", Static).update(self.parameter_text(self.snapshot))
@@ -321,6 +417,28 @@ class TrainingPanel(Vertical, can_focus=True):
 
 _LOCKS: weakref.WeakKeyDictionary[object, threading.Lock] = weakref.WeakKeyDictionary()
 _LOCKS_LOCK = threading.Lock()
+
+
+def _updates(n: int) -> str:
+    return "1 update" if n == 1 else f"{n} updates"
+
+
+def _done(steps: int) -> str:
+    return f"after {_updates(steps)}" if steps else "at the start"
+
+
+def _packed(cells: list[str], width: int) -> list[str]:
+    """``cells`` on as few lines of ``width`` as they fit, three spaces apart."""
+    lines: list[str] = []
+    line = ""
+    for cell in cells:
+        if line and len(line) + 3 + len(cell) > width:
+            lines.append(line)
+            line = ""
+        line = f"{line}   {cell}" if line else f"  {cell}"
+    if line:
+        lines.append(line)
+    return lines
 
 
 def _lock_of(trainer: object) -> threading.Lock:
