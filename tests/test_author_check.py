@@ -86,7 +86,7 @@ def test_the_broken_folder_covers_errors_and_lints():
         "lint-other-node",
         "lint-tolerance-unmeetable",
     }
-    assert len(errors) == 10  # prompt-precision among them: `decimals` is the fix
+    assert len(errors) == 11  # prompt-precision among them: `decimals` is the fix
     assert results["duplicate-id-a"].status == "errors"  # both files claiming the id
 
 

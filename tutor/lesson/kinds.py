@@ -101,8 +101,8 @@ def _stepped(ask: Ask, graph: Graph) -> tuple[dict[Value, float], str] | None:
     leaves = graph.leaves
     if ask.moves is not None:  # the lesson's parameters only: the data stay
         leaves = {name: leaves[name] for name in ask.moves if name in leaves}
-    moved = {n: n.data + ask.rate * n.grad for n in leaves.values()}
-    return moved, f"a step with rate {plain(ask.rate)}"
+    moved = {n: n.data - ask.rate * n.grad for n in leaves.values()}  # gradient descent
+    return moved, f"a gradient-descent step with rate {plain(ask.rate)}"
 
 
 def _grad(ask: Ask, graph: Graph) -> float | None:

@@ -44,6 +44,7 @@ from tutor.lesson.model import (
 )
 from tutor.lesson.network import NetworkError, network
 from tutor.lesson.text import placeholders
+from tutor.numbers import plain
 from tutor.untrusted import (
     UnreadableFile,
     bidi_characters,
@@ -813,6 +814,19 @@ def _ask(
     passes = None
     if "passes" in spec.optional:  # backward passes without zeroing: 2 unless said
         passes = _whole(raw, "passes", label, at, errors, 2, MAX_PASSES) if "passes" in raw else 2
+    if spec.moves is not None and "rate" in spec.needs and rate is not None and rate <= 0:
+        # A step descends, as `train` and the training view do: p -= rate × its gradient.
+        # It used to climb for a positive rate (p += rate × gradient), so a file written
+        # then wrote a descent as a negative rate: say what changed.
+        fix = f"write `rate = {plain(-rate)}`" if rate < 0 else "give a rate above 0"
+        errors.add(
+            at("rate"),
+            f"{label}: a `step` descends now, as `train` and the training view do: every "
+            f"parameter moves by −rate × its gradient (p -= rate × grad), so `rate` is above "
+            f"0. Before, a step climbed (p += rate × grad) and a negative rate descended: "
+            f"{fix} for the same descent. A step up the gradient is no longer asked",
+        )
+        rate = None
     if spec.trains:
         rate = _rate(raw, label, at, errors) if "rate" in raw else None
         movable = params or [a.name for a in assignments if a.is_leaf]
