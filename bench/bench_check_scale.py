@@ -2,7 +2,7 @@
 
 A lesson takes one of two symbolic paths (`tutor.symbolic.graph.whole`): exact
 values and ``sympy.diff`` of the whole output (a graph of at most 60 nodes whose
-output is at most 40 operations written as one expression), or 50-digit numbers
+output is at most 30 operations written as one expression), or 50-digit numbers
 checked edge by edge (every other graph). Issue 21 measured MLP(1, [2, 2, 2, 1])
 on one example with `vary` (54 nodes, the exact path) at 127 s of CPU, against 7 s
 for the bundled 400-node lesson 13.

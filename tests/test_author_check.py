@@ -85,8 +85,16 @@ def test_the_broken_folder_covers_errors_and_lints():
         "lint-other-h",
         "lint-other-node",
         "lint-tolerance-unmeetable",
+        "lint-prose-rate",
+        "lint-prose-steps",
+        "lint-prose-node-value",
+        "lint-no-parameters",
+        "lint-answer-on-screen",
+        "lint-decimals-admit-zero",
     }
-    assert len(errors) == 11  # prompt-precision among them: `decimals` is the fix
+    # prompt-precision among them (`decimals` is the fix); leaf-output,
+    # compare-repeats-rate, train-diverges and step-old-sign too
+    assert len(errors) == 14
     assert results["duplicate-id-a"].status == "errors"  # both files claiming the id
 
 

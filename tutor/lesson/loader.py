@@ -643,6 +643,17 @@ def _graph(table, source, raw_steps, errors: _Errors):
     if not isinstance(output, str) or output not in defined:
         errors.add(lines.of_top("output"), f"`output = {output!r}` is not a node of the graph")
         return assignments, None, defined
+    leaf = next(a for a in assignments if a.name == output)
+    if leaf.is_leaf:  # a one-node lesson: "da/da" is 1, every other gradient 0
+        line = lines.of_top("output") if "output" in table else first + leaf.line - 1
+        errors.add(
+            line,
+            f"the output `{output}` is a leaf (a number, not computed from others): "
+            f"there is nothing to differentiate (d{output}/d{output} is 1, every other "
+            f"gradient 0). Make the output a node computed from the leaves: the graph's "
+            f"last line, or `output = NAME`",
+        )
+        return assignments, None, defined
     try:
         build_graph(assignments, output)
     except GraphError as exc:
@@ -732,6 +743,15 @@ def _show_training(raw, label, at, errors: _Errors) -> Show | None:
             "each above 0: compare = [0.001, 0.3]",
         )
         compare = []
+    repeated = [r for i, r in enumerate(compare) if r == rate or r in compare[:i]]
+    if repeated and rate is not None:
+        again = "the view's own `rate`" if repeated[0] == rate else "another rate in the list"
+        errors.add(
+            at("compare"),
+            f"{label}: `compare` repeats {plain(repeated[0])}, {again}: its curve would lie "
+            f"on the other one. Each rate compared is another rate (rate = {plain(rate)})",
+        )
+        compare = [r for r in dict.fromkeys(compare) if r != rate]
     if rate is None:
         return None
     return Show("training", line=at(), rate=rate, zero_grad=zero_grad, compare=tuple(compare))

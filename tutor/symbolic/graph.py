@@ -86,7 +86,7 @@ DIGITS = 50
 WHOLE_GRAPH_NODES = 60  # larger graphs: bounded precision, and a check per edge
 #: The most operations the output may have written as one expression of its leaves
 #: (every shared node repeated once per path) for the exact whole-expression path.
-WHOLE_EXPRESSION_OPS = 40
+WHOLE_EXPRESSION_OPS = 30
 _CLOSE = Rational(1, 10**40)  # two values of 50 digits this close (relatively) are equal
 
 
