@@ -232,11 +232,9 @@ def _default(ask: Ask) -> tuple[float, float]:
 # -- prose held to the set-up -------------------------------------------------------
 
 _RATE = re.compile(
-    rf"(?:learning\s+)?rate(?:\s+of|\s*=|\s+is|,|:)?\s*`?−?-?({_NUMBER[2:]})", re.IGNORECASE
+    rf"\b(?:learning\s+)?rate(?:\s+of|\s*=|\s+is|,|:)?\s*`?−?-?({_NUMBER[2:]})", re.IGNORECASE
 )
-_UPDATES = re.compile(
-    r"(?<![\w.])(\d+)\s+(?:more\s+)?(?:updates?|steps of (?:gradient )?descent)\b"
-)
+_UPDATES = re.compile(r"(?<![\w.])(\d+)\s+(?:more\s+)?(?:updates?|(?:training\s+)?steps)\b")
 _AT_STEP = re.compile(r"\bat\s+step\s+(\d+)\b", re.IGNORECASE)
 #: ``f = 2``, ``f is 2`` (a chain such as ``dL/dd = f = 2`` states f's value).
 #: What ends a number that is the whole of what is stated, not the start of a

@@ -293,6 +293,12 @@ FLAT = 1e-6
 SATURATED = 1e-6
 
 
+#: How `training_trouble`'s reasons end, so that a draw refused for one is counted as such.
+_DIVERGES_END = "; lower the rate (or take fewer steps)"
+_SATURATES_END = "; lower the rate"
+_TROUBLE_ENDS = (_DIVERGES_END, _SATURATES_END)
+
+
 def training_trouble(graph: Graph, ask: Ask) -> str | None:
     """Why ``ask``'s training, though it can be computed, teaches nothing a student can
     answer: the loss diverges (grows past its start by `DIVERGED_FACTOR`, or stops being
@@ -306,19 +312,19 @@ def training_trouble(graph: Graph, ask: Ask) -> str | None:
     where = f"training at rate {_show(ask.rate)} for {ask.steps} steps"
     start = seen[0]
     if not all(math.isfinite(x) for x in seen):
-        return f"{where} diverges: the loss is no finite number within the steps; lower the rate"
+        return f"{where} diverges: the loss is no finite number within the steps{_DIVERGES_END}"
     peak = max(seen)
     if peak > DIVERGED_FACTOR * max(abs(start), 1.0):
         return (
             f"{where} diverges: the loss grows from {full(start)} to {full(peak)} within "
-            f"the steps; lower the rate (or take fewer steps)"
+            f"the steps{_DIVERGES_END}"
         )
     tail = seen[len(seen) // 2 :]
     flat = max(tail) - min(tail) <= FLAT * max(abs(final), 1e-12)
     if flat and abs(final) > FLAT and _saturated(graph, ask):
         return (
             f"{where} saturates: a tanh is stuck at ±1, its slope 0, and the loss stays at "
-            f"{full(final)}; lower the rate"
+            f"{full(final)}{_SATURATES_END}"
         )
     return None
 
@@ -415,11 +421,9 @@ def draw(lesson: Lesson, seed: int = 0, reject: Reject | None = None) -> Draw:
             reason = KINK
         elif answer_problems(lesson, graph):
             reason = ANSWER_NOT_FINITE
-        elif question_problems(lesson, graph):
+        elif problems := question_problems(lesson, graph):
             trouble = any(
-                training_trouble(graph, ask)
-                for ask in lesson.questions
-                if ask.spec.trains and ask.rate and ask.steps
+                isinstance(found, tuple) and found[1].endswith(_TROUBLE_ENDS) for found in problems
             )
             reason = TRAINING_TROUBLE if trouble else MOVED_OUT_OF_DOMAIN
         else:
