@@ -512,3 +512,15 @@ def test_the_budget_names_the_path_that_costs():
     text = cause(network)
     assert "(54 nodes) is checked with 50-digit numbers edge by edge" in text
     assert "7 training updates per variant" in text and "a huge graph" not in text
+
+
+def test_a_quiz_draw_that_shows_the_hidden_answer_is_redrawn():
+    lesson = lesson_of(
+        "e = 0.3775\ny = 1.0\np = e + y\nL = p * 2",
+        '[[steps]]\nask = "value"\nnode = "p"',
+        extra="[vary]\ny = { choices = [0.0, 1.0, 2.0] }",
+    )
+    assert lint(lesson, [lesson_graph(lesson)]) == []  # at the file's numbers p ≠ e
+    report = validate(lesson, variants=8)
+    assert report.dropped["question 1's answer is shown next to it"] > 0
+    assert all(graph.value("y") != 0.0 for graph in report.graphs)

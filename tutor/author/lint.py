@@ -30,6 +30,7 @@ from collections.abc import Iterator
 
 from tutor.check import prepare
 from tutor.check.kinds import kind_of
+from tutor.check.variants import shown_equal
 from tutor.lesson import Ask, Graph, Lesson, LessonError
 from tutor.lesson.model import Show
 from tutor.numbers import full
@@ -389,27 +390,16 @@ def _trains_the_data(lesson: Lesson):
 
 
 def _shown_answer(ask: Ask, label: str, graphs: list[Graph]):
-    """A hidden value next to a shown node equal to it: the answer is on the screen."""
-    if not ask.spec.node_value or ask.node is None:
-        return
-    for graph in graphs:
-        node = graph.nodes.get(ask.node)
-        if node is None:
-            continue
-        users = [n for n in graph.nodes.values() if node in n.inputs]
-        for other in [*node.inputs, *users]:
-            if not other.label or other.label == ask.node:
-                continue
-            if other.data == node.data or abs(other.data - node.data) <= 1e-12 * max(
-                1.0, abs(node.data)
-            ):
-                where = "the file's numbers" if graph.seed == 0 else f"quiz variant {graph.seed}"
-                yield (
-                    ask,
-                    "node",
-                    f"{label}: the graph hides `{ask.node}` but shows `{other.label}` = "
-                    f"{full(other.data)} next to it, and `{ask.node}` = `{other.label}` at "
-                    f"{where}: the answer is on the screen. Change the numbers so that they "
-                    f"differ",
-                )
-                return
+    """A hidden value next to a shown node equal to it, at the file's numbers: the answer
+    is on the screen (a quiz draw where it happens is redrawn: `variants.shown_equal`)."""
+    graph = graphs[0]
+    other = shown_equal(graph, ask)
+    if other is not None:
+        yield (
+            ask,
+            "node",
+            f"{label}: the graph hides `{ask.node}` but shows `{other}` = "
+            f"{full(graph.value(other))} next to it, and `{ask.node}` = `{other}` at the "
+            f"file's numbers: the answer is on the screen. Change the numbers so that they "
+            f"differ",
+        )
