@@ -92,6 +92,7 @@ def test_the_broken_folder_covers_errors_and_lints():
         "lint-answer-on-screen",
         "lint-decimals-admit-zero",
         "lint-read-off-view",
+        "lint-step-climbs",
     }
     # prompt-precision among them (`decimals` is the fix); leaf-output,
     # compare-repeats-rate, train-diverges and step-old-sign too

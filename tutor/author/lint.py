@@ -236,6 +236,12 @@ _RATE = re.compile(
     rf"\b(?:learning\s+)?rate(?:\s+of|\s*=|\s+is|,|:)?\s*`?−?-?({_NUMBER[2:]})", re.IGNORECASE
 )
 _UPDATES = re.compile(r"(?<![\w.])(\d+)\s+(?:more\s+)?(?:updates?|(?:training\s+)?steps)\b")
+#: A step described as climbing, the meaning `ask = "step"` had before it descended.
+_CLIMB = re.compile(
+    r"\+=|gradient ascent|\buphill\b|\bup the gradient|\balong (?:its|the) gradient|"
+    r"\bby\s+`?\+?\d+(?:\.\d+)?\s*×`?\s*(?:its|the) gradient",
+    re.IGNORECASE,
+)
 _AT_STEP = re.compile(r"\bat\s+step\s+(\d+)\b", re.IGNORECASE)
 #: ``f = 2``, ``f is 2`` (a chain such as ``dL/dd = f = 2`` states f's value).
 #: What ends a number that is the whole of what is stated, not the start of a
@@ -296,6 +302,16 @@ def _stated(step, key: str, text: str, label: str, graph: Graph, rates, ask: Ask
                     f"{label}: {where} says rate {match[1]}, but no training in the lesson "
                     f"runs at it (its rates: {known})",
                 )
+    if ask is not None and ask.spec.moves is not None and ask.rate is not None:
+        climbs = _CLIMB.search(plain)
+        if climbs:
+            yield (
+                step,
+                key,
+                f"{label}: {where} describes a step up the gradient ('{climbs[0]}'), but a "
+                f"`step` descends: every parameter moves by −rate × its gradient "
+                f"(p -= {full(ask.rate)} × grad), as in `train` (it climbed before)",
+            )
     if ask is not None and ask.spec.trains and ask.steps is not None:
         for match in _UPDATES.finditer(plain):
             if int(match[1]) != ask.steps:
