@@ -86,8 +86,18 @@ def test_the_broken_folder_covers_errors_and_lints():
         "lint-other-h",
         "lint-other-node",
         "lint-tolerance-unmeetable",
+        "lint-prose-rate",
+        "lint-prose-steps",
+        "lint-prose-node-value",
+        "lint-no-parameters",
+        "lint-answer-on-screen",
+        "lint-decimals-admit-zero",
+        "lint-read-off-view",
+        "lint-step-climbs",
     }
-    assert len(errors) == 11  # prompt-precision among them: `decimals` is the fix
+    # prompt-precision among them (`decimals` is the fix); answer-test-fails, leaf-output,
+    # compare-repeats-rate, train-diverges and step-old-sign too
+    assert len(errors) == 15
     assert results["duplicate-id-a"].status == "errors"  # both files claiming the id
 
 
@@ -429,3 +439,99 @@ def test_lesson_graph_of_the_template_is_the_lecture_neuron(tmp_path):
     path = new_lesson("neuron-start", tmp_path)
     graph = lesson_graph(load_lesson(path))
     assert graph.output.label == "o"
+
+
+# -- issue 21: what an author's lesson must not do to a student ----------------------
+
+
+DIVERGING_DRAWS = """\
+format = 1
+id = "t"
+title = "T"
+parameters = ["w", "b"]
+graph = \"\"\"
+x = 1.0
+y = 3.0
+w = 0.5
+b = 0.1
+p = w * x + b
+L = (p - y) ** 2
+\"\"\"
+
+[[steps]]
+ask = "train"
+rate = 0.3
+steps = 3
+
+[vary]
+x = { choices = [0.5, 1.0, 1.2, 2.0, 2.5, 3.0] }
+"""
+
+
+def test_a_quiz_draw_whose_training_diverges_is_redrawn_and_counted():
+    # At rate 0.3 the error of p = w·x + b grows by |1 - 0.6 (x² + 1)| an update: over
+    # 3 updates the loss grows past 1000 times its start for x = 2.5 and 3.
+    from tutor.lesson.graph import TRAINING_TROUBLE
+
+    lesson = load_lesson_text(DIVERGING_DRAWS, "t.toml")  # the file's numbers train fine
+    report = validate(lesson, variants=5)
+    assert report.errors == []
+    assert report.dropped[TRAINING_TROUBLE] > 0
+    assert "training diverges or saturates" in report.dropped_text()
+    for graph in report.graphs[1:]:
+        assert graph.value("x") in (0.5, 1.2, 2.0)
+
+
+def test_a_training_stuck_on_saturated_tanh_is_an_error():
+    source = textwrap.dedent(
+        """\
+        format = 1
+        id = "t"
+        title = "T"
+        [model]
+        inputs = 3
+        layers = [4, 4, 1]
+        [data]
+        xs = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+        ys = [1.0, -1.0, -1.0, 1.0]
+        [[steps]]
+        ask = "train"
+        rate = 5
+        steps = 20
+        """
+    )
+    (error,) = load_errors(source)
+    assert error.startswith("t.toml:10: training at rate 5 for 20 steps saturates")
+
+
+def test_the_budget_names_the_path_that_costs():
+    from tutor.runtime.budget import cause
+
+    small = lesson_of("a = 2.0\nb = 3.0\nL = tanh(a * b)", '[[steps]]\nask = "grad"\nnode = "a"')
+    assert "checked exactly by SymPy" in cause(small)
+    network = load_lesson_text(
+        'format = 1\nid = "n"\ntitle = "N"\n[model]\ninputs = 1\nlayers = [2, 2, 2, 1]\n'
+        '[data]\nxs = [[0.5]]\nys = [1.0]\n[[steps]]\nask = "train"\nrate = 0.05\nsteps = 7\n',
+        "n.toml",
+    )
+    text = cause(network)
+    assert "(54 nodes) is checked with 50-digit numbers edge by edge" in text
+    assert "7 training updates per variant" in text and "a huge graph" not in text
+
+
+def test_a_quiz_draw_that_shows_the_hidden_answer_is_redrawn():
+    lesson = lesson_of(
+        "e = 0.3775\ny = 1.0\np = e + y\nL = p * 2",
+        '[[steps]]\nask = "value"\nnode = "p"',
+        extra="[vary]\ny = { choices = [0.0, 1.0, 2.0] }",
+    )
+    assert lint(lesson, [lesson_graph(lesson)]) == []  # at the file's numbers p ≠ e
+    report = validate(lesson, variants=8)
+    # At y = 0 the graph shows e = p: the draw is refused, as the answer shown next to
+    # it or, caught first, as the left-out-term mistake (p = e) that gives the answer.
+    assert (
+        report.dropped["question 1's answer is shown next to it"]
+        + report.dropped["question 1's left-out-term mistake gives the answer"]
+        > 0
+    )
+    assert all(graph.value("y") != 0.0 for graph in report.graphs)

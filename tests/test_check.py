@@ -117,7 +117,7 @@ def check(source: str, index: int, answer: str):
         (3, "2*f/2"),
         (4, "6"),  # L is linear in a: the rise over run is 6 up to rounding
         (5, "-6"),
-        (6, "-7.286496"),
+        (6, "-8.726304"),
         (7, "-2.01"),  # within this question's own rtol of 1%
     ],
 )
@@ -141,7 +141,7 @@ def test_correct_answers(index, answer):
         (2, "d", "swapped-operand", ("d", "L")),
         (4, "-6", "wrong-sign", None),
         (6, "-8", "unchanged", None),
-        (6, "-8.726304", "wrong-way", None),
+        (6, "-7.286496", "wrong-way", None),
         (0, "-2.01", "close", None),
     ],
 )

@@ -229,3 +229,20 @@ def test_run_takes_code_answers_with_their_line_breaks_written_backslash_n(capsy
     assert found[1]["expected"] == body.replace("\\n", "\n")  # the lecture's body
     assert found[3]["verdict"] == "incorrect"
     assert found[3]["diagnosis"] == "assigned-not-added"
+
+
+def test_check_without_a_path_checks_the_course_of_the_current_folder(
+    capsys, tmp_path, monkeypatch
+):
+    # A contributor's checkout: `tutor check` checks its lessons/, not the installed copy.
+    monkeypatch.delenv("TUTOR_LESSONS", raising=False)
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "lessons" / "a.toml").write_text("format = 1\nid = 'x'\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "check")
+    assert code == 1
+    assert err == "tutor check: the lessons in lessons (the course in the current folder)\n"
+    assert "lessons/a.toml:1: `title` is missing" in out
+    monkeypatch.setenv("TUTOR_LESSONS", str(tmp_path / "elsewhere"))
+    code, _, err = run(capsys, "check")
+    assert err.startswith(f"tutor check: the lessons in {tmp_path / 'elsewhere'} ($TUTOR_LESSONS)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 
 import pytest
 import sympy
@@ -257,3 +258,29 @@ def test_the_chain_rule_over_paths_equals_diff(text, wrt):
     by_chain = chain_rule(tree, wrt, values).result.xreplace(point)
     by_diff = sympy.diff(to_sympy(tree), symbol(wrt)).xreplace(point)
     assert float(by_chain) == pytest.approx(float(by_diff), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("expr", "at", "value"),
+    [
+        ("exp(a)*exp(a)", ["a=0.5"], 2 * math.e),
+        ("exp(a)/(exp(a) + exp(b))", ["a=0.5", "b=0.5"], 0.25),
+    ],
+)
+def test_a_sub_expression_on_several_paths_is_named_on_each(expr, at, value):
+    # `exp(a)` is on two paths: each path's link is named (a KeyError before).
+    code, out, err = derive(expr, "a", *at)
+    assert (code, err) == (0, "")
+    chain = out.split("\n\n")[1]  # the chain rule: one product per path
+    assert chain.count("d exp(a)/da") == 2
+    assert float(out.rstrip().rsplit(" ", 1)[1]) == pytest.approx(value, rel=1e-9)
+
+
+def test_an_expression_that_starts_with_minus_needs_no_double_dash(capsys):
+    from tutor.cli import main
+
+    assert main(["derive", "-a*b", "--wrt", "a", "--at", "a=2", "--at", "b=3"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("d(−a·b)/da, by the chain rule")
+    assert main(["derive", "--wrt", "a", "-tanh(a)"]) == 0
+    assert capsys.readouterr().out.startswith("d(−tanh(a))/da")

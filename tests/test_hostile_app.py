@@ -123,7 +123,7 @@ async def test_a_lesson_whose_check_runs_out_of_budget_is_not_shown(tmp_path, mo
             if "squares" in app.checked:
                 break
         (error,) = app.checked["squares"]
-        assert "time budget (2 s)" in error.message
+        assert "time budget (2 s of CPU time)" in error.message
         assert [lesson.id for lesson in app.course.lessons] == ["markup"]
         await pilot.press("ctrl+q")
     assert app.return_code == 0

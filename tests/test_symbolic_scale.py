@@ -87,3 +87,54 @@ def test_the_bounded_path_agrees_with_the_engine_on_every_op(program):
     root.backward()
     for node, g in grads.items():
         assert float(g) == pytest.approx(node.grad, rel=1e-9, abs=1e-9)
+
+
+def deep_narrow_loss():
+    """MLP(1, [2, 2, 2, 1]) on one example: 54 nodes, but each layer doubles the output's
+    expression (127 s of CPU to check with `vary` when it took the exact path)."""
+    model = MLP(1, [2, 2, 2, 1], seed=0)
+    return model, total_loss([model([0.5])], [1.0])
+
+
+def test_a_small_graph_whose_expression_is_large_takes_the_bounded_path():
+    model, loss = deep_narrow_loss()
+    order = topo_order(loss)
+    assert len(order) <= WHOLE_GRAPH_NODES
+    assert graph_module.expression_size(order, 10**6) > graph_module.WHOLE_EXPRESSION_OPS
+    assert not graph_module.whole(order)
+    grads = check_gradients(loss)
+    loss.backward()
+    for parameter in model.parameters():
+        assert isinstance(grads[parameter], sympy.Float)  # 50 digits, not an exact tree
+        assert float(grads[parameter]) == pytest.approx(parameter.grad, rel=1e-12, abs=1e-14)
+
+
+def test_the_expression_size_counts_a_shared_node_once_per_use():
+    a = Value(2.0, label="a")
+    b = a * a  # a twice
+    c = b * b  # b twice: 1 + 2 × (1 + 2)
+    assert graph_module.expression_size(topo_order(c), 100) == 7
+    assert graph_module.expression_size(topo_order(c), 5) == 6  # counted up to most + 1
+    assert graph_module.whole(topo_order(c))
+
+
+def test_the_whole_expression_check_compares_each_repeated_part_once():
+    # `_same` at 50 digits by `bounded.evaluate`: equal values of different trees pass,
+    # and a difference of 1e-30 (far above 50 digits' rounding) is caught.
+    x = sympy.tanh(sympy.Rational(1, 3))
+    tree = sympy.tanh(x) ** 2 + sympy.tanh(x) * 3
+    same = sympy.tanh(x) * (sympy.tanh(x) + 3)
+    assert graph_module._same(tree, same)
+    assert not graph_module._same(tree, same + sympy.Rational(1, 10**30))
+
+
+def test_a_deep_narrow_network_lesson_with_vary_checks_clean():
+    text = (
+        'format = 1\nid = "deep"\ntitle = "T"\n[model]\ninputs = 1\nlayers = [2, 2, 2, 1]\n'
+        "[data]\nxs = [[0.5]]\nys = [1.0]\n"
+        '[[steps]]\nask = "grad"\nnode = "w1_1_1"\n'
+        '[[steps]]\nask = "train"\nrate = 0.05\nsteps = 3\n'
+        "[vary]\nx1_1 = { min = -1.0, max = 1.0, step = 0.1 }\n"
+    )
+    report = validate(load_lesson_text(text, "deep.toml"), variants=3)
+    assert report.errors == [] and report.variants == 3

@@ -32,7 +32,7 @@ parameters = ["w", "b"]
 
 [[steps]]
 ask = "step"
-rate = -0.01
+rate = 0.01
 """
 
 MODEL = """\
@@ -261,7 +261,7 @@ def test_training_question_errors_name_the_line(old, new, message):
 
 def test_count_needs_parameters():
     source = HAND.replace('parameters = ["w", "b"]\n', "").replace(
-        'ask = "step"\nrate = -0.01', 'ask = "count"'
+        'ask = "step"\nrate = 0.01', 'ask = "count"'
     )
     assert any('`ask = "count"` counts the parameters' in e for e in errors(source))
 
@@ -272,7 +272,7 @@ def test_a_training_question_on_a_data_leaf_is_an_error():
 
 
 def test_a_training_that_overflows_is_an_error_at_its_line():
-    source = HAND.replace('ask = "step"\nrate = -0.01', 'ask = "train"\nrate = 1e10\nsteps = 100')
+    source = HAND.replace('ask = "step"\nrate = 0.01', 'ask = "train"\nrate = 1e10\nsteps = 100')
     found = errors(source)
     assert any(e.startswith("x.toml:13:") and "cannot be computed" in e for e in found), found
 

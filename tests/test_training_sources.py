@@ -68,11 +68,13 @@ def test_the_large_graph_path_gives_sympys_own_numbers(monkeypatch, zero_grad):
     # The lecture's graph (over 60 nodes) descends on mpmath numbers of DIGITS digits;
     # the same descent on SymPy Floats of as many digits gives the same numbers.
     from tutor.symbolic import bounded
-    from tutor.symbolic import descent as module
+    from tutor.symbolic import graph as module
 
     graph, params = lecture_graph()
     fast = descent(graph.output, params, 0.2, 3, values=graph.exact, zero_grad=zero_grad)
     monkeypatch.setattr(module, "WHOLE_GRAPH_NODES", 10**9)  # SymPy's Floats throughout
+    monkeypatch.setattr(module, "WHOLE_EXPRESSION_OPS", 10**9)
+    monkeypatch.setattr(module, "EXACT_OPS", 0)  # every value a number, as on a network
 
     def unsupported(*args):
         raise bounded.Unsupported("the SymPy path, for comparison")

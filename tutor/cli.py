@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         return _main(SimpleNamespace(command=None), sys.stdout, sys.stderr)  # no parser built
     saved = sys.stdout, sys.stderr
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(_expression_last(argv))
     except UsageError as exc:
         out, err = EscapingWriter(saved[0]), EscapingWriter(saved[1])
         err.write(exc.usage)
@@ -233,6 +233,38 @@ def main(argv: list[str] | None = None) -> int:
         return _main(args, sys.stdout, sys.stderr)
     finally:
         sys.stdout, sys.stderr = saved
+
+
+#: `tutor derive`'s options that take a value, and its flags.
+_DERIVE_VALUES = {"--lessons", "--wrt", "--at"}
+_DERIVE_FLAGS = {"--json", "-h", "--help"}
+
+
+def _expression_last(argv: list[str]) -> list[str]:
+    """``tutor derive -a*b --wrt a``: an expression that starts with ``-`` is not an
+    option. argparse would take it for one; it is moved after ``--``, where argparse
+    reads it as the EXPR it is. Any other command line is unchanged."""
+    if not argv or argv[0] != "derive" or "--" in argv:
+        return argv
+    rest: list[str] = []
+    expressions: list[str] = []
+    takes_value = False
+    for arg in argv[1:]:
+        if takes_value:
+            rest.append(arg)
+            takes_value = False
+        elif arg in _DERIVE_VALUES:
+            rest.append(arg)
+            takes_value = True
+        elif (
+            arg.startswith("-")
+            and arg not in _DERIVE_FLAGS
+            and arg.split("=")[0] not in (_DERIVE_VALUES | _DERIVE_FLAGS)
+        ):
+            expressions.append(arg)
+        else:
+            rest.append(arg)
+    return ["derive", *rest, "--", *expressions] if expressions else argv
 
 
 def _json_failure(out: TextIO, message: str, code: int) -> None:
@@ -300,7 +332,11 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         case "lessons":
             return cmd_lessons(folder, args.json, out)
         case "check":
-            paths = [Path(p) for p in args.paths] or [folder]
+            paths = [Path(p) for p in args.paths]
+            if not paths:
+                checked, why = _course_to_check(getattr(args, "lessons", None))
+                print(f"tutor check: the lessons in {checked} ({why})", file=err)
+                paths = [checked]
             if args.watch:
                 return cmd_watch(paths, args.strict, args.json, out)
             return cmd_check(paths, out, strict=args.strict, as_json=args.json)
@@ -338,6 +374,22 @@ def _preview(args: argparse.Namespace, folder: Path) -> tuple[Path, tuple[str, i
             raise CommandError(f"--lesson {_shown_path(path)}: no such lesson file")
         return path.parent, (str(path), seed), watch
     return folder, (key, seed), watch
+
+
+def _course_to_check(option: str | None) -> tuple[Path, str]:
+    """The folder `tutor check` with no PATH checks, and why that one: ``--lessons``,
+    else ``$TUTOR_LESSONS``, else the course of the checkout or folder it runs in
+    (``./lessons`` holding ``*.toml``), else the installed course."""
+    from tutor.paths import ENV, bundled_lessons, lessons_dir
+
+    if option:
+        return lessons_dir(option), "--lessons"
+    if os.environ.get(ENV):
+        return lessons_dir(), f"${ENV}"
+    here = Path("lessons")
+    if here.is_dir() and any(here.glob("*.toml")):
+        return here, "the course in the current folder"
+    return bundled_lessons(), "the installed course; give a PATH to check another"
 
 
 DERIVE_SECONDS = 30.0

@@ -598,13 +598,14 @@ class RiseOverRun(Kind):
 
 @register
 class GradientStep(Kind):
-    """``ask = "step"``: the output after every leaf moves by rate × its gradient."""
+    """``ask = "step"``: the output after one step of gradient descent, every parameter
+    moving by −rate × its gradient (as `train` and the training view move them)."""
 
     spec = STEP
     graded_exactly = False
 
     def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
-        return partial(q.after_step, rate=ask.rate, moves=ask.moves), f"{out} after the step"
+        return partial(q.after_step, rate=-ask.rate, moves=ask.moves), f"{out} after the step"
 
     def keys(self, ask: Ask, graph: Graph) -> set[Key]:
         return {(self.name, ask.rate)}
@@ -621,28 +622,28 @@ class GradientStep(Kind):
         graph = question.graph
         grads = exact_gradients(graph)
         rate = Fraction(repr(question.ask.rate))
-        # Each parameter (each leaf, if the lesson names none) moves by rate × its
+        # Each parameter (each leaf, if the lesson names none) moves by −rate × its
         # gradient (exact, where the gradient is rational); the data stay.
         moved = {
-            name: exact_leaf(graph, name) + rate * as_fraction(grads[leaf])
+            name: exact_leaf(graph, name) - rate * as_fraction(grads[leaf])
             for name, leaf in moved_leaves(graph, question.ask.moves).items()
         }
         after = rebuilt(question.lesson, graph, moved)
         return float(exact_value(after, after.output))
 
     def grad_sensitivity(self, question: Question, node: str, held: Set[str]) -> float:
-        # A moved parameter's gradient as shown moves it by rate × that: d after / d p
-        # at the moved values, by a forward difference.
+        # A moved parameter's gradient as shown moves it by −rate × that: d after / d p
+        # at the moved values, by a forward difference, times −rate.
         graph, rate = question.graph, question.ask.rate
         leaves = moved_leaves(graph, question.ask.moves)
         if node not in leaves:
             return 0.0
-        moved = {leaf: leaf.data + rate * leaf.grad for leaf in leaves.values()}
+        moved = {leaf: leaf.data - rate * leaf.grad for leaf in leaves.values()}
         leaf = leaves[node]
         step = 1e-6 * max(1.0, abs(moved[leaf]))
         try:
             nudged = evaluate(graph.output, {**moved, leaf: moved[leaf] + step})
-            return rate * (nudged - evaluate(graph.output, moved)) / step
+            return -rate * (nudged - evaluate(graph.output, moved)) / step
         except ArithmeticError:
             return 0.0
 
@@ -659,18 +660,15 @@ class GradientStep(Kind):
             ),
             Mistake(
                 "wrong-way",
-                partial(q.after_step, rate=-rate, moves=moves),
-                f"each {what} moved *with* its gradient, uphill (by +{short(-rate, 6)} × its "
-                f"gradient), which makes {out} larger. A descent step moves each {what} "
-                f"against its gradient: by {short(rate, 6)} × it."
-                if rate < 0
-                else f"each {what} moved *against* its gradient (by {short(-rate, 6)} × its "
-                f"gradient). This step moves each {what} with it: by +{short(rate, 6)} × it.",
+                partial(q.after_step, rate=rate, moves=moves),
+                f"each {what} moved *with* its gradient, uphill (by +{short(rate, 6)} × its "
+                f"gradient), which makes {out} larger. A gradient-descent step moves each "
+                f"{what} against its gradient: by -{short(rate, 6)} × it.",
             ),
             Mistake(
                 "linear-estimate",
-                partial(q.linear_estimate, rate=rate, moves=moves),
-                f"that is the first-order estimate {out} + rate × Σ grad². Close, but the "
+                partial(q.linear_estimate, rate=-rate, moves=moves),
+                f"that is the first-order estimate {out} − rate × Σ grad². Close, but the "
                 f"question asks for {out} recomputed by the forward pass at the new values.",
             ),
         ]
@@ -690,7 +688,7 @@ class GradientStep(Kind):
             found.append(
                 Mistake(
                     "moved-data",
-                    partial(q.after_step, rate=rate),
+                    partial(q.after_step, rate=-rate),
                     "every leaf moved, the data too. A training step moves the parameters "
                     "only: the inputs and targets are the data set, not something to learn.",
                 )
@@ -700,29 +698,29 @@ class GradientStep(Kind):
     def prompt(self, question: Question) -> str:
         rate = short(question.ask.rate, 6)
         return (
-            f"Move every {_moved(question)} by {rate} × its gradient and run the forward pass "
-            f"again. What is `{question.output}` now?"
+            f"Take one gradient-descent step: move every {_moved(question)} by −{rate} × its "
+            f"gradient and run the forward pass again. What is `{question.output}` now?"
         )
 
     def hints(self, question: Question) -> list[str]:
         moves = ", ".join(
-            f"{name} → {short(leaf.data + question.ask.rate * leaf.grad, 6)}"
+            f"{name} → {short(leaf.data - question.ask.rate * leaf.grad, 6)}"
             for name, leaf in moved_leaves(question.graph, question.ask.moves).items()
         )
         return [
-            f"Each {_moved(question)} moves by {short(question.ask.rate, 6)} × its gradient; "
-            "then the forward pass runs again.",
+            f"Each {_moved(question)} moves by -{short(question.ask.rate, 6)} × its gradient "
+            "(downhill); then the forward pass runs again.",
             f"The new values: {moves}.",
         ]
 
     def explain(self, question: Question) -> list[str]:
         rate = question.ask.rate
         moves = ", ".join(
-            f"{name}: {short(leaf.data)} → {short(leaf.data + rate * leaf.grad, 6)}"
+            f"{name}: {short(leaf.data)} → {short(leaf.data - rate * leaf.grad, 6)}"
             for name, leaf in moved_leaves(question.graph, question.ask.moves).items()
         )
         return [
-            f"Each {_moved(question)} moves by {short(rate, 6)} × its gradient: {moves}.",
+            f"Each {_moved(question)} moves by −{short(rate, 6)} × its gradient: {moves}.",
             f"Then {question.output} = {question.expected_text}.",
         ]
 

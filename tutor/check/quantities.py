@@ -170,7 +170,7 @@ def nudged_output(graph: Graph, node: str, h: float) -> float:
 
 def after_step(graph: Graph, rate: float, moves: tuple[str, ...] | None = None) -> float:
     """The output after every parameter (``moves``; None: every named leaf) moves by
-    ``rate`` times its gradient."""
+    ``rate`` times its gradient (a gradient-descent step passes ``-ask.rate``)."""
     leaves = moved_leaves(graph, moves).values()
     moved = {leaf: leaf.data + rate * leaf.grad for leaf in leaves}
     return evaluate(graph.output, moved)

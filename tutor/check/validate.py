@@ -278,6 +278,16 @@ def _check_checker(report: Report, graph: Graph) -> None:
         if expected != 0 and question.within(-expected, expected):
             # Within atol of 0 (a saturated tanh's slope, 1e-10): every answer near 0
             # passes, by the tolerance's own definition. Worth knowing, not broken.
+            if ask.decimals is not None:  # `decimals` admits 0, and `atol` may not be set
+                more = _places_for(expected)
+                report.warn(
+                    ask,
+                    f"{_name(index, ask)}: the answer ({full(expected)}) is 0 to "
+                    f"{places(ask.decimals)} (`decimals = {ask.decimals}`), so 0 and answers "
+                    f"of either sign are graded correct; if its sign and size matter, ask for "
+                    + (f"more places (decimals = {more})" if more else "another quantity"),
+                )
+                continue
             report.warn(
                 ask,
                 f"{_name(index, ask)}: the answer ({full(expected)}) is within atol "
@@ -328,6 +338,15 @@ def _near_miss(expected: float) -> tuple[str, float]:
     if abs(expected) <= 100:
         return "plus one", expected + 1
     return "plus 1%", expected + abs(expected) / 100
+
+
+def _places_for(expected: float) -> int | None:
+    """The fewest decimal places (at most 10) at which ``expected`` is told from 0 and
+    from its negative: half a unit of the last place under a quarter of its size."""
+    for count in range(11):
+        if 0.5 * 10.0**-count < abs(expected) / 4:
+            return count
+    return None
 
 
 def _below(expected: float) -> str:

@@ -11,11 +11,12 @@ with a small h taken for the exact slope, or the other way round) are close to
 the answer by nature and are not compared: at a coarse tolerance they may pass.
 
 A draw is also refused where a question's asked decimal places cannot be reached
-from the numbers on the screen (`Question.out_of_reach`), and where every number
-answer is the file's own, within the tolerance it is graded with (`OWN_ANSWERS`):
-new leaves need not make new answers (with ``x2 = 0``, no value of ``w2`` changes a
-gradient), and a quiz there would ask the lesson's questions with the lesson's
-answers.
+from the numbers on the screen (`Question.out_of_reach`), where a value question's
+hidden node equals a node shown next to it (`shown_equal`: the answer on the
+screen), and where every number answer is the file's own, within the tolerance it
+is graded with (`OWN_ANSWERS`): new leaves need not make new answers (with
+``x2 = 0``, no value of ``w2`` changes a gradient), and a quiz there would ask the
+lesson's questions with the lesson's answers.
 
 A lesson's draws are kept per lesson object (the numbers and the reasons, not the
 graph): the checker, then the app's or `tutor run`'s session at the same seed, draw
@@ -75,7 +76,13 @@ def draw_quiz(lesson: Lesson, seed: int) -> Draw:
 
 def _draw_quiz(lesson: Lesson, seed: int) -> Draw:
     if not fairness_checked(lesson):
-        return draw(lesson, seed, reject=lambda g: OWN_ANSWERS if own_answers(lesson, g) else None)
+        return draw(
+            lesson,
+            seed,
+            reject=lambda g: (
+                answer_shown(lesson, g) or (OWN_ANSWERS if own_answers(lesson, g) else None)
+            ),
+        )
     known = _distinct_mistakes(lesson)
 
     def unfair(graph: Graph) -> str | None:
@@ -88,11 +95,38 @@ def _draw_quiz(lesson: Lesson, seed: int) -> Draw:
             if question.out_of_reach:
                 where = f"question {index + 1}'s {places(question.decimals or 0)}"
                 return f"{where} are out of the screen's reach"
+        if shown := answer_shown(lesson, graph):
+            return shown
         if own_answers(lesson, graph):
             return OWN_ANSWERS
         return None
 
     return draw(lesson, seed, reject=unfair)
+
+
+def answer_shown(lesson: Lesson, graph: Graph) -> str | None:
+    """Why a draw shows a question's answer on the screen (`shown_equal`); else None."""
+    for index, ask in enumerate(lesson.questions):
+        if shown_equal(graph, ask) is not None:
+            return f"question {index + 1}'s answer is shown next to it"
+    return None
+
+
+def shown_equal(graph: Graph, ask) -> str | None:
+    """For a question on a node's value (which the graph hides while it is open): a
+    labelled node drawn next to it (an input, or a node using it) whose value is the
+    same, so that the answer is on the screen (``p = e + y`` at ``y = 0``); else None."""
+    if not ask.spec.node_value or ask.node is None:
+        return None
+    node = graph.nodes.get(ask.node)
+    if node is None:
+        return None
+    users = [n for n in graph.nodes.values() if node in n.inputs]
+    for other in [*node.inputs, *users]:
+        same = abs(other.data - node.data) <= 1e-12 * max(1.0, abs(node.data))
+        if other.label and other.label != ask.node and same:
+            return other.label
+    return None
 
 
 def own_answers(lesson: Lesson, graph: Graph) -> bool:

@@ -12,10 +12,12 @@ from fractions import Fraction
 
 from tutor.engine import EngineError, Value, evaluate, topo_order
 from tutor.engine.train import GraphTrainer
+from tutor.engine.value import recompute
 from tutor.expr import Assignment, Expr, Name
 from tutor.expr.convert import to_engine
 from tutor.expr.script import MAX_NODES, node_count, too_many_nodes
 from tutor.lesson.model import Ask, Lesson
+from tutor.numbers import full
 from tutor.numbers import plain as _show
 
 MAX_VARIANT_DRAWS = 50
@@ -245,7 +247,9 @@ def question_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
     for ask in lesson.questions:
         if ask.spec.trains:
             _stop_if_asked()
-            problem = training_problem(graph, ask) if ask.rate and ask.steps else None
+            problem = None
+            if ask.rate and ask.steps:
+                problem = training_problem(graph, ask) or training_trouble(graph, ask)
             if problem is not None:
                 problems.append((ask, problem))
             continue
@@ -320,6 +324,76 @@ def training_problem(graph: Graph, ask: Ask) -> str | None:
     return None
 
 
+#: A loss that grows past its start by this factor (of at least 1) within a training
+#: question's steps has diverged; one flat to this relative change, with a tanh this
+#: close to ±1, is stuck on tanh's flat ends.
+DIVERGED_FACTOR = 1000.0
+FLAT = 1e-6
+SATURATED = 1e-6
+
+
+#: How `training_trouble`'s reasons end, so that a draw refused for one is counted as such.
+_DIVERGES_END = "; lower the rate (or take fewer steps)"
+_SATURATES_END = "; lower the rate"
+_NOT_SATURATED_END = "; drop `saturates`, or raise the rate or the steps"
+_TROUBLE_ENDS = (
+    _DIVERGES_END,
+    _SATURATES_END + " (or, where that is the lesson, say `saturates = true`)",
+    _NOT_SATURATED_END,
+)
+
+
+def training_trouble(graph: Graph, ask: Ask) -> str | None:
+    """Why ``ask``'s training, though it can be computed, teaches nothing a student can
+    answer: the loss diverges (grows past its start by `DIVERGED_FACTOR`, or stops being
+    a finite number) or is stuck (flat while a tanh is saturated: the gradients are 0
+    and the loss stays where the saturated network left it). None if neither."""
+    try:
+        losses, _, final = trained(graph, ask.rate, ask.steps, ask.zero_grad, ask.moves)
+    except (EngineError, ValueError):
+        return None  # `training_problem`'s to report
+    seen = [*losses, final]
+    where = f"training at rate {_show(ask.rate)} for {ask.steps} steps"
+    start = seen[0]
+    if not all(math.isfinite(x) for x in seen):
+        return f"{where} diverges: the loss is no finite number within the steps{_DIVERGES_END}"
+    peak = max(seen)
+    if peak > DIVERGED_FACTOR * max(abs(start), 1.0):
+        return (
+            f"{where} diverges: the loss grows from {full(start)} to {full(peak)} within "
+            f"the steps{_DIVERGES_END}"
+        )
+    tail = seen[len(seen) // 2 :]  # flat over the second half, of 3 losses at least
+    flat = len(tail) >= 3 and max(tail) - min(tail) <= FLAT * max(abs(final), 1e-12)
+    stuck = flat and abs(final) > FLAT and _saturated(graph, ask)
+    if stuck and not ask.saturates:
+        return (
+            f"{where} saturates: a tanh is stuck at ±1, its slope 0, and the loss stays at "
+            f"{full(final)}{_SATURATES_END} (or, where that is the lesson, say "
+            "`saturates = true`)"
+        )
+    if ask.saturates and not stuck:
+        return (
+            f"{where} does not saturate, though the question says `saturates = true`: the "
+            f"loss ends at {full(final)}, not flat on a tanh stuck at ±1{_NOT_SATURATED_END}"
+        )
+    return None
+
+
+def _saturated(graph: Graph, ask: Ask) -> bool:
+    """Whether a tanh of the trained graph is within `SATURATED` of ±1."""
+    _, values, _ = trained(graph, ask.rate, ask.steps, ask.zero_grad, ask.moves)
+    copy = copy_graph(graph)
+    overrides = {copy.leaves[name]: value for name, value in values.items()}
+    for leaf, value in overrides.items():
+        leaf.data = value
+    try:
+        recompute(copy.output)
+    except EngineError:
+        return False
+    return any(n.op == "tanh" and abs(n.data) > 1 - SATURATED for n in topo_order(copy.output))
+
+
 def trained(
     graph: Graph, rate: float, steps: int, zero_grad: bool, moves: tuple[str, ...] | None
 ) -> tuple[list[float], dict[str, float], float]:
@@ -367,6 +441,7 @@ OWN_NUMBERS = "the file's own numbers"
 OUT_OF_DOMAIN = "an operation cannot be computed"
 KINK = "a relu input is exactly 0"
 MOVED_OUT_OF_DOMAIN = "a nudge or a step cannot be computed"
+TRAINING_TROUBLE = "a training question's training diverges or saturates"
 ANSWER_NOT_FINITE = "an answer is not a finite number"
 
 
@@ -416,8 +491,11 @@ def draw(lesson: Lesson, seed: int = 0, reject: Reject | None = None) -> Draw:
             reason = KINK
         elif answer_problems(lesson, graph):
             reason = ANSWER_NOT_FINITE
-        elif question_problems(lesson, graph):
-            reason = MOVED_OUT_OF_DOMAIN
+        elif problems := question_problems(lesson, graph):
+            trouble = any(
+                isinstance(found, tuple) and found[1].endswith(_TROUBLE_ENDS) for found in problems
+            )
+            reason = TRAINING_TROUBLE if trouble else MOVED_OUT_OF_DOMAIN
         else:
             reason = None
         if reason is None and reject is not None:

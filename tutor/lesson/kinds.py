@@ -105,8 +105,8 @@ def _stepped(ask: Ask, graph: Graph) -> tuple[dict[Value, float], str] | None:
     leaves = graph.leaves
     if ask.moves is not None:  # the lesson's parameters only: the data stay
         leaves = {name: leaves[name] for name in ask.moves if name in leaves}
-    moved = {n: n.data + ask.rate * n.grad for n in leaves.values()}
-    return moved, f"a step with rate {plain(ask.rate)}"
+    moved = {n: n.data - ask.rate * n.grad for n in leaves.values()}  # gradient descent
+    return moved, f"a gradient-descent step with rate {plain(ask.rate)}"
 
 
 def _grad(ask: Ask, graph: Graph) -> float | None:
@@ -145,7 +145,12 @@ NUDGE = declare(
 )
 STEP = declare(KindSpec("step", ("rate",), moves=_stepped))
 TRAIN = declare(
-    KindSpec("train", ("rate", "steps"), optional=("node", "zero_grad", "grad"), trains=True)
+    KindSpec(
+        "train",
+        ("rate", "steps"),
+        optional=("node", "zero_grad", "grad", "saturates"),
+        trains=True,
+    )
 )
 ACCUMULATED = declare(
     KindSpec(

@@ -47,6 +47,7 @@ from tutor.lesson.model import (
 )
 from tutor.lesson.network import LOSSES, NetworkError, WeightsError, network
 from tutor.lesson.text import placeholders, text_problem
+from tutor.numbers import plain
 from tutor.untrusted import (
     UnreadableFile,
     bidi_characters,
@@ -773,6 +774,17 @@ def _graph(table, source, raw_steps, errors: _Errors):
     if not isinstance(output, str) or output not in defined:
         errors.add(lines.of_top("output"), f"`output = {output!r}` is not a node of the graph")
         return assignments, None, defined
+    leaf = next(a for a in assignments if a.name == output)
+    if leaf.is_leaf:  # a one-node lesson: "da/da" is 1, every other gradient 0
+        line = lines.of_top("output") if "output" in table else first + leaf.line - 1
+        errors.add(
+            line,
+            f"the output `{output}` is a leaf (a number, not computed from others): "
+            f"there is nothing to differentiate (d{output}/d{output} is 1, every other "
+            f"gradient 0). Make the output a node computed from the leaves: the graph's "
+            f"last line, or `output = NAME`",
+        )
+        return assignments, None, defined
     try:
         build_graph(assignments, output)
     except GraphError as exc:
@@ -863,6 +875,15 @@ def _show_training(raw, label, at, errors: _Errors) -> Show | None:
             "each above 0: compare = [0.001, 0.3]",
         )
         compare = []
+    repeated = [r for i, r in enumerate(compare) if r == rate or r in compare[:i]]
+    if repeated and rate is not None:
+        again = "the view's own `rate`" if repeated[0] == rate else "another rate in the list"
+        errors.add(
+            at("compare"),
+            f"{label}: `compare` repeats {plain(repeated[0])}, {again}: its curve would lie "
+            f"on the other one. Each rate compared is another rate (rate = {plain(rate)})",
+        )
+        compare = [r for r in dict.fromkeys(compare) if r != rate]
     compare_zeroing = (
         _flag(raw, "compare_zeroing", label, at, errors) if "compare_zeroing" in raw else False
     )
@@ -972,7 +993,20 @@ def _ask(
     passes = None
     if "passes" in spec.optional:  # backward passes without zeroing: 2 unless said
         passes = _whole(raw, "passes", label, at, errors, 2, MAX_PASSES) if "passes" in raw else 2
-    grad = False
+    if spec.moves is not None and "rate" in spec.needs and rate is not None and rate <= 0:
+        # A step descends, as `train` and the training view do: p -= rate × its gradient.
+        # It used to climb for a positive rate (p += rate × gradient), so a file written
+        # then wrote a descent as a negative rate: say what changed.
+        fix = f"write `rate = {plain(-rate)}`" if rate < 0 else "give a rate above 0"
+        errors.add(
+            at("rate"),
+            f"{label}: a `step` descends now, as `train` and the training view do: every "
+            f"parameter moves by −rate × its gradient (p -= rate × grad), so `rate` is above "
+            f"0. Before, a step climbed (p += rate × grad) and a negative rate descended: "
+            f"{fix} for the same descent. A step up the gradient is no longer asked",
+        )
+        rate = None
+    grad = saturates = False
     if spec.trains:
         rate = _rate(raw, label, at, errors) if "rate" in raw else None
         movable = params or [a.name for a in assignments if a.is_leaf]
@@ -983,6 +1017,7 @@ def _ask(
                 f"the default) or a parameter after the steps; `{node}` is neither",
             )
         grad = _flag(raw, "grad", label, at, errors) if "grad" in raw else False
+        saturates = _flag(raw, "saturates", label, at, errors) if "saturates" in raw else False
         if grad and (node is None or node not in movable):
             errors.add(
                 at("grad"),
@@ -1062,6 +1097,7 @@ def _ask(
         zero_grad=zero_grad,
         moves=params,
         grad=grad,
+        saturates=saturates,
     )
 
 

@@ -93,6 +93,9 @@ class Ask:
     #: ``train`` with ``grad = true``: the answer is the gradient the parameter ``node``
     #: holds after the ``steps`` updates (micrograd's ``p.grad`` after the loop).
     grad: bool = False
+    #: ``train`` with ``saturates = true``: the author means the training to get stuck
+    #: on tanh's flat ends (a rate too bold), and the check holds it to that.
+    saturates: bool = False
 
     @property
     def spec(self) -> KindSpec:

@@ -7,22 +7,29 @@ chain deep enough to exhaust Python's recursion. SymPy and big-integer
 arithmetic cannot be interrupted from inside, so the check runs in a separate
 Python process that is killed when its budget runs out:
 
-- time: `CHECK_SECONDS` per lesson for ``tutor check`` (the file's numbers and
-  every variant), `APP_CHECK_SECONDS` in the app (one variant);
+- time: `CHECK_SECONDS` of CPU time per lesson for ``tutor check`` (the file's
+  numbers and every variant), `APP_CHECK_SECONDS` in the app (one variant). CPU
+  time, not wall time, so that a busy machine does not fail a lesson a quiet one
+  passes: the child sets its own ``RLIMIT_CPU`` before each check and the kernel
+  stops it when the check has used its share. A wall-clock deadline of
+  `WALL_FACTOR` times as long stays as a backstop;
 - memory: `MEMORY_BYTES` of address space for the child process.
 
 A lesson whose check runs out of either is reported at its ``PATH`` with the
-budget it exceeded; the caller never hangs. One child serves many lessons (it
-imports SymPy once) and is started again after it was killed.
+budget it exceeded and what in the lesson costs it (`cause`); the caller never
+hangs. One child serves many lessons (it imports SymPy once) and is started again
+after it was killed.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import math
 import os
 import pickle
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -37,6 +44,7 @@ from tutor.untrusted import child_env
 CHECK_SECONDS = 60.0
 APP_CHECK_SECONDS = 30.0
 MEMORY_BYTES = 768 * 1024**2  # the course needs under 100 MiB; the app stays under 1 GiB
+WALL_FACTOR = 5.0  # the wall-clock backstop, in budgets: CPU time is what counts
 RECURSION_LIMIT = 20_000  # in the child: deep graphs are checked, not refused
 
 _HEADER = struct.Struct("!I")
@@ -90,20 +98,19 @@ class Checker:
         """
         job = job or app_job
         with self._lock:
-            deadline = time.monotonic() + seconds
+            deadline = time.monotonic() + seconds * WALL_FACTOR
             try:
                 process = self._start()
-                _send(process, (job, lesson, variants, seed))
+                _send(process, (job, lesson, variants, seed, seconds))
                 reply = _receive(process, deadline)
             except TimeoutError:
                 self.close()
-                return _failed(
-                    lesson,
-                    f"the check ran out of its time budget ({seconds:g} s): the lesson asks "
-                    "for too much computation (exact numbers that grow, or a huge graph)",
-                )
+                return _failed(lesson, _out_of_time(lesson, seconds, variants, seed))
             except (OSError, EOFError, pickle.UnpicklingError):
+                stopped = self._process
                 self.close()
+                if stopped is not None and stopped.returncode == -signal.SIGXCPU:
+                    return _failed(lesson, _out_of_time(lesson, seconds, variants, seed))
                 return _failed(
                     lesson,
                     f"the check ran out of its memory budget ({self.memory // 1024**2} MiB) "
@@ -198,6 +205,67 @@ def check_to_use(lesson: Lesson, seed: int = 0, checker: str = "open") -> list[L
     return outcome.errors
 
 
+def _out_of_time(lesson: Lesson, seconds: float, variants: int | None, seed: int | None) -> str:
+    return f"the check ran out of its time budget ({seconds:g} s of CPU time): " + cause(
+        lesson, variants, seed
+    )
+
+
+def cause(lesson: Lesson, variants: int | None = None, seed: int | None = None) -> str:
+    """What in ``lesson`` its check spends its time on, in an author's words: the path
+    its graph takes (`tutor.symbolic.graph.whole`), its size, how many variants, and
+    how many training updates each variant computes three times."""
+    from tutor.check.validate import VARIANTS
+    from tutor.engine import topo_order
+    from tutor.lesson import lesson_graph
+    from tutor.symbolic.graph import WHOLE_EXPRESSION_OPS, expression_size, whole
+
+    count = 1 if seed else VARIANTS if variants is None else variants
+    where = f"the file's numbers and {count} variant{'s' if count != 1 else ''}"
+    if seed:
+        where = f"quiz variant {seed}"
+    elif not lesson.vary:
+        where = "the file's numbers"
+    try:
+        order = topo_order(lesson_graph(lesson, 0).output)
+    except Exception:  # the graph itself is what costs: its forward pass
+        return "the lesson asks for too much computation (its forward pass)"
+    nodes = len(order)
+    updates = sum(a.steps or 0 for a in lesson.questions if a.spec.trains)
+    training = (
+        f", with {updates} training update{'s' if updates != 1 else ''} per variant, each "
+        "computed by the engine, the symbolic descent and central differences"
+        if updates
+        else ""
+    )
+    rational = all(
+        n.op in _RATIONAL_OPS and (n.op != "pow" or float(n.param).is_integer()) for n in order
+    )
+    growing = (
+        "; its values are exact fractions (no tanh, exp, log or root rounds them), and a "
+        "product or power of a value doubles its digits, line after line: make the chain "
+        "of products shorter"
+        if rational and nodes > 2
+        else ""
+    )
+    if whole(order):
+        size = expression_size(order, WHOLE_EXPRESSION_OPS)
+        return (
+            f"its graph ({nodes} nodes, {size} operations as one expression) is checked "
+            f"exactly by SymPy (exact values, sympy.diff of the whole expression) at {where}"
+            f"{training}{growing or ': make the graph or the training smaller'}"
+        )
+    return (
+        f"its graph ({nodes} nodes) is checked with 50-digit numbers edge by edge at "
+        f"{where}{training}"
+        f"{growing or ': make the graph, the data, the training or `vary` smaller'}"
+    )
+
+
+#: Ops that keep exact fractions exact (pow, with a whole exponent).
+_RATIONAL_OPS = {"", "add", "sub", "mul", "div", "neg", "pow"}
+
+
 def _failed(lesson: Lesson, message: str) -> Outcome:
     return Outcome([LessonError(str(lesson.path), None, message)])
 
@@ -265,7 +333,8 @@ def _child(memory: int) -> None:
             return
         (size,) = _HEADER.unpack(header)
         try:
-            job, lesson, variants, seed = pickle.loads(stdin.read(size))  # from our parent
+            job, lesson, variants, seed, seconds = pickle.loads(stdin.read(size))  # our parent's
+            _limit_cpu(seconds)
             # Plain values: this module runs as __main__ here, its classes do not unpickle.
             reply: tuple[str, object] = ("ok", tuple(job(lesson, variants, seed)))
         except MemoryError:
@@ -277,6 +346,23 @@ def _child(memory: int) -> None:
         data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
         stdout.write(_HEADER.pack(len(data)) + data)
         stdout.flush()
+
+
+def _limit_cpu(seconds: float) -> None:
+    """Let the kernel stop this process (SIGXCPU) once this check has used ``seconds``
+    of CPU time, counted from now (whole seconds, as ``RLIMIT_CPU`` counts)."""
+    try:
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        used = usage.ru_utime + usage.ru_stime
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        soft = math.ceil(used + seconds)
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    except (ImportError, ValueError, OSError):
+        pass  # no limit where the platform has none: the wall-clock backstop holds
 
 
 def app_job(lesson: Lesson, variants: int | None, seed: int | None) -> tuple:

@@ -138,6 +138,50 @@ def numeric(expr: Expr | sympy.Basic, symbols: Sequence[Symbol]) -> Numeric:
     return walk(expr)
 
 
+def evaluate(expr: Expr) -> Number:
+    """A SymPy expression without symbols (an exact value, a gradient by `sympy.diff`)
+    as a `DIGITS`-digit number, each distinct part evaluated once: SymPy's ``evalf``
+    evaluates a part as often as it occurs, and an MLP's expression repeats each hidden
+    neuron once per path. Raises `Unsupported` for a part it does not know, or a value
+    it cannot compute (the caller then uses ``evalf``)."""
+    memo: dict[sympy.Basic, Number] = {}
+
+    def walk(e: sympy.Basic) -> Number:
+        found = memo.get(e)
+        if found is not None:
+            return found
+        if e.is_Number:
+            if not (e.is_Rational or e.is_Float):
+                raise Unsupported(str(e))
+            value = number(e)
+        elif isinstance(e, sigmoid):
+            value = walk(e.rewrite(sympy.exp))
+        elif e.is_Add or e.is_Mul:
+            combine = add if e.is_Add else mul
+            value = functools.reduce(combine, (walk(a) for a in e.args))
+        elif e.is_Pow:
+            base = walk(e.base)
+            if e.exp.is_Integer:
+                value = libmp.mpf_pow_int(base, int(e.exp), PREC, _ROUND)
+            else:
+                value = libmp.mpf_pow(base, walk(e.exp), PREC, _ROUND)
+        else:
+            function = next((f for k, f in _FUNCTIONS.items() if isinstance(e, k)), None)
+            if function is None or len(e.args) != 1:
+                raise Unsupported(type(e).__name__)
+            value = function(walk(e.args[0]))
+        memo[e] = value
+        return value
+
+    try:
+        value = walk(expr)
+    except (ZeroDivisionError, libmp.ComplexResult) as error:
+        raise Unsupported(str(error)) from error
+    if value in _NOT_FINITE:
+        raise Unsupported("not a finite number")
+    return value
+
+
 @functools.cache
 def forward(op: str, power: Rational | None) -> Numeric:
     """The op's output from its inputs' values."""

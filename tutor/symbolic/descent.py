@@ -7,9 +7,10 @@ gradient from `graph_gradients`: each op's local derivative derived from the
 limit definition, composed by reverse accumulation, at bounded precision
 (`DIGITS` digits once a value is not rational). A lesson checker holds the two
 (and central differences, `tutor.engine.train.finite_difference_descent`) equal.
-On a graph of more than `WHOLE_GRAPH_NODES` nodes (a network), where every number
-is `DIGITS` digits anyway, each step runs as `tutor.symbolic.bounded`'s program:
-the same formulas on libmp's numbers, some 15x faster than on SymPy Floats.
+On a graph that does not take the whole-expression path (`graph.whole`: a
+network), where every number is `DIGITS` digits anyway, each step runs as
+`tutor.symbolic.bounded`'s program: the same formulas on libmp's numbers, some 15x
+faster than on SymPy Floats.
 
 Values are passed per leaf, never written into the graph: the graph is read only.
 """
@@ -25,13 +26,13 @@ from sympy import Expr
 from tutor.symbolic import bounded
 from tutor.symbolic.graph import (
     DIGITS,
-    WHOLE_GRAPH_NODES,
     LeafValues,
     Value,
     exact,
     graph_gradients,
     node_values,
     topo_order,
+    whole,
 )
 
 MAX_STEPS = 100
@@ -65,7 +66,7 @@ def descent(
     if not 0 <= steps <= MAX_STEPS:
         raise ValueError(f"steps must be 0 to {MAX_STEPS}, not {steps}")
     order = topo_order(root)
-    if len(order) > WHOLE_GRAPH_NODES:  # every value a DIGITS-digit number: see `bounded`
+    if not whole(order):  # every value a DIGITS-digit number: see `bounded`
         try:
             return _bounded_descent(order, params, rate, steps, values or {}, zero_grad)
         except bounded.Unsupported:

@@ -27,13 +27,17 @@ derivative, so the work grows with the number of edges, not the number of paths
 the whole-expression check: an MLP's output written as one expression of its
 leaves repeats each hidden neuron once per path, and `sympy.diff` and evaluating
 its result grow with that (a 126-node network took 5 s, the lecture's 400-node one
-over 700 s). So a graph of more than `WHOLE_GRAPH_NODES` nodes is computed with
+over 700 s, and a 54-node MLP(1, [2, 2, 2, 1]) 127 s). So a graph of more than
+`WHOLE_GRAPH_NODES` nodes, or whose output has more than `WHOLE_EXPRESSION_OPS`
+operations written as one expression (`whole`), is computed with
 bounded precision throughout (every value and gradient that is not a rational is
 a `DIGITS`-digit number as soon as it is made), and instead of the whole
 expression, every edge's local derivative is checked against `sympy.diff` of its
 op at the same numbers (`check_local_derivatives`). The composition is then the
 same reverse accumulation the engine does; the engine and central differences
-check it, numerically.
+check it, numerically. On the whole-expression path, the two sides are compared
+at 50 digits by `bounded.evaluate`, which evaluates each repeated part once
+(SymPy's ``evalf`` evaluates it once per path).
 """
 
 from __future__ import annotations
@@ -80,6 +84,10 @@ LeafValues = Mapping[Value, Exact]
 EXACT_OPS = 40
 DIGITS = 50
 WHOLE_GRAPH_NODES = 60  # larger graphs: bounded precision, and a check per edge
+#: The most operations the output may have written as one expression of its leaves
+#: (every shared node repeated once per path) for the exact whole-expression path.
+WHOLE_EXPRESSION_OPS = 30
+_CLOSE = Rational(1, 10**40)  # two values of 50 digits this close (relatively) are equal
 
 
 class GradientMismatch(DerivationError):
@@ -145,9 +153,29 @@ def node_values(
     return out
 
 
+def expression_size(order: list[Value], most: int) -> int:
+    """The output's size written as one expression of its leaves (a node used twice
+    counts twice), counted up to ``most + 1``: the work of `sympy.diff` and of evaluating
+    its result exactly grows with it, not with the number of nodes."""
+    size: dict[int, int] = {}
+    for node in order:
+        size[id(node)] = min(most + 1, 1 + sum(size[id(x)] for x in node.inputs))
+    return size[id(order[-1])] if order else 0
+
+
+def whole(order: list[Value]) -> bool:
+    """Whether a graph takes the exact whole-expression path (see the module): at most
+    `WHOLE_GRAPH_NODES` nodes, and its output at most `WHOLE_EXPRESSION_OPS` operations
+    as one expression. Every other graph is computed with bounded precision and checked
+    edge by edge, which costs in proportion to its edges."""
+    if len(order) > WHOLE_GRAPH_NODES:
+        return False
+    return expression_size(order, WHOLE_EXPRESSION_OPS) <= WHOLE_EXPRESSION_OPS
+
+
 def _exact_ops(order: list[Value]) -> int:
     """How large an exact value may grow before it becomes a number (see the module)."""
-    return EXACT_OPS if len(order) <= WHOLE_GRAPH_NODES else 0
+    return EXACT_OPS if whole(order) else 0
 
 
 def _bounded(value: Expr, exact_ops: int = EXACT_OPS) -> Expr:
@@ -184,7 +212,7 @@ def graph_gradients(root: Value, values: LeafValues | None = None) -> dict[Value
     the node when a value breaks a derivation's condition.
     """
     order = topo_order(root)
-    if len(order) > WHOLE_GRAPH_NODES:  # every number DIGITS digits: mpmath's, faster
+    if not whole(order):  # every number DIGITS digits: mpmath's, faster
         from tutor.symbolic import bounded  # it builds on this module
 
         try:
@@ -286,12 +314,12 @@ def check_gradients(root: Value, values: LeafValues | None = None) -> dict[Value
     50 significant digits (a difference below 1e-40 of their size counts as equal).
     """
     grads = graph_gradients(root, values)
-    if len(grads) > WHOLE_GRAPH_NODES:
+    if not whole(topo_order(root)):
         check_local_derivatives(root, values)
         return grads
-    whole = graph_expression(root, values)
-    for leaf, x in whole.leaves.items():
-        by_diff = sympy.diff(whole.expr, x).xreplace(whole.values)
+    expression = graph_expression(root, values)
+    for leaf, x in expression.leaves.items():
+        by_diff = sympy.diff(expression.expr, x).xreplace(expression.values)
         if not _same(grads[leaf], by_diff):
             raise GradientMismatch(leaf, grads[leaf], by_diff)
     return grads
@@ -339,6 +367,18 @@ def _same(a: Expr, b: Expr) -> bool:
     difference = a - b
     if difference == 0:
         return True
+    from tutor.symbolic import bounded  # it builds on this module
+
+    try:  # each repeated part once (`bounded.evaluate`), not once per path as evalf does
+        x, y = bounded.evaluate(a), bounded.evaluate(b)
+    except bounded.Unsupported:
+        pass
+    else:
+        libmp = bounded.libmp
+        gap = libmp.mpf_abs(libmp.mpf_sub(x, y))
+        size = libmp.mpf_abs(x)
+        size = size if libmp.mpf_gt(size, bounded.ONE) else bounded.ONE
+        return bool(libmp.mpf_le(gap, libmp.mpf_mul(size, bounded.number(_CLOSE))))
     size = max(abs(a.evalf(50)), 1)
     return bool(abs(difference.evalf(50)) <= size * sympy.Float("1e-40", 50))
 

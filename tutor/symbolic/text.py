@@ -118,11 +118,15 @@ def link_names(chain: ChainRule) -> dict[int, str]:
     alone is ambiguous (``x*x`` through its first or its second input)."""
     plain = {id(link): derivative_name(link.output, link.input) for link in chain.links}
     counts = Counter(plain.values())
-    names = {}
+    by_edge = {}
     for link in chain.links:
         name = plain[id(link)]
-        names[id(link)] = name + (f" (input {link.index + 1})" if counts[name] > 1 else "")
-    return names
+        by_edge[link.output, link.index] = name + (
+            f" (input {link.index + 1})" if counts[name] > 1 else ""
+        )
+    # A sub-expression met on several paths (``exp(a)*exp(a)``) is one link of
+    # `chain.links` but a link object on each path: every one gets its edge's name.
+    return {id(link): by_edge[link.output, link.index] for path in chain.paths for link in path}
 
 
 def link_heading(link: Link, name: str) -> str:
