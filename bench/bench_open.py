@@ -38,7 +38,7 @@ TARGET_S = 1.0
 READING_S = 1.0
 COURSE = b"Derivative by nudging"  # the course list is shown
 FIRST = ("\r", b"Everything in this course rests")  # Enter on lesson 1: its first words
-MLP = ("\x1b[F\r", b"Every update moves each parameter")  # End, Enter: lesson 16
+MLP = ("\x1b[F\x1b[A\x1b[A\r", b"Every update moves each parameter")  # End, up 2, Enter: 16
 CHECKING = b"checking the answers"
 READY = b"0 of 4 done"
 
