@@ -171,14 +171,26 @@ def test_json_has_exactly_the_promised_fields():
     code, out, _ = derive("x*y", "x", "y=-3", as_json=True)
     assert code == 0
     data = json.loads(out)
-    assert list(data) == ["expr", "wrt", "steps", "result", "value"]
+    assert list(data) == ["expr", "wrt", "steps", "result", "value", "exists"]
     assert data["wrt"] == "x" and data["result"] == "y" and data["value"] == -3.0
+    assert data["exists"] is True
     assert data["steps"][0] == {
         "expr": "lim[h→0] ((x + h)*y - x*y)/h",
         "why": "start from the definition: the derivative is the limit of the difference "
         "quotient (f(x + h) - f(x))/h as h → 0, where f(x) = x*y",
     }
     assert all(set(step) == {"expr", "why"} for step in data["steps"])
+
+
+def test_json_at_relus_kink_says_there_is_no_derivative():
+    # A script reading `value` must not take the engine's convention for a derivative.
+    code, out, _ = derive("relu(x)", "x", "x=0", as_json=True)
+    data = json.loads(out)
+    assert code == 0
+    assert data["exists"] is False and data["value"] is None and data["convention"] == 0.0
+    code, out, _ = derive("relu(x)", "x", "x=2", as_json=True)
+    data = json.loads(out)
+    assert data["exists"] is True and data["value"] == 1.0 and "convention" not in data
 
 
 def test_json_for_a_chain_ends_with_the_chain_rule_and_no_value_without_at():

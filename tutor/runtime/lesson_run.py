@@ -277,10 +277,8 @@ class LessonRun:
                 return not session.at_end or None
             case "back":
                 return session.position > 0 or None
-            case "hint":
-                if record is None:
-                    return False
-                return (open_question if self.quiz else True) or None
+            case "hint":  # an answered question has no hint left to earn or need
+                return False if record is None else (open_question or None)
             case "reveal":
                 return False if self.quiz or record is None else (open_question or None)
             case "skip":

@@ -222,10 +222,18 @@ def _as_json(text: str, wrt: str, chain: ChainRule, value: Expr | None) -> dict:
                 f"from {wrt} to the output, added up over the paths",
             }
         )
-    return {
+    kink = value is not None and bool(_no_limit(chain))
+    found = {
         "expr": text,
         "wrt": wrt,
         "steps": steps,
         "result": str(chain.result),
         "value": None if value is None else float(value),
+        # At a kink (relu at 0) there is no derivative: `value` is then the engine's
+        # convention, not a derivative, and a script must not take it for one.
+        "exists": not kink,
     }
+    if kink:
+        found["convention"] = found["value"]
+        found["value"] = None
+    return found

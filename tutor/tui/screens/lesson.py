@@ -187,6 +187,7 @@ class LessonScreen(TutorScreen):
     def on_mount(self) -> None:
         if self.run.recorder.warning:
             self.notify(self.run.recorder.warning, title="Progress", severity="warning", timeout=15)
+        self.query_one(BodyEditor).entered = self.code_entered
         self.show_step()
         self._typing_box().focus()
         lesson = self.session.lesson
@@ -315,8 +316,12 @@ class LessonScreen(TutorScreen):
 
     @on(CodeAnswer.Submitted)
     def _on_code(self, event: CodeAnswer.Submitted) -> None:
-        """The body is answered as a typed answer is; settled, the step's box comes back."""
-        self.answer_entered(event.text)
+        self.code_entered(event.text)
+
+    def code_entered(self, text: str) -> None:
+        """ctrl+j in the editor (called at once, before the next key is read): the body
+        is answered as a typed answer is; settled, the step's box comes back."""
+        self.answer_entered(text)
         if self.session.record is not None and self.session.record.settled:
             self.show_step()
             self.query_one(AnswerInput).focus()

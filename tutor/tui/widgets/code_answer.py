@@ -12,9 +12,11 @@ new line; ctrl+j (`SUBMIT`) checks the code, and the footer says so.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -34,8 +36,40 @@ class BodyEditor(TextArea):
         Binding(SUBMIT, "submit", "Check code", show=False, tooltip="Check the body of _backward"),
     ]
 
+    #: Takes the dedented body at once when ctrl+j is pressed (the screen sets it), so
+    #: that the keys typed after ctrl+j find the step it leads to; without it, a
+    #: `CodeAnswer.Submitted` message is posted.
+    entered: Callable[[str], None] | None = None
+
+    async def _on_key(self, event: events.Key) -> None:
+        """ctrl+j and Esc act the moment they are read, in typing order, as the answer
+        box's Enter does; a key that reaches the editor once it is hidden (the body was
+        checked and the step moved on) goes on to wherever typing goes now."""
+        if self.parent is not None and not self.parent.display:
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+            return
+        if event.key == SUBMIT:
+            event.stop()
+            event.prevent_default()
+            self.action_submit()
+            return
+        if event.key == "escape":  # TextArea's own Esc only moves the focus away
+            binding = self.screen.active_bindings.get("escape")
+            if binding is not None and binding.enabled:
+                event.stop()
+                event.prevent_default()
+                await self.app.run_action(binding.binding.action, binding.node)
+                return
+        await super()._on_key(event)
+
     def action_submit(self) -> None:
-        self.post_message(CodeAnswer.Submitted(textwrap.dedent(self.text)))
+        text = textwrap.dedent(self.text)
+        if self.entered is not None:
+            self.entered(text)
+        else:
+            self.post_message(CodeAnswer.Submitted(text))
 
     def insert_text_at_cursor(self, text: str) -> None:
         """As the answer box's: a key typed while the focus was elsewhere lands here."""
