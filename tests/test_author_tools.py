@@ -312,7 +312,9 @@ def test_the_training_view_names_the_zeroed_and_the_unzeroed_curve():
             await pilot.pause()
             panel = app.screen.query_one(TrainingPanel)
             key = str(panel.query_one("#training-key").render())
-            assert key == "loss by step:   ⠒⠒ rate 0.05, zeroed   •• rate 0.05, not zeroed"
+            assert (
+                key == "loss after each update:   ⠒⠒ rate 0.05, zeroed   •• rate 0.05, not zeroed"
+            )
             for _ in range(3):
                 await pilot.press("s")
                 await app.workers.wait_for_complete()

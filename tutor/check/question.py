@@ -216,6 +216,15 @@ class Question:
         tolerance = self.tolerance(expected)  # inf or NaN: nothing is within it
         return math.isfinite(tolerance) and abs(answer - expected) <= tolerance
 
+    def reaches(self, wrong: float, expected: float) -> bool:
+        """Whether a mistake's number, as a student types it (rounded to the asked
+        places), is graded as ``expected``: then it cannot be told from the answer."""
+        if self.within(wrong, expected):
+            return True
+        if self.decimals is None or not math.isfinite(wrong):
+            return False
+        return self.within(round(wrong, self.decimals), expected)
+
     @cached_property
     def secrets(self) -> list[Question]:
         """This question and every later one in the lesson, at these numbers: the
@@ -332,7 +341,7 @@ def prepare(lesson: Lesson, graph: Graph, ask: Ask, index: int) -> Question:
         wrong = safely(m.at, graph)
         # A mistake that gives the right answer here is no mistake: drop it.
         # "That is dd/dc" would tell the answer of a question still to come.
-        if every.within(wrong, right) or every.later_quantities.intersection(m.names):
+        if every.reaches(wrong, right) or every.later_quantities.intersection(m.names):
             continue
         values[m.at] = [wrong]
         mistakes.append(m)

@@ -90,7 +90,7 @@ def _draw_quiz(lesson: Lesson, seed: int) -> Draw:
             question = unfiltered(lesson, graph, ask, index)
             right = safely(question.at, graph)
             for position, mistake in enumerate(question.mistakes):
-                if position in known[index] and question.within(safely(mistake.at, graph), right):
+                if position in known[index] and question.reaches(safely(mistake.at, graph), right):
                     return f"question {index + 1}'s {mistake.code} mistake gives the answer"
             if question.out_of_reach:
                 where = f"question {index + 1}'s {places(question.decimals or 0)}"
@@ -197,7 +197,7 @@ def _find_distinct_mistakes(lesson: Lesson) -> list[set[int]]:
                 position
                 for position, mistake in enumerate(question.mistakes)
                 if not mistake.approximates
-                and not question.within(safely(mistake.at, graph), right)
+                and not question.reaches(safely(mistake.at, graph), right)
             }
         )
     return found
