@@ -75,11 +75,11 @@ def test_no_key_is_lost_across_a_step_change(tmp_path, monkeypatch, pace):
     try:
         terminal.wait_for("A loss over a data set")
         terminal.keys("Enter")
-        terminal.wait_for("step 1 of 13")
+        terminal.wait_for("step 1 of 16")
         terminal.keys("Enter")
-        terminal.wait_for("step 2 of 13")
+        terminal.wait_for("step 2 of 16")
         terminal.keys("Enter")
-        terminal.wait_for("step 3 of 13", "0 of 6 done")
+        terminal.wait_for("step 3 of 16", "0 of 8 done")
         keys = [*first, "\r", "\r", *second]
         if pace is None:  # one write: the terminal hands them over together
             terminal.tmux("send-keys", "-t", "smoke", "-l", "".join(keys))
@@ -89,10 +89,10 @@ def test_no_key_is_lost_across_a_step_change(tmp_path, monkeypatch, pace):
                 time.sleep(pace)  # the typist's pace is what this test is about
         screen = wait_until(
             terminal,
-            lambda s: "step 4 of 13" in s and second in s,
+            lambda s: "step 4 of 16" in s and second in s,
             f"step 4 with {second} typed",
         )
-        assert "1 of 6 done" in screen, "the first answer was graded right"
+        assert "1 of 8 done" in screen, "the first answer was graded right"
         assert box(screen) == second
     finally:
         terminal.close()
@@ -108,12 +108,12 @@ def test_a_scrolled_derivation_is_not_left_on_screen_by_the_next_step(tmp_path, 
     try:
         terminal.wait_for("A loss over a data set")
         terminal.keys("Enter")
-        terminal.wait_for("step 1 of 13")
+        terminal.wait_for("step 1 of 16")
         terminal.keys(*["C-n"] * 6)
-        terminal.wait_for("step 7 of 13", "Derivation of", "lim[h→0]")
+        terminal.wait_for("step 7 of 16", "Derivation of", "lim[h→0]")
         terminal.keys(*["Down"] * 10)
         terminal.keys("Enter")
-        screen = wait_until(terminal, lambda s: "step 8 of 13" in s, "step 8")
+        screen = wait_until(terminal, lambda s: "step 8 of 16" in s, "step 8")
         assert "Derivation of" not in screen and "lim[h→0]" not in screen, screen
     finally:
         terminal.close()
