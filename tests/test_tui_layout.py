@@ -75,7 +75,7 @@ async def settled(pilot) -> None:
 async def problems_once_settled(pilot, screen, where: str) -> list[str]:
     """`problems` once the screen has settled: the footer's keys are composed again a
     refresh or more after a step changes, later on a loaded machine."""
-    for _ in range(20):
+    for _ in range(100):  # a loaded machine lays out a changed step more slowly
         found = problems(screen, where)
         if not found:
             return []
