@@ -117,3 +117,42 @@ def test_a_scrolled_derivation_is_not_left_on_screen_by_the_next_step(tmp_path, 
         assert "Derivation of" not in screen and "lim[h→0]" not in screen, screen
     finally:
         terminal.close()
+
+
+def test_keys_after_ctrl_j_in_the_code_editor_go_to_the_next_step_in_order(tmp_path, monkeypatch):
+    # Lesson 17: ctrl+j checks a body, Enter goes on, and the next body typed straight
+    # after lands in the next question's editor (it was graded with the first, or typed
+    # into the hidden one-line box); Esc then leaves in one press.
+    home = tmp_path / "home"
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    source = load_course(bundled_lessons()).find("write-backward").path
+    shutil.copy(source, folder / source.name)
+    (lesson,) = load_course(folder).lessons
+    monkeypatch.setenv("TUTOR_HOME", str(home))
+    passed.remember(lesson)
+    command = f"env -u TUTOR_LESSONS TUTOR_HOME={home} {TUTOR} --lessons {folder}"
+    terminal = Terminal(command, socket=f"tutor-code-{os.getpid()}", size=(80, 24))
+    try:
+        terminal.wait_for("Write _backward")
+        terminal.keys("Enter")
+        terminal.wait_for("step 1 of 7")
+        terminal.keys("Enter")
+        terminal.wait_for("step 2 of 7")
+        terminal.keys("Enter")
+        terminal.wait_for("step 3 of 7", "ctrl+j checks the code")
+        terminal.tmux("send-keys", "-t", "smoke", "-l", "self.grad += out.grad")
+        terminal.keys("Enter")
+        terminal.tmux("send-keys", "-t", "smoke", "-l", "other.grad += out.grad")
+        terminal.keys("C-j", "Enter")
+        terminal.tmux("send-keys", "-t", "smoke", "-l", "self.grad += other.data * out.grad")
+        screen = wait_until(
+            terminal,
+            lambda s: "step 4 of 7" in s and "self.grad += other.data * out.grad" in s,
+            "step 4 with its first line typed in the editor",
+        )
+        assert "1 of 5 done" in screen, "the first body was graded right"
+        terminal.keys("Escape")
+        wait_until(terminal, lambda s: "Continue with" in s, "the course after one Esc")
+    finally:
+        terminal.close()

@@ -189,7 +189,7 @@ class LessonScreen(TutorScreen):
             self.notify(self.run.recorder.warning, title="Progress", severity="warning", timeout=15)
         self.query_one(BodyEditor).entered = self.code_entered
         self.show_step()
-        self._typing_box().focus()
+        self.typing_box().focus()
         lesson = self.session.lesson
         if self.quiz and lesson.has_graph and not lesson.vary:  # no other numbers to draw
             self.query_one(Feedback).say(
@@ -309,7 +309,7 @@ class LessonScreen(TutorScreen):
             code.show(lines, self.run.box_text())
             code.editor.focus()
 
-    def _typing_box(self) -> AnswerInput | BodyEditor:
+    def typing_box(self) -> AnswerInput | BodyEditor:
         """Where typing goes: the answer box, or the code editor while it is shown."""
         code = self.query_one(CodeAnswer)
         return code.editor if code.display else self.query_one(AnswerInput)
@@ -538,7 +538,7 @@ class LessonScreen(TutorScreen):
 
     def _answer_box_keeps_keys(self) -> None:
         """Typing goes to the answer box (a panel that took the focus gives it back)."""
-        answer = self._typing_box()
+        answer = self.typing_box()
         if self.maximized is None:
             answer.focus()
             self.call_after_refresh(answer.focus)  # after Textual's own focus moves
@@ -550,7 +550,7 @@ class LessonScreen(TutorScreen):
         panel closes; typing then still answers, and Enter still submits. Where no
         answer is taken, the student is told so.)
         """
-        answer = self._typing_box()
+        answer = self.typing_box()
         if self.focused is answer:
             return
         if event.key == "enter":
