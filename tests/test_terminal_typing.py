@@ -120,9 +120,9 @@ def test_a_scrolled_derivation_is_not_left_on_screen_by_the_next_step(tmp_path, 
 
 
 def test_keys_after_ctrl_j_in_the_code_editor_go_to_the_next_step_in_order(tmp_path, monkeypatch):
-    # Lesson 17: ctrl+j checks a body, Enter goes on, and the next body typed straight
-    # after lands in the next question's editor (it was graded with the first, or typed
-    # into the hidden one-line box); Esc then leaves in one press.
+    # Lesson 17: ctrl+j checks a body at once, so the Enter typed behind it goes on (the
+    # keys after ctrl+j were graded with the body); the next body lands in the next
+    # question's editor; Esc then leaves in one press (it only moved the focus).
     home = tmp_path / "home"
     folder = tmp_path / "lessons"
     folder.mkdir()
@@ -144,11 +144,12 @@ def test_keys_after_ctrl_j_in_the_code_editor_go_to_the_next_step_in_order(tmp_p
         terminal.tmux("send-keys", "-t", "smoke", "-l", "self.grad += out.grad")
         terminal.keys("Enter")
         terminal.tmux("send-keys", "-t", "smoke", "-l", "other.grad += out.grad")
-        terminal.keys("C-j", "Enter")
+        terminal.keys("C-j", "Enter")  # checked at once: Enter, behind it, goes on
+        terminal.wait_for("step 4 of 7")
         terminal.tmux("send-keys", "-t", "smoke", "-l", "self.grad += other.data * out.grad")
         screen = wait_until(
             terminal,
-            lambda s: "step 4 of 7" in s and "self.grad += other.data * out.grad" in s,
+            lambda s: "self.grad += other.data * out.grad" in s,
             "step 4 with its first line typed in the editor",
         )
         assert "1 of 5 done" in screen, "the first body was graded right"

@@ -588,8 +588,8 @@ def verdict(question, text: str):
     twice = used_twice(op, node.inputs[0].data)
     return Verdict(
         CORRECT,
-        f"Correct: each operand gets d out/d operand × out.grad, added with +=. Proved "
-        f"against the derivation from the limit definition, and run on `{twice.text}`.",
+        f"Correct: each share is d out/d operand × out.grad, added with +=; proved by the "
+        f"limit definition and run on `{twice.text}`.",
     )
 
 

@@ -325,6 +325,9 @@ class LessonScreen(TutorScreen):
         if self.session.record is not None and self.session.record.settled:
             self.show_step()
             self.query_one(AnswerInput).focus()
+            # The editor's rows go back to the text and the picture: shared out again
+            # once the layout without the editor is in place, not from the one before.
+            self.call_after_refresh(self.call_after_refresh, self.fit_body)
 
     def _refresh_footer(self) -> None:
         """Redraw the footer's keys, only when what applies has changed (it is slow)."""

@@ -63,14 +63,6 @@ class AnswerInput(Input):
             event.prevent_default()
             self.app.post_message(events.Key(event.key, event.character))
             return
-        # The step changed to one answered elsewhere (a code question's editor) while
-        # keys waited here: they go, in order, to where typing goes now.
-        target = getattr(self.screen, "typing_box", lambda: self)()
-        if not self.display and target is not self:
-            event.stop()
-            event.prevent_default()
-            target.post_message(events.Key(event.key, event.character))
-            return
         if event.is_printable and not self._takes_text():
             event.stop()
             event.prevent_default()
