@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -81,6 +82,20 @@ def _is_empty_file(path: Path) -> bool:
 
 
 def _connect(target: Path | str) -> sqlite3.Connection:
+    """`_connect_once`, tried again while another process holds the file it creates or
+    turns to WAL (two tutors opened at once): SQLite's busy timeout does not cover that."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return _connect_once(target)
+        except sqlite3.OperationalError as exc:
+            locked = exc.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            if not locked or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _connect_once(target: Path | str) -> sqlite3.Connection:
     conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
         conn.execute("PRAGMA foreign_keys = ON")
