@@ -12,7 +12,7 @@ lays out, binds keys and renders; the rules are tested here as plain Python.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -360,6 +360,27 @@ class LessonRun:
                 session.lesson, session.graph, session.steps[position]
             )
         return self._trainers[position]
+
+    def your_view(self, position: int | None, lessons: Sequence[Lesson]):
+        """The training view of step ``position`` (None: the lecture's network) on the
+        tutor's engine beside the student's (`tutor.runtime.your_engine`), with the
+        rules last written in any of ``lessons`` as the progress store holds them
+        (none, if it cannot say)."""
+        from tutor.runtime.your_engine import lecture_view, student_rules, your_view
+
+        session = self.session
+        rows = self.recorder._guard(self.recorder.store.answer_rows) or []
+        rules = student_rules(rows, lessons)
+        if position is None:
+            return lecture_view(rules)
+        return your_view(session.lesson, session.graph, session.steps[position], rules)
+
+    def writes_backward(self) -> bool:
+        """A lesson that asks for ``_backward`` bodies: ctrl+o, where no training view
+        comes before, trains the lecture's network on the student's rules."""
+        from tutor.runtime.your_engine import backward_questions
+
+        return not self.quiz and bool(backward_questions(self.session.lesson))
 
     # -- the student's moves: one call per key -----------------------------------------
 

@@ -357,7 +357,23 @@ class LessonScreen(TutorScreen):
 
         first, *others = self.run.trainers(position)
         title = f"{self.session.lesson.title}: training (Esc goes back)"
-        self.app.push_screen(TrainingScreen(first, title, others=others))
+        self.app.push_screen(
+            TrainingScreen(first, title, others=others, yours=lambda: self._your_engine(position))
+        )
+
+    def _your_engine(self, position: int | None):
+        """The training view of step ``position`` (None: the lecture's network) on the
+        tutor's engine beside the student's own rules (y in a training view, ctrl+o in
+        a lesson that asks for them), trained afresh each time."""
+        from tutor.tui.screens.training import TrainingScreen
+
+        course = getattr(self.app, "course", None)
+        lessons = course.lessons if course is not None else [self.session.lesson]
+        view = self.run.your_view(position, lessons)
+        first, *others = view.trainers
+        what = "your engine" if position is not None else "the lecture's network on your engine"
+        title = f"{self.session.lesson.title}: {what} (Esc goes back)"
+        return TrainingScreen(first, title, others=others, names=view.names, note=view.note)
 
     # -- sharing the rows: the text first, the picture gets the rest -------------------
 
@@ -531,6 +547,9 @@ class LessonScreen(TutorScreen):
         from tutor.tui.screens.network import open_network, why_not
 
         if key == "zoom" and open_network(self):
+            return
+        if key == "training" and self.run.writes_backward():
+            self.app.push_screen(self._your_engine(None))
             return
         self.query_one(Feedback).say(why_not(self, key), "info")
 

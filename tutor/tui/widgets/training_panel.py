@@ -141,14 +141,17 @@ class TrainingPanel(Vertical, can_focus=True):
         *,
         interval: float = 0.05,
         others: Sequence[Trainer] = (),
+        names: Sequence[str] = (),
         **kwargs,
     ):
         """``interval`` is the pause between two steps of a run, in seconds; ``others``
         train beside ``trainer`` step for step (other learning rates, from the same
-        start), drawn on the same curve."""
+        start), drawn on the same curve. ``names``: each curve's name, the trainer's
+        first ("tutor", "yours"), where the curves are not told apart by their rate."""
         super().__init__(**kwargs)
         self.trainer = trainer
         self.others = list(others)
+        self.names = list(names)
         self.interval = interval
         self._lock = _lock_of(trainer)  # a view opened again shares its trainer's lock
         with self._lock:  # a forward pass: not while a closed view's step finishes
@@ -298,6 +301,8 @@ class TrainingPanel(Vertical, can_focus=True):
         for label, (_, losses, diverged) in zip(labels, snapshot.others, strict=False):
             now = short(losses[-1]) if losses else "–"
             text.append(f"\n  {label}: loss {now}")
+            if self.names:  # the same training on another engine: do the curves agree?
+                text.append(f"  {_agreement(snapshot.losses, losses, self.names[0])}")
             if diverged is not None:
                 text.append(f" (stopped after {_updates(len(losses) - 1)})")
         return text
@@ -306,6 +311,8 @@ class TrainingPanel(Vertical, can_focus=True):
         """Each curve's name: its rate, and whether it zeroes the gradients where the
         curves differ in that (``compare_zeroing``)."""
         trainers = [self.trainer, *self.others]
+        if len(self.names) == len(trainers):
+            return list(self.names)
         zeroing = len({t.zero_grad for t in trainers}) > 1
         return [
             f"rate {short(t.rate)}"
@@ -421,6 +428,16 @@ _LOCKS_LOCK = threading.Lock()
 
 def _updates(n: int) -> str:
     return "1 update" if n == 1 else f"{n} updates"
+
+
+def _agreement(first: Sequence[float], other: Sequence[float], name: str) -> str:
+    """Whether ``other``'s curve lies on ``first``'s, step for step so far (to 1e-9 of
+    the loss), or how far apart they come: where they coincide, one hides the other."""
+    gap = max((abs(a - b) for a, b in zip(first, other, strict=False)), default=0.0)
+    scale = max((abs(a) for a in first), default=1.0)
+    if gap <= 1e-9 * max(1.0, scale):
+        return f"(on the {name}'s curve)"
+    return f"(apart from the {name}'s by up to {short(gap)})"
 
 
 def _done(steps: int) -> str:
