@@ -161,6 +161,32 @@ def test_small_training_view_from_a_lesson(snap_compare):
     assert snap_compare(app(), terminal_size=SMALL, run_before=run_before)
 
 
+def test_small_your_engine_view(snap_compare):
+    # y in the training view: the same training on the student's recorded rules (here
+    # `=` for `+=` in +), beside the tutor's; three steps, two curves
+    from tutor.expr.backward import METHODS
+    from tutor.progress import Answer
+
+    before = at_step("learning-rate", 2)  # the lecture's network at rate 0.05
+
+    async def run_before(pilot) -> None:
+        bodies = [METHODS[op].body() for op in ("add", "mul", "tanh")]
+        bodies[0] = "self.grad = out.grad\nother.grad = out.grad"
+        for index, body in enumerate(bodies):
+            pilot.app.store.record_answer(Answer("write-backward", index, 0, body, "incorrect"))
+        await before(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("s")
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app(), terminal_size=SMALL, run_before=run_before)
+
+
 def test_small_code_answer_with_a_diagnosis(snap_compare):
     # the method as the lecture writes it, the body typed with `=`, and its diagnosis
     from tutor.tui.widgets.code_answer import BodyEditor

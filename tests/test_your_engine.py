@@ -228,11 +228,15 @@ def test_without_the_rules_the_view_says_what_to_do(course):
     found = lesson(course, "zero-the-gradients")
     view = your_view(found, lesson_graph(found), training_step(found), StudentRules(RIGHT))
     assert len(view.trainers) == 2
-    view = your_view(
-        found, lesson_graph(found), training_step(found), StudentRules({"add": RIGHT["add"]})
-    )
+    rows = [
+        {"lesson_id": "write-backward", "question_index": 0, "answer": RIGHT["add"],
+         "verdict": CORRECT},
+    ]  # fmt: skip
+    rules = student_rules(rows, course.lessons)
+    view = your_view(found, lesson_graph(found), training_step(found), rules)
     assert len(view.trainers) == 1 and view.names == []
-    assert "you have not written _backward for * tanh" in view.note
-    assert "lesson 17 (Write _backward)" in view.note
+    assert "you have not written _backward for * tanh yet" in view.note
+    # The lesson that asks for them, by its number and title, as the course list shows it.
+    assert "Write the rules for + * tanh in lesson 17 (Write _backward)" in view.note
     assert len(lecture_view(StudentRules()).trainers) == 1
     assert lecture_view(StudentRules(RIGHT)).names == ["tutor", "yours"]

@@ -50,6 +50,8 @@ class StudentRules:
     """The last ``_backward`` body the student submitted for each op (by op name)."""
 
     texts: Mapping[str, str] = field(default_factory=dict)
+    #: Where each op's ``_backward`` is asked for: "lesson 17 (Write _backward)".
+    asked_in: Mapping[str, str] = field(default_factory=dict)
 
     def missing(self, ops: Iterable[str] = WRITTEN) -> list[str]:
         """The ops of ``ops`` the student has not written yet."""
@@ -92,11 +94,13 @@ def student_rules(rows: Iterable[Mapping[str, object]], lessons: Iterable) -> St
     first): for each op, the last body submitted to a question that asks for its
     ``_backward`` in any of ``lessons``, graded right or wrong (a body the tutor could
     not read, a reveal or a skip is no rule)."""
-    asked = {
-        (lesson.id, index): op
-        for lesson in lessons
-        for index, op in backward_questions(lesson).items()
-    }
+    asked: dict[tuple[str, int], str] = {}
+    asked_in: dict[str, str] = {}
+    for lesson in lessons:
+        for index, op in backward_questions(lesson).items():
+            asked[(lesson.id, index)] = op
+            number = f"lesson {lesson.order} " if lesson.order is not None else "the lesson "
+            asked_in.setdefault(op, f"{number}({lesson.title})")
     texts: dict[str, str] = {}
     for row in rows:
         op = asked.get((row["lesson_id"], row["question_index"]))
@@ -105,7 +109,7 @@ def student_rules(rows: Iterable[Mapping[str, object]], lessons: Iterable) -> St
             continue
         if text.strip():
             texts[op] = text
-    return StudentRules(texts)
+    return StudentRules(texts, asked_in)
 
 
 # -- a rule as data: parsed, then a tree of calls to the op table ---------------------------------
@@ -293,10 +297,13 @@ class YourTrainer(Trainer):
 
 def missing_line(rules: StudentRules) -> str:
     """What to do when the student has not written the rules the network needs."""
-    missing = " ".join(symbol(op) for op in rules.missing())
+    missing = rules.missing()
+    where = list(dict.fromkeys(rules.asked_in[op] for op in missing if op in rules.asked_in))
+    place = " and ".join(where) if where else "the lesson that asks for _backward"
+    wanted = " ".join(map(symbol, WRITTEN))
     return (
-        f"No curve of yours: you have not written _backward for {missing} yet. Write the "
-        "rules for + * tanh in lesson 17 (Write _backward) to train on your own engine."
+        f"No curve of yours: you have not written _backward for {' '.join(map(symbol, missing))} "
+        f"yet. Write the rules for {wanted} in {place} to train on your own engine."
     )
 
 

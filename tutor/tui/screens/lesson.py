@@ -356,7 +356,7 @@ class LessonScreen(TutorScreen):
         from tutor.tui.screens.training import TrainingScreen
 
         first, *others = self.run.trainers(position)
-        title = f"{self.session.lesson.title}: training (Esc goes back)"
+        title = f"{self.session.lesson.title}: training (Esc goes back, y: your engine)"
         self.app.push_screen(
             TrainingScreen(first, title, others=others, yours=lambda: self._your_engine(position))
         )

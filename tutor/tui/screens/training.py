@@ -63,7 +63,8 @@ class TrainingScreen(Screen):
         Binding("up", "scroll_params(-1)", "Up", show=False),
         Binding("pagedown", "scroll_params(2)", "Page down", show=False),
         Binding("pageup", "scroll_params(-2)", "Page up", show=False),
-        Binding(YOURS, "your_engine", "Your engine"),
+        # Named in the title, not the footer, which has no room left at 80 columns.
+        Binding(YOURS, "your_engine", "Your engine", show=False),
     ]
 
     def __init__(
