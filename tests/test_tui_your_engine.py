@@ -98,7 +98,7 @@ async def test_the_right_rules_lie_on_the_tutors_curve():
         panel = app.screen.query_one(TrainingPanel)
         await steps(pilot, 3)
         assert "(on the tutor's curve)" in text_of(panel, "#training-status")
-        (_, yours), = panel.curves
+        ((_, yours),) = panel.curves
         assert max(abs(a[1] - b[1]) for a, b in zip(panel.curve, yours, strict=True)) < 1e-9
 
 
