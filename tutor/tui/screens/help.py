@@ -38,7 +38,9 @@ closes that view (and a derivation) before it leaves the lesson. Whatever has
 the focus, typing goes to the answer box; where nothing is asked, you are told so.
 
 A **training** step opens a live loss curve with Enter; a question read from it
-opens it again with **ctrl+o**, as you left it.
+opens it again with **ctrl+o**, as you left it. There **y** trains it again on
+your own `_backward` rules (lesson 17) beside the tutor's engine, as **ctrl+o**
+does with the lecture's network in the lessons that ask for those rules.
 
 A lesson is checked (SymPy, the engine and finite differences agree) before
 anything in it is graded; while that runs, the bar says so and an answer you
