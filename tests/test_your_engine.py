@@ -240,3 +240,40 @@ def test_without_the_rules_the_view_says_what_to_do(course):
     assert "Write the rules for + * tanh in lesson 17 (Write _backward)" in view.note
     assert len(lecture_view(StudentRules()).trainers) == 1
     assert lecture_view(StudentRules(RIGHT)).names == ["tutor", "yours"]
+
+
+def heavy_rule() -> str:
+    """A body at the bounds of a code answer: temporaries that double, then 8 statements
+    of about 640 operations each (the reader's limit is 800 a statement)."""
+    lines = ["t1 = out.grad" + " * 1.0" * 39, "t2 = t1 * t1", "t3 = t2 * t2", "t4 = t3 * t3"]
+    lines += ["self.grad += t4 * 0", "other.grad += t4 * 0"] * 4
+    return "\n".join(lines)
+
+
+def test_a_rule_too_long_to_train_with_runs_the_tutors_and_says_so():
+    from tutor.expr.backward import parse_backward
+    from tutor.runtime.your_engine import MAX_WORK
+
+    body = heavy_rule()  # it reads as a body for *: within the bounds of a code answer
+    assert len(parse_backward(body, binary=True).statements) == 8
+    yours = YourTrainer(
+        network(), LECTURE_XS, LECTURE_YS, StudentRules({**RIGHT, "mul": body}), rate=0.05
+    )
+    assert "mul" in yours.engine.fallback and "mul" not in yours.engine.yours
+    note = yours.engine.note()
+    assert "your rule for * is too long to train with here" in note
+    assert f"at most {MAX_WORK:,}" in note
+    assert gap(yours.run(STEPS), tutor_curve()) < 1e-9  # the tutor's * ran
+
+
+def test_the_lecture_rules_are_far_within_the_work_bound():
+    from tutor.engine import topo_order
+    from tutor.runtime.your_engine import MAX_WORK
+
+    yours = YourTrainer(network(), LECTURE_XS, LECTURE_YS, StudentRules(RIGHT))
+    assert not yours.engine.problems
+    _, loss = yours.forward()
+    work = sum(
+        sum(s.size for s in yours.engine.plans.get((n.op, n.param), ())) for n in topo_order(loss)
+    )
+    assert 0 < work < MAX_WORK / 20  # the bound is for hostile bodies only

@@ -35,6 +35,11 @@ WRITTEN = ("add", "mul", "tanh")
 #: The lesson that asks for them (its id), named on screen when some are missing.
 LESSON = "write-backward"
 _OWNERS = ("self", "other")
+#: The operations of the student's rules one backward pass may run (each statement's
+#: tree counted once per node of its op): about 50 ms a step. The lecture's rules on
+#: the lecture's network run about 2,000; a body at the bounds of a code answer (800
+#: operations a statement, 12 statements) on a large graph would run millions.
+MAX_WORK = 100_000
 
 
 def symbol(op: str) -> str:
@@ -151,6 +156,16 @@ class _Statement:
     target: int  # 0: self, 1: other
     op: str  # "+=", "-=", "="
     value: Compiled
+    size: int  # the operations (tree nodes) computing it takes
+
+
+def _size(expr: Expr) -> int:
+    match expr:
+        case Neg(operand=x) | Pow(base=x) | Call(arg=x):
+            return 1 + _size(x)
+        case BinOp(left=left, right=right):
+            return 1 + _size(left) + _size(right)
+    return 1
 
 
 @dataclass
@@ -172,8 +187,25 @@ class EngineRules:
     @classmethod
     def for_nodes(cls, rules: StudentRules, nodes: Iterable[Value]) -> EngineRules:
         found = cls(rules)
-        for key in dict.fromkeys((n.op, n.param) for n in nodes if not n.is_leaf):
+        counts: dict[tuple[str, float | None], int] = {}
+        for n in nodes:
+            if not n.is_leaf:
+                counts[(n.op, n.param)] = counts.get((n.op, n.param), 0) + 1
+        for key in counts:
             found._prepare(*key)
+        work = {key: counts[key] * sum(s.size for s in plan) for key, plan in found.plans.items()}
+        while found.plans and sum(work.values()) > MAX_WORK:  # the costliest rule goes first
+            key = max(work, key=work.__getitem__)
+            total = sum(work.values())
+            del found.plans[key], work[key]
+            op = key[0]
+            found.problems.append(
+                f"your rule for {symbol(op)} is too long to train with here ({total:,} "
+                f"operations a step, at most {MAX_WORK:,}): the tutor's runs instead"
+            )
+            if not any(k[0] == op for k in found.plans):
+                found.yours.remove(op)
+                _add(found.fallback, op)
         return found
 
     def _prepare(self, op: str, param: float | None) -> None:
@@ -189,7 +221,8 @@ class EngineRules:
             _add(self.fallback, op)
             return
         self.plans[(op, param)] = tuple(
-            _Statement(_OWNERS.index(s.target), s.op, _compile(s.expr)) for s in rule.statements
+            _Statement(_OWNERS.index(s.target), s.op, _compile(s.expr), _size(s.expr))
+            for s in rule.statements
         )
         _add(self.yours, op)
 
