@@ -108,12 +108,16 @@ def student_rules(rows: Iterable[Mapping[str, object]], lessons: Iterable) -> St
             asked_in.setdefault(op, f"{number}({lesson.title})")
     texts: dict[str, str] = {}
     for row in rows:
-        op = asked.get((row["lesson_id"], row["question_index"]))
-        text = row["answer"]
-        if op is None or row["verdict"] not in (CORRECT, INCORRECT) or not isinstance(text, str):
+        lesson_id, question, text = row["lesson_id"], row["question_index"], row["answer"]
+        if not (isinstance(lesson_id, str) and isinstance(question, int)):
+            continue
+        written = asked.get((lesson_id, question))
+        if written is None or row["verdict"] not in (CORRECT, INCORRECT):
+            continue
+        if not isinstance(text, str):
             continue
         if text.strip():
-            texts[op] = text
+            texts[written] = text
     return StudentRules(texts, asked_in)
 
 
@@ -237,20 +241,20 @@ class EngineRules:
         plans = self.plans
         isfinite = math.isfinite
         for node in reversed(order):
-            x, y = node._x, node._y
-            if x is None:
+            x, y, op = node._x, node._y, node._op
+            if x is None or op is None:
                 continue
-            plan = plans.get((node._op.name, node.param))
+            plan = plans.get((op.name, node.param))
             if plan is None:  # the tutor's rule, as `backward_over` runs it
                 if y is not None:
-                    dx, dy = node._op.local((x.data, y.data), node.data, node.param)
+                    dx, dy = op.local((x.data, y.data), node.data, node.param)
                     x.grad += dx * node.grad
                     y.grad += dy * node.grad
                 else:
-                    (dx,) = node._op.local((x.data,), node.data, node.param)
+                    (dx,) = op.local((x.data,), node.data, node.param)
                     x.grad += dx * node.grad
                 continue
-            operands = (x, y)
+            operands = (x, y if y is not None else x)  # `other` is only read where there is one
             reads = {"self.data": x.data, "out.data": node.data, "out.grad": node.grad}
             if y is not None:
                 reads["other.data"] = y.data
@@ -348,7 +352,7 @@ class YourView:
     """A training view's trainers: the tutor's first, then the student's engine's (when
     the student has written the rules), each curve's name, and a line to show above."""
 
-    trainers: list[Trainer]
+    trainers: list[GraphTrainer | Trainer]
     names: list[str]
     note: str
 
