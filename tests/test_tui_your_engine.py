@@ -122,3 +122,21 @@ async def test_ctrl_o_in_lesson_17_says_what_to_write_first():
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is lesson and isinstance(lesson, LessonScreen)
+
+
+@pilot_test
+async def test_a_rule_that_fails_stops_the_students_curve_and_says_why():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        record_rules(app, {**RIGHT, "tanh": "self.grad += out.grad / (out.data - out.data)"})
+        app.checked["write-backward"] = []
+        app.open_lesson("write-backward")
+        await until_lesson(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        panel = app.screen.query_one(TrainingPanel)
+        await steps(pilot, 2)
+        status = text_of(panel, "#training-status")
+        assert panel.snapshot.steps == 2  # the tutor's curve goes on
+        assert "yours stopped: your rule for tanh: division by zero" in status

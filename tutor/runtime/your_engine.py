@@ -264,7 +264,9 @@ class EngineRules:
                     reads["other.grad"] = y.grad
                 try:
                     value = statement.value(reads)
-                except (EngineError, ArithmeticError) as exc:
+                except EngineError as exc:
+                    raise _failed(node, exc.message) from None
+                except ArithmeticError as exc:
                     raise _failed(node, str(exc)) from None
                 if not isfinite(value):
                     raise _failed(node, f"it gives {value}")
@@ -302,7 +304,7 @@ def _add(found: list[str], op: str) -> None:
 
 
 def _failed(node: Value, why: str) -> EngineError:
-    return EngineError("train", f"your rule for {symbol(node.op)} fails: {why}")
+    return EngineError("train", f"your rule for {symbol(node.op)}: {why}")
 
 
 # -- trainers ------------------------------------------------------------------------------------

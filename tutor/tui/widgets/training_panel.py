@@ -301,10 +301,12 @@ class TrainingPanel(Vertical, can_focus=True):
         for label, (_, losses, diverged) in zip(labels, snapshot.others, strict=False):
             now = short(losses[-1]) if losses else "–"
             text.append(f"\n  {label}: loss {now}")
-            if self.names:  # the same training on another engine: do the curves agree?
+            if self.names and losses:  # the same training on another engine: do they agree?
                 text.append(f"  {_agreement(snapshot.losses, losses, self.names[0])}")
             if diverged is not None:
-                text.append(f" (stopped after {_updates(len(losses) - 1)})")
+                text.append(f" (stopped after {_updates(max(len(losses) - 1, 0))})")
+                if self.names:  # another engine's reason is its own: a rule that failed
+                    text.append(f"\n  {label} stopped: {diverged}")
         return text
 
     def labels(self) -> list[str]:
