@@ -426,7 +426,7 @@ class Session:
         if self.graph is None:
             return []
         if isinstance(step, Show) and step.what == "derivation":
-            return [Edge(step.node, step.wrt)]
+            return [] if step.node is None or step.wrt is None else [Edge(step.node, step.wrt)]
         if not isinstance(step, Ask) or self.mode == "quiz":
             return []
         question = self.question()
@@ -437,6 +437,8 @@ class Session:
         step = self.step
         if not isinstance(step, Show) or step.what != "plot" or self.graph is None:
             raise SessionError("this step is not a plot")
+        if step.node is None or step.range is None:
+            raise ValueError("the plot step names no leaf or no range")
         low, high = step.range
         return plot_data(self.graph, step.node, low, high, step.h)
 

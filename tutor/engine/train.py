@@ -277,6 +277,10 @@ class GraphTrainer(_Descent):
         return found
 
 
+#: Either trainer: what the training view shows and steps.
+AnyTrainer = Trainer | GraphTrainer
+
+
 def finite_difference_descent(
     loss: Value,
     params: Sequence[Value],

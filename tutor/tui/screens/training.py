@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tutor.engine.train import Trainer
+from tutor.engine.train import AnyTrainer
 from tutor.tui.widgets.training_panel import (
     AGAIN,
     LAST,
@@ -60,11 +60,11 @@ class TrainingScreen(Screen):
 
     def __init__(
         self,
-        trainer: Trainer,
+        trainer: AnyTrainer,
         title: str = "Training",
         *,
         interval: float = 0.05,
-        others: Sequence[Trainer] = (),
+        others: Sequence[AnyTrainer] = (),
     ):
         super().__init__()
         self.trainer = trainer
