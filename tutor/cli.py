@@ -16,7 +16,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from tutor import __version__, numbers
 from tutor.status import NOT_STARTED
@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     class Parser(argparse.ArgumentParser):
         """Raises `UsageError` rather than exiting, so that `main` can say so in JSON."""
 
-        def error(self, message: str):  # type: ignore[override]
+        def error(self, message: str) -> NoReturn:
             raise UsageError(message, self.format_usage())
 
     common = Parser(add_help=False)
@@ -212,15 +212,22 @@ class EscapingWriter:
         return getattr(self._stream, name)
 
 
+def _escaping(stream: TextIO) -> TextIO:
+    """``stream`` behind an `EscapingWriter`: a TextIO by delegation (``__getattr__``)."""
+    return cast(TextIO, EscapingWriter(stream))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:  # `tutor` alone opens the app, which draws the screen itself:
-        return _main(SimpleNamespace(command=None), sys.stdout, sys.stderr)  # no parser built
+        # No parser built, so no argparse: a namespace that reads as its Namespace would.
+        no_command = cast("argparse.Namespace", SimpleNamespace(command=None))
+        return _main(no_command, sys.stdout, sys.stderr)
     saved = sys.stdout, sys.stderr
     try:
         args = build_parser().parse_args(_expression_last(argv))
     except UsageError as exc:
-        out, err = EscapingWriter(saved[0]), EscapingWriter(saved[1])
+        out, err = _escaping(saved[0]), _escaping(saved[1])
         err.write(exc.usage)
         err.write(f"tutor: error: {exc}\n")
         if "--json" in argv:  # stdout is one JSON value under --json, whatever fails
@@ -228,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         return USAGE_ERROR
     if args.command is None:
         return _main(args, sys.stdout, sys.stderr)
-    sys.stdout, sys.stderr = EscapingWriter(saved[0]), EscapingWriter(saved[1])
+    sys.stdout, sys.stderr = _escaping(saved[0]), _escaping(saved[1])
     try:
         return _main(args, sys.stdout, sys.stderr)
     finally:
@@ -314,7 +321,7 @@ def _dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     folder = lessons_dir(getattr(args, "lessons", None))
     if args.command is not None and (
         getattr(args, "preview_lesson", None) is not None
-        or getattr(args, "preview_seed", 0)
+        or bool(getattr(args, "preview_seed", 0))
         or getattr(args, "preview_watch", False)
     ):
         raise CommandError(
@@ -576,8 +583,8 @@ def read_answer_lines(path: Path) -> list[AnswerLine]:
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        where = f"{_shown_path(path)}:{line}"
+        at = data[: exc.start].count(b"\n") + 1
+        where = f"{_shown_path(path)}:{at}"
         raise CommandError(f"{where}: the answers file is not UTF-8 text") from None
     answers: list[AnswerLine] = []
     for number, line in enumerate(text.split("\n"), start=1):
@@ -599,8 +606,8 @@ def read_answer_lines(path: Path) -> list[AnswerLine]:
                     f"-2 {ARROW} right (a skipped question gets no verdict)"
                 )
         # A multi-line answer (a `_backward` body) is one line with its breaks written `\n`.
-        text = None if stripped == "-" else stripped.replace("\\n", "\n")
-        answers.append(AnswerLine(text, number, expectation))
+        written = None if stripped == "-" else stripped.replace("\\n", "\n")
+        answers.append(AnswerLine(written, number, expectation))
     return answers
 
 
@@ -637,16 +644,17 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
             "the extra ones are ignored",
             file=sys.stderr,
         )
-    results = []
+    results: list[dict[str, Any]] = []
     verdicts: list[Verdict | None] = []  # what `--record` stores
     unmet_lines: list[str] = []  # expectations not met, as PATH:LINE: message
     checked = 0
     for index in range(count if args.answers is not None else 0):
         session.goto_question(index)
         question = session.question()
+        assert question is not None  # a quiz's questions are on its graph
         if question.ungradable:  # an answer of inf or NaN (`tutor check` says so too)
-            line = question.ask.line
-            where = f"{lesson.path}:{line}" if line else str(lesson.path)
+            at = question.ask.line
+            where = f"{lesson.path}:{at}" if at else str(lesson.path)
             raise CommandError(f"{where}: {question.ungradable}")
         entry = entries[index] if index < len(entries) else None
         answer = entry.answer if entry is not None else None
@@ -660,7 +668,7 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
             verdict_name, feedback, diagnosis = verdict.status, verdict.feedback, verdict.diagnosis
             if verdict.caret:
                 feedback = f"{feedback}\n{verdict.caret}"
-            if args.expect and entry.expectation is not None:
+            if args.expect and entry is not None and entry.expectation is not None:
                 from tutor.author.answer_tests import unmet
 
                 checked += 1
@@ -689,7 +697,10 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
 
         tests = [t for t in lesson.tests if t.seed == args.seed]
         checked += len(tests)
-        unmet_lines += [str(e) for e in run_tests(lesson, [session.graph], seed=args.seed)]
+        unmet_lines += [
+            str(e)
+            for e in run_tests(lesson, [session.graph] if session.graph else [], seed=args.seed)
+        ]
     if args.record and args.answers is not None:
         _record(session, verdicts)
     if args.json:
@@ -712,10 +723,10 @@ def cmd_run(folder: Path, args: argparse.Namespace, out: TextIO) -> int:
         print(f"    answer: {r['answer']}", file=out)
         print(f"    {r['verdict']}: {_indent(r['feedback'])}", file=out)
     if args.answers is not None:
-        verdict = "passed" if session.passed else "not passed"
+        outcome = "passed" if session.passed else "not passed"
         print(
             f"\nScore: {numbers.score(session.score)} / {numbers.score(session.total)} "
-            f"({numbers.percent(session.percent / 100)}): {verdict} "
+            f"({numbers.percent(session.percent / 100)}): {outcome} "
             f"(pass mark {numbers.percent(lesson.pass_mark)})",
             file=out,
         )

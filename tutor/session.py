@@ -333,7 +333,9 @@ class Session:
     def reveal(self, index: int | None = None) -> Reveal:
         """The answer and how it comes about; the question then earns nothing."""
         shown = self.solution(index)
-        record = self.records[self.question_index if index is None else index]
+        at = self.question_index if index is None else index
+        assert at is not None  # `solution` found the question
+        record = self.records[at]
         if not record.settled:
             record.status = REVEALED
             record.points = 0.0
@@ -345,7 +347,7 @@ class Session:
         or its value at these numbers is the asked value (dL/dd when L = d * f uses d
         directly)."""
         question = self.question(index)
-        if question is None or self.records[question.index].settled:
+        if question is None or self.graph is None or self.records[question.index].settled:
             return False
         if question.ask.spec.edge and (question.node, question.wrt) == (node, wrt):
             return True
@@ -424,16 +426,19 @@ class Session:
         if self.graph is None:
             return []
         if isinstance(step, Show) and step.what == "derivation":
-            return [Edge(step.node, step.wrt)]
+            return [] if step.node is None or step.wrt is None else [Edge(step.node, step.wrt)]
         if not isinstance(step, Ask) or self.mode == "quiz":
             return []
-        return [Edge(node, wrt) for node, wrt in self.question().edges]
+        question = self.question()
+        return [] if question is None else [Edge(node, wrt) for node, wrt in question.edges]
 
     def plot(self) -> PlotData:
         """The curve of a plot step (ValueError: it cannot be drawn, and why)."""
         step = self.step
         if not isinstance(step, Show) or step.what != "plot" or self.graph is None:
             raise SessionError("this step is not a plot")
+        if step.node is None or step.range is None:
+            raise ValueError("the plot step names no leaf or no range")
         low, high = step.range
         return plot_data(self.graph, step.node, low, high, step.h)
 

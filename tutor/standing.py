@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tutor.status import CORRECT, DONE, IN_PROGRESS, NOT_STARTED, REVEALED, SKIPPED
 
@@ -46,7 +47,7 @@ class Standing:
 
 
 def settled_history(
-    answers: Iterable[Mapping[str, object]], settled: Iterable[int], questions: int
+    answers: Iterable[Mapping[str, Any]], settled: Iterable[int], questions: int
 ) -> dict[int, tuple[str, float, int]]:
     """Each question settled in an earlier sitting: index → (status, points, hints used).
 
@@ -61,13 +62,13 @@ def settled_history(
     for row in answers:
         if row.get("mode", "lesson") != "lesson":
             continue
-        index = int(row["question_index"])  # type: ignore[arg-type]
+        index = int(row["question_index"])
         seen = verdicts.setdefault(index, {})
         seen[str(row["verdict"])] = max(
-            float(row["points"]),  # type: ignore[arg-type]
+            float(row["points"]),
             seen.get(str(row["verdict"]), 0.0),
         )
-        hints[index] = max(hints.get(index, 0), int(row["hints_used"]))  # type: ignore[arg-type]
+        hints[index] = max(hints.get(index, 0), int(row["hints_used"]))
     history: dict[int, tuple[str, float, int]] = {}
     for index in settled:
         if not 0 <= index < questions:

@@ -6,6 +6,8 @@ these; the store's columns hold them as written here. Stdlib only, imports nothi
 
 from __future__ import annotations
 
+from typing import Final
+
 # -- an answer's verdict, and a question's status ------------------------------------------
 CORRECT = "correct"
 INCORRECT = "incorrect"  # in a quiz, a wrong first answer settles the question
@@ -18,7 +20,7 @@ OPEN = "open"  # a question still to be answered (in a session; never stored)
 VERDICTS = (CORRECT, INCORRECT, NOT_UNDERSTOOD, SKIPPED, REVEALED)
 
 # -- a lesson's status, on the course list and in `tutor progress` --------------------------
-NOT_STARTED = "not-started"
-IN_PROGRESS = "in-progress"
-DONE = "done"
+NOT_STARTED: Final = "not-started"
+IN_PROGRESS: Final = "in-progress"
+DONE: Final = "done"
 LESSON_STATUSES = (NOT_STARTED, IN_PROGRESS, DONE)

@@ -165,6 +165,8 @@ def check_lesson(result: FileResult, variants: int | None = None) -> None:
     from tutor.check.validate import validate
 
     lesson = result.lesson
+    if lesson is None:
+        return  # nothing was loaded: the loader's errors are the result
     report = validate(lesson) if variants is None else validate(lesson, variants=variants)
     result.errors += report.errors
     result.warnings += report.warnings

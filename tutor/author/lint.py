@@ -32,7 +32,7 @@ from tutor.check import prepare
 from tutor.check.kinds import kind_of
 from tutor.check.variants import shown_equal
 from tutor.lesson import Ask, Graph, Lesson, LessonError
-from tutor.lesson.model import Show
+from tutor.lesson.model import Show, Step
 from tutor.numbers import full
 
 #: The relative precision of an answer as the tutor writes it (`full`: 10 digits).
@@ -76,7 +76,7 @@ def lint(lesson: Lesson, graphs: list[Graph]) -> list[LessonError]:
     return found
 
 
-def _problems(lesson: Lesson, graphs: list[Graph]) -> Iterator[tuple[object, str, str]]:
+def _problems(lesson: Lesson, graphs: list[Graph]) -> Iterator[tuple[Step, str, str]]:
     output = graphs[0].output.label
     varying = _varying(graphs)
     rates = _lesson_rates(lesson)
@@ -332,7 +332,7 @@ def _stated(step, key: str, text: str, label: str, graph: Graph, rates, ask: Ask
                 )
     values = graph.values()
     for name, value in values.items():
-        if name == (ask.node if ask is not None else None) and ask.spec.node_value:
+        if ask is not None and name == ask.node and ask.spec.node_value:
             continue  # the answer itself: a prompt does not state it
         pattern = _STATED_VALUE.format(name=re.escape(name))
         for match in re.finditer(pattern, plain):

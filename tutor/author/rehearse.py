@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from tutor.check import Question
 from tutor.derivation import Edge, derive
@@ -26,6 +27,8 @@ from tutor.render import render_text
 from tutor.session import Session
 
 MAX_FAILURES = 20
+
+T = TypeVar("T")
 
 
 class _Failures:
@@ -42,7 +45,7 @@ class _Failures:
             self._seen.add((line, key))
             self.found.append(LessonError(str(self.lesson.path), line, message))
 
-    def attempt(self, line: int | None, what: str, seed: int, action: Callable[[], object]):
+    def attempt(self, line: int | None, what: str, seed: int, action: Callable[..., T]) -> T | None:
         """Run ``action``; a failure becomes an error saying what the app would do."""
         try:
             return action()
@@ -101,6 +104,13 @@ def _open(
     return session
 
 
+def _graph(session: Session) -> Graph:
+    """The session's graph: a step that draws, derives, plots or trains has one."""
+    if session.graph is None:
+        raise ValueError("the lesson has no graph")
+    return session.graph
+
+
 def _same_numbers(one: Graph, other: Graph | None) -> bool:
     return other is not None and one.values() == other.values()
 
@@ -117,17 +127,17 @@ def _lesson_mode(session: Session, failures: _Failures) -> None:
                 continue
             case Show(what="graph"):
                 failures.attempt(line, f"{label}: drawing the graph", 0, lambda: _draw(session))
-            case Show(what="derivation", node=node, wrt=wrt):
+            case Show(what="derivation", node=str(node), wrt=str(wrt)):
                 edge = Edge(node, wrt)
                 failures.attempt(
-                    line, f"{label}: the derivation", 0, lambda e=edge: derive(session.graph, e)
+                    line, f"{label}: the derivation", 0, lambda e=edge: derive(_graph(session), e)
                 )
-            case Show(what="plot", node=node, range=(low, high), h=h):
+            case Show(what="plot", node=str(node), range=(low, high), h=h):
                 failures.attempt(
                     line,
                     f"{label}: the plot",
                     0,
-                    lambda n=node, lo=low, hi=high, hh=h: plot_data(session.graph, n, lo, hi, hh),
+                    lambda n=node, lo=low, hi=high, hh=h: plot_data(_graph(session), n, lo, hi, hh),
                 )
             case Show(what="training"):
                 failures.attempt(
@@ -135,6 +145,7 @@ def _lesson_mode(session: Session, failures: _Failures) -> None:
                 )
             case Ask():
                 index = session.question_index
+                assert index is not None  # the step is a question
                 _question(session, step, f"question {index + 1}", 0, failures, lesson_mode=True)
 
 
@@ -143,7 +154,7 @@ def _train(session: Session, show: Show) -> None:
     from tutor.engine import EngineError
     from tutor.lesson.training import trainers
 
-    for trainer in trainers(session.lesson, session.graph, show):
+    for trainer in trainers(session.lesson, _graph(session), show):
         # A rate too large overflows: the view says why it stopped, as it should.
         with contextlib.suppress(EngineError):
             trainer.step()
@@ -181,7 +192,7 @@ def _quiz_mode_at(
                 ask.line,
                 f"question {index + 1}: the derivation on the quiz results",
                 seed,
-                lambda a=ask: derive(session.graph, Edge(a.node, a.wrt)).text(),
+                lambda a=ask: derive(_graph(session), Edge(a.node, a.wrt)).text(),
             )
 
 
@@ -208,7 +219,7 @@ def _question(
                 line,
                 f"{label}: the derivation of {edge.symbol} (ctrl+l)",
                 seed,
-                lambda e=edge: derive(session.graph, e),
+                lambda e=edge: derive(_graph(session), e),
             )
         failures.attempt(line, f"{label}: taking the hints", seed, lambda: _take_hints(session))
     answer = failures.attempt(line, f"{label}: its answer", seed, lambda: _answer(question))
@@ -231,7 +242,7 @@ def _question(
 
 def _draw(session: Session, ask: Ask | None = None) -> None:
     """The graph as the app's graph panel draws it: the asked node highlighted."""
-    graph = session.graph
+    graph = _graph(session)
     node = graph.nodes.get(ask.node) if ask is not None and ask.node else None
     highlight = node if node is not None and node.label else None
     render_text(graph.output, show_grad=lambda v: v.label in session.earned, highlight=highlight)

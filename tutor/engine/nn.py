@@ -150,7 +150,7 @@ class MLP(Module):
     def __call__(self, x: Inputs) -> Value | list[Value]:
         out: Inputs | Value = x
         for layer in self.layers:
-            out = layer(out if isinstance(out, list | tuple) else [out])
+            out = layer([out] if isinstance(out, Value) else out)
         return out  # type: ignore[return-value]
 
     def parameters(self) -> list[Value]:

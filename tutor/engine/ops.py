@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 
 class EngineError(ArithmeticError):
@@ -37,6 +38,8 @@ class EngineError(ArithmeticError):
 
 
 Values = Sequence[float]
+Forward = Callable[[Values, float | None], float]
+Local = Callable[[Values, float, float | None], tuple[float, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +47,8 @@ class Op:
     name: str
     arity: int
     symbol: str  # how the op is written: "+", "*", "tanh", ...
-    forward: Callable[[Values, float | None], float]
-    local: Callable[[Values, float, float | None], tuple[float, ...]]
+    forward: Forward
+    local: Local
 
     @property
     def is_function(self) -> bool:
@@ -57,7 +60,7 @@ def _num(x: float) -> str:
     return repr(x) if x != int(x) or abs(x) >= 1e16 else str(int(x))
 
 
-def _div(x: Values, p: None) -> float:
+def _div(x: Values, p: float | None) -> float:
     if x[1] == 0:
         raise EngineError("div", f"division by zero ({_num(x[0])} / {_num(x[1])})", tuple(x))
     return x[0] / x[1]
@@ -94,20 +97,20 @@ def _pow_local(x: Values, out: float, p: float) -> tuple[float]:
         ) from None
 
 
-def _exp(x: Values, p: None) -> float:
+def _exp(x: Values, p: float | None) -> float:
     try:
         return math.exp(x[0])
     except OverflowError:
         raise EngineError("exp", f"exp({_num(x[0])}) overflows", (x[0],)) from None
 
 
-def _log(x: Values, p: None) -> float:
+def _log(x: Values, p: float | None) -> float:
     if x[0] <= 0.0:
         raise EngineError("log", f"log of a non-positive number ({_num(x[0])})", (x[0],))
     return math.log(x[0])
 
 
-def _sigmoid(x: Values, p: None) -> float:
+def _sigmoid(x: Values, p: float | None) -> float:
     # Two forms so that neither exp overflows.
     if x[0] >= 0.0:
         return 1.0 / (1.0 + math.exp(-x[0]))
@@ -133,7 +136,8 @@ SUB = register(Op("sub", 2, "-", lambda x, p: x[0] - x[1], lambda x, out, p: (1.
 MUL = register(Op("mul", 2, "*", lambda x, p: x[0] * x[1], lambda x, out, p: (x[1], x[0])))
 DIV = register(Op("div", 2, "/", _div, lambda x, out, p: (1.0 / x[1], -out / x[1])))
 NEG = register(Op("neg", 1, "-", lambda x, p: -x[0], lambda x, out, p: (-1.0,)))
-POW = register(Op("pow", 1, "**", _pow, _pow_local))
+# pow is the op with a parameter, and every caller gives it the exponent.
+POW = register(Op("pow", 1, "**", cast(Forward, _pow), cast(Local, _pow_local)))
 TANH = register(Op("tanh", 1, "tanh", lambda x, p: math.tanh(x[0]),
                    lambda x, out, p: (1.0 - out * out,)))
 EXP = register(Op("exp", 1, "exp", _exp, lambda x, out, p: (out,)))

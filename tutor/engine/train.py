@@ -30,7 +30,7 @@ import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from tutor.engine.ops import EngineError
+from tutor.engine.ops import EngineError, Op
 from tutor.engine.value import Value, _overflow, backward_over, recompute, topo_order
 
 Model = Callable[[Sequence[float]], Value]
@@ -277,6 +277,10 @@ class GraphTrainer(_Descent):
         return found
 
 
+#: Either trainer: what the training view shows and steps.
+AnyTrainer = Trainer | GraphTrainer
+
+
 def finite_difference_descent(
     loss: Value,
     params: Sequence[Value],
@@ -320,6 +324,10 @@ def _getter(positions: list[int]) -> Callable[[list[float]], tuple[float, ...]]:
     return operator.itemgetter(*positions)
 
 
+#: An inner node of `_Forward`: its op, its operands' positions, its param.
+_Step = tuple[Op, list[int], float | None]
+
+
 class _Forward:
     """The forward pass of one graph, over and over at other values of some leaves:
     the order is found once, and moving one leaf recomputes only the nodes that
@@ -332,18 +340,19 @@ class _Forward:
         self.order = order
         self.at = {node: i for i, node in enumerate(order)}
         # For each node: the op, its operands' positions and its param (None for a leaf).
-        self.steps = [
-            None if node.is_leaf else (node._op, [self.at[v] for v in node.inputs], node.param)
+        self.steps: list[_Step | None] = [
+            None if node._op is None else (node._op, [self.at[v] for v in node.inputs], node.param)
             for node in order
         ]
+        inner = {i: step for i, step in enumerate(self.steps) if step is not None}
         users: list[list[int]] = [[] for _ in order]
-        for i, step in enumerate(self.steps):
-            if step is not None:
-                for j in step[1]:
-                    users[j].append(i)
-        self.cone = {}  # each parameter's dependants, in topological order
+        for i, step in inner.items():
+            for j in step[1]:
+                users[j].append(i)
+        self.cone: dict[Value, list[int]] = {}  # each parameter's dependants, in topological order
         for p in params:
-            seen, todo = set(), [self.at[p]]
+            seen: set[int] = set()
+            todo = [self.at[p]]
             while todo:
                 for k in users[todo.pop()]:
                     if k not in seen:
@@ -353,10 +362,7 @@ class _Forward:
         # Each parameter's dependants as (position, forward, operands' getter, param),
         # the getter giving the operands as the tuple the op takes.
         self.plan = {
-            p: [
-                (i, self.steps[i][0].forward, _getter(self.steps[i][1]), self.steps[i][2])
-                for i in cone
-            ]
+            p: [(i, inner[i][0].forward, _getter(inner[i][1]), inner[i][2]) for i in cone]
             for p, cone in self.cone.items()
         }
 
@@ -375,12 +381,14 @@ class _Forward:
         for i, forward, operands, param in self.plan[p]:
             y = forward(operands(values), param)
             if not isfinite(y):
-                raise _overflow(self.steps[i][0], operands(values))
+                step = self.steps[i]
+                assert step is not None  # a leaf's dependants are inner nodes
+                raise _overflow(step[0], operands(values))
             values[i] = y
         return values[-1]
 
     @staticmethod
-    def _compute(values: list[float], i: int, step) -> None:
+    def _compute(values: list[float], i: int, step: _Step) -> None:
         op, inputs, param = step
         x = tuple(values[j] for j in inputs)
         values[i] = op.forward(x, param)

@@ -84,32 +84,32 @@ class Value:
 
     # -- building nodes: each operator applies one op of the table --------------------
 
-    def __add__(self, other: object) -> Value:
+    def __add__(self, other: Value | float) -> Value:
         other = other if isinstance(other, Value) else Value(other)
         return _binary(ADD, self, other)
 
-    def __radd__(self, other: object) -> Value:
+    def __radd__(self, other: float) -> Value:
         return _binary(ADD, Value(other), self)
 
-    def __sub__(self, other: object) -> Value:  # micrograd: self + (-other), two nodes
+    def __sub__(self, other: Value | float) -> Value:  # micrograd: self + (-other), two nodes
         other = other if isinstance(other, Value) else Value(other)
         return _binary(SUB, self, other)
 
-    def __rsub__(self, other: object) -> Value:
+    def __rsub__(self, other: float) -> Value:
         return _binary(SUB, Value(other), self)
 
-    def __mul__(self, other: object) -> Value:
+    def __mul__(self, other: Value | float) -> Value:
         other = other if isinstance(other, Value) else Value(other)
         return _binary(MUL, self, other)
 
-    def __rmul__(self, other: object) -> Value:
+    def __rmul__(self, other: float) -> Value:
         return _binary(MUL, Value(other), self)
 
-    def __truediv__(self, other: object) -> Value:  # micrograd: self * other**-1, two nodes
+    def __truediv__(self, other: Value | float) -> Value:  # micrograd: self * other**-1, two nodes
         other = other if isinstance(other, Value) else Value(other)
         return _binary(DIV, self, other)
 
-    def __rtruediv__(self, other: object) -> Value:
+    def __rtruediv__(self, other: float) -> Value:
         return _binary(DIV, Value(other), self)
 
     def __neg__(self) -> Value:  # micrograd: self * -1, two nodes
@@ -165,12 +165,14 @@ def backward_over(root: Value, order: list[Value], *, accumulate: bool = False) 
         # The op's local derivatives times the upstream gradient, added with +=
         # (a node used twice gets both contributions). Written out for one and
         # two operands: a loop over the operands would double the time of a step.
+        # A node with a second operand has a first, and a node with an operand has its
+        # op: the types cannot say so, and a check here would cost in every step.
         if y is not None:
-            dx, dy = op.local((x.data, y.data), node.data, node.param)
-            x.grad += dx * node.grad
+            dx, dy = op.local((x.data, y.data), node.data, node.param)  # type: ignore[union-attr]
+            x.grad += dx * node.grad  # type: ignore[union-attr]
             y.grad += dy * node.grad
         elif x is not None:
-            (dx,) = op.local((x.data,), node.data, node.param)
+            (dx,) = op.local((x.data,), node.data, node.param)  # type: ignore[union-attr]
             x.grad += dx * node.grad
 
 
@@ -241,7 +243,7 @@ def topo_order(root: Value) -> list[Value]:
         if y is not None and y not in placed:  # pushed first, so x is visited first
             stack.append(y)
             if x not in placed:
-                stack.append(x)
+                stack.append(x)  # type: ignore[arg-type]  # with a second operand, a first
         elif x is not None and x not in placed:
             stack.append(x)
         else:  # its operands are placed (or it has none): place it, once
@@ -262,15 +264,16 @@ def evaluate(root: Value, overrides: dict[Value, float] | None = None) -> float:
     overrides = overrides or {}
     values: dict[Value, float] = {}
     for node in topo_order(root):
+        op = node._op
         if node in overrides:
             values[node] = overrides[node]
-        elif node.is_leaf:
+        elif op is None:  # a leaf
             values[node] = node.data
         else:
             x = tuple(values[v] for v in node.inputs)
-            values[node] = node._op.forward(x, node.param)
+            values[node] = op.forward(x, node.param)
             if not isfinite(values[node]):
-                raise _overflow(node._op, x)
+                raise _overflow(op, x)
     return values[root]
 
 
@@ -287,13 +290,14 @@ def recompute(root: Value, order: list[Value] | None = None) -> None:
     before = [node.data for node in order]
     try:
         for node in order:
-            x, y = node._x, node._y
+            op, x, y = node._op, node._x, node._y
             if x is None:  # a leaf
                 continue
             operands = (x.data,) if y is None else (x.data, y.data)
-            out = node._op.forward(operands, node.param)
+            # A node with an operand has its op (see `backward_over`).
+            out = op.forward(operands, node.param)  # type: ignore[union-attr]
             if not isfinite(out):
-                raise _overflow(node._op, operands)
+                raise _overflow(op, operands)  # type: ignore[arg-type]
             node.data = out
     except BaseException:
         for node, data in zip(order, before, strict=True):

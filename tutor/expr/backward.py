@@ -189,13 +189,13 @@ class _Reader:
         error.line = line
         return error
 
-    def at(self, node: ast.AST, message: str) -> ExprError:
+    def at(self, node: ast.expr | ast.stmt, message: str) -> ExprError:
         line = node.lineno - self.shift
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         prefix = text.encode("utf-8")[: node.col_offset].decode("utf-8", errors="ignore")
         return self.error(message, line, len(prefix))
 
-    def source(self, node: ast.AST) -> str:
+    def source(self, node: ast.expr | ast.stmt) -> str:
         line = node.lineno - self.shift
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         raw = text.encode("utf-8")
@@ -223,7 +223,8 @@ class _Reader:
             raise self.syntax_error(exc) from None
         except (ValueError, MemoryError, RecursionError):
             raise self.error(f"this is not something I can read; {ALLOWED} are allowed") from None
-        body = tree.body[0].body if self.shift else tree.body
+        wrapper = tree.body[0]
+        body = wrapper.body if self.shift and isinstance(wrapper, ast.If) else tree.body
         if len(body) == 1 and isinstance(body[0], ast.FunctionDef):
             body = self.function(body[0])
         statements = [s for s in (self.statement(node) for node in body) if s is not None]
@@ -303,11 +304,11 @@ class _Reader:
         if isinstance(node, ast.Assign):
             if len(node.targets) != 1:
                 raise self.at(node, "one `=` a line, please")
-            (target,) = node.targets
-            if isinstance(target, ast.Name):
-                self.temporary(target, node.value)
+            (assigned,) = node.targets
+            if isinstance(assigned, ast.Name):
+                self.temporary(assigned, node.value)
                 return None
-            name = self.grad_target(target)
+            name = self.grad_target(assigned)
             return Statement(name, "=", self.expression(node.value), node.lineno - self.shift)
         if isinstance(node, ast.Expr):
             self.expression(node.value)  # what it may not read is said first
@@ -377,7 +378,7 @@ class _Reader:
             raise self.at(node, f"the powers multiply out too large: at most x**{MAX_DEGREE}")
         return expr
 
-    def grow(self, node: ast.AST, count: int) -> None:
+    def grow(self, node: ast.expr | ast.stmt, count: int) -> None:
         self.nodes += count
         if self.nodes > MAX_INLINED:
             raise self.at(
@@ -529,7 +530,7 @@ class _Reader:
             raise self.at(node, f"`math.{func.attr}` takes exactly one argument")
         return Call(func.attr, self.visit(node.args[0], depth + 1))
 
-    def constant(self, expr: Expr, node: ast.AST) -> Fraction | None:
+    def constant(self, expr: Expr, node: ast.expr) -> Fraction | None:
         """The exact value of a constant tree (``other - 1``), its size bounded; else None."""
         match expr:
             case Num(value=q):

@@ -23,8 +23,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import cast
 
-from tutor.engine.ops import BINARY, FUNCTIONS, OPS, EngineError
+from tutor.engine.ops import BINARY, FUNCTIONS, OPS, EngineError, Values
 from tutor.expr.nodes import BinOp, Call, Expr, Name, Neg, Num, Pow
 
 MAX_LENGTH = 1000  # characters of one expression
@@ -80,9 +81,16 @@ _KINDS: dict[type, str] = {
     ast.Slice: "a slice",
 }
 
+
+def _binop(sign: str) -> type[ast.operator]:
+    parsed = ast.parse(f"x {sign} y", mode="eval").body
+    assert isinstance(parsed, ast.BinOp)
+    return type(parsed.op)
+
+
 # Python's node for each binary op of the op table (ast.Add for "+", ...), read off
 # Python's own parse of the op's sign.
-_BINOPS = {type(ast.parse(f"x {sign} y", mode="eval").body.op): sign for sign in BINARY}
+_BINOPS = {_binop(sign): sign for sign in BINARY}
 _FAMILY = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}
 
 
@@ -196,7 +204,7 @@ class _Parser:
     def error(self, message: str, col: int | None = None) -> ExprError:
         return ExprError(message, self.original, col)
 
-    def col_of(self, node: ast.AST) -> int:
+    def col_of(self, node: ast.expr) -> int:
         return self._orig_col(node.col_offset)
 
     def _orig_col(self, byte_offset: int) -> int:
@@ -204,7 +212,7 @@ class _Parser:
         prefix = self.body.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore")
         return self.origin[min(self.lead + len(prefix), len(self.origin) - 1)]
 
-    def source(self, node: ast.AST) -> str:
+    def source(self, node: ast.expr) -> str:
         start = self._orig_col(node.col_offset)
         end_offset = getattr(node, "end_col_offset", None)
         end = self._orig_col(end_offset) if end_offset is not None else len(self.original)
@@ -276,6 +284,7 @@ class _Parser:
 
     def syntax_error(self, exc: SyntaxError) -> ExprError:
         stripped, lead = self.body, self.lead
+        col: int | None
         letter = self.letter_o(stripped, lead)
         if letter is not None:
             return letter
@@ -335,7 +344,7 @@ class _Parser:
 
     # -- the whitelist -----------------------------------------------------------
 
-    def visit(self, node: ast.AST, depth: int, terms: int = 1) -> tuple[Expr, _Const | None]:
+    def visit(self, node: ast.expr, depth: int, terms: int = 1) -> tuple[Expr, _Const | None]:
         """Check one node; return the tree and, for a constant, what is known of it.
 
         ``terms`` counts the operands of a flat sum or product above this node.
@@ -468,7 +477,7 @@ class _Parser:
         return Name(ident)
 
     def power(
-        self, node: ast.BinOp, left: ast.AST, right: ast.AST, depth: int
+        self, node: ast.BinOp, left: ast.expr, right: ast.expr, depth: int
     ) -> tuple[Expr, _Const | None]:
         base, bc = self.visit(left, depth + 1)
         _, ec = self.visit(right, depth + 1)
@@ -521,7 +530,8 @@ class _Parser:
         non-zero): on exact fractions when both are exact, else on floats."""
         forward = BINARY[sign].forward
         if a.exact is not None and b.exact is not None:
-            exact = forward((a.exact, b.exact), None)
+            # The binary ops' forward values are arithmetic, so exact on fractions.
+            exact = cast(Fraction, forward(cast(Values, (a.exact, b.exact)), None))
             return self.bounded(node, exact, _float(exact))
         return self.bounded(node, None, forward((a.approx, b.approx), None))
 
@@ -542,7 +552,7 @@ class _Parser:
                 return self.bounded(node, exact, _float(exact))
         return self.bounded(node, None, self.forward(node, "pow", x, float(k)))
 
-    def bounded(self, node: ast.AST, exact: Fraction | None, approx: float) -> _Const:
+    def bounded(self, node: ast.expr, exact: Fraction | None, approx: float) -> _Const:
         too_big = not math.isfinite(approx) or abs(approx) > MAX_MAGNITUDE
         if exact is not None and _bits(exact) > MAX_BITS:
             too_big = True
@@ -550,7 +560,7 @@ class _Parser:
             raise self.error(f"`{self.source(node)}` is too large a number", self.col_of(node))
         return _Const(exact, approx)
 
-    def forward(self, node: ast.AST, op: str, x: float, p: float | None = None) -> float:
+    def forward(self, node: ast.expr, op: str, x: float, p: float | None = None) -> float:
         """The op's value at ``x``, from the op table; outside its domain, an error."""
         try:
             return OPS[op].forward((x,), p)

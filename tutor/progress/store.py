@@ -12,8 +12,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
-from tutor.progress.models import Answer, LessonPosition, LessonSummary, QuizAttempt, StoreStatus
+from tutor.progress.models import (
+    Answer,
+    LessonPosition,
+    LessonStatus,
+    LessonSummary,
+    QuizAttempt,
+    StoreStatus,
+)
 from tutor.progress.opening import Clock, default_path, open_database
 from tutor.progress.schema import transaction
 from tutor.status import DONE, IN_PROGRESS, NOT_STARTED
@@ -92,9 +100,11 @@ class ProgressStore:
                 self._now(),
             ),
         )
-        return cursor.lastrowid
+        rowid = cursor.lastrowid
+        assert rowid is not None  # an INSERT sets it
+        return rowid
 
-    def answer_rows(self, lesson_id: str | None = None) -> list[dict[str, object]]:
+    def answer_rows(self, lesson_id: str | None = None) -> list[dict[str, Any]]:
         """Every answer (of one lesson, if given) in the order given, keyed by ANSWER_COLUMNS."""
         rows = self._conn.execute(
             f"SELECT {', '.join(ANSWER_COLUMNS)} FROM answer"
@@ -165,7 +175,9 @@ class ProgressStore:
             "INSERT INTO quiz_attempt (lesson_id, seed, started_at) VALUES (?, ?, ?)",
             (lesson_id, seed, self._now()),
         )
-        return cursor.lastrowid
+        rowid = cursor.lastrowid
+        assert rowid is not None  # an INSERT sets it
+        return rowid
 
     def record_attempt(
         self,
@@ -210,8 +222,10 @@ class ProgressStore:
         ).fetchone()
         if row is None:
             return None
-        *fields, passed = row
-        return QuizAttempt(*fields, passed=bool(passed))
+        id_, lesson, seed, started_at, finished_at, score, total, passed = row
+        return QuizAttempt(
+            id_, lesson, seed, started_at, finished_at, score, total, passed=bool(passed)
+        )
 
     # Summaries
 
@@ -231,6 +245,7 @@ class ProgressStore:
             (lesson_id,),
         ).fetchone()[0]
         best = self.best_quiz(lesson_id)
+        status: LessonStatus
         if not self._started(lesson_id):
             status = NOT_STARTED
         else:
@@ -273,6 +288,6 @@ class ProgressStore:
     def _now(self) -> str:
         return self._clock().isoformat(timespec="microseconds")
 
-    def _column(self, table: str, column: str, lesson_id: str) -> list[object]:
+    def _column(self, table: str, column: str, lesson_id: str) -> list[Any]:
         rows = self._conn.execute(f"SELECT {column} FROM {table} WHERE lesson_id = ?", (lesson_id,))
         return [value for (value,) in rows]

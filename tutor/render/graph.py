@@ -144,6 +144,7 @@ def render_text(
             places(root, hide),
             _Budget(),
         )
+        assert picture is not None  # with no width limit, `_draw` always draws
     except _TooBig:
         picture = _listing(root, None, show_grad, highlight, hide, TOO_BIG)
     return _check_highlight(picture, highlight)
@@ -454,7 +455,9 @@ def _agrees(node: Value, digits: Mapping[Value, int]) -> bool:
     """Whether ``node``'s value as written is its op on its operands as written."""
     try:
         written = tuple(float(format_number(x.data, digits.get(x, PLACES))) for x in node.inputs)
-        again = node._op.forward(written, node.param)
+        op = node._op
+        assert op is not None  # only inner nodes are compared
+        again = op.forward(written, node.param)
     except (ArithmeticError, ValueError):
         return True  # nothing to compare: the written operands leave the op's domain
     places_ = digits.get(node, PLACES)
@@ -872,7 +875,7 @@ def _written(node: Value) -> str:
         if info is None or info.is_function or len(args) not in (1, 2):
             symbol = info.symbol if info is not None else v.op
             return f"{symbol}({', '.join(text for text, _ in args)})", 9
-        if v.op == "pow":
+        if v.op == "pow" and v.param is not None:
             (base, tight), power = args[0], format_number(v.param)
             return f"{_paren(base, tight <= binding)}**{power}", binding
         if len(args) == 1:

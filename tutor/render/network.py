@@ -103,7 +103,7 @@ def network_shape(nodes: Mapping[str, object]) -> Shape | None:
         return None
     if "b" in nodes and all(f"w{i}" in nodes for i in range(1, inputs + 1)):
         return Shape(inputs, (1,), examples, single=True)
-    sizes = []
+    sizes: list[int] = []
     while f"b{len(sizes) + 1}_1" in nodes:
         layer, size = len(sizes) + 1, 0
         while f"b{layer}_{size + 1}" in nodes:
@@ -214,13 +214,13 @@ class _Drawing:
         shape, e = self.shape, self.example
         layers = shape.neurons(e)
         # Each column: its title, and its entries (name, first line, second line or None).
-        inputs = [
+        inputs: list[tuple[str, str, str | None]] = [
             (f"x{e}_{i}", f"x{e}_{i} {self.value(f'x{e}_{i}')}", None)
             for i in range(1, shape.inputs + 1)
         ]
         cols: list[tuple[str, list[tuple[str, str, str | None]]]] = [("input", inputs)]
         for number, layer in enumerate(layers, start=1):
-            entries = [
+            entries: list[tuple[str, str, str | None]] = [
                 (n.output, f"{n.output} {self.value(n.output)}", f" {self.grad(n.output)}")
                 for n in layer
             ]
@@ -448,8 +448,8 @@ def render_network_dot(
         data = "?" if node is None or name in hide else _fixed(node.data)
         fields = [_escape(name, _RECORD_SPECIALS), f"data {data}"]
         if grad:
-            known = node is not None and grad_known(name)
-            fields.append(f"grad {_fixed(node.grad) if known else '?'}")
+            known = _fixed(node.grad) if node is not None and grad_known(name) else "?"
+            fields.append(f"grad {known}")
         bold = ", penwidth=3, style=bold" if name == marked else ""
         return f'    "{_escape(name)}" [shape=record, label="{{ {" | ".join(fields)} }}"{bold}];'
 

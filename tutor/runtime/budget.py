@@ -37,6 +37,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from tutor.lesson.model import Lesson, LessonError
 from tutor.untrusted import child_env
@@ -239,7 +240,9 @@ def cause(lesson: Lesson, variants: int | None = None, seed: int | None = None) 
         else ""
     )
     rational = all(
-        n.op in _RATIONAL_OPS and (n.op != "pow" or float(n.param).is_integer()) for n in order
+        n.op in _RATIONAL_OPS
+        and (n.op != "pow" or (n.param is not None and float(n.param).is_integer()))
+        for n in order
     )
     growing = (
         "; its values are exact fractions (no tanh, exp, log or root rounds them), and a "
@@ -277,7 +280,7 @@ def _send(process: subprocess.Popen[bytes], message: object) -> None:
     process.stdin.flush()
 
 
-def _receive(process: subprocess.Popen[bytes], deadline: float) -> object:
+def _receive(process: subprocess.Popen[bytes], deadline: float) -> tuple[str, Any]:
     assert process.stdout is not None
     fd = process.stdout.fileno()
     header = _read_exactly(fd, _HEADER.size, deadline)

@@ -259,10 +259,11 @@ class LessonRun:
         step, record = session.step, session.record
         if isinstance(step, Ask) and record is not None and record.status == OPEN:
             question = session.question()  # its examples are never an answer to come
-            text = PLACEHOLDERS.get(question.form, PLACEHOLDERS["any"])
-            examples = {"number": question.number_examples, "expression": question.examples}
-            shown = examples.get(question.form)
-            return f"{text}, such as {_either(shown)}" if shown else text
+            if question is not None:
+                text = PLACEHOLDERS.get(question.form, PLACEHOLDERS["any"])
+                examples = {"number": question.number_examples, "expression": question.examples}
+                shown = examples.get(question.form)
+                return f"{text}, such as {_either(shown)}" if shown else text
         if self.training_step() is not None and session.position not in self._trained:
             return OPEN_TRAINING
         return GO_ON
@@ -355,10 +356,9 @@ class LessonRun:
         from tutor.lesson.training import trainers
 
         if position not in self._trainers:
-            session = self.session
-            self._trainers[position] = trainers(
-                session.lesson, session.graph, session.steps[position]
-            )
+            session, step = self.session, self.session.steps[position]
+            assert session.graph is not None and isinstance(step, Show)  # a training step
+            self._trainers[position] = trainers(session.lesson, session.graph, step)
         return self._trainers[position]
 
     def your_view(self, position: int | None, lessons: Sequence[Lesson]):
@@ -412,6 +412,7 @@ class LessonRun:
             return Outcome.saying(HELD)
         index = session.question_index
         verdict = session.submit(text)
+        assert index is not None  # `submit` graded a question
         self.recorder.answered(index, verdict)
         notice = self._notice()
         if self.quiz and verdict.understood:
@@ -484,7 +485,7 @@ class LessonRun:
             say=Words(
                 f"The answer is {reveal.answer}: how it comes about is above. Enter goes on."
             ),
-            view=DERIVATION if session.step.spec.edge else None,
+            view=DERIVATION if isinstance(session.step, Ask) and session.step.spec.edge else None,
             notice=notice,
         )
 
@@ -590,6 +591,7 @@ class LessonRun:
             return outcome
         start = session.question_index or 0
         following = session.next_open_question()
+        assert following is not None  # the quiz is not finished
         outcome = self._move(lambda: session.approach_question(following))
         outcome.say = Words(f"Answer to question {start + 1} recorded.")
         outcome.notice = notice

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import sympy
 from mpmath import libmp
@@ -29,7 +30,7 @@ from sympy import Expr, Rational, Symbol
 
 from tutor.symbolic.derivations import derivations
 from tutor.symbolic.functions import FORWARD, relu, sigmoid
-from tutor.symbolic.graph import DIGITS, Value, exact, exponent
+from tutor.symbolic.node import DIGITS, Value, exact, exponent
 from tutor.symbolic.steps import Derivation, DerivationError
 
 PREC = libmp.dps_to_prec(DIGITS)  # bits, as SymPy counts DIGITS digits
@@ -39,6 +40,8 @@ _NOT_FINITE = {libmp.finf, libmp.fninf, libmp.fnan}
 
 Number = tuple  # an mpmath.libmp number: (sign, mantissa, exponent, bits)
 Numeric = Callable[[Sequence[Number]], Number]
+#: What `numeric` makes: a `Numeric`, or for a condition a function giving a truth.
+Evaluator = Callable[[Sequence[Number]], Any]
 #: The cases of one local derivative: each one's condition, its result, its derivation.
 Cases = tuple[tuple[Callable[[Sequence[Number]], bool], Numeric, Derivation], ...]
 
@@ -91,12 +94,12 @@ _RELATIONS = {
 }
 
 
-def numeric(expr: Expr | sympy.Basic, symbols: Sequence[Symbol]) -> Numeric:
+def numeric(expr: Expr | sympy.Basic, symbols: Sequence[Symbol]) -> Evaluator:
     """``expr`` as a function of the values of ``symbols`` (mpmath numbers, in order).
     Raises `Unsupported` for a part it does not know."""
     where = {s: i for i, s in enumerate(symbols)}
 
-    def walk(e: sympy.Basic) -> Numeric:
+    def walk(e: sympy.Basic) -> Evaluator:
         if e in where:
             i = where[e]
             return lambda v: v[i]

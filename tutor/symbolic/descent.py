@@ -23,17 +23,9 @@ from dataclasses import dataclass
 import sympy
 from sympy import Expr
 
-from tutor.symbolic import bounded
-from tutor.symbolic.graph import (
-    DIGITS,
-    LeafValues,
-    Value,
-    exact,
-    graph_gradients,
-    node_values,
-    topo_order,
-    whole,
-)
+import tutor.symbolic.bounded as bounded
+from tutor.symbolic.graph import graph_gradients, node_values, topo_order, whole
+from tutor.symbolic.node import DIGITS, LeafValues, Value, exact
 
 MAX_STEPS = 100
 

@@ -43,46 +43,21 @@ at 50 digits by `bounded.evaluate`, which evaluates each repeated part once
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
-from typing import Protocol
 
 import sympy
 from sympy import Dummy, Expr, Rational, Symbol
 
+import tutor.symbolic.bounded as bounded
 from tutor.symbolic.convert import symbol
 from tutor.symbolic.derivations import CASES, derivation
 from tutor.symbolic.functions import FORWARD
+from tutor.symbolic.node import DIGITS, LeafValues, Value, exact, exponent
 from tutor.symbolic.show import show
 from tutor.symbolic.steps import Derivation, DerivationError
 
-
-class Value(Protocol):
-    """A node of an engine graph (`tutor.engine.Value`), as far as this module reads it.
-
-    Read through this protocol rather than imported: the symbolic side depends on
-    the expression layer only, and stays a source of truth independent of the engine.
-    """
-
-    data: float
-    label: str
-
-    @property
-    def op(self) -> str: ...  # "" for a leaf
-
-    @property
-    def inputs(self) -> tuple[Value, ...]: ...
-
-    @property
-    def param(self) -> float | None: ...
-
-
-Exact = Fraction | Rational
-LeafValues = Mapping[Value, Exact]
-
 EXACT_OPS = 40
-DIGITS = 50
 WHOLE_GRAPH_NODES = 60  # larger graphs: bounded precision, and a check per edge
 #: The most operations the output may have written as one expression of its leaves
 #: (every shared node repeated once per path) for the exact whole-expression path.
@@ -101,19 +76,6 @@ class GradientMismatch(DerivationError):
         self.node = node
 
 
-def exact(number: Exact | float) -> Rational:
-    """A number as an exact SymPy rational (a float by its shortest decimal). A SymPy
-    `Float` (a value already computed with bounded precision, such as a parameter
-    after a symbolic training step) stays as it is."""
-    if isinstance(number, sympy.Float):
-        return number
-    if isinstance(number, Fraction):
-        return Rational(number.numerator, number.denominator)
-    if isinstance(number, float):
-        return Rational(str(number))
-    return Rational(number)
-
-
 def topo_order(root: Value) -> list[Value]:
     """Every node ``root`` depends on, inputs before the nodes that use them (iterative)."""
     order: list[Value] = []
@@ -128,11 +90,6 @@ def topo_order(root: Value) -> list[Value]:
             stack.append((node, True))
             stack += [(x, False) for x in reversed(node.inputs)]
     return order
-
-
-def exponent(node: Value) -> Rational | None:
-    """pow's constant exponent, exactly; ``None`` for any other op."""
-    return exact(node.param) if node.op == "pow" else None
 
 
 def node_values(
@@ -153,7 +110,7 @@ def node_values(
     return out
 
 
-def expression_size(order: list[Value], most: int) -> int:
+def expression_size(order: Sequence[Value], most: int) -> int:
     """The output's size written as one expression of its leaves (a node used twice
     counts twice), counted up to ``most + 1``: the work of `sympy.diff` and of evaluating
     its result exactly grows with it, not with the number of nodes."""
@@ -163,7 +120,7 @@ def expression_size(order: list[Value], most: int) -> int:
     return size[id(order[-1])] if order else 0
 
 
-def whole(order: list[Value]) -> bool:
+def whole(order: Sequence[Value]) -> bool:
     """Whether a graph takes the exact whole-expression path (see the module): at most
     `WHOLE_GRAPH_NODES` nodes, and its output at most `WHOLE_EXPRESSION_OPS` operations
     as one expression. Every other graph is computed with bounded precision and checked
@@ -173,7 +130,7 @@ def whole(order: list[Value]) -> bool:
     return expression_size(order, WHOLE_EXPRESSION_OPS) <= WHOLE_EXPRESSION_OPS
 
 
-def _exact_ops(order: list[Value]) -> int:
+def _exact_ops(order: Sequence[Value]) -> int:
     """How large an exact value may grow before it becomes a number (see the module)."""
     return EXACT_OPS if whole(order) else 0
 
@@ -213,8 +170,6 @@ def graph_gradients(root: Value, values: LeafValues | None = None) -> dict[Value
     """
     order = topo_order(root)
     if not whole(order):  # every number DIGITS digits: mpmath's, faster
-        from tutor.symbolic import bounded  # it builds on this module
-
         try:
             return bounded.graph_gradients(order, values or {})
         except bounded.Unsupported:
@@ -367,8 +322,6 @@ def _same(a: Expr, b: Expr) -> bool:
     difference = a - b
     if difference == 0:
         return True
-    from tutor.symbolic import bounded  # it builds on this module
-
     try:  # each repeated part once (`bounded.evaluate`), not once per path as evalf does
         x, y = bounded.evaluate(a), bounded.evaluate(b)
     except bounded.Unsupported:

@@ -120,7 +120,8 @@ class Step:
     kind: Kind = Kind.ALGEBRA
     under_limit: bool = False  # the limit h → 0 is still to be taken
     uses: tuple[LimitUse, ...] = ()  # LIMIT: the standard limits it takes
-    sides: tuple[Expr, Expr] = ()  # NO_LIMIT: the limits from the left and from the right
+    #: NO_LIMIT: the limits from the left and from the right
+    sides: tuple[Expr, Expr] | tuple[()] = ()
 
     def show(self, h: Symbol) -> str:
         """The expression on one line, as ``lim[h→0] ...`` while the limit is to be taken.

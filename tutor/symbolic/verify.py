@@ -25,7 +25,7 @@ import sympy
 from sympy import Dummy, Expr, Piecewise, Symbol
 from sympy.polys.fields import sfield
 
-from tutor.symbolic import limits
+import tutor.symbolic.limits as limits
 from tutor.symbolic.functions import relu, sigmoid
 from tutor.symbolic.steps import Derivation, DerivationError, Kind, Step
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from tutor.lesson.model import LessonError
     from tutor.progress import ProgressStore
     from tutor.runtime.checker import LessonChecker
+    from tutor.tui.screens.base import Host
     from tutor.tui.screens.home import HomeScreen
     from tutor.tui.screens.lesson import LessonScreen
 
@@ -414,12 +415,13 @@ class TutorApp(App[int]):
 
         width, height = size or self.size
         small = width < MIN_WIDTH or height < MIN_HEIGHT
-        covering = isinstance(self.screen, TooSmallScreen)
+        screen = self.screen
+        covering = isinstance(screen, TooSmallScreen)
         if small and not covering:
             self.push_screen(TooSmallScreen(width, height, need=(MIN_WIDTH, MIN_HEIGHT)))
-        elif covering:
+        elif isinstance(screen, TooSmallScreen):
             if small:
-                self.screen.update_size(width, height)
+                screen.update_size(width, height)
             else:
                 self.pop_screen()
 
@@ -449,13 +451,18 @@ class TutorApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    @property
+    def _store(self) -> ProgressStore:
+        assert self.store is not None  # opened on mount, before any lesson opens
+        return self.store
+
     def open_lesson(self, lesson_id: str) -> None:
         from tutor.tui.screens.lesson import LessonScreen
 
         lesson = self._lesson(lesson_id)
         if lesson is not None:
             kept = self.held_answers.pop(lesson.id, None)  # typed while it was checked
-            self._open(lesson, 0, lambda: LessonScreen.for_lesson(self.store, lesson, kept))
+            self._open(lesson, 0, lambda: LessonScreen.for_lesson(self._store, lesson, kept))
 
     def start_quiz(self, lesson_id: str, seed: int | None = None) -> None:
         """A quiz on the lesson, at fresh numbers (or at quiz variant ``seed``)."""
@@ -512,7 +519,7 @@ class TutorApp(App[int]):
         def make() -> LessonScreen:
             if isinstance(drawn, Exception):
                 raise drawn
-            return LessonScreen(LessonRun.for_quiz(self.store, lesson, seed, drawn))
+            return LessonScreen(LessonRun.for_quiz(self._store, lesson, seed, drawn))
 
         self._open(lesson, seed, make, checked=True)
 
@@ -552,7 +559,9 @@ class TutorApp(App[int]):
             reopen = (str(session.lesson.path), seed)
         for group in ("check", "open", "quiz"):  # their verdicts are on the old files
             self.workers.cancel_group(self, group)
-        before = {lesson.path.resolve(): lesson for lesson in self.course.lessons}
+        before: dict[Path, Lesson | None] = {
+            lesson.path.resolve(): lesson for lesson in self.course.lessons
+        }
         before.update(
             {path.resolve(): None for path in self.course.broken}  # failed: read again
         )
@@ -762,3 +771,9 @@ def run_app(folder: Path, start: tuple[str, int] | None = None, watch: bool = Fa
     finally:
         app.checker.close()  # a check still running is abandoned, not waited for
     return app.return_code or 0
+
+
+if TYPE_CHECKING:
+
+    def _meets_host(app: TutorApp) -> Host:  # the screens' view of the app (mypy checks it)
+        return app

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
+from typing import cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tutor.tui.screens.base import Command
+from tutor.tui.screens.base import Command, Host
 
 
 class _Commands(Provider):
@@ -46,7 +47,7 @@ class CourseCommands(_Commands):
     """``Open lesson: …`` and ``Quiz: …`` for every lesson of the course."""
 
     def _commands(self) -> Iterator[Command]:
-        app = self.app
+        app = cast(Host, self.app)
         course = getattr(app, "course", None)
         if course is None:
             return

@@ -22,6 +22,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
+from typing import TextIO
 
 #: How long the app may take to close before the watchdog ends it.
 EXIT_SECONDS = 3.0
@@ -49,17 +50,23 @@ def terminal_modes(fd: int | None = None) -> list | None:
         return None
 
 
+def _fileno(stream: TextIO | None) -> int:
+    if stream is None:
+        raise OSError("the process has no such stream")
+    return stream.fileno()
+
+
 def restore_terminal(modes: list | None, out_fd: int | None = None, in_fd: int | None = None):
     """Put the terminal back: its saved modes, and the escape sequences in `RESET`."""
     with contextlib.suppress(Exception):
-        out_fd = sys.__stdout__.fileno() if out_fd is None else out_fd
+        out_fd = _fileno(sys.__stdout__) if out_fd is None else out_fd
         if os.isatty(out_fd):
             os.write(out_fd, RESET.encode())
     if modes is not None:
         with contextlib.suppress(Exception):
             import termios
 
-            in_fd = sys.__stdin__.fileno() if in_fd is None else in_fd
+            in_fd = _fileno(sys.__stdin__) if in_fd is None else in_fd
             termios.tcsetattr(in_fd, termios.TCSANOW, modes)
 
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.binding import Binding
 from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tutor.headers import LessonHeader
+    from tutor.lesson.folder import Course
+    from tutor.progress import ProgressStore
 
 #: A command-palette command: its name, a line of help, what it does.
 Command = tuple[str, str, Callable[[], object]]
@@ -32,8 +40,31 @@ def actions(node) -> Iterator[tuple[list[Binding], bool]]:
         yield bindings, bool(node.check_action(action, ()))
 
 
+class Host(Protocol):
+    """The app (`tutor.tui.app.TutorApp`) as far as the screens use it: named here, not
+    imported, since the app imports the screens."""
+
+    folder: Path
+    course: Course | None
+    store: ProgressStore | None
+
+    @property
+    def headers(self) -> list[LessonHeader] | None: ...
+
+    def open_lesson(self, lesson_id: str) -> None: ...
+
+    def start_quiz(self, lesson_id: str, seed: int | None = None) -> None: ...
+
+    def go_home(self) -> None: ...
+
+
 class TutorScreen(Screen):
     """A screen whose bindings are also its command-palette commands."""
+
+    @property
+    def host(self) -> Host:
+        """The app, with the tutor's own attributes (`Host`)."""
+        return cast("Host", self.app)
 
     def palette_commands(self) -> Iterator[Command]:
         """Every action of this screen that applies now, named as in the footer."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,6 +18,9 @@ from tutor.tui.errors import guarded
 from tutor.tui.screens.base import KeyHelp, TutorScreen
 from tutor.tui.widgets.course_list import CourseList, LessonRow
 from tutor.tui.widgets.footer import Footer
+
+if TYPE_CHECKING:
+    from tutor.progress import ProgressStore
 
 LOADING = "Loading the course…"
 
@@ -76,7 +79,7 @@ class HomeScreen(TutorScreen):
     @guarded
     def refresh_course(self) -> None:
         """Show the course with the student's progress (again, after a lesson)."""
-        app = self.app
+        app = self.host
         lessons, course, store = app.headers, app.course, app.store
         if lessons is None or store is None:
             return
@@ -108,11 +111,12 @@ class HomeScreen(TutorScreen):
                     now.done,
                 )
             )
-        for errors in course.broken.values() if course else ():
-            rows.append(LessonRow(None, "✖", "\n".join(map(str, errors))))
-        for error in course.errors if course else ():
-            if not any(error in errors for errors in course.broken.values()):
-                rows.append(LessonRow(None, "✖", str(error)))
+        if course is not None:
+            for errors in course.broken.values():
+                rows.append(LessonRow(None, "✖", "\n".join(map(str, errors))))
+            for error in course.errors:
+                if not any(error in errors for errors in course.broken.values()):
+                    rows.append(LessonRow(None, "✖", str(error)))
         last = store.last_opened()
         self.query_one(CourseList).show(rows, highlight=last)
         total = sum(counts.values())
@@ -126,19 +130,25 @@ class HomeScreen(TutorScreen):
         self._show_continue(last)
         self._show_detail()
 
+    @property
+    def _store(self) -> ProgressStore:
+        store = self.host.store
+        assert store is not None  # opened before the course is shown
+        return store
+
     def _quiz(self, lesson_id: str) -> str:
-        best = self.app.store.best_quiz(lesson_id)
-        if best is None or not best.total:
+        best = self._store.best_quiz(lesson_id)
+        if best is None or not best.total or best.score is None:
             return ""
         mark = "passed" if best.passed else "not passed"
         return f"quiz {numbers.score(best.score)}/{numbers.score(best.total)} {mark}"
 
     def _show_continue(self, last: str | None) -> None:
-        lessons, store = self.app.headers, self.app.store
+        lessons, store = self.host.headers, self._store
         widget = self.query_one("#continue", Static)
         if not lessons:
             widget.update(
-                f"There are no lessons to show from {self.app.folder}. Point the tutor at a "
+                f"There are no lessons to show from {self.host.folder}. Point the tutor at a "
                 "folder of lesson files: tutor --lessons DIR (see lessons/FORMAT.md)."
             )
             return
@@ -159,7 +169,7 @@ class HomeScreen(TutorScreen):
     def _next_lesson(self):
         """The lesson to continue: the last one opened if unfinished, else the next
         unfinished one after it (in course order, going round); None when all are done."""
-        lessons, store = self.app.headers or [], self.app.store
+        lessons, store = self.host.headers or [], self._store
         counts = {lesson.id: lesson.questions for lesson in lessons}
         unfinished = {s.lesson_id for s in store.summaries(counts) if s.status != "done"}
         last = _find(lessons, store.last_opened())
@@ -195,7 +205,7 @@ class HomeScreen(TutorScreen):
         if option_list.highlighted is None:
             return None
         option = option_list.get_option_at_index(option_list.highlighted)
-        return _find(self.app.headers or [], option.id)
+        return _find(self.host.headers or [], option.id)
 
     def key_help(self):
         yield KeyHelp("↑ ↓, Enter", "Open", "Choose a lesson and open it where you left it")
@@ -205,29 +215,29 @@ class HomeScreen(TutorScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("continue", "quiz", "reset"):
-            return bool(self.app.headers) or None
+            return bool(self.host.headers) or None
         return True
 
     @guarded
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
-            self.app.open_lesson(event.option.id)
+            self.host.open_lesson(event.option.id)
 
     @guarded
     def action_continue(self) -> None:
-        if not self.app.headers:
+        if not self.host.headers:
             return
         lesson = self._next_lesson()
         if lesson is None:
             self.notify("Every lesson is done: pick one to go over, or t for a quiz.")
             return
-        self.app.open_lesson(lesson.id)
+        self.host.open_lesson(lesson.id)
 
     @guarded
     def action_quiz(self) -> None:
         lesson = self._highlighted()
         if lesson is not None:
-            self.app.start_quiz(lesson.id)
+            self.host.start_quiz(lesson.id)
 
     @guarded
     def action_reset(self) -> None:
@@ -237,7 +247,7 @@ class HomeScreen(TutorScreen):
 
         def reset(confirmed: bool | None) -> None:
             if confirmed:
-                self.app.store.reset_lesson(lesson.id)
+                self._store.reset_lesson(lesson.id)
                 self.refresh_course()
                 self.notify(f"{lesson.title}: progress reset.", title="Reset")
 

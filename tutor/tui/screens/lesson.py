@@ -211,7 +211,10 @@ class LessonScreen(TutorScreen):
         if self.run.needs_symbolic() and not self.checking and not self._warmed:
             self._warmed = True
             graph = self.session.graph
-            self.run_worker(lambda: warm_up(graph), thread=True, exit_on_error=False, group="warm")
+            if graph is not None:
+                self.run_worker(
+                    lambda: warm_up(graph), thread=True, exit_on_error=False, group="warm"
+                )
         if any(isinstance(s, Show) and s.what == PLOT for s in self.session.steps):
             self._preload_plot()
 
@@ -289,7 +292,7 @@ class LessonScreen(TutorScreen):
         if outcome.training is not None:
             self._show_training(outcome.training)
         if outcome.go == HOME:
-            self.app.go_home()
+            self.host.go_home()
         elif outcome.go == RESULTS:
             from tutor.tui.screens.results import ResultsScreen
 
@@ -300,8 +303,10 @@ class LessonScreen(TutorScreen):
     def _show_code_answer(self) -> None:
         """An open question answered with code: its method's editor instead of the box."""
         session, record = self.session, self.session.record
-        open_question = isinstance(session.step, Ask) and record is not None
-        question = session.question() if open_question and record.status == OPEN else None
+        open_question = (
+            isinstance(session.step, Ask) and record is not None and record.status == OPEN
+        )
+        question = session.question() if open_question else None
         lines = question.rules.code_lines(question) if question is not None else None
         code, answer = self.query_one(CodeAnswer), self.query_one(AnswerInput)
         code.display, answer.display = lines is not None, lines is None
@@ -435,7 +440,7 @@ class LessonScreen(TutorScreen):
             self._draw_graph()
         elif view == DERIVATION:
             edge = self.run.derivation_edge()
-            if edge is not None:
+            if edge is not None and self.session.graph is not None:
                 visual.border_title = f"Derivation of {edge.symbol}"
                 if self.run.withheld is not None:  # stepped back to from its question
                     self.query_one(DerivationPanel).withhold(self.run.withheld_text())
@@ -451,6 +456,8 @@ class LessonScreen(TutorScreen):
     def _draw_graph(self) -> None:
         session = self.session
         step = session.step
+        if session.graph is None:
+            return
         focus = step.node if isinstance(step, Ask) else None
         also = (step.wrt,) if isinstance(step, Ask) and step.spec.edge else ()
         self.query_one(GraphPanel).show(
@@ -470,7 +477,8 @@ class LessonScreen(TutorScreen):
             self.query_one("#visual").display = False
             self.query_one(Feedback).say(f"This plot cannot be drawn: {exc}.", "warning")
             return
-        self.query_one(PlotPanel).show(data, slopes_known=step.node in self.run.recorder.earned)
+        known = isinstance(step, Show) and step.node in self.run.recorder.earned
+        self.query_one(PlotPanel).show(data, slopes_known=known)
         self.query_one("#visual").border_title = f"{data.output} against {data.leaf}"
 
     # -- the student's keys: one call to the run each -------------------------------------
@@ -581,7 +589,8 @@ class LessonScreen(TutorScreen):
                 self.minimize()
                 self.call_after_refresh(self.fit_body)
             answer.focus()
-            self.answer_entered(answer.value)
+            if isinstance(answer, AnswerInput):  # the code editor only takes the focus
+                self.answer_entered(answer.value)
         elif event.is_printable and event.character:
             event.stop()
             if not self.session.takes_answer():
@@ -628,7 +637,7 @@ class LessonScreen(TutorScreen):
     def _confirm_leave(self) -> None:
         def leave(confirmed: bool | None) -> None:
             if confirmed:
-                self.app.go_home()
+                self.host.go_home()
 
         self.app.push_screen(
             ConfirmScreen(

@@ -67,6 +67,7 @@ class ResultsScreen(TutorScreen):
         for index, record in enumerate(session.records):
             question = session.question(index)
             reveal = session.solution(index)
+            assert question is not None  # `solution` found it
             words = VERDICT_WORDS.get(record.status, record.status)
             parts.append(f"**{index + 1}. {words}:** {question.prompt.strip()}")
             first = record.attempts[0] if record.attempts else None
@@ -93,7 +94,7 @@ class ResultsScreen(TutorScreen):
         session = self.session
         found: dict[int, Shown] = {}
         for index, ask in enumerate(session.lesson.questions):
-            if ask.spec.edge:
+            if ask.spec.edge and session.graph is not None:
                 try:
                     found[index] = derive(session.graph, Edge(ask.node, ask.wrt))
                 except Exception:  # the explanation is there already
@@ -106,8 +107,8 @@ class ResultsScreen(TutorScreen):
 
     @guarded
     def action_retake(self) -> None:
-        self.app.start_quiz(self.session.lesson.id)
+        self.host.start_quiz(self.session.lesson.id)
 
     @guarded
     def action_done(self) -> None:
-        self.app.go_home()
+        self.host.go_home()

@@ -22,7 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tutor.engine.train import Trainer
+from tutor.engine.train import AnyTrainer
 from tutor.tui.widgets.training_panel import (
     AGAIN,
     LAST,
@@ -69,11 +69,11 @@ class TrainingScreen(Screen):
 
     def __init__(
         self,
-        trainer: Trainer,
+        trainer: AnyTrainer,
         title: str = "Training",
         *,
         interval: float = 0.05,
-        others: Sequence[Trainer] = (),
+        others: Sequence[AnyTrainer] = (),
         names: Sequence[str] = (),
         note: str = "",
         yours: Callable[[], Screen] | None = None,

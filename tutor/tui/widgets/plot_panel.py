@@ -66,7 +66,7 @@ def caption(data: PlotData, slopes_known: bool) -> str:
         f"⠤ {out}({leaf})   {POINT} now: {leaf} = {short(x0)}, {out} = {short(y0)}.   "
         f"{TANGENT} tangent: slope d{out}/d{leaf} = {slope}"
     ]
-    if data.secant is not None:
+    if data.secant is not None and data.secant_slope is not None and data.h is not None:
         rise = short(data.secant_slope) if slopes_known else "?"
         lines.append(f"{SECANT} secant to {leaf} + {short(data.h)}: rise over run = {rise}")
     return "\n".join(lines)

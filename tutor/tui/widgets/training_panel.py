@@ -34,7 +34,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from tutor.engine import EngineError
-from tutor.engine.train import Parameter, Prediction, Trainer
+from tutor.engine.train import AnyTrainer, Parameter, Prediction
 from tutor.numbers import short
 
 STEP, RUN, PAUSE, AGAIN = "s,f6", "r,f7", "p,f8", "a,f9"
@@ -78,7 +78,7 @@ class Snapshot:
     outputs: tuple[Prediction, ...] = ()
 
     @classmethod
-    def of(cls, trainer: Trainer, others: Sequence[Trainer] = ()) -> Snapshot:
+    def of(cls, trainer: AnyTrainer, others: Sequence[AnyTrainer] = ()) -> Snapshot:
         return cls(
             trainer.steps,
             _losses_now(trainer),
@@ -89,7 +89,7 @@ class Snapshot:
         )
 
 
-def _losses_now(trainer: Trainer) -> tuple[float, ...]:
+def _losses_now(trainer: AnyTrainer) -> tuple[float, ...]:
     """The loss after 0, 1, ... updates, up to now: the trainer keeps the loss before
     each update (the lecture's print); the loss after the last is one forward pass more."""
     if trainer.diverged is not None:
@@ -101,7 +101,7 @@ def _losses_now(trainer: Trainer) -> tuple[float, ...]:
     return (*trainer.losses, now)
 
 
-def _outputs_now(trainer: Trainer) -> tuple[Prediction, ...]:
+def _outputs_now(trainer: AnyTrainer) -> tuple[Prediction, ...]:
     if trainer.diverged is not None:
         return ()
     try:
@@ -137,10 +137,10 @@ class TrainingPanel(Vertical, can_focus=True):
 
     def __init__(
         self,
-        trainer: Trainer,
+        trainer: AnyTrainer,
         *,
         interval: float = 0.05,
-        others: Sequence[Trainer] = (),
+        others: Sequence[AnyTrainer] = (),
         names: Sequence[str] = (),
         **kwargs,
     ):
@@ -395,7 +395,7 @@ class TrainingPanel(Vertical, can_focus=True):
         if last - first >= 1:  # steps are whole: no "0.50" under the first few
             span = last - first
             every = next((n for n in _NICE if n * 4 >= span), _NICE[-1])  # at most five ticks
-            ticks = list(range(first - first % every, last + 1, every))
+            ticks: list[float] = list(range(first - first % every, last + 1, every))
             ticks = [t for t in ticks if t >= first] or [first]
             plt.xticks(ticks, [str(t) for t in ticks])
         plot.refresh()
