@@ -10,6 +10,7 @@ from conftest import LECTURE_GRAPH
 
 from tutor.lesson import Ask, LessonLoadError, Say, Show, lesson_graph, load_lesson_text
 from tutor.lesson.folder import load_course, load_one
+from tutor.lesson.kinds import GradAsk, LocalAsk
 
 GOOD = (
     """\
@@ -59,7 +60,9 @@ def test_the_format_example_loads():
     lesson = load_lesson_text(GOOD, "good.toml")
     assert lesson.id == "manual-backprop"
     assert lesson.output == "L"
-    assert [type(s) for s in lesson.steps] == [Say, Ask, Show, Ask]
+    # Each question is its kind's `Ask` class, holding that kind's keys only.
+    assert [type(s) for s in lesson.steps] == [Say, GradAsk, Show, LocalAsk]
+    assert all(isinstance(s, Ask) for s in lesson.questions)
     assert lesson.questions[0].hints == ("L = d * f.",)
     assert lesson.questions[1].form == "any"  # the default for local questions
     assert lesson.leaves["a"] == Fraction(2)

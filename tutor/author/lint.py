@@ -32,6 +32,7 @@ from tutor.check import prepare
 from tutor.check.kinds import kind_of
 from tutor.check.variants import shown_equal
 from tutor.lesson import Ask, Graph, Lesson, LessonError
+from tutor.lesson.kinds import NudgeAsk, StepAsk, TrainAsk
 from tutor.lesson.model import Show
 from tutor.numbers import full
 
@@ -139,7 +140,7 @@ def _other_node(ask: Ask, text: str, label: str, output: str, nodes: set[str]):
 
 
 def _other_h(ask: Ask, text: str, label: str):
-    if ask.h is None:  # only a nudge has an h
+    if not isinstance(ask, NudgeAsk):  # only a nudge has an h
         return
     for match in _H.finditer(text):
         stated = float(match[1])
@@ -274,7 +275,7 @@ def _lesson_rates(lesson: Lesson) -> set[float]:
     for step in lesson.steps:
         if isinstance(step, Show) and step.what == "training":
             found |= {step.rate or 0.05, *step.compare}
-        elif isinstance(step, Ask) and step.rate is not None:
+        elif isinstance(step, StepAsk | TrainAsk):
             found.add(step.rate)
     return found
 
@@ -283,7 +284,7 @@ def _stated(step, key: str, text: str, label: str, graph: Graph, rates, ask: Ask
     """Rates, update counts and node values the text states, held to the set-up."""
     plain = _PLACEHOLDER.sub(" ", text)
     where = {"prompt": "the prompt", "hints": "a hint"}[key]
-    own = ask.rate if ask is not None and ask.rate is not None else None
+    own = ask.rate if isinstance(ask, StepAsk | TrainAsk) else None
     if own is not None or (ask is None and rates):
         for match in _RATE.finditer(plain):
             stated = abs(_number_of(match[1]))
@@ -302,7 +303,7 @@ def _stated(step, key: str, text: str, label: str, graph: Graph, rates, ask: Ask
                     f"{label}: {where} says rate {match[1]}, but no training in the lesson "
                     f"runs at it (its rates: {known})",
                 )
-    if ask is not None and ask.spec.moves is not None and ask.rate is not None:
+    if isinstance(ask, StepAsk):
         climbs = _CLIMB.search(plain)
         if climbs:
             yield (
@@ -312,7 +313,7 @@ def _stated(step, key: str, text: str, label: str, graph: Graph, rates, ask: Ask
                 f"`step` descends: every parameter moves by −rate × its gradient "
                 f"(p -= {full(ask.rate)} × grad), as in `train` (it climbed before)",
             )
-    if ask is not None and ask.spec.trains and ask.steps is not None:
+    if isinstance(ask, TrainAsk):
         for match in _UPDATES.finditer(plain):
             if int(match[1]) != ask.steps:
                 yield (
@@ -363,7 +364,7 @@ def _stated(step, key: str, text: str, label: str, graph: Graph, rates, ask: Ask
 def _read_off_a_view(lesson: Lesson, ask: Ask, label: str):
     """A training question read off a training view: one before it must train at its
     rate (zeroing the gradients as it does)."""
-    if not ask.spec.trains or ask.prompt is None:
+    if not isinstance(ask, TrainAsk) or ask.prompt is None:
         return
     if not re.search(r"training view|\bthe view\b|read it off", ask.prompt, re.IGNORECASE):
         return
@@ -381,7 +382,7 @@ def _read_off_a_view(lesson: Lesson, ask: Ask, label: str):
         ask,
         "prompt",
         f"{label}: the prompt says to read the answer off the training view, but no "
-        f"training view before it trains at rate {full(ask.rate or 0)} (its rates: {shown})",
+        f"training view before it trains at rate {full(ask.rate)} (its rates: {shown})",
     )
 
 

@@ -17,9 +17,11 @@ to ask about a kind asks its spec (``ask.spec``) or its class.
 
 To add a kind of question:
 
-1. declare its `KindSpec` in `tutor/lesson/kinds.py` (its name, the keys its
-   ``ask`` step needs, defaults; a key no kind had before also needs a field on
-   `tutor.lesson.Ask` and its reading in `tutor.lesson.loader._ask`);
+1. declare it in `tutor/lesson/kinds.py`: one frozen `Ask` subclass, decorated
+   with `declare`, whose ``spec`` is its `KindSpec` (its name, defaults, what the
+   lesson must know of it) and whose fields are its keys, each typed and bounded
+   with `key` (`NodeKey`, `NumberKey`, `WholeKey`, `FlagKey`, ...); the loader reads
+   and checks them from that declaration alone, new keys included;
 2. write one class here, decorated with `register`, whose ``spec`` is that
    `KindSpec`: it must define `quantity`, `exact`, `prompt`, `hints` and
    `explain`, and overrides what differs from `Kind`'s defaults (`finite`,

@@ -24,7 +24,19 @@ from tutor.lesson.graph import (
     question_problems,
     too_much_training,
 )
-from tutor.lesson.kinds import SPECS
+from tutor.lesson.kinds import (
+    ASKS,
+    SPECS,
+    FlagKey,
+    InputKey,
+    KeyType,
+    NodeKey,
+    NumberKey,
+    OutputKey,
+    ParametersKey,
+    WholeKey,
+    ask_keys,
+)
 from tutor.lesson.locate import KeyLines
 from tutor.lesson.model import (
     ATOL,
@@ -37,6 +49,7 @@ from tutor.lesson.model import (
     AnswerTest,
     Ask,
     Choices,
+    KindSpec,
     Lesson,
     LessonError,
     LessonLoadError,
@@ -87,8 +100,6 @@ TOP_KEYS = {
 }
 MODEL_KEYS = {"inputs", "layers", "activation", "seed", "loss", "weights"}
 DATA_KEYS = {"xs", "ys"}
-MAX_TRAIN_STEPS = 100
-MAX_PASSES = 10
 MAX_COMPARE = 4
 QUESTION_COMMON = {"prompt", "hints", "form", "rtol", "atol", "decimals", "points"}
 MAX_DECIMALS = 10
@@ -430,7 +441,7 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         for i, raw in enumerate(raw_steps)
     ]
     vary = _vary(table.get("vary"), assignments, defined, errors)
-    questions = sum(isinstance(step, Ask) for step in steps)
+    questions = sum(isinstance(step, Ask | _Broken) for step in steps)
     tests = _tests(table.get("tests"), questions, errors)
 
     model_line = lines.tables.get("model", lines.of_top("model"))
@@ -440,7 +451,7 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         id=lesson_id or "",
         title=(title or "").strip(),
         path=path,
-        steps=tuple(s for s in steps if s is not None),
+        steps=tuple(s for s in steps if isinstance(s, Say | Show | Ask)),
         summary=summary.strip(),
         order=order,
         assignments=tuple(assignments),
@@ -795,7 +806,7 @@ def _graph(table, source, raw_steps, errors: _Errors):
 
 def _step(
     index, raw: dict, defined: list[str], assignments, errors: _Errors, reaching=None, params=None
-) -> Step | None:
+) -> Step | _Broken | None:
     def at(key=None):
         return errors.lines.of_step(index, key)
 
@@ -929,51 +940,112 @@ def _whole(raw, key, label, at, errors: _Errors, low: int, high: int) -> int | N
     return value
 
 
+class _Broken:
+    """An ``ask`` step with errors, reported already: it still counts as a question."""
+
+
 def _ask(
     raw, label, at, defined, assignments, errors: _Errors, reaching=None, params=None
-) -> Ask | None:
+) -> Ask | _Broken | None:
+    """An ``ask`` step, read against its kind's declaration: the fields of its `Ask`
+    class (`tutor.lesson.kinds`), each a key of a declared type."""
     kind = raw["ask"]
-    spec = SPECS.get(kind) if isinstance(kind, str) else None
-    if spec is None:
-        choices = ", ".join(f'"{k}"' for k in SPECS)
+    cls = ASKS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        choices = ", ".join(f'"{k}"' for k in ASKS)
         errors.add(at("ask"), f"{label}: `ask = {kind!r}`: choose one of {choices}")
         return None
-    needs = spec.needs
-    allowed = {"ask", *needs, *spec.optional, *QUESTION_COMMON}
+    before = len(errors.found)
+    declared = [k for k in ask_keys(cls) if not isinstance(k[1], ParametersKey)]
+    allowed = {"ask", *(name for name, _, _ in declared), *QUESTION_COMMON}
     for key in raw:
         if key not in allowed:
             errors.add(
                 at(key), f"{label}: {_unknown(key, allowed, f'in an `ask = {kind!r}` step')}"
             )
-    for key in needs:
-        if key not in raw:
+    for key, _, required in declared:
+        if required and key not in raw:
             errors.add(at(), f"{label}: `ask = {kind!r}` needs `{key}`")
     if not defined:
         errors.add(at("ask"), f"{label}: questions need a `graph`")
         return None
     if not assignments:
         return None  # the graph is broken, and reported already
-    node = _node_key(raw, "node", label, at, defined, errors, required=False)
-    of = _node_key(raw, "of", label, at, defined, errors, required=False)
+    where = _Where(label, at, defined, assignments, errors)
+    values: dict[str, Any] = {}
+    for key, key_type, _ in ask_keys(cls):
+        if isinstance(key_type, ParametersKey):
+            values[key] = params
+        elif key in raw and not isinstance(key_type, InputKey):
+            values[key] = _read_key(raw, key, key_type, where)
+    if not _reaches(values, where, reaching):
+        return None  # refused, and reported
+    for key, key_type, _ in declared:
+        if isinstance(key_type, InputKey):  # read once the node is known
+            values[key] = _wrt(raw, values.get("node"), label, at, defined, assignments, errors)
+    _check_kind(cls.spec, values, raw, where, reaching, params)
+    common = _common(raw, cls.spec, where)
+    if len(errors.found) > before:
+        return _Broken()
+    return cls(**values, **common, line=at())
+
+
+@dataclass
+class _Where:
+    """Where a step is read: its label, its lines, the graph's names, the errors."""
+
+    label: str
+    at: Any
+    defined: Any
+    assignments: Any
+    errors: _Errors
+
+
+def _read_key(raw, key: str, key_type: KeyType, where: _Where) -> Any:
+    """One key of a step, of its declared type; None (and an error) when it is not."""
+    label, at, errors = where.label, where.at, where.errors
+    if isinstance(key_type, NodeKey | OutputKey):
+        return _node_key(raw, key, label, at, where.defined, errors, required=False)
+    if isinstance(key_type, WholeKey):
+        return _whole(raw, key, label, at, errors, key_type.low, key_type.high)
+    if isinstance(key_type, FlagKey):
+        return _flag(raw, key, label, at, errors)
+    number = _number(raw, key, label, at, errors)
+    if number is None:
+        return None
+    if isinstance(key_type, NumberKey) and key_type.nonzero and number == 0:
+        errors.add(at(key), f"{label}: `{key}` must not be 0")
+    if isinstance(key_type, NumberKey) and key_type.positive is not None and number <= 0:
+        errors.add(at(key), f"{label}: {key_type.positive(number)}")
+        return None
+    return number
+
+
+def _reaches(values: dict[str, Any], where: _Where, reaching) -> bool:
+    """The question's `of` and `node` reach the output (or `of`); False when `of` names
+    one output too many (reported, with the rest of the step unread)."""
+    label, at, errors = where.label, where.at, where.errors
+    node, of = values.get("node"), values.get("of")
     if of is not None and reaching is not None and of not in reaching:
         errors.add(
             at("of"), f"{label}: `of = {of!r}` does not reach the output `{reaching.output}`"
         )
-        of = None
+        of = values["of"] = None
     if of is not None and reaching is not None and of != reaching.output:
         if of not in reaching.others and not reaching.refused:  # the rest go unsaid
-            found = other_outputs_problem(assignments, reaching.output, [*reaching.others, of])
+            others = [*reaching.others, of]
+            found = other_outputs_problem(where.assignments, reaching.output, others)
             if found is None:
-                reaching.others[of] = _reaching(assignments, of)
+                reaching.others[of] = _reaching(where.assignments, of)
             else:
                 reaching.refused = True
                 errors.add(at("of"), f"{label}: {found[1]}")
         if of not in reaching.others:
-            return None  # refused, and reported
+            return False
     if of is not None and node is not None:
         # The question is about `of`'s gradient: `node` must be something `of` uses.
         others = reaching.others if reaching is not None else {}
-        reaching = others[of] if of in others else _reaching(assignments, of)
+        reaching = others[of] if of in others else _reaching(where.assignments, of)
     if node is not None and reaching is not None and node not in reaching:
         output = reaching.output
         errors.add(
@@ -982,33 +1054,15 @@ def _ask(
             f"depend on it, so the graph drawn for this question does not show it. Ask about "
             f"a node `{output}` depends on, or set `output` to a node that uses `{node}`",
         )
-        node = None
-    wrt = _wrt(raw, node, label, at, defined, assignments, errors) if "wrt" in needs else None
-    h = _number(raw, "h", label, at, errors) if "h" in needs and "h" in raw else None
-    if h == 0:
-        errors.add(at("h"), f"{label}: `h` must not be 0")
-    rate = _number(raw, "rate", label, at, errors) if "rate" in raw else None
-    steps = _whole(raw, "steps", label, at, errors, 1, MAX_TRAIN_STEPS) if "steps" in raw else None
-    zero_grad = _flag(raw, "zero_grad", label, at, errors)
-    passes = None
-    if "passes" in spec.optional:  # backward passes without zeroing: 2 unless said
-        passes = _whole(raw, "passes", label, at, errors, 2, MAX_PASSES) if "passes" in raw else 2
-    if spec.moves is not None and "rate" in spec.needs and rate is not None and rate <= 0:
-        # A step descends, as `train` and the training view do: p -= rate × its gradient.
-        # It used to climb for a positive rate (p += rate × gradient), so a file written
-        # then wrote a descent as a negative rate: say what changed.
-        fix = f"write `rate = {plain(-rate)}`" if rate < 0 else "give a rate above 0"
-        errors.add(
-            at("rate"),
-            f"{label}: a `step` descends now, as `train` and the training view do: every "
-            f"parameter moves by −rate × its gradient (p -= rate × grad), so `rate` is above "
-            f"0. Before, a step climbed (p += rate × grad) and a negative rate descended: "
-            f"{fix} for the same descent. A step up the gradient is no longer asked",
-        )
-        rate = None
-    grad = saturates = False
+        values["node"] = None
+    return True
+
+
+def _check_kind(spec: KindSpec, values, raw, where: _Where, reaching, params) -> None:
+    """What the kind's spec asks of the question's node in the lesson."""
+    label, at, errors, assignments = where.label, where.at, where.errors, where.assignments
+    node = values.get("node")
     if spec.trains:
-        rate = _rate(raw, label, at, errors) if "rate" in raw else None
         movable = params or [a.name for a in assignments if a.is_leaf]
         if node is not None and reaching is not None and node not in (reaching.output, *movable):
             errors.add(
@@ -1016,9 +1070,7 @@ def _ask(
                 f"{label}: a training question asks for the loss (`{reaching.output}`, "
                 f"the default) or a parameter after the steps; `{node}` is neither",
             )
-        grad = _flag(raw, "grad", label, at, errors) if "grad" in raw else False
-        saturates = _flag(raw, "saturates", label, at, errors) if "saturates" in raw else False
-        if grad and (node is None or node not in movable):
+        if values.get("grad") and (node is None or node not in movable):
             errors.add(
                 at("grad"),
                 f"{label}: `grad = true` asks for the gradient a parameter holds after the "
@@ -1040,6 +1092,34 @@ def _ask(
         )
     if spec.op_node and node is not None:
         _check_op_node(node, assignments, label, at, errors)
+
+
+def _common(raw, spec: KindSpec, where: _Where) -> dict[str, Any]:
+    """The keys every question takes: its form, tolerance, points, prompt and hints."""
+    label, at, errors = where.label, where.at, where.errors
+    form = _form(raw, spec, label, at, errors)
+    rtol = _number(raw, "rtol", label, at, errors) if "rtol" in raw else spec.rtol
+    atol = _number(raw, "atol", label, at, errors) if "atol" in raw else spec.atol
+    for key, value in (("rtol", rtol), ("atol", atol)):
+        if value is not None and not 0 <= value < 1:
+            errors.add(at(key), f"{label}: `{key}` must be at least 0 and below 1")
+    decimals = _decimals(raw, label, at, form, errors)
+    points = _number(raw, "points", label, at, errors) if "points" in raw else POINTS
+    if points is not None and points <= 0:
+        errors.add(at("points"), f"{label}: `points` must be above 0")
+    prompt, hints = _prompt_and_hints(raw, where)
+    return {
+        "prompt": prompt,
+        "hints": tuple(hints),
+        "form": form,
+        "rtol": rtol if rtol is not None else RTOL,
+        "atol": atol if atol is not None else ATOL,
+        "points": points if points is not None else POINTS,
+        "decimals": decimals,
+    }
+
+
+def _form(raw, spec: KindSpec, label, at, errors: _Errors) -> str:
     form = raw.get("form", spec.form)
     if form not in FORMS:
         choices = ", ".join(f'"{f}"' for f in FORMS)
@@ -1053,15 +1133,11 @@ def _ask(
             at("form"),
             f'{label}: `form = "code"` is the form of {which} questions, and only theirs',
         )
-    rtol = _number(raw, "rtol", label, at, errors) if "rtol" in raw else spec.rtol
-    atol = _number(raw, "atol", label, at, errors) if "atol" in raw else spec.atol
-    for key, value in (("rtol", rtol), ("atol", atol)):
-        if value is not None and not 0 <= value < 1:
-            errors.add(at(key), f"{label}: `{key}` must be at least 0 and below 1")
-    decimals = _decimals(raw, label, at, form, errors)
-    points = _number(raw, "points", label, at, errors) if "points" in raw else POINTS
-    if points is not None and points <= 0:
-        errors.add(at("points"), f"{label}: `points` must be above 0")
+    return form
+
+
+def _prompt_and_hints(raw, where: _Where) -> tuple[str | None, list[str]]:
+    label, at, errors, defined = where.label, where.at, where.errors, where.defined
     prompt = raw.get("prompt")
     if prompt is not None:
         if not isinstance(prompt, str):
@@ -1075,30 +1151,9 @@ def _ask(
     for hint in hints:
         _check_placeholders(hint, defined, errors, at("hints"), label)
     shown = [prompt] if isinstance(prompt, str) else []
-    where = at("hints") if hints else at("prompt")
-    _check_text("\n\n".join(shown + hints), errors, where, f"{label}: its prompt and hints")
-    return Ask(
-        kind=kind,
-        node=node,
-        wrt=wrt,
-        h=h,
-        rate=rate,
-        prompt=prompt if isinstance(prompt, str) else None,
-        hints=tuple(hints),
-        form=form,
-        rtol=rtol if rtol is not None else RTOL,
-        atol=atol if atol is not None else ATOL,
-        points=points if points is not None else POINTS,
-        line=at(),
-        decimals=decimals,
-        of=of,
-        steps=steps,
-        passes=passes,
-        zero_grad=zero_grad,
-        moves=params,
-        grad=grad,
-        saturates=saturates,
-    )
+    line = at("hints") if hints else at("prompt")
+    _check_text("\n\n".join(shown + hints), errors, line, f"{label}: its prompt and hints")
+    return (prompt if isinstance(prompt, str) else None), hints
 
 
 def _decimals(raw, label, at, form, errors: _Errors) -> int | None:
