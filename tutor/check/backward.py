@@ -565,7 +565,7 @@ def mutations(method: Method, exponent: float | None) -> list[tuple[str, str]]:
 
 def verdict(question, text: str):
     """The `Verdict` on a body typed for ``question`` (an ``ask = "backward"``)."""
-    from tutor.check.grade import Verdict
+    from tutor.check.verdict import Verdict
     from tutor.status import CORRECT, INCORRECT, NOT_UNDERSTOOD
 
     node = question.graph.nodes[question.node]

@@ -37,9 +37,9 @@ from __future__ import annotations
 from collections.abc import Set
 from fractions import Fraction
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from tutor.check import quantities as q
+import tutor.check.quantities as q
 from tutor.check.finite import Estimate, slope
 from tutor.check.mistakes import (
     OP_MISTAKES,
@@ -50,6 +50,8 @@ from tutor.check.mistakes import (
     listed,
     wrong_sign,
 )
+from tutor.check.question import KINDS, Key, Question, Source, kind_of
+from tutor.check.verdict import Verdict
 from tutor.engine import OPS, Value, apply, evaluate, topo_order
 from tutor.engine.train import finite_difference_descent
 from tutor.expr import Name, names, to_text
@@ -70,14 +72,7 @@ from tutor.lesson.kinds import (
 )
 from tutor.numbers import full, short
 
-if TYPE_CHECKING:
-    from tutor.check.grade import Verdict
-    from tutor.check.question import Question
-    from tutor.check.shown import Source
-
-#: A quantity a question asks for, as the kind's name and what it is about:
-#: ``("grad", "d")``, ``("local", "d", "c")`` (see `Mistake.names`).
-Key = tuple[object, ...]
+__all__ = ["KINDS", "Kind", "kind_of", "named_parents", "register"]
 
 
 class Kind:
@@ -155,6 +150,13 @@ class Kind:
 
     # -- what the student saw (`tutor.check.shown`) ---------------------------------
 
+    def allowance(self, question: Question) -> float:
+        """For a question asking for decimal places, the rounding band of working it
+        from the numbers the screen shows (`tutor.check.shown.band`)."""
+        from tutor.check.shown import band
+
+        return band(question)
+
     def grad_sensitivity(self, question: Question, node: str, held: Set[str]) -> float:
         """d answer / d (the gradient of ``node``, as the student has it), the ``held``
         gradients taken as shown too: how the answer moves when it is worked from that
@@ -188,9 +190,6 @@ class Kind:
         return []
 
 
-KINDS: dict[str, Kind] = {}
-
-
 def register(cls: type[Kind]) -> type[Kind]:
     """Register the one instance of a kind's class under its spec's name."""
     name = cls.spec.name
@@ -200,14 +199,6 @@ def register(cls: type[Kind]) -> type[Kind]:
         raise ValueError(f"question kind {name!r} has two classes")
     KINDS[name] = cls()
     return cls
-
-
-def kind_of(ask: Ask) -> Kind:
-    """The kind of ``ask``; an undeclared name (never from the loader) is an error."""
-    try:
-        return KINDS[ask.kind]
-    except KeyError:
-        raise ValueError(f"no question kind {ask.kind!r}; see tutor.check.kinds") from None
 
 
 def named_parents(question: Question) -> list[str]:

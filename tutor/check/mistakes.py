@@ -14,18 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from tutor.check import quantities as q
+import tutor.check.quantities as q
 from tutor.engine import Value
 from tutor.engine.ops import MUL, POW, SIGMOID, TANH
 from tutor.lesson import Graph
 from tutor.numbers import short
 
-if TYPE_CHECKING:
-    from tutor.check.question import Question
-
 Quantity = Callable[[Graph], float]
+
+
+class Answered(Protocol):
+    """What a mistake known to every question needs of it (a `Question`)."""
+
+    @property
+    def at(self) -> Quantity: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class Mistake:
     approximates: bool = False
 
 
-def wrong_sign(question: Question) -> Mistake:
+def wrong_sign(question: Answered) -> Mistake:
     """The right size with the wrong sign: known to every kind of question."""
     return Mistake(
         "wrong-sign",

@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Set
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from tutor.check.question import Source
 from tutor.engine import OPS, topo_order
 from tutor.expr import names
 from tutor.lesson import Ask, Graph, GraphError
@@ -57,16 +57,6 @@ MAX_SOURCES = 100
 MAX_WORK = 200_000
 #: A step or a nudge is worked from the leaves the graph shows up to this many.
 MAX_LEAVES = 12
-
-
-@dataclass(frozen=True)
-class Source:
-    """One number the student may work from: a node's value or gradient, and how far
-    what the student has may be from the true number."""
-
-    what: str  # "value", "grad", or "answer": the asked number itself, as a view shows it
-    node: str
-    error: float
 
 
 def displayed(x: float) -> float:
