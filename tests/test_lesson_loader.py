@@ -8,9 +8,10 @@ from fractions import Fraction
 import pytest
 from conftest import LECTURE_GRAPH
 
-from tutor.lesson import Ask, LessonLoadError, Say, Show, lesson_graph, load_lesson_text
+from tutor.lesson import Ask, LessonLoadError, Say, lesson_graph, load_lesson_text
 from tutor.lesson.folder import load_course, load_one
 from tutor.lesson.kinds import GradAsk, LocalAsk
+from tutor.lesson.shows import DerivationShow
 
 GOOD = (
     """\
@@ -60,8 +61,8 @@ def test_the_format_example_loads():
     lesson = load_lesson_text(GOOD, "good.toml")
     assert lesson.id == "manual-backprop"
     assert lesson.output == "L"
-    # Each question is its kind's `Ask` class, holding that kind's keys only.
-    assert [type(s) for s in lesson.steps] == [Say, GradAsk, Show, LocalAsk]
+    # Each step is its kind's class (`Ask`, `Show`), holding that kind's keys only.
+    assert [type(s) for s in lesson.steps] == [Say, GradAsk, DerivationShow, LocalAsk]
     assert all(isinstance(s, Ask) for s in lesson.questions)
     assert lesson.questions[0].hints == ("L = d * f.",)
     assert lesson.questions[1].form == "any"  # the default for local questions

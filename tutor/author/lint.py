@@ -33,7 +33,7 @@ from tutor.check.kinds import kind_of
 from tutor.check.variants import shown_equal
 from tutor.lesson import Ask, Graph, Lesson, LessonError
 from tutor.lesson.kinds import NudgeAsk, StepAsk, TrainAsk
-from tutor.lesson.model import Show
+from tutor.lesson.shows import TrainingShow
 from tutor.numbers import full
 
 #: The relative precision of an answer as the tutor writes it (`full`: 10 digits).
@@ -273,7 +273,7 @@ def _agrees(stated: str, value: float) -> bool:
 def _lesson_rates(lesson: Lesson) -> set[float]:
     found: set[float] = set()
     for step in lesson.steps:
-        if isinstance(step, Show) and step.what == "training":
+        if isinstance(step, TrainingShow):
             found |= {step.rate or 0.05, *step.compare}
         elif isinstance(step, StepAsk | TrainAsk):
             found.add(step.rate)
@@ -372,7 +372,7 @@ def _read_off_a_view(lesson: Lesson, ask: Ask, label: str):
     views = [
         s
         for s in lesson.steps[:index]
-        if isinstance(s, Show) and s.what == "training" and s.zero_grad == ask.zero_grad
+        if isinstance(s, TrainingShow) and s.zero_grad == ask.zero_grad
     ]
     if any(ask.rate in (v.rate or 0.05, *v.compare) for v in views):
         return
@@ -391,9 +391,7 @@ def _trains_the_data(lesson: Lesson):
     if lesson.parameters is not None:
         return
     for number, step in enumerate(lesson.steps, start=1):
-        trains = (isinstance(step, Show) and step.what == "training") or (
-            isinstance(step, Ask) and step.spec.trains
-        )
+        trains = isinstance(step, TrainingShow) or (isinstance(step, Ask) and step.spec.trains)
         if trains:
             yield (
                 step,

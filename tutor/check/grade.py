@@ -69,8 +69,8 @@ def _grade(question: Question, text: str) -> Verdict:
             f"names{such_as} that holds whatever the numbers are.",
             diagnosis="needs-expression",
         )
-    expected = question.values_at(question.at, len(values))
-    if all(question.within(v, e) for v, e in zip(values, expected, strict=True)):
+    answers = question.values_at(question.at, len(values))
+    if all(question.within(v, e) for v, e in zip(values, answers, strict=True)):
         # Checked against the engine above; against SymPy's exact value here.
         exact = question.symbolic_expected
         if exact is None or question.within(answer, exact):

@@ -20,7 +20,7 @@ from tutor.lesson import Graph
 from tutor.lesson.graph import copy_graph, moved_leaves, of_graph
 from tutor.lesson.graph import trained as train_copy
 
-LocalRule = Callable[..., object]
+LocalRule = Callable[..., tuple[float, ...]]
 #: Local rules to use instead of the op table's: for one node (by its position
 #: in the topological order, so that it means the same node at other numbers).
 Rules = Mapping[int, LocalRule]

@@ -17,7 +17,7 @@ from collections.abc import Set
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from tutor.check.finite import Estimate
 from tutor.check.mistakes import Mistake, Quantity
@@ -104,12 +104,16 @@ def kind_of(ask: Ask) -> Rules:
         raise ValueError(f"no question kind {ask.kind!r}; see tutor.check.kinds") from None
 
 
+A = TypeVar("A", bound=Ask)
+
+
 @dataclass
-class Question:
-    """One ``ask`` step of a lesson, at one variant of its numbers."""
+class Question(Generic[A]):
+    """One ``ask`` step of a lesson, at one variant of its numbers (its kind's `Ask`
+    class: ``Question[NudgeAsk]`` has the nudge's ``h``)."""
 
     lesson: Lesson
-    ask: Ask
+    ask: A
     index: int  # among the lesson's questions, from 0
     graph: Graph
     at: Quantity  # the expected answer at any variant of the numbers

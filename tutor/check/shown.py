@@ -170,7 +170,7 @@ def shifted(
     for v in order:
         if v.is_leaf or v is start or v in kept or not any(x in changed for x in v.inputs):
             continue
-        v.data = v._op.forward(tuple(x.data for x in v.inputs), v.param)
+        v.data = OPS[v.op].forward(tuple(x.data for x in v.inputs), v.param)
         if not math.isfinite(v.data):
             raise GraphError(f"`{name}` moved by {step} overflows")
         changed.add(v)

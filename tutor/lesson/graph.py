@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from tutor.engine import EngineError, Value, evaluate, topo_order
 from tutor.engine.train import GraphTrainer
@@ -93,7 +94,7 @@ class Graph:
     seed: int = 0
     consumers: dict[Value, list[tuple[Value, int]]] = field(default_factory=dict)
     #: Results computed once per graph by other layers (e.g. exact gradients).
-    cache: dict[str, object] = field(default_factory=dict, repr=False)
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     #: The script it was built from, so that a copy can be built (`copy_graph`).
     assignments: tuple[Assignment, ...] = field(default=(), repr=False)
 
@@ -226,7 +227,7 @@ def of_graph(graph: Graph, of: str | None) -> Graph:
     key = f"of:{of}"
     if key not in graph.cache:
         graph.cache[key] = copy_graph(graph, of)
-    return graph.cache[key]  # type: ignore[return-value]
+    return graph.cache[key]
 
 
 def moved_leaves(graph: Graph, moves: tuple[str, ...] | None) -> dict[str, Value]:
@@ -422,7 +423,7 @@ def trained(
                 raise
             values = {name: leaf.data for name, leaf in params.items()}
             graph.cache[key] = (list(trainer.losses), values, trainer.loss())
-    return graph.cache[key]  # type: ignore[return-value]
+    return graph.cache[key]
 
 
 _TRAINING = threading.Lock()

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from tutor.lesson.model import Ask, KindSpec, Training
+from tutor.lesson.model import Ask, KindSpec, Show, Training
 from tutor.numbers import plain
 
 if TYPE_CHECKING:
@@ -81,13 +81,14 @@ class ParametersKey:
 KeyType = NodeKey | InputKey | OutputKey | NumberKey | WholeKey | FlagKey | ParametersKey
 
 
-def key(kind: KeyType, default: Any = MISSING) -> Any:
-    """A field of an `Ask` class that is a key of its step (required without a default)."""
+def key(kind: object, default: Any = MISSING) -> Any:
+    """A field of a step's class (an `Ask`, a `Show`) that is a key of the step, of the
+    type ``kind`` (`NodeKey`, ...): required without a default."""
     return field(default=default, metadata={"key": kind})
 
 
-def ask_keys(cls: type[Ask]) -> list[tuple[str, KeyType, bool]]:
-    """An `Ask` class's own keys, in order: (name, type, required)."""
+def declared_keys(cls: type[Ask] | type[Show]) -> list[tuple[str, Any, bool]]:
+    """A step class's keys, in order: (name, type, required)."""
     found = []
     for f in fields(cls):
         kind = f.metadata.get("key")

@@ -29,13 +29,12 @@ from tutor.lesson.kinds import (
     SPECS,
     FlagKey,
     InputKey,
-    KeyType,
     NodeKey,
     NumberKey,
     OutputKey,
     ParametersKey,
     WholeKey,
-    ask_keys,
+    declared_keys,
 )
 from tutor.lesson.locate import KeyLines
 from tutor.lesson.model import (
@@ -45,7 +44,6 @@ from tutor.lesson.model import (
     PASS_MARK,
     POINTS,
     RTOL,
-    SHOW_KINDS,
     AnswerTest,
     Ask,
     Choices,
@@ -56,9 +54,11 @@ from tutor.lesson.model import (
     Range,
     Say,
     Show,
+    ShowSpec,
     Step,
 )
 from tutor.lesson.network import LOSSES, NetworkError, WeightsError, network
+from tutor.lesson.shows import MAX_COMPARE, RATE, SHOWS, RangeKey, RatesKey
 from tutor.lesson.text import placeholders, text_problem
 from tutor.numbers import plain
 from tutor.untrusted import (
@@ -100,19 +100,12 @@ TOP_KEYS = {
 }
 MODEL_KEYS = {"inputs", "layers", "activation", "seed", "loss", "weights"}
 DATA_KEYS = {"xs", "ys"}
-MAX_COMPARE = 4
 QUESTION_COMMON = {"prompt", "hints", "form", "rtol", "atol", "decimals", "points"}
 MAX_DECIMALS = 10
 TEST_KEYS = {"question", "answer", "expect", "diagnosis", "seed"}
 MAX_TESTS = 500
 MAX_TEST_ANSWER = 1000  # characters, as an answer's expression
 MAX_SEED = 10**9
-SHOW_KEYS = {
-    "graph": set(),
-    "derivation": {"node", "wrt"},
-    "plot": {"node", "range", "h"},
-    "training": {"rate", "zero_grad", "compare", "compare_zeroing"},
-}
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # the whole id: `fullmatch`
 #: A bare key with a letter outside ASCII (`ω = ...`), which TOML does not allow.
 _NON_ASCII_KEY = re.compile(r"^\s*([^\s=\"'\[#]*[^\x00-\x7f][^\s=\"'\[#]*)\s*=")
@@ -254,6 +247,7 @@ def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
         else:
             continue
         for index, (name, item) in reversed(list(enumerate(items))):
+            where: tuple[Any, int | str | None, Any]
             if top is None:
                 where = (name, None, None)
             elif top in ("steps", "tests") and sub is None:
@@ -536,7 +530,7 @@ def _test(index: int, test: dict[str, Any], questions: int, errors: _Errors) -> 
             f"{label}: `seed` is a quiz variant: a whole number from 0 (the file's "
             f"numbers) to {MAX_SEED}",
         )
-    if len(errors.found) > before:
+    if len(errors.found) > before or not isinstance(number, int):
         return None
     return AnswerTest(
         question=number - 1,
@@ -905,12 +899,16 @@ def _step(
 
 
 def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
+    """A ``show`` step, read against its kind's declaration: the fields of its `Show`
+    class (`tutor.lesson.shows`), each a key of a declared type."""
     what = raw["show"]
-    if what not in SHOW_KINDS:
-        choices = ", ".join(f'"{k}"' for k in SHOW_KINDS)
+    cls = SHOWS.get(what) if isinstance(what, str) else None
+    if cls is None:
+        choices = ", ".join(f'"{k}"' for k in SHOWS)
         errors.add(at("show"), f"{label}: `show = {what!r}`: choose one of {choices}")
         return None
-    allowed = SHOW_KEYS[what] | {"show"}
+    declared = declared_keys(cls)
+    allowed = {"show", *(name for name, _, _ in declared)}
     for key in raw:
         if key not in allowed:
             errors.add(
@@ -921,41 +919,37 @@ def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
         return None
     if not assignments:
         return None  # the graph is broken, and reported already
-    if what == "training":
-        return _show_training(raw, label, at, errors)
-    node = _node_key(raw, "node", label, at, defined, errors, required=what != "graph")
-    wrt = h = rng = None
-    if what == "derivation":
-        wrt = _wrt(raw, node, label, at, defined, assignments, errors)
-    elif what == "plot":
-        plotted = _assignment(assignments, node) if node is not None else None
+    before = len(errors.found)
+    where = _Where(label, at, defined, assignments, errors)
+    values: dict[str, Any] = {}
+    for key, key_type, required in declared:
+        if isinstance(key_type, InputKey):  # read once the node is known
+            values[key] = _wrt(raw, values.get("node"), label, at, defined, assignments, errors)
+        elif key in raw:
+            values[key] = _read_key(raw, key, key_type, where)
+        elif required:
+            errors.add(at(), f"{label}: {_MISSING.get(type(key_type), 'needs')} `{key}`")
+    _check_show(cls.spec, values, where)
+    if len(errors.found) > before:
+        return None
+    return cls(**values, line=at())
+
+
+#: What a step lacking a required key of one type is told, before the key's name.
+_MISSING = {RangeKey: "a plot needs `range = [MIN, MAX]`:"}
+
+
+def _check_show(spec: ShowSpec, values: dict[str, Any], where: _Where) -> None:
+    """What the show's spec asks of its keys together."""
+    label, at, errors = where.label, where.at, where.errors
+    node = values.get("node")
+    if spec.leaf_node and node is not None:
+        plotted = _assignment(where.assignments, node)
         if plotted is not None and not plotted.is_leaf:
             errors.add(at("node"), f"{label}: a plot's `node` must be a leaf (an input)")
-        rng = _range(raw, label, at, errors)
-        if "h" in raw:
-            h = _number(raw, "h", label, at, errors)
-            if h is not None and h == 0:
-                errors.add(at("h"), f"{label}: `h` must not be 0")
-    return Show(what, node, wrt, rng, h, at())
-
-
-def _show_training(raw, label, at, errors: _Errors) -> Show | None:
-    """``show = "training"``: the training view, at ``rate``, zeroing the gradients or
-    not, with other rates on the same curve (``compare``)."""
-    rate = _rate(raw, label, at, errors) if "rate" in raw else 0.05
-    zero_grad = _flag(raw, "zero_grad", label, at, errors)
-    compare = raw.get("compare", [])
-    if (
-        not isinstance(compare, list)
-        or len(compare) > MAX_COMPARE
-        or not all(_is_number(r) and r > 0 for r in compare)
-    ):
-        errors.add(
-            at("compare"),
-            f"{label}: `compare` is a list of at most {MAX_COMPARE} other learning rates, "
-            "each above 0: compare = [0.001, 0.3]",
-        )
-        compare = []
+    if not spec.trains:
+        return
+    rate, compare = values.get("rate", RATE), values.get("compare") or ()
     repeated = [r for i, r in enumerate(compare) if r == rate or r in compare[:i]]
     if repeated and rate is not None:
         again = "the view's own `rate`" if repeated[0] == rate else "another rate in the list"
@@ -965,33 +959,12 @@ def _show_training(raw, label, at, errors: _Errors) -> Show | None:
             f"on the other one. Each rate compared is another rate (rate = {plain(rate)})",
         )
         compare = [r for r in dict.fromkeys(compare) if r != rate]
-    compare_zeroing = (
-        _flag(raw, "compare_zeroing", label, at, errors) if "compare_zeroing" in raw else False
-    )
-    if compare_zeroing and len(compare) >= MAX_COMPARE:
+    if values.get("compare_zeroing") and len(compare) >= MAX_COMPARE:
         errors.add(
             at("compare_zeroing"),
             f"{label}: `compare_zeroing` draws one more curve: with it, `compare` holds at "
             f"most {MAX_COMPARE - 1} rates",
         )
-    if rate is None:
-        return None
-    return Show(
-        "training",
-        line=at(),
-        rate=rate,
-        zero_grad=zero_grad,
-        compare=tuple(compare),
-        compare_zeroing=compare_zeroing,
-    )
-
-
-def _rate(raw, label, at, errors: _Errors) -> float | None:
-    rate = _number(raw, "rate", label, at, errors)
-    if rate is not None and rate <= 0:
-        errors.add(at("rate"), f"{label}: a learning `rate` is above 0 (each step descends)")
-        return None
-    return rate
 
 
 def _flag(raw, key, label, at, errors: _Errors) -> bool:
@@ -1026,7 +999,7 @@ def _ask(
         errors.add(at("ask"), f"{label}: `ask = {kind!r}`: choose one of {choices}")
         return None
     before = len(errors.found)
-    declared = [k for k in ask_keys(cls) if not isinstance(k[1], ParametersKey)]
+    declared = [k for k in declared_keys(cls) if not isinstance(k[1], ParametersKey)]
     allowed = {"ask", *(name for name, _, _ in declared), *QUESTION_COMMON}
     for key in raw:
         if key not in allowed:
@@ -1043,7 +1016,7 @@ def _ask(
         return None  # the graph is broken, and reported already
     where = _Where(label, at, defined, assignments, errors)
     values: dict[str, Any] = {}
-    for key, key_type, _ in ask_keys(cls):
+    for key, key_type, _ in declared_keys(cls):
         if isinstance(key_type, ParametersKey):
             values[key] = params
         elif key in raw and not isinstance(key_type, InputKey):
@@ -1071,7 +1044,7 @@ class _Where:
     errors: _Errors
 
 
-def _read_key(raw, key: str, key_type: KeyType, where: _Where) -> Any:
+def _read_key(raw, key: str, key_type: object, where: _Where) -> Any:
     """One key of a step, of its declared type; None (and an error) when it is not."""
     label, at, errors = where.label, where.at, where.errors
     if isinstance(key_type, NodeKey | OutputKey):
@@ -1080,6 +1053,10 @@ def _read_key(raw, key: str, key_type: KeyType, where: _Where) -> Any:
         return _whole(raw, key, label, at, errors, key_type.low, key_type.high)
     if isinstance(key_type, FlagKey):
         return _flag(raw, key, label, at, errors)
+    if isinstance(key_type, RangeKey):
+        return _range(raw, label, at, errors)
+    if isinstance(key_type, RatesKey):
+        return _rates(raw, key, key_type.most, label, at, errors)
     number = _number(raw, key, label, at, errors)
     if number is None:
         return None
@@ -1310,9 +1287,6 @@ def _wrt(raw, node, label, at, defined, assignments, errors: _Errors) -> str | N
 
 def _range(raw, label, at, errors: _Errors) -> tuple[float, float] | None:
     value = raw.get("range")
-    if value is None:
-        errors.add(at(), f"{label}: a plot needs `range = [MIN, MAX]`")
-        return None
     if (
         not isinstance(value, list)
         or len(value) != 2
@@ -1322,6 +1296,22 @@ def _range(raw, label, at, errors: _Errors) -> tuple[float, float] | None:
         errors.add(at("range"), f"{label}: `range` must be [MIN, MAX] with MIN < MAX")
         return None
     return float(value[0]), float(value[1])
+
+
+def _rates(raw, key, most: int, label, at, errors: _Errors) -> tuple[float, ...] | None:
+    value = raw.get(key)
+    if (
+        not isinstance(value, list)
+        or len(value) > most
+        or not all(_is_number(r) and r > 0 for r in value)
+    ):
+        errors.add(
+            at(key),
+            f"{label}: `{key}` is a list of at most {most} other learning rates, "
+            "each above 0: compare = [0.001, 0.3]",
+        )
+        return None
+    return tuple(float(r) for r in value)
 
 
 def _vary(raw, assignments, defined, errors: _Errors) -> dict[str, Range | Choices]:

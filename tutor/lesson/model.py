@@ -13,7 +13,6 @@ from tutor.expr import Assignment
 if TYPE_CHECKING:
     from tutor.engine import Value
 
-SHOW_KINDS = ("graph", "derivation", "plot", "training")
 FORMS = ("number", "expression", "any", "code")
 
 # The defaults of what a file may leave out (lessons/FORMAT.md), here only: the
@@ -51,20 +50,38 @@ class Say:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowSpec:
+    """What a kind of ``show`` step means to the app (``show = NAME``).
+
+    Its keys are the fields of its `Show` class (`tutor.lesson.shows`)."""
+
+    name: str
+    #: It has a panel of its own beside the text (a derivation, a plot).
+    panel: bool = False
+    #: It is worked out by SymPy (a derivation): the app warms it up.
+    symbolic: bool = False
+    #: It opens the training view.
+    trains: bool = False
+    #: Its `node` must be a leaf (an input).
+    leaf_node: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Show:
-    what: str  # "graph" | "derivation" | "plot"
-    node: str | None = None
-    wrt: str | None = None
-    range: tuple[float, float] | None = None
-    h: float | None = None
+    """What every ``show`` step has. Each kind is a subclass (`tutor.lesson.shows`)
+    whose fields are the keys of its step, typed, and whose ``spec`` says the rest."""
+
+    spec: ClassVar[ShowSpec]
     line: int | None = None
-    #: ``show = "training"``: the learning rate, whether each step zeroes the
-    #: gradients, and other rates to compare on the same curve.
-    rate: float | None = None
-    zero_grad: bool = True
-    compare: tuple[float, ...] = ()
-    #: Beside the training, the same one with the other `zero_grad` (a second curve).
-    compare_zeroing: bool = False
+
+    @property
+    def what(self) -> str:
+        """The kind's name, as the file writes it (``show = "plot"``)."""
+        return self.spec.name
+
+    def describe(self, lesson: Lesson, output: str) -> str:
+        """The step's text in the app."""
+        raise NotImplementedError
 
 
 @dataclass(frozen=True, slots=True)

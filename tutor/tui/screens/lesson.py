@@ -20,7 +20,8 @@ from textual.css.query import NoMatches
 from textual.widgets import ContentSwitcher
 
 from tutor.derivation import warm_up
-from tutor.lesson import Ask, Lesson, Show
+from tutor.lesson import Ask, Lesson
+from tutor.lesson.shows import PlotShow
 from tutor.progress import ProgressStore
 from tutor.runtime.lesson_run import (
     CONFIRM_LEAVE,
@@ -212,7 +213,7 @@ class LessonScreen(TutorScreen):
             self._warmed = True
             graph = self.session.graph
             self.run_worker(lambda: warm_up(graph), thread=True, exit_on_error=False, group="warm")
-        if any(isinstance(s, Show) and s.what == PLOT for s in self.session.steps):
+        if any(isinstance(s, PlotShow) for s in self.session.steps):
             self._preload_plot()
 
     def on_unmount(self) -> None:
