@@ -222,3 +222,56 @@ def test_a_nudge_or_step_that_leaves_a_domain_is_an_error_at_its_line():
     assert any(
         ":44: a gradient-descent step with rate" in e and "cannot be computed" in e for e in found
     ), found
+
+
+def test_show_and_ask_steps_are_read_against_their_kinds_declarations():
+    """Every key of a step is checked by the type its kind declares, at its line."""
+    head = GOOD.split("[[steps]]")[0]
+    found = errors_of(
+        head
+        + """
+[[steps]]
+show = "plot"
+node = "a"
+
+[[steps]]
+show = "derivation"
+node = "d"
+
+[[steps]]
+show = "training"
+rate = 0.1
+compare = [0.1]
+
+[[steps]]
+show = "graph"
+node = "d"
+
+[[steps]]
+ask = "nudge"
+node = "a"
+h = 0
+
+[[steps]]
+ask = "accumulated"
+node = "a"
+passes = 11
+
+[[steps]]
+ask = "train"
+rate = 0.1
+steps = 0
+zero_grad = "no"
+"""
+    )
+    assert found == [
+        "lesson.toml:22: step 1: a plot needs `range = [MIN, MAX]`",
+        "lesson.toml:26: step 2: needs `wrt`",
+        "lesson.toml:33: step 3: `compare` repeats 0.1, the view's own `rate`: its curve would "
+        "lie on the other one. Each rate compared is another rate (rate = 0.1)",
+        "lesson.toml:37: step 4: unknown key `node` in a `show = 'graph'` step",
+        "lesson.toml:42: step 5: `h` must not be 0",
+        "lesson.toml:47: step 6: `passes` must be a whole number from 2 to 10",
+        "lesson.toml:52: step 7: `steps` must be a whole number from 1 to 100",
+        "lesson.toml:53: step 7: `zero_grad` is true or false",
+    ]

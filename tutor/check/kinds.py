@@ -12,8 +12,10 @@ class that owns what is particular to it:
 * ``prompt``, ``hints`` and ``explain``: its words, with the numbers.
 
 `KINDS` maps each kind's name to its one instance; a `Question` finds its own as
-``question.rules``. Nothing else in `tutor` tells kinds apart: code that needs
-to ask about a kind asks its spec (``ask.spec``) or its class.
+``question.rules``. Nothing else in `tutor` tells kinds apart by name: code that
+needs to ask about a kind asks its spec (``ask.spec``), its class here, or the type of
+its `Ask` (``isinstance(ask, TrainAsk)``, which also types the kind's keys). `Kind`
+and `Question` are generic in that type: ``Question[NudgeAsk]`` has a float ``h``.
 
 To add a kind of question:
 

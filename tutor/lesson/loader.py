@@ -928,15 +928,15 @@ def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
         elif key in raw:
             values[key] = _read_key(raw, key, key_type, where)
         elif required:
-            errors.add(at(), f"{label}: {_MISSING.get(type(key_type), 'needs')} `{key}`")
+            errors.add(at(), f"{label}: {_MISSING.get(type(key_type), f'needs `{key}`')}")
     _check_show(cls.spec, values, where)
     if len(errors.found) > before:
         return None
     return cls(**values, line=at())
 
 
-#: What a step lacking a required key of one type is told, before the key's name.
-_MISSING = {RangeKey: "a plot needs `range = [MIN, MAX]`:"}
+#: What a step lacking a required key of one type is told (else: it needs the key).
+_MISSING = {RangeKey: "a plot needs `range = [MIN, MAX]`"}
 
 
 def _check_show(spec: ShowSpec, values: dict[str, Any], where: _Where) -> None:

@@ -455,7 +455,8 @@ class LessonScreen(TutorScreen):
             self.query_one("#visual").display = False
             self.query_one(Feedback).say(f"This plot cannot be drawn: {exc}.", "warning")
             return
-        self.query_one(PlotPanel).show(data, slopes_known=step.node in self.run.recorder.earned)
+        known = isinstance(step, PlotShow) and step.node in self.run.recorder.earned
+        self.query_one(PlotPanel).show(data, slopes_known=known)
         self.query_one("#visual").border_title = f"{data.output} against {data.leaf}"
 
     # -- the student's keys: one call to the run each -------------------------------------
