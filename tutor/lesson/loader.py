@@ -999,16 +999,7 @@ def _ask(
         errors.add(at("ask"), f"{label}: `ask = {kind!r}`: choose one of {choices}")
         return None
     before = len(errors.found)
-    declared = [k for k in declared_keys(cls) if not isinstance(k[1], ParametersKey)]
-    allowed = {"ask", *(name for name, _, _ in declared), *QUESTION_COMMON}
-    for key in raw:
-        if key not in allowed:
-            errors.add(
-                at(key), f"{label}: {_unknown(key, allowed, f'in an `ask = {kind!r}` step')}"
-            )
-    for key, _, required in declared:
-        if required and key not in raw:
-            errors.add(at(), f"{label}: `ask = {kind!r}` needs `{key}`")
+    declared = _file_keys(raw, cls, label, at, errors)
     if not defined:
         errors.add(at("ask"), f"{label}: questions need a `graph`")
         return None
@@ -1031,6 +1022,23 @@ def _ask(
     if len(errors.found) > before:
         return _Broken()
     return cls(**values, **common, line=at())
+
+
+def _file_keys(raw, cls: type[Ask], label, at, errors: _Errors) -> list[tuple[str, Any, bool]]:
+    """The keys an ``ask`` step of ``cls`` may have in the file (the lesson's parameters
+    are none of them); each key it has but may not, and each it lacks, is reported."""
+    kind = cls.spec.name
+    declared = [k for k in declared_keys(cls) if not isinstance(k[1], ParametersKey)]
+    allowed = {"ask", *(name for name, _, _ in declared), *QUESTION_COMMON}
+    for key in raw:
+        if key not in allowed:
+            errors.add(
+                at(key), f"{label}: {_unknown(key, allowed, f'in an `ask = {kind!r}` step')}"
+            )
+    for key, _, required in declared:
+        if required and key not in raw:
+            errors.add(at(), f"{label}: `ask = {kind!r}` needs `{key}`")
+    return declared
 
 
 @dataclass
