@@ -4,6 +4,7 @@ tells kinds apart."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from tutor.check.mistakes import OP_MISTAKES, SKIPPED
 from tutor.check.question import unfiltered
 from tutor.engine import OPS
 from tutor.lesson import Ask, LessonLoadError, lesson_graph, load_lesson_text
-from tutor.lesson.kinds import SPECS, KindSpec, declare
+from tutor.lesson.kinds import ASKS, SPECS, KindSpec, NodeKey, WholeKey, declare, key
 
 TUTOR = Path(__file__).resolve().parent.parent / "tutor"
 
@@ -32,8 +33,13 @@ def test_every_declared_kind_has_exactly_one_class():
 
 def test_an_undeclared_kind_is_an_error_not_another_kinds_rules():
     with pytest.raises(ValueError, match="no question kind 'bogus'"):
-        kind_of(Ask("bogus", node="a"))
-    stray = KindSpec("stray", ("node",))  # never declared
+
+        @dataclass(frozen=True, slots=True, kw_only=True)
+        class Bogus(Ask):
+            spec = KindSpec("bogus")  # never declared
+
+        kind_of(Bogus())
+    stray = KindSpec("stray")  # never declared
 
     class Stray(Kind):
         spec = stray
@@ -104,7 +110,13 @@ node = "a"
 
 
 def test_adding_a_kind_is_one_spec_and_one_class():
-    spec = declare(KindSpec("twice", ("node",), rtol=1e-3))
+    @declare
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class TwiceAsk(Ask):
+        spec = KindSpec("twice", rtol=1e-3)
+        node: str = key(NodeKey())
+
+    spec = TwiceAsk.spec
     try:
 
         @register
@@ -142,9 +154,62 @@ def test_adding_a_kind_is_one_spec_and_one_class():
             load_lesson_text(LESSON.replace('node = "a"', ""))
     finally:
         SPECS.pop("twice", None)
+        ASKS.pop("twice", None)
         KINDS.pop("twice", None)
     with pytest.raises(LessonLoadError, match="choose one of"):
         load_lesson_text(LESSON)
+
+
+def test_a_kind_with_a_new_key_is_one_declaration_and_one_class():
+    """A key no kind had before (`times`) is a typed field of the kind's `Ask` class:
+    the loader reads it, bounds it and reports it at its line with nothing else."""
+
+    @declare
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class TimesAsk(Ask):
+        spec = KindSpec("times")
+        node: str = key(NodeKey())
+        times: int = key(WholeKey(2, 5), 2)
+
+    try:
+
+        @register
+        class Times(Kind):
+            spec = TimesAsk.spec
+
+            def quantity(self, ask, out):
+                at = lambda g: ask.times * q.grad(g, ask.node)  # noqa: E731
+                return at, f"{ask.times}·d{out}/d{ask.node}"
+
+            def prompt(self, question):
+                return f"What is {question.ask.times} times d{question.output}/d{question.node}?"
+
+            def hints(self, question):
+                return ["Find the gradient, then multiply."]
+
+            def explain(self, question):
+                return [f"{question.ask.times} × {question.graph.grad(question.node)}"]
+
+            def exact(self, question):
+                return question.ask.times * KINDS["grad"].exact(question)
+
+        text = LESSON.replace('ask = "twice"', 'ask = "times"')
+        (ask,) = load_lesson_text(text).questions
+        assert isinstance(ask, TimesAsk) and ask.times == 2  # its default
+        lesson = load_lesson_text(text + "times = 3\n")
+        (ask,) = lesson.questions
+        assert ask.times == 3
+        question = prepare(lesson, lesson_graph(lesson), ask, 0)
+        assert question.expected == -6.0 and grade(question, "-6").status == CORRECT
+        with pytest.raises(LessonLoadError) as info:
+            load_lesson_text(text + "times = 9\n", "t.toml")
+        assert "t.toml:14: step 1: `times` must be a whole number from 2 to 5" in str(info.value)
+        with pytest.raises(LessonLoadError, match="unknown key `times` in an `ask = 'grad'`"):
+            load_lesson_text(LESSON.replace('ask = "twice"', 'ask = "grad"') + "times = 3\n")
+    finally:
+        SPECS.pop("times", None)
+        ASKS.pop("times", None)
+        KINDS.pop("times", None)
 
 
 def test_the_kinds_keys_and_defaults_reach_the_loader():

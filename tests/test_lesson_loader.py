@@ -8,8 +8,10 @@ from fractions import Fraction
 import pytest
 from conftest import LECTURE_GRAPH
 
-from tutor.lesson import Ask, LessonLoadError, Say, Show, lesson_graph, load_lesson_text
+from tutor.lesson import Ask, LessonLoadError, Say, lesson_graph, load_lesson_text
 from tutor.lesson.folder import load_course, load_one
+from tutor.lesson.kinds import GradAsk, LocalAsk
+from tutor.lesson.shows import DerivationShow
 
 GOOD = (
     """\
@@ -59,7 +61,9 @@ def test_the_format_example_loads():
     lesson = load_lesson_text(GOOD, "good.toml")
     assert lesson.id == "manual-backprop"
     assert lesson.output == "L"
-    assert [type(s) for s in lesson.steps] == [Say, Ask, Show, Ask]
+    # Each step is its kind's class (`Ask`, `Show`), holding that kind's keys only.
+    assert [type(s) for s in lesson.steps] == [Say, GradAsk, DerivationShow, LocalAsk]
+    assert all(isinstance(s, Ask) for s in lesson.questions)
     assert lesson.questions[0].hints == ("L = d * f.",)
     assert lesson.questions[1].form == "any"  # the default for local questions
     assert lesson.leaves["a"] == Fraction(2)
@@ -218,3 +222,56 @@ def test_a_nudge_or_step_that_leaves_a_domain_is_an_error_at_its_line():
     assert any(
         ":44: a gradient-descent step with rate" in e and "cannot be computed" in e for e in found
     ), found
+
+
+def test_show_and_ask_steps_are_read_against_their_kinds_declarations():
+    """Every key of a step is checked by the type its kind declares, at its line."""
+    head = GOOD.split("[[steps]]")[0]
+    found = errors_of(
+        head
+        + """
+[[steps]]
+show = "plot"
+node = "a"
+
+[[steps]]
+show = "derivation"
+node = "d"
+
+[[steps]]
+show = "training"
+rate = 0.1
+compare = [0.1]
+
+[[steps]]
+show = "graph"
+node = "d"
+
+[[steps]]
+ask = "nudge"
+node = "a"
+h = 0
+
+[[steps]]
+ask = "accumulated"
+node = "a"
+passes = 11
+
+[[steps]]
+ask = "train"
+rate = 0.1
+steps = 0
+zero_grad = "no"
+"""
+    )
+    assert found == [
+        "lesson.toml:22: step 1: a plot needs `range = [MIN, MAX]`",
+        "lesson.toml:26: step 2: needs `wrt`",
+        "lesson.toml:33: step 3: `compare` repeats 0.1, the view's own `rate`: its curve would "
+        "lie on the other one. Each rate compared is another rate (rate = 0.1)",
+        "lesson.toml:37: step 4: unknown key `node` in a `show = 'graph'` step",
+        "lesson.toml:42: step 5: `h` must not be 0",
+        "lesson.toml:47: step 6: `passes` must be a whole number from 2 to 10",
+        "lesson.toml:52: step 7: `steps` must be a whole number from 1 to 100",
+        "lesson.toml:53: step 7: `zero_grad` is true or false",
+    ]

@@ -35,6 +35,7 @@ from tutor.check.variants import quiz_graph
 from tutor.derivation import Edge
 from tutor.lesson import Ask, Graph, Lesson, Say, Show, Step, fill
 from tutor.lesson.plot import PlotData, plot_data
+from tutor.lesson.shows import DerivationShow, PlotShow, TrainingShow
 from tutor.standing import (  # the scoring rules, shared with the home screen
     Standing,
     passes,
@@ -151,16 +152,8 @@ class Session:
             case Ask():
                 question = self.question(self._question_of_step[position])
                 return question.prompt if question else ""
-            case Show(what=what, node=node, wrt=wrt):
-                if what == "derivation":
-                    return f"Deriving d{node}/d{wrt} from the limit definition."
-                if what == "plot":
-                    return f"{self.output} as a function of {node}."
-                if what == "training":
-                    from tutor.lesson.training import describe
-
-                    return describe(self.lesson, step, self.output)
-                return "The expression graph."
+            case Show():
+                return step.describe(self.lesson, self.output)
         return ""
 
     @property
@@ -411,7 +404,9 @@ class Session:
         return {
             ask.node
             for ask, record in zip(self.lesson.questions, self.records, strict=True)
-            if ask.spec.node_value and (self.mode == "quiz" or record.status == OPEN)
+            if ask.node is not None
+            and ask.spec.node_value
+            and (self.mode == "quiz" or record.status == OPEN)
         }
 
     @property
@@ -425,8 +420,8 @@ class Session:
         step = self.step
         if self.graph is None:
             return []
-        if isinstance(step, Show) and step.what == "derivation":
-            return [] if step.node is None or step.wrt is None else [Edge(step.node, step.wrt)]
+        if isinstance(step, DerivationShow):
+            return [Edge(step.node, step.wrt)]
         if not isinstance(step, Ask) or self.mode == "quiz":
             return []
         question = self.question()
@@ -435,10 +430,8 @@ class Session:
     def plot(self) -> PlotData:
         """The curve of a plot step (ValueError: it cannot be drawn, and why)."""
         step = self.step
-        if not isinstance(step, Show) or step.what != "plot" or self.graph is None:
+        if not isinstance(step, PlotShow) or self.graph is None:
             raise SessionError("this step is not a plot")
-        if step.node is None or step.range is None:
-            raise ValueError("the plot step names no leaf or no range")
         low, high = step.range
         return plot_data(self.graph, step.node, low, high, step.h)
 
@@ -509,4 +502,4 @@ def quiz_steps(lesson: Lesson) -> tuple[Step, ...]:
 
 
 def _is_training(step: Step) -> bool:
-    return isinstance(step, Show) and step.what == "training"
+    return isinstance(step, TrainingShow)

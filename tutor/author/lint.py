@@ -32,7 +32,9 @@ from tutor.check import prepare
 from tutor.check.kinds import kind_of
 from tutor.check.variants import shown_equal
 from tutor.lesson import Ask, Graph, Lesson, LessonError
-from tutor.lesson.model import Show, Step
+from tutor.lesson.kinds import NudgeAsk, StepAsk, TrainAsk
+from tutor.lesson.model import Step
+from tutor.lesson.shows import TrainingShow
 from tutor.numbers import full
 
 #: The relative precision of an answer as the tutor writes it (`full`: 10 digits).
@@ -139,7 +141,7 @@ def _other_node(ask: Ask, text: str, label: str, output: str, nodes: set[str]):
 
 
 def _other_h(ask: Ask, text: str, label: str):
-    if ask.h is None:  # only a nudge has an h
+    if not isinstance(ask, NudgeAsk):  # only a nudge has an h
         return
     for match in _H.finditer(text):
         stated = float(match[1])
@@ -272,9 +274,9 @@ def _agrees(stated: str, value: float) -> bool:
 def _lesson_rates(lesson: Lesson) -> set[float]:
     found: set[float] = set()
     for step in lesson.steps:
-        if isinstance(step, Show) and step.what == "training":
+        if isinstance(step, TrainingShow):
             found |= {step.rate or 0.05, *step.compare}
-        elif isinstance(step, Ask) and step.rate is not None:
+        elif isinstance(step, StepAsk | TrainAsk):
             found.add(step.rate)
     return found
 
@@ -283,7 +285,7 @@ def _stated(step, key: str, text: str, label: str, graph: Graph, rates, ask: Ask
     """Rates, update counts and node values the text states, held to the set-up."""
     plain = _PLACEHOLDER.sub(" ", text)
     where = {"prompt": "the prompt", "hints": "a hint"}[key]
-    own = ask.rate if ask is not None and ask.rate is not None else None
+    own = ask.rate if isinstance(ask, StepAsk | TrainAsk) else None
     if own is not None or (ask is None and rates):
         for match in _RATE.finditer(plain):
             stated = abs(_number_of(match[1]))
@@ -302,7 +304,7 @@ def _stated(step, key: str, text: str, label: str, graph: Graph, rates, ask: Ask
                     f"{label}: {where} says rate {match[1]}, but no training in the lesson "
                     f"runs at it (its rates: {known})",
                 )
-    if ask is not None and ask.spec.moves is not None and ask.rate is not None:
+    if isinstance(ask, StepAsk):
         climbs = _CLIMB.search(plain)
         if climbs:
             yield (
@@ -312,7 +314,7 @@ def _stated(step, key: str, text: str, label: str, graph: Graph, rates, ask: Ask
                 f"`step` descends: every parameter moves by −rate × its gradient "
                 f"(p -= {full(ask.rate)} × grad), as in `train` (it climbed before)",
             )
-    if ask is not None and ask.spec.trains and ask.steps is not None:
+    if isinstance(ask, TrainAsk):
         for match in _UPDATES.finditer(plain):
             if int(match[1]) != ask.steps:
                 yield (
@@ -363,7 +365,7 @@ def _stated(step, key: str, text: str, label: str, graph: Graph, rates, ask: Ask
 def _read_off_a_view(lesson: Lesson, ask: Ask, label: str):
     """A training question read off a training view: one before it must train at its
     rate (zeroing the gradients as it does)."""
-    if not ask.spec.trains or ask.prompt is None:
+    if not isinstance(ask, TrainAsk) or ask.prompt is None:
         return
     if not re.search(r"training view|\bthe view\b|read it off", ask.prompt, re.IGNORECASE):
         return
@@ -371,7 +373,7 @@ def _read_off_a_view(lesson: Lesson, ask: Ask, label: str):
     views = [
         s
         for s in lesson.steps[:index]
-        if isinstance(s, Show) and s.what == "training" and s.zero_grad == ask.zero_grad
+        if isinstance(s, TrainingShow) and s.zero_grad == ask.zero_grad
     ]
     if any(ask.rate in (v.rate or 0.05, *v.compare) for v in views):
         return
@@ -381,7 +383,7 @@ def _read_off_a_view(lesson: Lesson, ask: Ask, label: str):
         ask,
         "prompt",
         f"{label}: the prompt says to read the answer off the training view, but no "
-        f"training view before it trains at rate {full(ask.rate or 0)} (its rates: {shown})",
+        f"training view before it trains at rate {full(ask.rate)} (its rates: {shown})",
     )
 
 
@@ -390,9 +392,7 @@ def _trains_the_data(lesson: Lesson):
     if lesson.parameters is not None:
         return
     for number, step in enumerate(lesson.steps, start=1):
-        trains = (isinstance(step, Show) and step.what == "training") or (
-            isinstance(step, Ask) and step.spec.trains
-        )
+        trains = isinstance(step, TrainingShow) or (isinstance(step, Ask) and step.spec.trains)
         if trains:
             yield (
                 step,

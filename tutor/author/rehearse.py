@@ -20,8 +20,9 @@ from typing import TypeVar
 
 from tutor.check import Question
 from tutor.derivation import Edge, derive
-from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, Say, Show
+from tutor.lesson import Ask, Graph, GraphError, Lesson, LessonError, Say
 from tutor.lesson.plot import plot_data
+from tutor.lesson.shows import DerivationShow, GraphShow, PlotShow, TrainingShow
 from tutor.numbers import full
 from tutor.render import render_text
 from tutor.session import Session
@@ -125,21 +126,21 @@ def _lesson_mode(session: Session, failures: _Failures) -> None:
         match step:
             case Say():
                 continue
-            case Show(what="graph"):
+            case GraphShow():
                 failures.attempt(line, f"{label}: drawing the graph", 0, lambda: _draw(session))
-            case Show(what="derivation", node=str(node), wrt=str(wrt)):
+            case DerivationShow(node=node, wrt=wrt):
                 edge = Edge(node, wrt)
                 failures.attempt(
                     line, f"{label}: the derivation", 0, lambda e=edge: derive(_graph(session), e)
                 )
-            case Show(what="plot", node=str(node), range=(low, high), h=h):
+            case PlotShow(node=node, range=(low, high), h=h):
                 failures.attempt(
                     line,
                     f"{label}: the plot",
                     0,
                     lambda n=node, lo=low, hi=high, hh=h: plot_data(_graph(session), n, lo, hi, hh),
                 )
-            case Show(what="training"):
+            case TrainingShow():
                 failures.attempt(
                     line, f"{label}: the training view", 0, lambda s=step: _train(session, s)
                 )
@@ -149,7 +150,7 @@ def _lesson_mode(session: Session, failures: _Failures) -> None:
                 _question(session, step, f"question {index + 1}", 0, failures, lesson_mode=True)
 
 
-def _train(session: Session, show: Show) -> None:
+def _train(session: Session, show: TrainingShow) -> None:
     """What the training view does when it opens and steps: build each trainer, step it."""
     from tutor.engine import EngineError
     from tutor.lesson.training import trainers
@@ -169,7 +170,7 @@ def _quiz_mode_at(
         return
     for index, ask in enumerate(lesson.questions):
         session.approach_question(index)
-        if isinstance(session.step, Show):  # the training views the question is read from
+        if isinstance(session.step, TrainingShow):  # the training views the question is read from
             for position in range(session.position, session.position_of(index)):
                 view = session.steps[position]
                 failures.attempt(

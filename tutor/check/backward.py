@@ -26,14 +26,21 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import sympy
 
+from tutor.check.verdict import Verdict
 from tutor.engine import EngineError, Value, apply, topo_order
 from tutor.engine.ops import OPS, Op
 from tutor.expr import BinOp, Expr, ExprError, Neg, Pow, evaluate
 from tutor.expr.backward import METHODS, Method, Rule, parse_backward
+from tutor.lesson.kinds import BackwardAsk
 from tutor.numbers import short
+from tutor.status import CORRECT, INCORRECT, NOT_UNDERSTOOD
+
+if TYPE_CHECKING:
+    from tutor.check.question import Question
 
 OWNERS = ("self", "other")
 RANDOM_POINTS = 6  # points besides the lesson's where each share is compared
@@ -78,6 +85,15 @@ def op_of(node: Value) -> AskedOp | None:
     if method is None:
         return None
     return AskedOp(OPS[node.op], method, node.param if node.op == "pow" else None)
+
+
+def asked_op(node: Value) -> AskedOp:
+    """`op_of` a ``backward`` question's node, which the loader holds to be one the
+    tutor asks (`KindSpec.op_node`)."""
+    op = op_of(node)
+    if op is None:
+        raise ValueError(f"no `_backward` is asked of the op {node.op!r}")
+    return op
 
 
 # -- a point: the values a body reads ----------------------------------------------------
@@ -170,13 +186,19 @@ def _output_for_input(op: AskedOp, p: Point, i: int) -> float:
     return op.op.local((p.out, *p.x[1:]), p.out, op.exponent)[i] * p.grad
 
 
+def _exponent(op: AskedOp) -> float:
+    if op.exponent is None:
+        raise ValueError(f"{op.op.name} has no constant exponent")
+    return op.exponent
+
+
 def _exponent_up(op: AskedOp, p: Point, i: int) -> float:
-    k = op.exponent
+    k = _exponent(op)
     return k * p.x[0] ** k * p.grad
 
 
 def _exponent_down(op: AskedOp, p: Point, i: int) -> float:
-    k = op.exponent
+    k = _exponent(op)
     return k * p.x[0] ** (k - 2) * p.grad
 
 
@@ -563,13 +585,10 @@ def mutations(method: Method, exponent: float | None) -> list[tuple[str, str]]:
 # -- a question's verdict ----------------------------------------------------------------------
 
 
-def verdict(question, text: str):
+def verdict(question: Question[BackwardAsk], text: str) -> Verdict:
     """The `Verdict` on a body typed for ``question`` (an ``ask = "backward"``)."""
-    from tutor.check.grade import Verdict
-    from tutor.status import CORRECT, INCORRECT, NOT_UNDERSTOOD
-
-    node = question.graph.nodes[question.node]
-    op = op_of(node)
+    node = question.graph.nodes[question.ask.node]
+    op = asked_op(node)
     try:
         rule = op.parse(text)
     except ExprError as error:
@@ -593,10 +612,10 @@ def verdict(question, text: str):
     )
 
 
-def self_check(question) -> list[str]:
+def self_check(question: Question[BackwardAsk]) -> list[str]:
     """`tutor check`: the lecture's body is graded right, and each mistake made from it
     gets its diagnosis, at this question's numbers."""
-    op = op_of(question.graph.nodes[question.node])
+    op = asked_op(question.graph.nodes[question.ask.node])
     problems = []
     found = verdict(question, op.method.body())
     if not found.correct:

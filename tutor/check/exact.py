@@ -8,7 +8,9 @@ in a worker; validation and `tutor run` call them directly.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
+from typing import TYPE_CHECKING, cast
 
 import sympy
 
@@ -18,19 +20,29 @@ from tutor.engine import Value, topo_order
 from tutor.expr import Assignment, Num
 from tutor.lesson import Graph, Lesson, build_graph
 
+if TYPE_CHECKING:
+    from tutor.symbolic.graph import LeafValues
+
+
+def leaf_values(values: Mapping[Value, Fraction]) -> LeafValues:
+    """Exact leaf values as the symbolic side reads them: it reads engine nodes through
+    its own protocol (`tutor.symbolic.graph.Value`), to which a mapping's key type does
+    not widen by itself."""
+    return cast("LeafValues", values)
+
 
 def exact_gradients(graph: Graph) -> dict[Value, sympy.Expr]:
     """Exact gradients of the whole graph, checked against sympy.diff (once per graph)."""
     if "exact-gradients" not in graph.cache:
-        found = symbolic.check_gradients(graph.output, graph.exact)
+        found = symbolic.check_gradients(graph.output, leaf_values(graph.exact))
         # A node the output does not depend on has gradient 0.
         unused = {node: sympy.S.Zero for node in graph.nodes.values() if node not in found}
         graph.cache["exact-gradients"] = found | unused
-    return graph.cache["exact-gradients"]  # type: ignore[return-value]
+    return graph.cache["exact-gradients"]
 
 
 def exact_value(graph: Graph, node: Value) -> sympy.Expr:
-    return symbolic.node_values(node, graph.exact)[node]
+    return symbolic.node_values(node, leaf_values(graph.exact))[node]
 
 
 def exact_local(graph: Graph, node: str, wrt: str) -> sympy.Expr:
@@ -43,7 +55,7 @@ def exact_local(graph: Graph, node: str, wrt: str) -> sympy.Expr:
     values.update(
         {n: Fraction(repr(n.data)) for n in topo_order(root) if n.is_leaf and not n.label}
     )
-    return symbolic.graph_gradients(root, values)[env[wrt]]
+    return symbolic.graph_gradients(root, leaf_values(values))[env[wrt]]
 
 
 def local_formula(graph: Graph, node: str, wrt: str) -> sympy.Expr:

@@ -99,6 +99,7 @@ def _central(root: Value, node: Value, x: float, h: float) -> float:
 def _crossed_kink(kinks: list[Value], node: Value, x: float, h: float) -> float | None:
     """A relu input whose sign differs at x - h, x or x + h (its value at x), else None."""
     for kink in kinks:
+        values: tuple[float, ...]
         if kink is node:
             values = (x - h, x, x + h)
         else:

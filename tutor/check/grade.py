@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from tutor.check.mistakes import Mistake
 from tutor.check.question import Question, places
+from tutor.check.verdict import Verdict
 from tutor.engine import EngineError
 from tutor.expr import Expr, ExprError, Num, evaluate, names, parse, to_text
 from tutor.numbers import full, short
@@ -13,32 +14,6 @@ from tutor.status import CORRECT, INCORRECT, NOT_UNDERSTOOD
 
 #: An answer within this relative distance (but outside the tolerance) is "close".
 CLOSE = 0.02
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of one answer.
-
-    ``status`` is correct, incorrect or not-understood (which costs no attempt);
-    ``feedback`` says why in words; ``diagnosis`` is a short code for a known
-    mistake, and ``edge`` the edge of the graph it concerns; ``caret`` shows
-    where an answer that could not be read stopped making sense.
-    """
-
-    status: str
-    feedback: str
-    diagnosis: str | None = None
-    edge: tuple[str, str] | None = None
-    caret: str | None = None
-    answer: str = ""
-
-    @property
-    def correct(self) -> bool:
-        return self.status == CORRECT
-
-    @property
-    def understood(self) -> bool:
-        return self.status != NOT_UNDERSTOOD
 
 
 def grade(question: Question, text: str) -> Verdict:
@@ -94,8 +69,8 @@ def _grade(question: Question, text: str) -> Verdict:
             f"names{such_as} that holds whatever the numbers are.",
             diagnosis="needs-expression",
         )
-    expected = question.values_at(question.at, len(values))
-    if all(question.within(v, e) for v, e in zip(values, expected, strict=True)):
+    answers = question.values_at(question.at, len(values))
+    if all(question.within(v, e) for v, e in zip(values, answers, strict=True)):
         # Checked against the engine above; against SymPy's exact value here.
         exact = question.symbolic_expected
         if exact is None or question.within(answer, exact):

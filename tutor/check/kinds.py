@@ -12,14 +12,18 @@ class that owns what is particular to it:
 * ``prompt``, ``hints`` and ``explain``: its words, with the numbers.
 
 `KINDS` maps each kind's name to its one instance; a `Question` finds its own as
-``question.rules``. Nothing else in `tutor` tells kinds apart: code that needs
-to ask about a kind asks its spec (``ask.spec``) or its class.
+``question.rules``. Nothing else in `tutor` tells kinds apart by name: code that
+needs to ask about a kind asks its spec (``ask.spec``), its class here, or the type of
+its `Ask` (``isinstance(ask, TrainAsk)``, which also types the kind's keys). `Kind`
+and `Question` are generic in that type: ``Question[NudgeAsk]`` has a float ``h``.
 
 To add a kind of question:
 
-1. declare its `KindSpec` in `tutor/lesson/kinds.py` (its name, the keys its
-   ``ask`` step needs, defaults; a key no kind had before also needs a field on
-   `tutor.lesson.Ask` and its reading in `tutor.lesson.loader._ask`);
+1. declare it in `tutor/lesson/kinds.py`: one frozen `Ask` subclass, decorated
+   with `declare`, whose ``spec`` is its `KindSpec` (its name, defaults, what the
+   lesson must know of it) and whose fields are its keys, each typed and bounded
+   with `key` (`NodeKey`, `NumberKey`, `WholeKey`, `FlagKey`, ...); the loader reads
+   and checks them from that declaration alone, new keys included;
 2. write one class here, decorated with `register`, whose ``spec`` is that
    `KindSpec`: it must define `quantity`, `exact`, `prompt`, `hints` and
    `explain`, and overrides what differs from `Kind`'s defaults (`finite`,
@@ -35,9 +39,9 @@ from __future__ import annotations
 from collections.abc import Set
 from fractions import Fraction
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
-from tutor.check import quantities as q
+import tutor.check.quantities as q
 from tutor.check.finite import Estimate, slope
 from tutor.check.mistakes import (
     OP_MISTAKES,
@@ -48,6 +52,8 @@ from tutor.check.mistakes import (
     listed,
     wrong_sign,
 )
+from tutor.check.question import KINDS, Key, Question, Source, kind_of
+from tutor.check.verdict import Verdict
 from tutor.engine import OPS, Value, apply, evaluate, topo_order
 from tutor.engine.train import finite_difference_descent
 from tutor.expr import Name, names, to_text
@@ -64,21 +70,26 @@ from tutor.lesson.kinds import (
     STEP,
     TRAIN,
     VALUE,
+    AccumulatedAsk,
+    BackwardAsk,
+    CountAsk,
+    GradAsk,
     KindSpec,
+    LocalAsk,
+    NudgeAsk,
+    StepAsk,
+    TrainAsk,
+    ValueAsk,
 )
+from tutor.lesson.shows import TrainingShow
 from tutor.numbers import full, short
 
-if TYPE_CHECKING:
-    from tutor.check.grade import Verdict
-    from tutor.check.question import Question
-    from tutor.check.shown import Source
+__all__ = ["KINDS", "Kind", "kind_of", "named_parents", "register"]
 
-#: A quantity a question asks for, as the kind's name and what it is about:
-#: ``("grad", "d")``, ``("local", "d", "c")`` (see `Mistake.names`).
-Key = tuple[object, ...]
+A = TypeVar("A", bound=Ask)
 
 
-class Kind:
+class Kind(Generic[A]):
     """What one kind of question means; subclasses are registered with `register`."""
 
     spec: ClassVar[KindSpec]
@@ -100,96 +111,103 @@ class Kind:
 
     # -- what is asked ---------------------------------------------------------
 
-    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+    def quantity(self, ask: A, out: str) -> tuple[Quantity, str]:
         """What ``ask`` asks for, as a function of the graph, and how it is written."""
         raise NotImplementedError
 
-    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+    def keys(self, ask: A, graph: Graph) -> set[Key]:
         """The quantities the question asks for, to compare with what a mistake's
         explanation names (`Mistake.names`)."""
         return {(self.name, ask.node)}
 
-    def formula(self, question: Question):
+    def formula(self, question: Question[A]):
         """The expected answer as a SymPy expression of the node names, for a kind
         answered with an expression; else None."""
         return None
 
-    def edges(self, question: Question) -> list[tuple[str, str]]:
+    def edges(self, question: Question[A]) -> list[tuple[str, str]]:
         """The edges (node, wrt) whose local derivative the question lets a student
         derive while it is open."""
         return []
 
-    def derivative(self, ask: Ask, out: str) -> tuple[str, str] | None:
+    def derivative(self, ask: A, out: str) -> tuple[str, str] | None:
         """For a derivative d top / d bottom: (top, bottom); else None."""
         return None
 
     # -- the other sources -------------------------------------------------------
 
-    def exact(self, question: Question) -> float:
+    def exact(self, question: Question[A]) -> float:
         """The symbolic source's exact answer at the question's numbers."""
         raise NotImplementedError
 
-    def finite(self, question: Question) -> Estimate | None:
+    def finite(self, question: Question[A]) -> Estimate | None:
         """The answer by central differences, where that is meaningful."""
         return None
 
     # -- teaching ------------------------------------------------------------------
 
-    def mistakes(self, question: Question) -> list[Mistake]:
+    def mistakes(self, question: Question[A]) -> list[Mistake]:
         """Every mistake the kind knows, even those that give the answer here."""
         return [wrong_sign(question)]
 
-    def prompt(self, question: Question) -> str:
+    def prompt(self, question: Question[A]) -> str:
         """The question's text when the lesson gives no ``prompt``."""
         raise NotImplementedError
 
-    def hints(self, question: Question) -> list[str]:
+    def hints(self, question: Question[A]) -> list[str]:
         """Hints with the numbers, after the lesson's own ``hints``."""
         raise NotImplementedError
 
-    def explain(self, question: Question) -> list[str]:
+    def explain(self, question: Question[A]) -> list[str]:
         """How the expected answer comes about, with the numbers: what "reveal" shows."""
         raise NotImplementedError
 
     # -- what the student saw (`tutor.check.shown`) ---------------------------------
 
-    def grad_sensitivity(self, question: Question, node: str, held: Set[str]) -> float:
+    def allowance(self, question: Question[A]) -> float:
+        """For a question asking for decimal places, the rounding band of working it
+        from the numbers the screen shows (`tutor.check.shown.band`)."""
+        from tutor.check.shown import band
+
+        return band(question)
+
+    def grad_sensitivity(self, question: Question[A], node: str, held: Set[str]) -> float:
         """d answer / d (the gradient of ``node``, as the student has it), the ``held``
         gradients taken as shown too: how the answer moves when it is worked from that
         gradient as shown. 0: not worked from it."""
         return 0.0
 
-    def screen_sources(self, question: Question) -> list[Source]:
+    def screen_sources(self, question: Question[A]) -> list[Source]:
         """Numbers the kind's own view shows that the answer is read from."""
         return []
 
     # -- a kind whose answer is not a number or an expression ---------------------------
 
-    def grade_text(self, question: Question, text: str) -> Verdict | None:
+    def grade_text(self, question: Question[A], text: str) -> Verdict | None:
         """The verdict on ``text`` (as typed, unstripped) for a kind that reads its own
         answers (code); None: it is read as a number or an expression."""
         return None
 
-    def answer_text(self, question: Question) -> str | None:
+    def answer_text(self, question: Question[A]) -> str | None:
         """The expected answer as a student types it, for a kind whose answer is text
         (what `tutor run --json` reports and `tutor check` types); else None."""
         return None
 
-    def code_lines(self, question: Question) -> list[str] | None:
+    def code_lines(self, question: Question[A]) -> list[str] | None:
         """For a kind answered with code: the code around the answer as the student sees
         it (the method whose ``_backward`` body is asked); else None."""
         return None
 
-    def self_check(self, question: Question) -> list[str]:
+    def self_check(self, question: Question[A]) -> list[str]:
         """Problems `tutor check` reports with the kind's own grading at these numbers
         (its expected answer graded wrong, a mistake not diagnosed); none by default."""
         return []
 
 
-KINDS: dict[str, Kind] = {}
+K = TypeVar("K", bound="Kind[Any]")
 
 
-def register(cls: type[Kind]) -> type[Kind]:
+def register(cls: type[K]) -> type[K]:
     """Register the one instance of a kind's class under its spec's name."""
     name = cls.spec.name
     if SPECS.get(name) is not cls.spec:
@@ -198,14 +216,6 @@ def register(cls: type[Kind]) -> type[Kind]:
         raise ValueError(f"question kind {name!r} has two classes")
     KINDS[name] = cls()
     return cls
-
-
-def kind_of(ask: Ask) -> Kind:
-    """The kind of ``ask``; an undeclared name (never from the loader) is an error."""
-    try:
-        return KINDS[ask.kind]
-    except KeyError:
-        raise ValueError(f"no question kind {ask.kind!r}; see tutor.check.kinds") from None
 
 
 def named_parents(question: Question) -> list[str]:
@@ -222,82 +232,82 @@ def named_parents(question: Question) -> list[str]:
 
 
 @register
-class ForwardValue(Kind):
+class ForwardValue(Kind[ValueAsk]):
     """``ask = "value"``: the forward value of a node."""
 
     spec = VALUE
     kinks_matter = False
 
-    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+    def quantity(self, ask: ValueAsk, out: str) -> tuple[Quantity, str]:
         return partial(q.value, node=ask.node), ask.node
 
-    def exact(self, question: Question) -> float:
+    def exact(self, question: Question[ValueAsk]) -> float:
         from tutor.check.exact import exact_value
 
         graph = question.graph
-        return float(exact_value(graph, graph.nodes[question.node]))
+        return float(exact_value(graph, graph.nodes[question.ask.node]))
 
-    def mistakes(self, question: Question) -> list[Mistake]:
+    def mistakes(self, question: Question[ValueAsk]) -> list[Mistake]:
         return [wrong_sign(question), *_forward_mistakes(question)]
 
-    def prompt(self, question: Question) -> str:
-        return f"What is the value of `{question.node}`?"
+    def prompt(self, question: Question[ValueAsk]) -> str:
+        return f"What is the value of `{question.ask.node}`?"
 
-    def hints(self, question: Question) -> list[str]:
-        g, n = question.graph, question.node
+    def hints(self, question: Question[ValueAsk]) -> list[str]:
+        g, n = question.graph, question.ask.node
         if g.nodes[n].is_leaf:
             return [f"`{n}` is a leaf: its value is set in the graph."]
         inputs = ", ".join(f"{x} = {short(g.value(x))}" for x in names(g.definitions[n]))
         return [f"Compute `{n}` from its inputs ({inputs}) as the graph defines it."]
 
-    def explain(self, question: Question) -> list[str]:
-        g, n, answer = question.graph, question.node, question.expected_text
+    def explain(self, question: Question[ValueAsk]) -> list[str]:
+        g, n, answer = question.graph, question.ask.node, question.expected_text
         if g.nodes[n].is_leaf:
             return [f"{n} is a leaf: {n} = {answer}."]
         return [f"{n} = {to_text(g.definitions[n])} = {answer}."]
 
 
 @register
-class Gradient(Kind):
+class Gradient(Kind[GradAsk]):
     """``ask = "grad"``: d output / d node, by the chain rule."""
 
     spec = GRAD
 
-    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+    def quantity(self, ask: GradAsk, out: str) -> tuple[Quantity, str]:
         if ask.of is not None:  # another output's gradient: one example's loss
             return partial(q.grad_of, node=ask.node, of=ask.of), f"d{ask.of}/d{ask.node}"
         return partial(q.grad, node=ask.node), f"d{out}/d{ask.node}"
 
-    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+    def keys(self, ask: GradAsk, graph: Graph) -> set[Key]:
         if ask.of is not None and ask.of != graph.output.label:
             return {(self.name, ask.node, ask.of)}
         return {(self.name, ask.node)}
 
-    def edges(self, question: Question) -> list[tuple[str, str]]:
-        return [(parent, question.node) for parent in named_parents(question)]
+    def edges(self, question: Question[GradAsk]) -> list[tuple[str, str]]:
+        return [(parent, question.ask.node) for parent in named_parents(question)]
 
-    def derivative(self, ask: Ask, out: str) -> tuple[str, str] | None:
+    def derivative(self, ask: GradAsk, out: str) -> tuple[str, str] | None:
         return ask.of or out, ask.node  # `of = "L1"`: d L1 / d node
 
-    def exact(self, question: Question) -> float:
+    def exact(self, question: Question[GradAsk]) -> float:
         from tutor.check.exact import exact_gradients
 
         graph = question.graph
-        return float(exact_gradients(graph)[graph.nodes[question.node]])
+        return float(exact_gradients(graph)[graph.nodes[question.ask.node]])
 
-    def finite(self, question: Question) -> Estimate | None:
+    def finite(self, question: Question[GradAsk]) -> Estimate | None:
         graph = question.graph
-        return slope(graph.output, graph.nodes[question.node])
+        return slope(graph.output, graph.nodes[question.ask.node])
 
-    def grad_sensitivity(self, question: Question, node: str, held: Set[str]) -> float:
+    def grad_sensitivity(self, question: Question[GradAsk], node: str, held: Set[str]) -> float:
         # The chain rule through `node`: its gradient times d node / d asked node, on
         # the paths that no nearer shown gradient takes first.
         from tutor.check.shown import tangent
 
-        return tangent(question.graph, question.node, node, held)
+        return tangent(question.graph, question.ask.node, node, held)
 
-    def mistakes(self, question: Question) -> list[Mistake]:
-        g, node, out = question.graph, question.node, question.output
+    def mistakes(self, question: Question[GradAsk]) -> list[Mistake]:
+        g, node, out = question.graph, question.ask.node, question.output
         found: list[Mistake] = _one_example(question)
         uses = q.uses(g, node)
         # Each use in an example of its own: the one-example diagnosis names it better.
@@ -308,7 +318,7 @@ class Gradient(Kind):
                     Mistake(
                         "one-path",
                         # The same use at other numbers: graphs share their structure.
-                        lambda g2, p=position: q.share(g2, *q.uses(g2, node)[p]),
+                        partial(_share_of_use, node=node, position=position),
                         f"that is only the share that flows along {node} → {parent}. "
                         f"`{node}` is used more than once, and the gradients from every use "
                         f"add up: d{out}/d{node} is their sum.",
@@ -375,12 +385,12 @@ class Gradient(Kind):
         found.append(wrong_sign(question))
         return found
 
-    def prompt(self, question: Question) -> str:
-        n, out = question.node, question.output
+    def prompt(self, question: Question[GradAsk]) -> str:
+        n, out = question.ask.node, question.output
         return f"What is d{out}/d{n}, the gradient of `{out}` with respect to `{n}`?"
 
-    def hints(self, question: Question) -> list[str]:
-        g, n, out = question.graph, question.node, question.output
+    def hints(self, question: Question[GradAsk]) -> list[str]:
+        g, n, out = question.graph, question.ask.node, question.output
         if n == out:
             return [f"If {out} changes by a tiny h, how much does {out} change?"]
         parents = named_parents(question)
@@ -407,8 +417,13 @@ class Gradient(Kind):
         )
         return [rule, f"From the graph: {numbers}."]
 
-    def explain(self, question: Question) -> list[str]:
-        g, n, out, answer = question.graph, question.node, question.output, question.expected_text
+    def explain(self, question: Question[GradAsk]) -> list[str]:
+        g, n, out, answer = (
+            question.graph,
+            question.ask.node,
+            question.output,
+            question.expected_text,
+        )
         if n == out:
             return [f"d{out}/d{out} = 1: the output moves exactly as much as itself."]
         terms = [(p, g.grad(p), q.local(g, p, n)) for p in named_parents(question)]
@@ -431,16 +446,16 @@ class Gradient(Kind):
 
 
 @register
-class LocalDerivative(Kind):
+class LocalDerivative(Kind[LocalAsk]):
     """``ask = "local"``: d node / d wrt, for a direct input ``wrt`` of ``node``."""
 
     spec = LOCAL
 
-    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+    def quantity(self, ask: LocalAsk, out: str) -> tuple[Quantity, str]:
         n, w = ask.node, ask.wrt
         return partial(q.local, node=n, wrt=w), f"d{n}/d{w}"
 
-    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+    def keys(self, ask: LocalAsk, graph: Graph) -> set[Key]:
         # A local derivative of the output is also the gradient of an input that
         # only the output uses.
         found: set[Key] = {(self.name, ask.node, ask.wrt)}
@@ -450,30 +465,30 @@ class LocalDerivative(Kind):
             found.add((GRAD.name, ask.wrt))
         return found
 
-    def formula(self, question: Question):
+    def formula(self, question: Question[LocalAsk]):
         """d node / d wrt as a SymPy expression of the node names (``f``, ``1 - o**2``),
         from the limit-definition derivations."""
         from tutor.check.exact import local_formula
 
-        return local_formula(question.graph, question.node, question.wrt)
+        return local_formula(question.graph, question.ask.node, question.ask.wrt)
 
-    def edges(self, question: Question) -> list[tuple[str, str]]:
-        return [(question.node, question.wrt)]
+    def edges(self, question: Question[LocalAsk]) -> list[tuple[str, str]]:
+        return [(question.ask.node, question.ask.wrt)]
 
-    def derivative(self, ask: Ask, out: str) -> tuple[str, str] | None:
+    def derivative(self, ask: LocalAsk, out: str) -> tuple[str, str] | None:
         return ask.node, ask.wrt
 
-    def exact(self, question: Question) -> float:
+    def exact(self, question: Question[LocalAsk]) -> float:
         from tutor.check.exact import exact_local
 
-        return float(exact_local(question.graph, question.node, question.wrt))
+        return float(exact_local(question.graph, question.ask.node, question.ask.wrt))
 
-    def finite(self, question: Question) -> Estimate | None:
-        root, env = q.local_graph(question.graph, question.node)
-        return slope(root, env[question.wrt])
+    def finite(self, question: Question[LocalAsk]) -> Estimate | None:
+        root, env = q.local_graph(question.graph, question.ask.node)
+        return slope(root, env[question.ask.wrt])
 
-    def mistakes(self, question: Question) -> list[Mistake]:
-        node, wrt, out = question.node, question.wrt, question.output
+    def mistakes(self, question: Question[LocalAsk]) -> list[Mistake]:
+        node, wrt, out = question.ask.node, question.ask.wrt, question.output
         root, _ = q.local_graph(question.graph, node)
         found = [
             Mistake(
@@ -502,15 +517,15 @@ class LocalDerivative(Kind):
         found.append(wrong_sign(question))
         return found
 
-    def prompt(self, question: Question) -> str:
-        n, w = question.node, question.wrt
+    def prompt(self, question: Question[LocalAsk]) -> str:
+        n, w = question.ask.node, question.ask.wrt
         text = f"What is d{n}/d{w}, the local derivative of `{n}` with respect to `{w}`?"
         if question.form == "expression":
             text += " Answer with an expression in the node names."
         return text
 
-    def hints(self, question: Question) -> list[str]:
-        n, w = question.node, question.wrt
+    def hints(self, question: Question[LocalAsk]) -> list[str]:
+        n, w = question.ask.node, question.ask.wrt
         return [
             f"Nudge `{w}` by a tiny h with the other inputs of `{n}` held still: "
             f"({n}({w} + h) - {n}({w})) / h, and let h go to 0.",
@@ -518,8 +533,8 @@ class LocalDerivative(Kind):
             "is 1 - (its output)**2.",
         ]
 
-    def explain(self, question: Question) -> list[str]:
-        n, w, answer = question.node, question.wrt, question.expected_text
+    def explain(self, question: Question[LocalAsk]) -> list[str]:
+        n, w, answer = question.ask.node, question.ask.wrt, question.expected_text
         formula = str(question.formula)
         if formula == answer:
             return [f"d{n}/d{w} = {answer}."]
@@ -527,29 +542,29 @@ class LocalDerivative(Kind):
 
 
 @register
-class RiseOverRun(Kind):
+class RiseOverRun(Kind[NudgeAsk]):
     """``ask = "nudge"``: (output with node + h, minus output) / h, for a finite h."""
 
     spec = NUDGE
     graded_exactly = False
 
-    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+    def quantity(self, ask: NudgeAsk, out: str) -> tuple[Quantity, str]:
         return partial(q.rise_over_run, node=ask.node, h=ask.h), f"the rise over run of {out}"
 
-    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+    def keys(self, ask: NudgeAsk, graph: Graph) -> set[Key]:
         return {(self.name, ask.node, ask.h)}
 
-    def exact(self, question: Question) -> float:
+    def exact(self, question: Question[NudgeAsk]) -> float:
         from tutor.check.exact import exact_leaf, exact_value, rebuilt
 
-        graph, node = question.graph, question.node
+        graph, node = question.graph, question.ask.node
         h = Fraction(repr(question.ask.h))
         after = rebuilt(question.lesson, graph, {node: exact_leaf(graph, node) + h})
         rise = exact_value(after, after.output) - exact_value(graph, graph.output)
         return float(rise / h)
 
-    def mistakes(self, question: Question) -> list[Mistake]:
-        node, out, h = question.node, question.output, question.ask.h
+    def mistakes(self, question: Question[NudgeAsk]) -> list[Mistake]:
+        node, out, h = question.ask.node, question.output, question.ask.h
         return [
             Mistake(
                 "used-gradient",
@@ -572,23 +587,23 @@ class RiseOverRun(Kind):
             wrong_sign(question),
         ]
 
-    def prompt(self, question: Question) -> str:
-        n, out, h = question.node, question.output, short(question.ask.h, 6)
+    def prompt(self, question: Question[NudgeAsk]) -> str:
+        n, out, h = question.ask.node, question.output, short(question.ask.h, 6)
         return (
             f"Nudge `{n}` up by h = {h}. What is the rise over run, "
             f"({out} with {n} + h, minus {out}) / h?"
         )
 
-    def hints(self, question: Question) -> list[str]:
-        g, n, out, h = question.graph, question.node, question.output, question.ask.h
+    def hints(self, question: Question[NudgeAsk]) -> list[str]:
+        g, n, out, h = question.graph, question.ask.node, question.output, question.ask.h
         now, moved = g.output.data, q.nudged_output(g, n, h)
         return [
             f"Run the forward pass again with {n} + h, subtract the old {out}, and divide by h.",
             f"{out} is {short(now, 6)} now and {short(moved, 9)} with {n} + h.",
         ]
 
-    def explain(self, question: Question) -> list[str]:
-        g, n, out, h = question.graph, question.node, question.output, question.ask.h
+    def explain(self, question: Question[NudgeAsk]) -> list[str]:
+        g, n, out, h = question.graph, question.ask.node, question.output, question.ask.h
         moved = q.nudged_output(g, n, h)
         return [
             f"{out} with {n} + {short(h, 6)} is {full(moved)}; {out} is {full(g.output.data)}.",
@@ -597,20 +612,20 @@ class RiseOverRun(Kind):
 
 
 @register
-class GradientStep(Kind):
+class GradientStep(Kind[StepAsk]):
     """``ask = "step"``: the output after one step of gradient descent, every parameter
     moving by −rate × its gradient (as `train` and the training view move them)."""
 
     spec = STEP
     graded_exactly = False
 
-    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+    def quantity(self, ask: StepAsk, out: str) -> tuple[Quantity, str]:
         return partial(q.after_step, rate=-ask.rate, moves=ask.moves), f"{out} after the step"
 
-    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+    def keys(self, ask: StepAsk, graph: Graph) -> set[Key]:
         return {(self.name, ask.rate)}
 
-    def exact(self, question: Question) -> float:
+    def exact(self, question: Question[StepAsk]) -> float:
         from tutor.check.exact import (
             as_fraction,
             exact_gradients,
@@ -631,7 +646,7 @@ class GradientStep(Kind):
         after = rebuilt(question.lesson, graph, moved)
         return float(exact_value(after, after.output))
 
-    def grad_sensitivity(self, question: Question, node: str, held: Set[str]) -> float:
+    def grad_sensitivity(self, question: Question[StepAsk], node: str, held: Set[str]) -> float:
         # A moved parameter's gradient as shown moves it by −rate × that: d after / d p
         # at the moved values, by a forward difference, times −rate.
         graph, rate = question.graph, question.ask.rate
@@ -647,7 +662,7 @@ class GradientStep(Kind):
         except ArithmeticError:
             return 0.0
 
-    def mistakes(self, question: Question) -> list[Mistake]:
+    def mistakes(self, question: Question[StepAsk]) -> list[Mistake]:
         out, rate, moves = question.output, question.ask.rate, question.ask.moves
         what = _moved(question)
         found = [
@@ -695,14 +710,14 @@ class GradientStep(Kind):
             )
         return [*found, wrong_sign(question)]
 
-    def prompt(self, question: Question) -> str:
+    def prompt(self, question: Question[StepAsk]) -> str:
         rate = short(question.ask.rate, 6)
         return (
             f"Take one gradient-descent step: move every {_moved(question)} by −{rate} × its "
             f"gradient and run the forward pass again. What is `{question.output}` now?"
         )
 
-    def hints(self, question: Question) -> list[str]:
+    def hints(self, question: Question[StepAsk]) -> list[str]:
         moves = ", ".join(
             f"{name} → {short(leaf.data - question.ask.rate * leaf.grad, 6)}"
             for name, leaf in moved_leaves(question.graph, question.ask.moves).items()
@@ -713,7 +728,7 @@ class GradientStep(Kind):
             f"The new values: {moves}.",
         ]
 
-    def explain(self, question: Question) -> list[str]:
+    def explain(self, question: Question[StepAsk]) -> list[str]:
         rate = question.ask.rate
         moves = ", ".join(
             f"{name}: {short(leaf.data)} → {short(leaf.data - rate * leaf.grad, 6)}"
@@ -726,7 +741,7 @@ class GradientStep(Kind):
 
 
 @register
-class Training(Kind):
+class Training(Kind[TrainAsk]):
     """``ask = "train"``: the output, or a parameter, after ``steps`` updates of gradient
     descent at ``rate`` (zeroing the gradients before each backward(), or not)."""
 
@@ -734,7 +749,7 @@ class Training(Kind):
     graded_exactly = False  # the symbolic descent takes seconds: `tutor check` runs it
     from_screen = False
 
-    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+    def quantity(self, ask: TrainAsk, out: str) -> tuple[Quantity, str]:
         at = partial(
             q.grad_after_training if ask.grad else q.after_training,
             rate=ask.rate,
@@ -748,37 +763,30 @@ class Training(Kind):
             return at, f"{what}.grad after {ask.steps} steps"
         return at, f"{what} after {ask.steps} steps"
 
-    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+    def keys(self, ask: TrainAsk, graph: Graph) -> set[Key]:
         return {(self.name, ask.rate, ask.steps, ask.zero_grad, ask.node, ask.grad)}
 
-    def screen_sources(self, question: Question) -> list[Source]:
+    def screen_sources(self, question: Question[TrainAsk]) -> list[Source]:
         # Read off a training view shown before it, at this rate: the view writes the
         # loss and each parameter to 4 decimals (`training_panel`).
         from tutor.check.shown import Source, displayed
-        from tutor.lesson.model import Show
 
         ask = question.ask
         for step in question.lesson.steps:
             if step is ask:
                 return []
-            if (
-                isinstance(step, Show)
-                and step.what == "training"
-                and (
-                    (
-                        step.zero_grad == ask.zero_grad
-                        and ask.rate in (step.rate or 0.05, *step.compare)
-                    )
-                    or (step.compare_zeroing and ask.rate == (step.rate or 0.05))
-                )
+            if isinstance(step, TrainingShow) and (
+                (step.zero_grad == ask.zero_grad and ask.rate in (step.rate or 0.05, *step.compare))
+                or (step.compare_zeroing and ask.rate == (step.rate or 0.05))
             ):
                 return [Source("answer", "", displayed(question.expected))]
         return []
 
-    def exact(self, question: Question) -> float:
+    def exact(self, question: Question[TrainAsk]) -> float:
         """The same training by `tutor.symbolic.descent`: every step's gradients from
         the derivations, the graph only read. The lesson's questions on the loss after
         k updates of the same training share one run (`_run_for`)."""
+        from tutor.check.exact import leaf_values
         from tutor.symbolic.descent import descent
 
         ask, graph = question.ask, question.graph
@@ -791,10 +799,10 @@ class Training(Kind):
                     params,
                     Fraction(repr(ask.rate)),
                     ask.steps,
-                    values=graph.exact,
+                    values=leaf_values(graph.exact),
                     zero_grad=ask.zero_grad,
                 ).grads
-            return float(graph.cache[grad_key][graph.nodes[ask.node]])
+            return float(graph.cache[grad_key][graph.nodes[_parameter(ask)]])
         steps = _run_for(question)
         key = ("symbolic-descent", ask.rate, ask.zero_grad, ask.moves, ask.node, steps)
         if key not in graph.cache:
@@ -804,7 +812,7 @@ class Training(Kind):
                 params,
                 Fraction(repr(ask.rate)),
                 steps,
-                values=graph.exact,
+                values=leaf_values(graph.exact),
                 zero_grad=ask.zero_grad,
             )
         result = graph.cache[key]
@@ -812,7 +820,7 @@ class Training(Kind):
             return float(result.losses[ask.steps] if ask.steps < steps else result.final_loss)
         return float(result.values[graph.nodes[ask.node]])
 
-    def finite(self, question: Question) -> Estimate | None:
+    def finite(self, question: Question[TrainAsk]) -> Estimate | None:
         """The same training with every gradient by central differences (shared as
         `exact` shares its run)."""
         ask, graph = question.ask, question.graph
@@ -825,7 +833,7 @@ class Training(Kind):
                     graph.output, params, ask.rate, ask.steps, zero_grad=ask.zero_grad, grads=held
                 )
                 graph.cache[grad_key] = held
-            return Estimate(graph.cache[grad_key][graph.nodes[ask.node]])
+            return Estimate(graph.cache[grad_key][graph.nodes[_parameter(ask)]])
         steps = _run_for(question)
         key = ("finite-descent", ask.rate, ask.zero_grad, ask.moves, ask.node, steps)
         if key not in graph.cache:
@@ -840,7 +848,7 @@ class Training(Kind):
             return Estimate(evaluate(graph.output, current))
         return Estimate(current[graph.nodes[ask.node]])
 
-    def mistakes(self, question: Question) -> list[Mistake]:
+    def mistakes(self, question: Question[TrainAsk]) -> list[Mistake]:
         ask, out = question.ask, question.output
         what = ask.node if ask.node is not None else out
         if ask.grad:
@@ -886,9 +894,9 @@ class Training(Kind):
         )
         return found + _miscounted(question) + _other_rates(question)
 
-    def _grad_mistakes(self, question: Question) -> list[Mistake]:
+    def _grad_mistakes(self, question: Question[TrainAsk]) -> list[Mistake]:
         """``grad = true``: the gradient held after the updates, and its wrong turns."""
-        ask, node = question.ask, question.ask.node
+        ask, node = question.ask, _parameter(question.ask)
         other = not ask.zero_grad
         return [
             wrong_sign(question),
@@ -917,7 +925,7 @@ class Training(Kind):
             ),
         ]
 
-    def prompt(self, question: Question) -> str:
+    def prompt(self, question: Question[TrainAsk]) -> str:
         ask, out = question.ask, question.output
         rate = short(ask.rate, 6)
         zero = "zeroing" if ask.zero_grad else "without zeroing"
@@ -934,14 +942,14 @@ class Training(Kind):
             return f"{loop} What is `{out}` after the {ask.steps} updates?"
         return f"{loop} What is the parameter `{ask.node}` after them?"
 
-    def hints(self, question: Question) -> list[str]:
+    def hints(self, question: Question[TrainAsk]) -> list[str]:
         return [
             "Each update: forward pass, zero the gradients, backward(), then every parameter "
             "moves by −rate × its gradient. The engine does this in the training view; count "
             "the updates, not the prints.",
         ]
 
-    def explain(self, question: Question) -> list[str]:
+    def explain(self, question: Question[TrainAsk]) -> list[str]:
         ask, out = question.ask, question.output
         losses, _, final = q.trained(question.graph, ask.rate, ask.steps, ask.zero_grad, ask.moves)
         shown = ", ".join(short(x) for x in losses[:8]) + (", …" if len(losses) > 8 else "")
@@ -961,40 +969,42 @@ class Training(Kind):
 
 
 @register
-class AccumulatedGradient(Kind):
+class AccumulatedGradient(Kind[AccumulatedAsk]):
     """``ask = "accumulated"``: the gradient a leaf holds after ``passes`` forward and
     backward passes without zeroing (micrograd's ``backward()`` adds)."""
 
     spec = ACCUMULATED
 
-    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+    def quantity(self, ask: AccumulatedAsk, out: str) -> tuple[Quantity, str]:
         passes = ask.passes or 2
         at = partial(q.accumulated, node=ask.node, passes=passes, of=ask.of)
         return at, f"{ask.node}.grad after {passes} backward() calls on {ask.of or out}"
 
-    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+    def keys(self, ask: AccumulatedAsk, graph: Graph) -> set[Key]:
         return {(self.name, ask.node, ask.passes, ask.of)}
 
-    def exact(self, question: Question) -> float:
+    def exact(self, question: Question[AccumulatedAsk]) -> float:
         from tutor.check.exact import exact_gradients
 
         graph = question.graph  # the graph of `of`, if the question names one
         passes = question.ask.passes or 2
         # Each backward() without zeroing adds the same gradient once more.
-        return float(passes * exact_gradients(graph)[graph.nodes[question.node]])
+        return float(passes * exact_gradients(graph)[graph.nodes[question.ask.node]])
 
-    def grad_sensitivity(self, question: Question, node: str, held: Set[str]) -> float:
+    def grad_sensitivity(
+        self, question: Question[AccumulatedAsk], node: str, held: Set[str]
+    ) -> float:
         # The gradient found once, added ``passes`` times.
-        return float(question.ask.passes or 2) if node == question.node else 0.0
+        return float(question.ask.passes or 2) if node == question.ask.node else 0.0
 
-    def finite(self, question: Question) -> Estimate | None:
+    def finite(self, question: Question[AccumulatedAsk]) -> Estimate | None:
         graph = question.graph
-        once = slope(graph.output, graph.nodes[question.node])
+        once = slope(graph.output, graph.nodes[question.ask.node])
         if once.value is None:
             return once
         return Estimate((question.ask.passes or 2) * once.value, once.step)
 
-    def mistakes(self, question: Question) -> list[Mistake]:
+    def mistakes(self, question: Question[AccumulatedAsk]) -> list[Mistake]:
         ask = question.ask
         return [
             Mistake(
@@ -1008,22 +1018,22 @@ class AccumulatedGradient(Kind):
             wrong_sign(question),
         ]
 
-    def prompt(self, question: Question) -> str:
+    def prompt(self, question: Question[AccumulatedAsk]) -> str:
         passes = question.ask.passes or 2
         return (
             f"Call backward() on `{question.output}` {passes} times without zeroing the "
-            f"gradients in between. What does `{question.node}.grad` hold then?"
+            f"gradients in between. What does `{question.ask.node}.grad` hold then?"
         )
 
-    def hints(self, question: Question) -> list[str]:
-        g, n = question.graph, question.node
+    def hints(self, question: Question[AccumulatedAsk]) -> list[str]:
+        g, n = question.graph, question.ask.node
         return [
             f"One backward() gives `{n}` its gradient, {short(g.grad(n))}. Without zeroing, "
             "the next call adds its own gradient on top.",
         ]
 
-    def explain(self, question: Question) -> list[str]:
-        g, n, out = question.graph, question.node, question.output
+    def explain(self, question: Question[AccumulatedAsk]) -> list[str]:
+        g, n, out = question.graph, question.ask.node, question.output
         passes = question.ask.passes or 2
         once = short(g.grad(n))
         return [
@@ -1033,25 +1043,25 @@ class AccumulatedGradient(Kind):
 
 
 @register
-class ParameterCount(Kind):
+class ParameterCount(Kind[CountAsk]):
     """``ask = "count"``: how many parameters the lesson's model has."""
 
     spec = COUNT
     from_screen = False
     kinks_matter = False
 
-    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+    def quantity(self, ask: CountAsk, out: str) -> tuple[Quantity, str]:
         return partial(q.count, moves=ask.moves), "the number of parameters"
 
-    def keys(self, ask: Ask, graph: Graph) -> set[Key]:
+    def keys(self, ask: CountAsk, graph: Graph) -> set[Key]:
         return {(self.name,)}
 
-    def exact(self, question: Question) -> float:
+    def exact(self, question: Question[CountAsk]) -> float:
         # The parameters the lesson declares (a model: one weight per input and one bias
         # per neuron), against the engine's count of the graph's leaves among them.
         return float(len(question.ask.moves or ()))
 
-    def mistakes(self, question: Question) -> list[Mistake]:
+    def mistakes(self, question: Question[CountAsk]) -> list[Mistake]:
         shape = q.layers(question.ask.moves)
         if shape is None:  # parameters the lesson lists itself: no layers to miscount
             return []
@@ -1070,7 +1080,7 @@ class ParameterCount(Kind):
                 found.append(
                     Mistake(
                         "missing-layer",
-                        lambda g, size=size: float(total - size),
+                        _constant(float(total - size)),
                         f"that leaves out layer {layer} (its {_neurons(neurons)} of {inputs} "
                         f"input{'s' if inputs > 1 else ''} each). n.parameters() gathers the "
                         "parameters of every layer.",
@@ -1078,20 +1088,20 @@ class ParameterCount(Kind):
                 )
         return found
 
-    def prompt(self, question: Question) -> str:
+    def prompt(self, question: Question[CountAsk]) -> str:
         return "How many parameters does the model have (weights and biases)?"
 
-    def hints(self, question: Question) -> list[str]:
+    def hints(self, question: Question[CountAsk]) -> list[str]:
         return ["Each neuron has one weight per input and one bias; add them up layer by layer."]
 
-    def explain(self, question: Question) -> list[str]:
+    def explain(self, question: Question[CountAsk]) -> list[str]:
         return [
             f"One weight per input and one bias per neuron: {question.expected_text} parameters."
         ]
 
 
 @register
-class BackwardBody(Kind):
+class BackwardBody(Kind[BackwardAsk]):
     """``ask = "backward"``: the body of ``_backward`` for the op that makes ``node``, as
     micrograd writes it; read (never run), proved against the derivation and run as data
     by `tutor.check.backward`. Its number, for the checks every kind shares, is the local
@@ -1101,62 +1111,63 @@ class BackwardBody(Kind):
     kinks_matter = False
     from_screen = False
 
-    def quantity(self, ask: Ask, out: str) -> tuple[Quantity, str]:
+    def quantity(self, ask: BackwardAsk, out: str) -> tuple[Quantity, str]:
         return partial(q.first_local, node=ask.node), f"the `_backward` of `{ask.node}`"
 
-    def edges(self, question: Question) -> list[tuple[str, str]]:
+    def edges(self, question: Question[BackwardAsk]) -> list[tuple[str, str]]:
         # ctrl+l derives the local derivatives the body is made of.
-        node = question.graph.nodes[question.node]
-        return [(question.node, x.label) for x in dict.fromkeys(node.inputs) if x.label]
+        node = question.graph.nodes[question.ask.node]
+        return [(question.ask.node, x.label) for x in dict.fromkeys(node.inputs) if x.label]
 
-    def exact(self, question: Question) -> float:
+    def exact(self, question: Question[BackwardAsk]) -> float:
+        from tutor.check.exact import leaf_values
         from tutor.symbolic.derivations import derivation
         from tutor.symbolic.graph import exponent, node_values
 
-        node = question.graph.nodes[question.node]
-        values = node_values(node, question.graph.exact)
+        node = question.graph.nodes[question.ask.node]
+        values = node_values(node, leaf_values(question.graph.exact))
         at = [values[x] for x in node.inputs]
         found = derivation(node.op, 0, exponent=exponent(node), at=at)
         return float(found.at(dict(zip(found.inputs, at, strict=True))))
 
-    def finite(self, question: Question) -> Estimate | None:
-        node = question.graph.nodes[question.node]
+    def finite(self, question: Question[BackwardAsk]) -> Estimate | None:
+        node = question.graph.nodes[question.ask.node]
         fresh = [Value(x.data) for x in node.inputs]
-        return slope(apply(node._op, fresh, node.param), fresh[0])
+        return slope(apply(OPS[node.op], fresh, node.param), fresh[0])
 
-    def mistakes(self, question: Question) -> list[Mistake]:
+    def mistakes(self, question: Question[BackwardAsk]) -> list[Mistake]:
         return []  # diagnosed on the body itself: `tutor.check.backward`
 
-    def grade_text(self, question: Question, text: str) -> Verdict | None:
+    def grade_text(self, question: Question[BackwardAsk], text: str) -> Verdict | None:
         from tutor.check.backward import verdict
 
         return verdict(question, text)
 
-    def answer_text(self, question: Question) -> str | None:
-        from tutor.check.backward import op_of
+    def answer_text(self, question: Question[BackwardAsk]) -> str:
+        from tutor.check.backward import asked_op
 
-        return op_of(question.graph.nodes[question.node]).method.body()
+        return asked_op(question.graph.nodes[question.ask.node]).method.body()
 
-    def code_lines(self, question: Question) -> list[str] | None:
-        from tutor.check.backward import op_of
+    def code_lines(self, question: Question[BackwardAsk]) -> list[str] | None:
+        from tutor.check.backward import asked_op
 
-        node = question.graph.nodes[question.node]
+        node = question.graph.nodes[question.ask.node]
         k = None if node.param is None else Fraction(repr(node.param))
-        return op_of(node).method.lines(k)
+        return asked_op(node).method.lines(k)
 
-    def self_check(self, question: Question) -> list[str]:
+    def self_check(self, question: Question[BackwardAsk]) -> list[str]:
         from tutor.check.backward import self_check
 
         return self_check(question)
 
-    def prompt(self, question: Question) -> str:
-        n = question.node
+    def prompt(self, question: Question[BackwardAsk]) -> str:
+        n = question.ask.node
         return (
             f"`{n} = {to_text(question.graph.definitions[n])}`. Write the body of `_backward` "
             "for the op that makes it, as micrograd does: set the gradient of each operand."
         )
 
-    def hints(self, question: Question) -> list[str]:
+    def hints(self, question: Question[BackwardAsk]) -> list[str]:
         return [
             "Each operand's gradient gets its share: the local derivative d out/d operand, "
             "times `out.grad`, the gradient that reached the op's output.",
@@ -1164,7 +1175,7 @@ class BackwardBody(Kind):
             "add its share with `+=`.",
         ]
 
-    def explain(self, question: Question) -> list[str]:
+    def explain(self, question: Question[BackwardAsk]) -> list[str]:
         return [
             "The lecture's `_backward`, each operand's local derivative times out.grad:",
             *self.answer_text(question).split("\n"),
@@ -1188,17 +1199,17 @@ def _edge(graph: Graph, node: Value, towards: str) -> tuple[str, str] | None:
     return None
 
 
-def _moved(question: Question) -> str:
+def _moved(question: Question[StepAsk]) -> str:
     """What a step moves, in a word: the lesson's parameters, or every leaf."""
     return "leaf" if question.ask.moves is None else "parameter"
 
 
-def _nudges_of(question: Question) -> list[float]:
+def _nudges_of(question: Question[GradAsk]) -> list[float]:
     """The h of every nudge question about the same node in the lesson (else 0.001)."""
     hs = [
         a.h
         for a in question.lesson.questions
-        if a.spec is NUDGE and a.node == question.node and a.h is not None
+        if isinstance(a, NudgeAsk) and a.node == question.ask.node
     ]
     return hs or [0.001]
 
@@ -1208,13 +1219,13 @@ def _op_mistakes() -> list[tuple[str, OpMistake]]:
     return [*OP_MISTAKES.items(), *SKIPPED.items()]
 
 
-def _believed_everywhere(question: Question, op: str, mistake: OpMistake) -> list[Mistake]:
+def _believed_everywhere(question: Question[GradAsk], op: str, mistake: OpMistake) -> list[Mistake]:
     """``mistake`` believed at every node of ``op`` on the way down to the question's
     node (a student who believes a rule believes it at each), where there are two or
     more: the square's factor forgotten in every example's loss."""
     if mistake.on_all is None:
         return []
-    g, node = question.graph, question.node
+    g, node = question.graph, question.ask.node
     reached = q.reached(g, node)
     places = [(p, at) for p, at in q.positions(g.output, op) if at in reached]
     if len(places) < 2:
@@ -1224,10 +1235,10 @@ def _believed_everywhere(question: Question, op: str, mistake: OpMistake) -> lis
     return [Mistake(mistake.code, partial(q.grad, node=node, rules=rules), mistake.on_all(owners))]
 
 
-def _one_example(question: Question) -> list[Mistake]:
+def _one_example(question: Question[GradAsk]) -> list[Mistake]:
     """In a network lesson, a gradient of the whole loss answered with one example's:
     the gradient of one term of ``L = L1 + L2 + ...`` that the node is in."""
-    g, node, out = question.graph, question.node, question.output
+    g, node, out = question.graph, question.ask.node, question.output
     if question.lesson.model_line is None:
         return []
     losses = q.examples(g)
@@ -1248,11 +1259,11 @@ def _one_example(question: Question) -> list[Mistake]:
     ]
 
 
-def _forward_mistakes(question: Question) -> list[Mistake]:
+def _forward_mistakes(question: Question[ValueAsk]) -> list[Mistake]:
     """A forward value with a step of the forward pass left out: the activation (the
     node's own, or every one on the way), the square, one term of a sum (the bias), or
     every example's squared error but one."""
-    g, node = question.graph, question.node
+    g, node = question.graph, question.ask.node
     root = g.nodes[node]
     if root.is_leaf:
         return []
@@ -1304,7 +1315,7 @@ def _forward_mistakes(question: Question) -> list[Mistake]:
             found.append(
                 Mistake(
                     "left-out-term",
-                    lambda g2, t=term.id: g2.value(node) - g2.value(t),
+                    partial(_without_term, node=node, term=term.id),
                     f"that leaves out {what}{term.id}: {node} adds it to the rest.",
                 )
             )
@@ -1323,7 +1334,7 @@ def _forward_mistakes(question: Question) -> list[Mistake]:
     return found
 
 
-def _miscounted(question: Question) -> list[Mistake]:
+def _miscounted(question: Question[TrainAsk]) -> list[Mistake]:
     """A training read one update off: one too many (and, for a parameter, one short;
     for the loss that is `last-printed`)."""
     ask, out = question.ask, question.output
@@ -1349,18 +1360,16 @@ def _miscounted(question: Question) -> list[Mistake]:
     ]
 
 
-def _other_rates(question: Question) -> list[Mistake]:
+def _other_rates(question: Question[TrainAsk]) -> list[Mistake]:
     """A loss read off another curve of the training view the question reads: the same
     training at another of the rates it shows."""
-    from tutor.lesson.model import Show
-
     ask, out = question.ask, question.output
     what = ask.node if ask.node is not None else out
     rates: list[float] = []
     for step in question.lesson.steps:
         if step is ask:
             break
-        if isinstance(step, Show) and step.what == "training" and step.zero_grad == ask.zero_grad:
+        if isinstance(step, TrainingShow) and step.zero_grad == ask.zero_grad:
             shown = [step.rate or 0.05, *step.compare]
             if ask.rate in shown:
                 rates = [r for r in shown if r != ask.rate]
@@ -1406,7 +1415,7 @@ if _undeclared:
     raise ImportError(f"question kinds without a class in tutor.check.kinds: {_undeclared}")
 
 
-def _run_for(question: Question) -> int:
+def _run_for(question: Question[TrainAsk]) -> int:
     """How many updates to run for a training question: for one on the loss, the most
     that any of the lesson's questions on the loss asks of the same training (the same
     rate, zeroing and moved leaves), since the loss after k updates is the loss the run
@@ -1414,11 +1423,34 @@ def _run_for(question: Question) -> int:
     ask = question.ask
     if ask.node is not None and ask.node != question.output:
         return ask.steps
-    same = (ask.rate, ask.zero_grad, ask.moves, ask.of)
+    same = (ask.rate, ask.zero_grad, ask.moves)
     return max(
         other.steps
         for other in question.lesson.questions
-        if other.spec is ask.spec
-        and (other.rate, other.zero_grad, other.moves, other.of) == same
+        if isinstance(other, TrainAsk)
+        and (other.rate, other.zero_grad, other.moves) == same
         and (other.node is None or other.node == question.output)
     )
+
+
+def _constant(value: float) -> Quantity:
+    """The same number at any numbers."""
+    return lambda g: value
+
+
+def _share_of_use(graph: Graph, node: str, position: int) -> float:
+    """The share of ``node``'s gradient that flows along its use at ``position``."""
+    return q.share(graph, *q.uses(graph, node)[position])
+
+
+def _without_term(graph: Graph, node: str, term: str) -> float:
+    """``node``'s value with the term ``term`` of its sum left out."""
+    return graph.value(node) - graph.value(term)
+
+
+def _parameter(ask: TrainAsk) -> str:
+    """The parameter whose gradient a ``grad = true`` training question asks for (the
+    loader holds such a question to name one)."""
+    if ask.node is None:
+        raise ValueError("`grad = true` names no parameter")
+    return ask.node

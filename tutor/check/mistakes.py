@@ -14,18 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from tutor.check import quantities as q
+import tutor.check.quantities as q
 from tutor.engine import Value
 from tutor.engine.ops import MUL, POW, SIGMOID, TANH
 from tutor.lesson import Graph
 from tutor.numbers import short
 
-if TYPE_CHECKING:
-    from tutor.check.question import Question
-
 Quantity = Callable[[Graph], float]
+
+
+class Answered(Protocol):
+    """What a mistake known to every question needs of it (a `Question`)."""
+
+    @property
+    def at(self) -> Quantity: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class Mistake:
     approximates: bool = False
 
 
-def wrong_sign(question: Question) -> Mistake:
+def wrong_sign(question: Answered) -> Mistake:
     """The right size with the wrong sign: known to every kind of question."""
     return Mistake(
         "wrong-sign",
@@ -140,28 +144,35 @@ OP_MISTAKES: dict[str, OpMistake] = {
     ),
 }
 
-#: An activation's local derivative left out of the chain (taken as 1), as if the
-#: activation were not there on the way back: by op, diagnosed like `OP_MISTAKES`.
-SKIPPED: dict[str, OpMistake] = {
-    op.name: OpMistake(
-        "activation-skipped",
-        q.skipped,
-        lambda graph, node, name=op.name: (
+
+def _skipped(name: str) -> OpMistake:
+    """``name``'s local derivative left out of the chain, in its words."""
+
+    def on_path(graph: Graph, node: Value) -> str:
+        return (
             f"{name}'s local derivative at {node.label or q.owner(graph, node)} = "
             f"{name}({node.inputs[0].label or '…'}) was left out of the chain: the backward "
             f"pass multiplies by it on the way through {name}."
-        ),
-        lambda name, wrt, node, root, op=op.name: (
-            f"{op}'s local derivative is not 1: {op} bends, so its output does not move "
+        )
+
+    def on_edge(_name: str, _wrt: str, _node: Value, _root: Value) -> str:
+        return (
+            f"{name}'s local derivative is not 1: {name} bends, so its output does not move "
             "as much as its input."
-        ),
-        lambda owners, name=op.name: (
+        )
+
+    def on_all(owners: list[str]) -> str:
+        return (
             f"{name}'s local derivative was left out at every {name} on the way "
             f"({listed(owners)}): the backward pass multiplies by it at each."
-        ),
-    )
-    for op in (TANH, SIGMOID)
-}
+        )
+
+    return OpMistake("activation-skipped", q.skipped, on_path, on_edge, on_all)
+
+
+#: An activation's local derivative left out of the chain (taken as 1), as if the
+#: activation were not there on the way back: by op, diagnosed like `OP_MISTAKES`.
+SKIPPED: dict[str, OpMistake] = {op.name: _skipped(op.name) for op in (TANH, SIGMOID)}
 
 
 def _power(node: Value) -> str:

@@ -20,7 +20,7 @@ from tutor.lesson import Graph
 from tutor.lesson.graph import copy_graph, moved_leaves, of_graph
 from tutor.lesson.graph import trained as train_copy
 
-LocalRule = Callable[..., object]
+LocalRule = Callable[..., tuple[float, ...]]
 #: Local rules to use instead of the op table's: for one node (by its position
 #: in the topological order, so that it means the same node at other numbers).
 Rules = Mapping[int, LocalRule]
@@ -101,7 +101,7 @@ def _chain(graph: Graph, node: str) -> tuple[list[Value], dict[Value, float], di
     graph), and d x / d node for every x that depends on ``node`` (once per node)."""
     if "chain" not in graph.cache:
         graph.cache["chain"] = (topo_order(graph.output), gradients(graph.output))
-    order, grads = graph.cache["chain"]  # type: ignore[misc]
+    order, grads = graph.cache["chain"]
     key = f"tangent:{node}"
     if key not in graph.cache:
         start = graph.nodes[node]
@@ -113,7 +113,7 @@ def _chain(graph: Graph, node: str) -> tuple[list[Value], dict[Value, float], di
             partials = OPS[v.op].local(tuple(x.data for x in inputs), v.data, v.param)
             tangent[v] = sum(p * tangent.get(x, 0.0) for x, p in zip(inputs, partials, strict=True))
         graph.cache[key] = tangent
-    return order, grads, graph.cache[key]  # type: ignore[return-value]
+    return order, grads, graph.cache[key]
 
 
 def reached(graph: Graph, node: str) -> set[Value]:
@@ -228,7 +228,7 @@ def grad_after_training(
         trainer = GraphTrainer(copy.output, list(params.values()), rate=rate, zero_grad=zero_grad)
         trainer.run(steps)
         graph.cache[key] = {name: leaf.grad for name, leaf in params.items()}
-    return graph.cache[key][node]  # type: ignore[index]
+    return graph.cache[key][node]
 
 
 def accumulated(graph: Graph, node: str, passes: int = 2, of: str | None = None) -> float:
@@ -242,7 +242,7 @@ def accumulated(graph: Graph, node: str, passes: int = 2, of: str | None = None)
         for _ in range(passes):
             trainer.backward()
         graph.cache[key] = leaf.grad
-    return graph.cache[key]  # type: ignore[return-value]
+    return graph.cache[key]
 
 
 def count(graph: Graph, moves: tuple[str, ...] | None) -> float:

@@ -13,16 +13,20 @@ import itertools
 import math
 import random
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
+from typing import Any, Generic, Protocol, TypeVar
 
-from tutor.check.kinds import Kind, kind_of, named_parents  # noqa: F401 (for callers)
+from tutor.check.finite import Estimate
 from tutor.check.mistakes import Mistake, Quantity
+from tutor.check.verdict import Verdict
 from tutor.engine import topo_order
 from tutor.expr import evaluate, names, parse
 from tutor.lesson import Ask, Graph, GraphError, Lesson, build_graph, fill
 from tutor.lesson.graph import not_finite, of_graph
+from tutor.lesson.model import KindSpec
 from tutor.numbers import full, short
 
 MAX_DIAGNOSED_NODES = 2_000
@@ -37,12 +41,79 @@ MAX_ALLOWANCE = 10
 NUMBER_EXAMPLES = ("-2", "0.5", "1/2", "-3", "1.5", "-0.25", "2/3", "4", "0.125", "-3/4")
 
 
+@dataclass(frozen=True)
+class Source:
+    """One number the student may work from: a node's value or gradient, and how far
+    what the student has may be from the true number (`tutor.check.shown`)."""
+
+    what: str  # "value", "grad", or "answer": the asked number itself, as a view shows it
+    node: str
+    error: float
+
+
+#: A quantity a question asks for, as the kind's name and what it is about:
+#: ``("grad", "d")``, ``("local", "d", "c")`` (see `Mistake.names`).
+Key = tuple[object, ...]
+
+
+class Rules(Protocol):
+    """What a kind of question means for grading: the interface of its class
+    (`tutor.check.kinds.Kind`, where each method is described)."""
+
+    @property
+    def spec(self) -> KindSpec: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def kinks_matter(self) -> bool: ...
+    @property
+    def graded_exactly(self) -> bool: ...
+    @property
+    def from_screen(self) -> bool: ...
+
+    def quantity(self, ask: Any, out: str) -> tuple[Quantity, str]: ...
+    def keys(self, ask: Any, graph: Graph) -> set[Key]: ...
+    def formula(self, question: Question) -> Any: ...
+    def edges(self, question: Question) -> list[tuple[str, str]]: ...
+    def derivative(self, ask: Any, out: str) -> tuple[str, str] | None: ...
+    def exact(self, question: Question) -> float: ...
+    def finite(self, question: Question) -> Estimate | None: ...
+    def mistakes(self, question: Question) -> list[Mistake]: ...
+    def prompt(self, question: Question) -> str: ...
+    def hints(self, question: Question) -> list[str]: ...
+    def explain(self, question: Question) -> list[str]: ...
+    def allowance(self, question: Question) -> float: ...
+    def grad_sensitivity(self, question: Question, node: str, held: Set[str]) -> float: ...
+    def screen_sources(self, question: Question) -> list[Source]: ...
+    def grade_text(self, question: Question, text: str) -> Verdict | None: ...
+    def answer_text(self, question: Question) -> str | None: ...
+    def code_lines(self, question: Question) -> list[str] | None: ...
+    def self_check(self, question: Question) -> list[str]: ...
+
+
+#: Each kind's one class instance, by name: `tutor.check.kinds` registers them (the
+#: package imports it, so they are here before any question is made).
+KINDS: dict[str, Rules] = {}
+
+
+def kind_of(ask: Ask) -> Rules:
+    """The kind of ``ask``; an undeclared name (never from the loader) is an error."""
+    try:
+        return KINDS[ask.kind]
+    except KeyError:
+        raise ValueError(f"no question kind {ask.kind!r}; see tutor.check.kinds") from None
+
+
+A = TypeVar("A", bound=Ask)
+
+
 @dataclass
-class Question:
-    """One ``ask`` step of a lesson, at one variant of its numbers."""
+class Question(Generic[A]):
+    """One ``ask`` step of a lesson, at one variant of its numbers (its kind's `Ask`
+    class: ``Question[NudgeAsk]`` has the nudge's ``h``)."""
 
     lesson: Lesson
-    ask: Ask
+    ask: A
     index: int  # among the lesson's questions, from 0
     graph: Graph
     at: Quantity  # the expected answer at any variant of the numbers
@@ -55,7 +126,7 @@ class Question:
         return self.ask.kind
 
     @property
-    def rules(self) -> Kind:
+    def rules(self) -> Rules:
         """Everything particular to this question's kind (`tutor.check.kinds`)."""
         return kind_of(self.ask)
 
@@ -172,9 +243,7 @@ class Question:
         hidden digits (`tutor.check.shown.band`)."""
         if self.decimals is None:
             return 0.0
-        from tutor.check.shown import band
-
-        return band(self)
+        return self.rules.allowance(self)
 
     @property
     def out_of_reach(self) -> bool:

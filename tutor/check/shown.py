@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Set
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from tutor.check.question import Source
 from tutor.engine import OPS, topo_order
 from tutor.expr import names
 from tutor.lesson import Ask, Graph, GraphError
@@ -57,16 +57,6 @@ MAX_SOURCES = 100
 MAX_WORK = 200_000
 #: A step or a nudge is worked from the leaves the graph shows up to this many.
 MAX_LEAVES = 12
-
-
-@dataclass(frozen=True)
-class Source:
-    """One number the student may work from: a node's value or gradient, and how far
-    what the student has may be from the true number."""
-
-    what: str  # "value", "grad", or "answer": the asked number itself, as a view shows it
-    node: str
-    error: float
 
 
 def displayed(x: float) -> float:
@@ -123,7 +113,7 @@ def band(question: Question) -> float:
     key = f"band:{question.index}"
     if key not in question.graph.cache:
         question.graph.cache[key] = _band(question)
-    return question.graph.cache[key]  # type: ignore[return-value]
+    return question.graph.cache[key]
 
 
 def _band(question: Question) -> float:
@@ -180,7 +170,7 @@ def shifted(
     for v in order:
         if v.is_leaf or v is start or v in kept or not any(x in changed for x in v.inputs):
             continue
-        v.data = v._op.forward(tuple(x.data for x in v.inputs), v.param)
+        v.data = OPS[v.op].forward(tuple(x.data for x in v.inputs), v.param)
         if not math.isfinite(v.data):
             raise GraphError(f"`{name}` moved by {step} overflows")
         changed.add(v)
@@ -209,7 +199,7 @@ def _scratch(graph: Graph) -> Graph:
         copy = copy_graph(graph)
         pairs = list(zip(topo_order(graph.output), topo_order(copy.output), strict=True))
         graph.cache["scratch"] = (copy, pairs)
-    copy, pairs = graph.cache["scratch"]  # type: ignore[misc]
+    copy, pairs = graph.cache["scratch"]
     for node, twin in pairs:
         twin.data, twin.grad = node.data, node.grad
         if node in graph.exact:

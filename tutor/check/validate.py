@@ -207,7 +207,11 @@ def _check_sources(report: Report, graph: Graph, index: int, ask: Ask) -> None:
                 f"{_name(index, ask)}: finite differences cannot be trusted at {_where(graph)}: "
                 f"{finite.why}. The symbolic chain rule and the engine agree ({full(engine)})",
             )
-    elif finite is not None and abs(finite.value - engine) > FD_ATOL + FD_RTOL * abs(finite.value):
+    elif (
+        finite is not None
+        and finite.value is not None
+        and (abs(finite.value - engine) > FD_ATOL + FD_RTOL * abs(finite.value))
+    ):
         problems.append(f"finite differences give {full(finite.value)}")
     if problems:
         report.add(

@@ -158,7 +158,7 @@ def _file_answers(lesson: Lesson) -> dict[int, float]:
             on = of_graph(graph, ask.of)
             found[index] = safely(kind_of(ask).quantity(ask, on.output.label)[0], on)
         kept["answers"] = found
-    return kept["answers"]  # type: ignore[return-value]
+    return kept["answers"]
 
 
 #: What is kept per lesson object (`_kept`), by its id while it lives.
@@ -183,7 +183,7 @@ def _distinct_mistakes(lesson: Lesson) -> list[set[int]]:
     kept = _kept(lesson)
     if "distinct" not in kept:
         kept["distinct"] = _find_distinct_mistakes(lesson)
-    return kept["distinct"]  # type: ignore[return-value]
+    return kept["distinct"]
 
 
 def _find_distinct_mistakes(lesson: Lesson) -> list[set[int]]:

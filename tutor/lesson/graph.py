@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from tutor.engine import EngineError, Value, evaluate, topo_order
 from tutor.engine.train import GraphTrainer
@@ -16,7 +17,7 @@ from tutor.engine.value import recompute
 from tutor.expr import Assignment, Expr, Name
 from tutor.expr.convert import to_engine
 from tutor.expr.script import MAX_NODES, node_count, too_many_nodes
-from tutor.lesson.model import Ask, Lesson
+from tutor.lesson.model import Ask, Lesson, Training
 from tutor.numbers import full
 from tutor.numbers import plain as _show
 
@@ -93,7 +94,7 @@ class Graph:
     seed: int = 0
     consumers: dict[Value, list[tuple[Value, int]]] = field(default_factory=dict)
     #: Results computed once per graph by other layers (e.g. exact gradients).
-    cache: dict[str, object] = field(default_factory=dict, repr=False)
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
     #: The script it was built from, so that a copy can be built (`copy_graph`).
     assignments: tuple[Assignment, ...] = field(default=(), repr=False)
 
@@ -226,7 +227,7 @@ def of_graph(graph: Graph, of: str | None) -> Graph:
     key = f"of:{of}"
     if key not in graph.cache:
         graph.cache[key] = copy_graph(graph, of)
-    return graph.cache[key]  # type: ignore[return-value]
+    return graph.cache[key]
 
 
 def moved_leaves(graph: Graph, moves: tuple[str, ...] | None) -> dict[str, Value]:
@@ -245,16 +246,14 @@ def question_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
     """
     problems: list[tuple[Ask, str]] = []
     for ask in lesson.questions:
-        if ask.spec.trains:
+        training = ask.training()
+        if training is not None:
             _stop_if_asked()
-            problem = None
-            if ask.rate and ask.steps:
-                problem = training_problem(graph, ask) or training_trouble(graph, ask)
+            problem = training_problem(graph, training) or training_trouble(graph, training)
             if problem is not None:
                 problems.append((ask, problem))
             continue
-        moves = ask.spec.moves
-        found = moves(ask, graph) if moves is not None else None
+        found = ask.moved(graph)
         if found is None:
             continue
         moved, what = found
@@ -272,8 +271,7 @@ def answer_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
     every answer would be right (its tolerance is ``inf`` too); against NaN, none."""
     problems: list[tuple[Ask, str]] = []
     for ask in lesson.questions:
-        answer = ask.spec.answer
-        value = answer(ask, graph) if answer is not None else None
+        value = ask.answer(graph)
         if value is not None and not math.isfinite(value):
             problems.append((ask, not_finite(value)))
     return problems
@@ -282,11 +280,11 @@ def answer_problems(lesson: Lesson, graph: Graph) -> list[tuple[Ask, str]]:
 def training_work(lesson: Lesson, graph: Graph) -> list[tuple[Ask, int]]:
     """Each training question with the work of its training (steps × the graph's nodes,
     unnamed ones too): what loading, a check and every draw of a variant pay for it."""
-    trains = [ask for ask in lesson.questions if ask.spec.trains and ask.rate and ask.steps]
+    trains = [(ask, t) for ask in lesson.questions if (t := ask.training()) is not None]
     if not trains:
         return []
     nodes = len(topo_order(graph.output))
-    return [(ask, (ask.steps or 0) * nodes) for ask in trains]
+    return [(ask, t.steps * nodes) for ask, t in trains]
 
 
 def too_much_training(lesson: Lesson, graph: Graph) -> tuple[Ask, str] | None:
@@ -314,8 +312,8 @@ def not_finite(value: float) -> str:
     )
 
 
-def training_problem(graph: Graph, ask: Ask) -> str | None:
-    """Why ``ask``'s training cannot be computed at these numbers (a rate so large the
+def training_problem(graph: Graph, ask: Training) -> str | None:
+    """Why the training cannot be computed at these numbers (a rate so large the
     parameters overflow), else None; trains a copy, never ``graph`` (`trained`)."""
     try:
         trained(graph, ask.rate, ask.steps, ask.zero_grad, ask.moves)
@@ -343,8 +341,8 @@ _TROUBLE_ENDS = (
 )
 
 
-def training_trouble(graph: Graph, ask: Ask) -> str | None:
-    """Why ``ask``'s training, though it can be computed, teaches nothing a student can
+def training_trouble(graph: Graph, ask: Training) -> str | None:
+    """Why the training, though it can be computed, teaches nothing a student can
     answer: the loss diverges (grows past its start by `DIVERGED_FACTOR`, or stops being
     a finite number) or is stuck (flat while a tanh is saturated: the gradients are 0
     and the loss stays where the saturated network left it). None if neither."""
@@ -380,7 +378,7 @@ def training_trouble(graph: Graph, ask: Ask) -> str | None:
     return None
 
 
-def _saturated(graph: Graph, ask: Ask) -> bool:
+def _saturated(graph: Graph, ask: Training) -> bool:
     """Whether a tanh of the trained graph is within `SATURATED` of ±1."""
     _, values, _ = trained(graph, ask.rate, ask.steps, ask.zero_grad, ask.moves)
     copy = copy_graph(graph)
@@ -415,7 +413,7 @@ def trained(
                     copy.output, list(params.values()), rate=rate, zero_grad=zero_grad
                 )
                 graph.cache[run] = (trainer, params)
-            trainer, params = graph.cache[run]  # type: ignore[misc]
+            trainer, params = graph.cache[run]
             if trainer.steps > steps:
                 trainer.restart()
             try:
@@ -425,7 +423,7 @@ def trained(
                 raise
             values = {name: leaf.data for name, leaf in params.items()}
             graph.cache[key] = (list(trainer.losses), values, trainer.loss())
-    return graph.cache[key]  # type: ignore[return-value]
+    return graph.cache[key]
 
 
 _TRAINING = threading.Lock()
@@ -510,9 +508,9 @@ def _draws(lesson: Lesson) -> int:
     """How many draws a variant may take: `MAX_VARIANT_DRAWS`, fewer for a huge graph."""
     size = sum(_size(a.expr) for a in lesson.assignments)
     draws = min(MAX_VARIANT_DRAWS, MAX_DRAW_NODES // max(size, 1))
-    trains = [ask for ask in lesson.questions if ask.spec.trains and ask.rate and ask.steps]
+    trains = [t for ask in lesson.questions if (t := ask.training()) is not None]
     if trains:  # every draw trains each of them again: steps × about the script's size
-        work = sum(ask.steps or 0 for ask in trains) * size
+        work = sum(t.steps for t in trains) * size
         draws = min(draws, MAX_DRAW_TRAINING_WORK // max(work, 1))
     return max(1, draws)
 

@@ -24,7 +24,18 @@ from tutor.lesson.graph import (
     question_problems,
     too_much_training,
 )
-from tutor.lesson.kinds import SPECS
+from tutor.lesson.kinds import (
+    ASKS,
+    SPECS,
+    FlagKey,
+    InputKey,
+    NodeKey,
+    NumberKey,
+    OutputKey,
+    ParametersKey,
+    WholeKey,
+    declared_keys,
+)
 from tutor.lesson.locate import KeyLines
 from tutor.lesson.model import (
     ATOL,
@@ -33,19 +44,21 @@ from tutor.lesson.model import (
     PASS_MARK,
     POINTS,
     RTOL,
-    SHOW_KINDS,
     AnswerTest,
     Ask,
     Choices,
+    KindSpec,
     Lesson,
     LessonError,
     LessonLoadError,
     Range,
     Say,
     Show,
+    ShowSpec,
     Step,
 )
 from tutor.lesson.network import LOSSES, NetworkError, WeightsError, network
+from tutor.lesson.shows import MAX_COMPARE, RATE, SHOWS, RangeKey, RatesKey
 from tutor.lesson.text import placeholders, text_problem
 from tutor.numbers import plain
 from tutor.untrusted import (
@@ -87,21 +100,12 @@ TOP_KEYS = {
 }
 MODEL_KEYS = {"inputs", "layers", "activation", "seed", "loss", "weights"}
 DATA_KEYS = {"xs", "ys"}
-MAX_TRAIN_STEPS = 100
-MAX_PASSES = 10
-MAX_COMPARE = 4
 QUESTION_COMMON = {"prompt", "hints", "form", "rtol", "atol", "decimals", "points"}
 MAX_DECIMALS = 10
 TEST_KEYS = {"question", "answer", "expect", "diagnosis", "seed"}
 MAX_TESTS = 500
 MAX_TEST_ANSWER = 1000  # characters, as an answer's expression
 MAX_SEED = 10**9
-SHOW_KEYS = {
-    "graph": set(),
-    "derivation": {"node", "wrt"},
-    "plot": {"node", "range", "h"},
-    "training": {"rate", "zero_grad", "compare", "compare_zeroing"},
-}
 _ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # the whole id: `fullmatch`
 #: A bare key with a letter outside ASCII (`ω = ...`), which TOML does not allow.
 _NON_ASCII_KEY = re.compile(r"^\s*([^\s=\"'\[#]*[^\x00-\x7f][^\s=\"'\[#]*)\s*=")
@@ -243,6 +247,7 @@ def _safe_text(table: dict[str, Any], source: str, errors: _Errors) -> bool:
         else:
             continue
         for index, (name, item) in reversed(list(enumerate(items))):
+            where: tuple[Any, int | str | None, Any]
             if top is None:
                 where = (name, None, None)
             elif top in ("steps", "tests") and sub is None:
@@ -369,49 +374,14 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         if key not in TOP_KEYS:
             line = lines.of_top(key) or lines.tables.get(key)
             errors.add(line, _unknown(key, TOP_KEYS, "at the top level"))
-
-    fmt = table.get("format")
-    if fmt is None:
-        errors.add(1, "`format` is missing: write `format = 1`")
-    elif fmt != FORMAT or isinstance(fmt, bool):
-        errors.add(
-            lines.of_top("format"),
-            f"`format = {fmt!r}`: this tutor reads lesson format {FORMAT}",
-        )
-    lesson_id = _required_text(table, "id", errors)
-    if lesson_id is not None and len(lesson_id) > MAX_ID:
-        errors.add(lines.of_top("id"), f"`id` is too long: at most {MAX_ID} characters")
-    elif lesson_id is not None and not _ID.fullmatch(lesson_id):  # not "abc\n" either
-        errors.add(lines.of_top("id"), f"`id = {lesson_id!r}`: use lowercase letters, digits, -")
-    title = _required_text(table, "title", errors)
-    if title is not None and "\n" in title.strip():
-        errors.add(lines.of_top("title"), "`title` must be one line")
-    elif title is not None and len(title.strip()) > MAX_TITLE:
-        errors.add(lines.of_top("title"), f"`title` is too long: at most {MAX_TITLE} characters")
-    summary = _optional(table, "summary", str, "text", errors) or ""
-    if "\n" in summary.strip():
-        errors.add(lines.of_top("summary"), "`summary` must be one line")
-    elif len(summary.strip()) > MAX_SUMMARY:
-        errors.add(
-            lines.of_top("summary"), f"`summary` is too long: at most {MAX_SUMMARY} characters"
-        )
+    _format(table, errors)
+    lesson_id, title = _id_and_title(table, errors)
+    summary = _summary(table, errors)
     order = _optional(table, "order", int, "a whole number", errors)
     pass_mark = _optional(table, "pass", (int, float), "a number", errors)
     if pass_mark is not None and not 0 < pass_mark <= 1:
         errors.add(lines.of_top("pass"), "`pass` is a fraction of the points: above 0, at most 1")
-
-    raw_steps = table.get("steps")
-    if raw_steps is None:
-        errors.add(1, "`steps` is missing: a lesson needs at least one [[steps]] table")
-        raw_steps = []
-    elif not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
-        errors.add(lines.of_top("steps"), "`steps` must be an array of tables ([[steps]])")
-        raw_steps = []
-    elif not raw_steps:
-        errors.add(lines.of_top("steps"), "`steps` is empty")
-    elif len(raw_steps) > MAX_STEPS:
-        errors.add(lines.of_top("steps"), f"too many steps: at most {MAX_STEPS}")
-        raw_steps = raw_steps[:MAX_STEPS]
+    raw_steps = _raw_steps(table, errors)
 
     built = _model(table, errors)
     parameters: tuple[str, ...] | None = None
@@ -430,7 +400,7 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         for i, raw in enumerate(raw_steps)
     ]
     vary = _vary(table.get("vary"), assignments, defined, errors)
-    questions = sum(isinstance(step, Ask) for step in steps)
+    questions = sum(isinstance(step, Ask | _Broken) for step in steps)
     tests = _tests(table.get("tests"), questions, errors)
 
     model_line = lines.tables.get("model", lines.of_top("model"))
@@ -440,7 +410,7 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
         id=lesson_id or "",
         title=(title or "").strip(),
         path=path,
-        steps=tuple(s for s in steps if s is not None),
+        steps=tuple(s for s in steps if isinstance(s, Say | Show | Ask)),
         summary=summary.strip(),
         order=order,
         assignments=tuple(assignments),
@@ -456,6 +426,61 @@ def _build(table: dict[str, Any], source: str, errors: _Errors, path: Path) -> L
     )
 
 
+def _format(table, errors: _Errors) -> None:
+    fmt = table.get("format")
+    if fmt is None:
+        errors.add(1, "`format` is missing: write `format = 1`")
+    elif fmt != FORMAT or isinstance(fmt, bool):
+        errors.add(
+            errors.lines.of_top("format"),
+            f"`format = {fmt!r}`: this tutor reads lesson format {FORMAT}",
+        )
+
+
+def _id_and_title(table, errors: _Errors) -> tuple[str | None, str | None]:
+    lines = errors.lines
+    lesson_id = _required_text(table, "id", errors)
+    if lesson_id is not None and len(lesson_id) > MAX_ID:
+        errors.add(lines.of_top("id"), f"`id` is too long: at most {MAX_ID} characters")
+    elif lesson_id is not None and not _ID.fullmatch(lesson_id):  # not "abc\n" either
+        errors.add(lines.of_top("id"), f"`id = {lesson_id!r}`: use lowercase letters, digits, -")
+    title = _required_text(table, "title", errors)
+    if title is not None and "\n" in title.strip():
+        errors.add(lines.of_top("title"), "`title` must be one line")
+    elif title is not None and len(title.strip()) > MAX_TITLE:
+        errors.add(lines.of_top("title"), f"`title` is too long: at most {MAX_TITLE} characters")
+    return lesson_id, title
+
+
+def _summary(table, errors: _Errors) -> str:
+    lines = errors.lines
+    summary = _optional(table, "summary", str, "text", errors) or ""
+    if "\n" in summary.strip():
+        errors.add(lines.of_top("summary"), "`summary` must be one line")
+    elif len(summary.strip()) > MAX_SUMMARY:
+        errors.add(
+            lines.of_top("summary"), f"`summary` is too long: at most {MAX_SUMMARY} characters"
+        )
+    return summary
+
+
+def _raw_steps(table, errors: _Errors) -> list[dict[str, Any]]:
+    lines = errors.lines
+    raw_steps = table.get("steps")
+    if raw_steps is None:
+        errors.add(1, "`steps` is missing: a lesson needs at least one [[steps]] table")
+        raw_steps = []
+    elif not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
+        errors.add(lines.of_top("steps"), "`steps` must be an array of tables ([[steps]])")
+        raw_steps = []
+    elif not raw_steps:
+        errors.add(lines.of_top("steps"), "`steps` is empty")
+    elif len(raw_steps) > MAX_STEPS:
+        errors.add(lines.of_top("steps"), f"too many steps: at most {MAX_STEPS}")
+        raw_steps = raw_steps[:MAX_STEPS]
+    return raw_steps
+
+
 def _tests(raw, questions: int, errors: _Errors) -> tuple[AnswerTest, ...]:
     """``[[tests]]``: answers and the verdict each must get, as STACK's question tests."""
     if raw is None:
@@ -467,78 +492,93 @@ def _tests(raw, questions: int, errors: _Errors) -> tuple[AnswerTest, ...]:
     if len(raw) > MAX_TESTS:
         errors.add(lines.of_test(MAX_TESTS), f"too many tests: at most {MAX_TESTS}")
         raw = raw[:MAX_TESTS]
+    found = (_test(index, test, questions, errors) for index, test in enumerate(raw))
+    return tuple(test for test in found if test is not None)
+
+
+def _test(index: int, test: dict[str, Any], questions: int, errors: _Errors) -> AnswerTest | None:
+    """One ``[[tests]]`` table, or None (its errors reported)."""
+    lines = errors.lines
+
+    def at(key=None):
+        return lines.of_test(index, key)
+
+    label = f"test {index + 1}"
+    before = len(errors.found)
+    for key in test:
+        if key not in TEST_KEYS:
+            errors.add(at(key), f"{label}: {_unknown(key, TEST_KEYS, 'in a [[tests]] table')}")
+    for key in ("question", "answer", "expect"):
+        if key not in test:
+            errors.add(at(), f"{label}: needs `{key}`")
+    number = test.get("question")
+    if "question" in test and (
+        not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= questions
+    ):
+        what = f"from 1 to {questions}" if questions else "(the lesson asks no question)"
+        errors.add(
+            at("question"),
+            f"{label}: `question` is the number of a question, counted from 1 in the "
+            f"order of the `ask` steps: a whole number {what}",
+        )
+    answer = _test_answer(test, label, at, errors)
+    expect, diagnosis = _test_verdict(test, label, at, errors)
+    seed = test.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        errors.add(
+            at("seed"),
+            f"{label}: `seed` is a quiz variant: a whole number from 0 (the file's "
+            f"numbers) to {MAX_SEED}",
+        )
+    if len(errors.found) > before or not isinstance(number, int):
+        return None
+    return AnswerTest(
+        question=number - 1,
+        answer=answer.strip(),
+        expect=expect,
+        diagnosis=diagnosis.strip() if diagnosis is not None else None,
+        seed=seed,
+        line=at("answer"),
+    )
+
+
+def _test_answer(test, label: str, at, errors: _Errors) -> Any:
+    answer = test.get("answer")
+    if isinstance(answer, int | float) and not isinstance(answer, bool) and _is_number(answer):
+        answer = str(answer)  # `answer = -2` means what `answer = "-2"` does
+    if "answer" in test and (not isinstance(answer, str) or not answer.strip()):
+        errors.add(at("answer"), f'{label}: `answer` is what a student types: answer = "-2"')
+    elif isinstance(answer, str) and len(answer) > MAX_TEST_ANSWER:
+        errors.add(
+            at("answer"), f"{label}: `answer` is too long: at most {MAX_TEST_ANSWER} characters"
+        )
+    return answer
+
+
+def _test_verdict(test, label: str, at, errors: _Errors) -> tuple[Any, Any]:
+    """A test's ``expect`` and ``diagnosis``."""
     expects = ", ".join(f'"{e}"' for e in EXPECTS)
-    found: list[AnswerTest] = []
-    for index, test in enumerate(raw):
-
-        def at(key=None, index=index):
-            return lines.of_test(index, key)
-
-        label = f"test {index + 1}"
-        before = len(errors.found)
-        for key in test:
-            if key not in TEST_KEYS:
-                errors.add(at(key), f"{label}: {_unknown(key, TEST_KEYS, 'in a [[tests]] table')}")
-        for key in ("question", "answer", "expect"):
-            if key not in test:
-                errors.add(at(), f"{label}: needs `{key}`")
-        number = test.get("question")
-        if "question" in test and (
-            not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= questions
-        ):
-            what = f"from 1 to {questions}" if questions else "(the lesson asks no question)"
-            errors.add(
-                at("question"),
-                f"{label}: `question` is the number of a question, counted from 1 in the "
-                f"order of the `ask` steps: a whole number {what}",
-            )
-        answer = test.get("answer")
-        if isinstance(answer, int | float) and not isinstance(answer, bool) and _is_number(answer):
-            answer = str(answer)  # `answer = -2` means what `answer = "-2"` does
-        if "answer" in test and (not isinstance(answer, str) or not answer.strip()):
-            errors.add(at("answer"), f'{label}: `answer` is what a student types: answer = "-2"')
-        elif isinstance(answer, str) and len(answer) > MAX_TEST_ANSWER:
-            errors.add(
-                at("answer"), f"{label}: `answer` is too long: at most {MAX_TEST_ANSWER} characters"
-            )
-        expect = test.get("expect")
-        if not isinstance(expect, str):  # a list or a table is no key of EXPECTS
-            expect = repr(expect) if "expect" in test else None
-        if "expect" in test and expect not in EXPECTS:
-            errors.add(at("expect"), f"{label}: `expect = {expect!r}`: choose one of {expects}")
-        diagnosis = test.get("diagnosis")
-        if diagnosis is not None:
-            if not isinstance(diagnosis, str) or not diagnosis.strip() or "\n" in diagnosis:
-                errors.add(
-                    at("diagnosis"),
-                    f"{label}: `diagnosis` is one line of text: a mistake id "
-                    '(diagnosis = "wrong-sign") or words of the feedback',
-                )
-            elif expect in EXPECTS and expect != "wrong":
-                errors.add(
-                    at("diagnosis"),
-                    f"{label}: `diagnosis` names the mistake of a wrong answer: it needs "
-                    f'`expect = "wrong"`, not {expect!r}',
-                )
-        seed = test.get("seed", 0)
-        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
-            errors.add(
-                at("seed"),
-                f"{label}: `seed` is a quiz variant: a whole number from 0 (the file's "
-                f"numbers) to {MAX_SEED}",
-            )
-        if len(errors.found) == before:
-            found.append(
-                AnswerTest(
-                    question=number - 1,
-                    answer=answer.strip(),
-                    expect=expect,
-                    diagnosis=diagnosis.strip() if diagnosis is not None else None,
-                    seed=seed,
-                    line=at("answer"),
-                )
-            )
-    return tuple(found)
+    expect = test.get("expect")
+    if not isinstance(expect, str):  # a list or a table is no key of EXPECTS
+        expect = repr(expect) if "expect" in test else None
+    if "expect" in test and expect not in EXPECTS:
+        errors.add(at("expect"), f"{label}: `expect = {expect!r}`: choose one of {expects}")
+    diagnosis = test.get("diagnosis")
+    if diagnosis is None:
+        return expect, None
+    if not isinstance(diagnosis, str) or not diagnosis.strip() or "\n" in diagnosis:
+        errors.add(
+            at("diagnosis"),
+            f"{label}: `diagnosis` is one line of text: a mistake id "
+            '(diagnosis = "wrong-sign") or words of the feedback',
+        )
+    elif expect in EXPECTS and expect != "wrong":
+        errors.add(
+            at("diagnosis"),
+            f"{label}: `diagnosis` names the mistake of a wrong answer: it needs "
+            f'`expect = "wrong"`, not {expect!r}',
+        )
+    return expect, diagnosis
 
 
 def _table_line(lines: KeyLines, table: str, key: str | None = None) -> int | None:
@@ -562,6 +602,37 @@ def _model(table, errors: _Errors):
         errors.add(_table_line(lines, "model"), "`[model]` needs a `[data]` table: xs and ys")
         return None
     found = len(errors.found)
+    if not _model_tables(table, model, data, errors):
+        return None
+    settings = _model_settings(model, errors)
+    xs, ys = _data_rows(data, errors)
+    if len(errors.found) > found or None in (*settings.values(), xs, ys):
+        return None
+    weights = model.get("weights")
+    try:
+        return network(
+            settings["nin"],
+            settings["sizes"],
+            xs,
+            ys,
+            seed=settings["seed"],
+            activation=settings["activation"],
+            loss=settings["loss"],
+            weights=weights,
+        )
+    except NetworkError as exc:
+        key, name = (
+            ("xs", "data") if "row" in str(exc) or "targets" in str(exc) else (None, "model")
+        )
+        if isinstance(exc, WeightsError):
+            key = "weights"
+        errors.add(_table_line(lines, name, key), f"[{name}]: {exc}")
+    return None
+
+
+def _model_tables(table, model, data, errors: _Errors) -> bool:
+    """``[model]`` and ``[data]`` are tables of known keys, and make the graph alone."""
+    lines = errors.lines
     for key, where in (("graph", "a `graph`"), ("parameters", "`parameters`")):
         if key in table:
             errors.add(
@@ -569,13 +640,20 @@ def _model(table, errors: _Errors):
                 f"`{key}` and `[model]` both make the graph: a model writes its own "
                 f"graph and declares its own parameters; keep one ({where} or `[model]`)",
             )
-    for name, value, keys in (("model", model, MODEL_KEYS), ("data", data, DATA_KEYS)):
+    for name, value, known in (("model", model, MODEL_KEYS), ("data", data, DATA_KEYS)):
         if not isinstance(value, dict):
             errors.add(_table_line(lines, name), f"`{name}` must be a table: [{name}]")
-            return None
+            return False
         for key in value:
-            if key not in keys:
-                errors.add(_table_line(lines, name, key), _unknown(key, keys, f"in [{name}]"))
+            if key not in known:
+                errors.add(_table_line(lines, name, key), _unknown(key, known, f"in [{name}]"))
+    return True
+
+
+def _model_settings(model: dict[str, Any], errors: _Errors) -> dict[str, Any]:
+    """``[model]``'s inputs, seed, layers, activation and loss (each None when wrong,
+    and reported); its weights are checked here and read by the caller."""
+    lines = errors.lines
 
     def whole(key, default=None, low=0):
         value = model.get(key, default)
@@ -587,8 +665,7 @@ def _model(table, errors: _Errors):
             return None
         return value
 
-    nin = whole("inputs", None, 1)
-    seed = whole("seed", 0, 0)
+    nin, seed = whole("inputs", None, 1), whole("seed", 0, 0)
     sizes = model.get("layers")
     if (
         not isinstance(sizes, list)
@@ -613,24 +690,35 @@ def _model(table, errors: _Errors):
             'added up, the lecture\'s) or "mse" (their mean)',
         )
         loss = None
+    _weights(model, errors)
+    return {"nin": nin, "seed": seed, "sizes": sizes, "activation": activation, "loss": loss}
+
+
+def _weights(model: dict[str, Any], errors: _Errors) -> None:
     weights = model.get("weights")
-    if weights is not None:
-        if not isinstance(weights, list) or not all(
-            isinstance(layer, list)
-            and all(isinstance(row, list) and all(map(_is_data_number, row)) for row in layer)
-            for layer in weights
-        ):
-            errors.add(
-                _table_line(lines, "model", "weights"),
-                f"[model]: `weights` is a list per layer of rows per neuron, each its "
-                f"weights then its bias, {_DATA_NUMBERS}: weights = [[[0.5, -1, 0.1]]]",
-            )
-            weights = None
-        elif "seed" in model:
-            errors.add(
-                _table_line(lines, "model", "seed"),
-                "[model]: `seed` and `weights` both set the initial weights: keep one",
-            )
+    if weights is None:
+        return
+    lines = errors.lines
+    if not isinstance(weights, list) or not all(
+        isinstance(layer, list)
+        and all(isinstance(row, list) and all(map(_is_data_number, row)) for row in layer)
+        for layer in weights
+    ):
+        errors.add(
+            _table_line(lines, "model", "weights"),
+            f"[model]: `weights` is a list per layer of rows per neuron, each its "
+            f"weights then its bias, {_DATA_NUMBERS}: weights = [[[0.5, -1, 0.1]]]",
+        )
+    elif "seed" in model:
+        errors.add(
+            _table_line(lines, "model", "seed"),
+            "[model]: `seed` and `weights` both set the initial weights: keep one",
+        )
+
+
+def _data_rows(data: dict[str, Any], errors: _Errors) -> tuple[Any, Any]:
+    """``[data]``'s xs and ys (each None when wrong, and reported)."""
+    lines = errors.lines
     xs, ys = data.get("xs"), data.get("ys")
     if not isinstance(xs, list) or not all(
         isinstance(row, list) and all(map(_is_data_number, row)) for row in xs
@@ -646,20 +734,7 @@ def _model(table, errors: _Errors):
             f"[data]: `ys` must be a list of {_DATA_NUMBERS}, one target per row: ys = [1, -1]",
         )
         ys = None
-    if len(errors.found) > found or None in (nin, seed, sizes, activation, loss, xs, ys):
-        return None
-    try:
-        return network(
-            nin, sizes, xs, ys, seed=seed, activation=activation, loss=loss, weights=weights
-        )
-    except NetworkError as exc:
-        key, name = (
-            ("xs", "data") if "row" in str(exc) or "targets" in str(exc) else (None, "model")
-        )
-        if isinstance(exc, WeightsError):
-            key = "weights"
-        errors.add(_table_line(lines, name, key), f"[{name}]: {exc}")
-    return None
+    return xs, ys
 
 
 def _model_graph(table, built, errors: _Errors):
@@ -795,7 +870,7 @@ def _graph(table, source, raw_steps, errors: _Errors):
 
 def _step(
     index, raw: dict, defined: list[str], assignments, errors: _Errors, reaching=None, params=None
-) -> Step | None:
+) -> Step | _Broken | None:
     def at(key=None):
         return errors.lines.of_step(index, key)
 
@@ -824,12 +899,16 @@ def _step(
 
 
 def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
+    """A ``show`` step, read against its kind's declaration: the fields of its `Show`
+    class (`tutor.lesson.shows`), each a key of a declared type."""
     what = raw["show"]
-    if what not in SHOW_KINDS:
-        choices = ", ".join(f'"{k}"' for k in SHOW_KINDS)
+    cls = SHOWS.get(what) if isinstance(what, str) else None
+    if cls is None:
+        choices = ", ".join(f'"{k}"' for k in SHOWS)
         errors.add(at("show"), f"{label}: `show = {what!r}`: choose one of {choices}")
         return None
-    allowed = SHOW_KEYS[what] | {"show"}
+    declared = declared_keys(cls)
+    allowed = {"show", *(name for name, _, _ in declared)}
     for key in raw:
         if key not in allowed:
             errors.add(
@@ -840,41 +919,37 @@ def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
         return None
     if not assignments:
         return None  # the graph is broken, and reported already
-    if what == "training":
-        return _show_training(raw, label, at, errors)
-    node = _node_key(raw, "node", label, at, defined, errors, required=what != "graph")
-    wrt = h = rng = None
-    if what == "derivation":
-        wrt = _wrt(raw, node, label, at, defined, assignments, errors)
-    elif what == "plot":
-        plotted = _assignment(assignments, node) if node is not None else None
+    before = len(errors.found)
+    where = _Where(label, at, defined, assignments, errors)
+    values: dict[str, Any] = {}
+    for key, key_type, required in declared:
+        if isinstance(key_type, InputKey):  # read once the node is known
+            values[key] = _wrt(raw, values.get("node"), label, at, defined, assignments, errors)
+        elif key in raw:
+            values[key] = _read_key(raw, key, key_type, where)
+        elif required:
+            errors.add(at(), f"{label}: {_MISSING.get(type(key_type), f'needs `{key}`')}")
+    _check_show(cls.spec, values, where)
+    if len(errors.found) > before:
+        return None
+    return cls(**values, line=at())
+
+
+#: What a step lacking a required key of one type is told (else: it needs the key).
+_MISSING = {RangeKey: "a plot needs `range = [MIN, MAX]`"}
+
+
+def _check_show(spec: ShowSpec, values: dict[str, Any], where: _Where) -> None:
+    """What the show's spec asks of its keys together."""
+    label, at, errors = where.label, where.at, where.errors
+    node = values.get("node")
+    if spec.leaf_node and node is not None:
+        plotted = _assignment(where.assignments, node)
         if plotted is not None and not plotted.is_leaf:
             errors.add(at("node"), f"{label}: a plot's `node` must be a leaf (an input)")
-        rng = _range(raw, label, at, errors)
-        if "h" in raw:
-            h = _number(raw, "h", label, at, errors)
-            if h is not None and h == 0:
-                errors.add(at("h"), f"{label}: `h` must not be 0")
-    return Show(what, node, wrt, rng, h, at())
-
-
-def _show_training(raw, label, at, errors: _Errors) -> Show | None:
-    """``show = "training"``: the training view, at ``rate``, zeroing the gradients or
-    not, with other rates on the same curve (``compare``)."""
-    rate = _rate(raw, label, at, errors) if "rate" in raw else 0.05
-    zero_grad = _flag(raw, "zero_grad", label, at, errors)
-    compare = raw.get("compare", [])
-    if (
-        not isinstance(compare, list)
-        or len(compare) > MAX_COMPARE
-        or not all(_is_number(r) and r > 0 for r in compare)
-    ):
-        errors.add(
-            at("compare"),
-            f"{label}: `compare` is a list of at most {MAX_COMPARE} other learning rates, "
-            "each above 0: compare = [0.001, 0.3]",
-        )
-        compare = []
+    if not spec.trains:
+        return
+    rate, compare = values.get("rate", RATE), values.get("compare") or ()
     repeated = [r for i, r in enumerate(compare) if r == rate or r in compare[:i]]
     if repeated and rate is not None:
         again = "the view's own `rate`" if repeated[0] == rate else "another rate in the list"
@@ -884,33 +959,12 @@ def _show_training(raw, label, at, errors: _Errors) -> Show | None:
             f"on the other one. Each rate compared is another rate (rate = {plain(rate)})",
         )
         compare = [r for r in dict.fromkeys(compare) if r != rate]
-    compare_zeroing = (
-        _flag(raw, "compare_zeroing", label, at, errors) if "compare_zeroing" in raw else False
-    )
-    if compare_zeroing and len(compare) >= MAX_COMPARE:
+    if values.get("compare_zeroing") and len(compare) >= MAX_COMPARE:
         errors.add(
             at("compare_zeroing"),
             f"{label}: `compare_zeroing` draws one more curve: with it, `compare` holds at "
             f"most {MAX_COMPARE - 1} rates",
         )
-    if rate is None:
-        return None
-    return Show(
-        "training",
-        line=at(),
-        rate=rate,
-        zero_grad=zero_grad,
-        compare=tuple(compare),
-        compare_zeroing=compare_zeroing,
-    )
-
-
-def _rate(raw, label, at, errors: _Errors) -> float | None:
-    rate = _number(raw, "rate", label, at, errors)
-    if rate is not None and rate <= 0:
-        errors.add(at("rate"), f"{label}: a learning `rate` is above 0 (each step descends)")
-        return None
-    return rate
 
 
 def _flag(raw, key, label, at, errors: _Errors) -> bool:
@@ -929,51 +983,124 @@ def _whole(raw, key, label, at, errors: _Errors, low: int, high: int) -> int | N
     return value
 
 
+class _Broken:
+    """An ``ask`` step with errors, reported already: it still counts as a question."""
+
+
 def _ask(
     raw, label, at, defined, assignments, errors: _Errors, reaching=None, params=None
-) -> Ask | None:
+) -> Ask | _Broken | None:
+    """An ``ask`` step, read against its kind's declaration: the fields of its `Ask`
+    class (`tutor.lesson.kinds`), each a key of a declared type."""
     kind = raw["ask"]
-    spec = SPECS.get(kind) if isinstance(kind, str) else None
-    if spec is None:
-        choices = ", ".join(f'"{k}"' for k in SPECS)
+    cls = ASKS.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        choices = ", ".join(f'"{k}"' for k in ASKS)
         errors.add(at("ask"), f"{label}: `ask = {kind!r}`: choose one of {choices}")
         return None
-    needs = spec.needs
-    allowed = {"ask", *needs, *spec.optional, *QUESTION_COMMON}
-    for key in raw:
-        if key not in allowed:
-            errors.add(
-                at(key), f"{label}: {_unknown(key, allowed, f'in an `ask = {kind!r}` step')}"
-            )
-    for key in needs:
-        if key not in raw:
-            errors.add(at(), f"{label}: `ask = {kind!r}` needs `{key}`")
+    before = len(errors.found)
+    declared = _file_keys(raw, cls, label, at, errors)
     if not defined:
         errors.add(at("ask"), f"{label}: questions need a `graph`")
         return None
     if not assignments:
         return None  # the graph is broken, and reported already
-    node = _node_key(raw, "node", label, at, defined, errors, required=False)
-    of = _node_key(raw, "of", label, at, defined, errors, required=False)
+    where = _Where(label, at, defined, assignments, errors)
+    values: dict[str, Any] = {}
+    for key, key_type, _ in declared_keys(cls):
+        if isinstance(key_type, ParametersKey):
+            values[key] = params
+        elif key in raw and not isinstance(key_type, InputKey):
+            values[key] = _read_key(raw, key, key_type, where)
+    if not _reaches(values, where, reaching):
+        return None  # refused, and reported
+    for key, key_type, _ in declared:
+        if isinstance(key_type, InputKey):  # read once the node is known
+            values[key] = _wrt(raw, values.get("node"), label, at, defined, assignments, errors)
+    _check_kind(cls.spec, values, raw, where, reaching, params)
+    common = _common(raw, cls.spec, where)
+    if len(errors.found) > before:
+        return _Broken()
+    return cls(**values, **common, line=at())
+
+
+def _file_keys(raw, cls: type[Ask], label, at, errors: _Errors) -> list[tuple[str, Any, bool]]:
+    """The keys an ``ask`` step of ``cls`` may have in the file (the lesson's parameters
+    are none of them); each key it has but may not, and each it lacks, is reported."""
+    kind = cls.spec.name
+    declared = [k for k in declared_keys(cls) if not isinstance(k[1], ParametersKey)]
+    allowed = {"ask", *(name for name, _, _ in declared), *QUESTION_COMMON}
+    for key in raw:
+        if key not in allowed:
+            errors.add(
+                at(key), f"{label}: {_unknown(key, allowed, f'in an `ask = {kind!r}` step')}"
+            )
+    for key, _, required in declared:
+        if required and key not in raw:
+            errors.add(at(), f"{label}: `ask = {kind!r}` needs `{key}`")
+    return declared
+
+
+@dataclass
+class _Where:
+    """Where a step is read: its label, its lines, the graph's names, the errors."""
+
+    label: str
+    at: Any
+    defined: Any
+    assignments: Any
+    errors: _Errors
+
+
+def _read_key(raw, key: str, key_type: object, where: _Where) -> Any:
+    """One key of a step, of its declared type; None (and an error) when it is not."""
+    label, at, errors = where.label, where.at, where.errors
+    if isinstance(key_type, NodeKey | OutputKey):
+        return _node_key(raw, key, label, at, where.defined, errors, required=False)
+    if isinstance(key_type, WholeKey):
+        return _whole(raw, key, label, at, errors, key_type.low, key_type.high)
+    if isinstance(key_type, FlagKey):
+        return _flag(raw, key, label, at, errors)
+    if isinstance(key_type, RangeKey):
+        return _range(raw, label, at, errors)
+    if isinstance(key_type, RatesKey):
+        return _rates(raw, key, key_type.most, label, at, errors)
+    number = _number(raw, key, label, at, errors)
+    if number is None:
+        return None
+    if isinstance(key_type, NumberKey) and key_type.nonzero and number == 0:
+        errors.add(at(key), f"{label}: `{key}` must not be 0")
+    if isinstance(key_type, NumberKey) and key_type.positive is not None and number <= 0:
+        errors.add(at(key), f"{label}: {key_type.positive(number)}")
+        return None
+    return number
+
+
+def _reaches(values: dict[str, Any], where: _Where, reaching) -> bool:
+    """The question's `of` and `node` reach the output (or `of`); False when `of` names
+    one output too many (reported, with the rest of the step unread)."""
+    label, at, errors = where.label, where.at, where.errors
+    node, of = values.get("node"), values.get("of")
     if of is not None and reaching is not None and of not in reaching:
         errors.add(
             at("of"), f"{label}: `of = {of!r}` does not reach the output `{reaching.output}`"
         )
-        of = None
+        of = values["of"] = None
     if of is not None and reaching is not None and of != reaching.output:
         if of not in reaching.others and not reaching.refused:  # the rest go unsaid
-            found = other_outputs_problem(assignments, reaching.output, [*reaching.others, of])
+            others = [*reaching.others, of]
+            found = other_outputs_problem(where.assignments, reaching.output, others)
             if found is None:
-                reaching.others[of] = _reaching(assignments, of)
+                reaching.others[of] = _reaching(where.assignments, of)
             else:
                 reaching.refused = True
                 errors.add(at("of"), f"{label}: {found[1]}")
         if of not in reaching.others:
-            return None  # refused, and reported
+            return False
     if of is not None and node is not None:
         # The question is about `of`'s gradient: `node` must be something `of` uses.
         others = reaching.others if reaching is not None else {}
-        reaching = others[of] if of in others else _reaching(assignments, of)
+        reaching = others[of] if of in others else _reaching(where.assignments, of)
     if node is not None and reaching is not None and node not in reaching:
         output = reaching.output
         errors.add(
@@ -982,33 +1109,15 @@ def _ask(
             f"depend on it, so the graph drawn for this question does not show it. Ask about "
             f"a node `{output}` depends on, or set `output` to a node that uses `{node}`",
         )
-        node = None
-    wrt = _wrt(raw, node, label, at, defined, assignments, errors) if "wrt" in needs else None
-    h = _number(raw, "h", label, at, errors) if "h" in needs and "h" in raw else None
-    if h == 0:
-        errors.add(at("h"), f"{label}: `h` must not be 0")
-    rate = _number(raw, "rate", label, at, errors) if "rate" in raw else None
-    steps = _whole(raw, "steps", label, at, errors, 1, MAX_TRAIN_STEPS) if "steps" in raw else None
-    zero_grad = _flag(raw, "zero_grad", label, at, errors)
-    passes = None
-    if "passes" in spec.optional:  # backward passes without zeroing: 2 unless said
-        passes = _whole(raw, "passes", label, at, errors, 2, MAX_PASSES) if "passes" in raw else 2
-    if spec.moves is not None and "rate" in spec.needs and rate is not None and rate <= 0:
-        # A step descends, as `train` and the training view do: p -= rate × its gradient.
-        # It used to climb for a positive rate (p += rate × gradient), so a file written
-        # then wrote a descent as a negative rate: say what changed.
-        fix = f"write `rate = {plain(-rate)}`" if rate < 0 else "give a rate above 0"
-        errors.add(
-            at("rate"),
-            f"{label}: a `step` descends now, as `train` and the training view do: every "
-            f"parameter moves by −rate × its gradient (p -= rate × grad), so `rate` is above "
-            f"0. Before, a step climbed (p += rate × grad) and a negative rate descended: "
-            f"{fix} for the same descent. A step up the gradient is no longer asked",
-        )
-        rate = None
-    grad = saturates = False
+        values["node"] = None
+    return True
+
+
+def _check_kind(spec: KindSpec, values, raw, where: _Where, reaching, params) -> None:
+    """What the kind's spec asks of the question's node in the lesson."""
+    label, at, errors, assignments = where.label, where.at, where.errors, where.assignments
+    node = values.get("node")
     if spec.trains:
-        rate = _rate(raw, label, at, errors) if "rate" in raw else None
         movable = params or [a.name for a in assignments if a.is_leaf]
         if node is not None and reaching is not None and node not in (reaching.output, *movable):
             errors.add(
@@ -1016,9 +1125,7 @@ def _ask(
                 f"{label}: a training question asks for the loss (`{reaching.output}`, "
                 f"the default) or a parameter after the steps; `{node}` is neither",
             )
-        grad = _flag(raw, "grad", label, at, errors) if "grad" in raw else False
-        saturates = _flag(raw, "saturates", label, at, errors) if "saturates" in raw else False
-        if grad and (node is None or node not in movable):
+        if values.get("grad") and (node is None or node not in movable):
             errors.add(
                 at("grad"),
                 f"{label}: `grad = true` asks for the gradient a parameter holds after the "
@@ -1040,6 +1147,34 @@ def _ask(
         )
     if spec.op_node and node is not None:
         _check_op_node(node, assignments, label, at, errors)
+
+
+def _common(raw, spec: KindSpec, where: _Where) -> dict[str, Any]:
+    """The keys every question takes: its form, tolerance, points, prompt and hints."""
+    label, at, errors = where.label, where.at, where.errors
+    form = _form(raw, spec, label, at, errors)
+    rtol = _number(raw, "rtol", label, at, errors) if "rtol" in raw else spec.rtol
+    atol = _number(raw, "atol", label, at, errors) if "atol" in raw else spec.atol
+    for key, value in (("rtol", rtol), ("atol", atol)):
+        if value is not None and not 0 <= value < 1:
+            errors.add(at(key), f"{label}: `{key}` must be at least 0 and below 1")
+    decimals = _decimals(raw, label, at, form, errors)
+    points = _number(raw, "points", label, at, errors) if "points" in raw else POINTS
+    if points is not None and points <= 0:
+        errors.add(at("points"), f"{label}: `points` must be above 0")
+    prompt, hints = _prompt_and_hints(raw, where)
+    return {
+        "prompt": prompt,
+        "hints": tuple(hints),
+        "form": form,
+        "rtol": rtol if rtol is not None else RTOL,
+        "atol": atol if atol is not None else ATOL,
+        "points": points if points is not None else POINTS,
+        "decimals": decimals,
+    }
+
+
+def _form(raw, spec: KindSpec, label, at, errors: _Errors) -> str:
     form = raw.get("form", spec.form)
     if form not in FORMS:
         choices = ", ".join(f'"{f}"' for f in FORMS)
@@ -1053,15 +1188,11 @@ def _ask(
             at("form"),
             f'{label}: `form = "code"` is the form of {which} questions, and only theirs',
         )
-    rtol = _number(raw, "rtol", label, at, errors) if "rtol" in raw else spec.rtol
-    atol = _number(raw, "atol", label, at, errors) if "atol" in raw else spec.atol
-    for key, value in (("rtol", rtol), ("atol", atol)):
-        if value is not None and not 0 <= value < 1:
-            errors.add(at(key), f"{label}: `{key}` must be at least 0 and below 1")
-    decimals = _decimals(raw, label, at, form, errors)
-    points = _number(raw, "points", label, at, errors) if "points" in raw else POINTS
-    if points is not None and points <= 0:
-        errors.add(at("points"), f"{label}: `points` must be above 0")
+    return form
+
+
+def _prompt_and_hints(raw, where: _Where) -> tuple[str | None, list[str]]:
+    label, at, errors, defined = where.label, where.at, where.errors, where.defined
     prompt = raw.get("prompt")
     if prompt is not None:
         if not isinstance(prompt, str):
@@ -1075,30 +1206,9 @@ def _ask(
     for hint in hints:
         _check_placeholders(hint, defined, errors, at("hints"), label)
     shown = [prompt] if isinstance(prompt, str) else []
-    where = at("hints") if hints else at("prompt")
-    _check_text("\n\n".join(shown + hints), errors, where, f"{label}: its prompt and hints")
-    return Ask(
-        kind=kind,
-        node=node,
-        wrt=wrt,
-        h=h,
-        rate=rate,
-        prompt=prompt if isinstance(prompt, str) else None,
-        hints=tuple(hints),
-        form=form,
-        rtol=rtol if rtol is not None else RTOL,
-        atol=atol if atol is not None else ATOL,
-        points=points if points is not None else POINTS,
-        line=at(),
-        decimals=decimals,
-        of=of,
-        steps=steps,
-        passes=passes,
-        zero_grad=zero_grad,
-        moves=params,
-        grad=grad,
-        saturates=saturates,
-    )
+    line = at("hints") if hints else at("prompt")
+    _check_text("\n\n".join(shown + hints), errors, line, f"{label}: its prompt and hints")
+    return (prompt if isinstance(prompt, str) else None), hints
 
 
 def _decimals(raw, label, at, form, errors: _Errors) -> int | None:
@@ -1185,9 +1295,6 @@ def _wrt(raw, node, label, at, defined, assignments, errors: _Errors) -> str | N
 
 def _range(raw, label, at, errors: _Errors) -> tuple[float, float] | None:
     value = raw.get("range")
-    if value is None:
-        errors.add(at(), f"{label}: a plot needs `range = [MIN, MAX]`")
-        return None
     if (
         not isinstance(value, list)
         or len(value) != 2
@@ -1197,6 +1304,22 @@ def _range(raw, label, at, errors: _Errors) -> tuple[float, float] | None:
         errors.add(at("range"), f"{label}: `range` must be [MIN, MAX] with MIN < MAX")
         return None
     return float(value[0]), float(value[1])
+
+
+def _rates(raw, key, most: int, label, at, errors: _Errors) -> tuple[float, ...] | None:
+    value = raw.get(key)
+    if (
+        not isinstance(value, list)
+        or len(value) > most
+        or not all(_is_number(r) and r > 0 for r in value)
+    ):
+        errors.add(
+            at(key),
+            f"{label}: `{key}` is a list of at most {most} other learning rates, "
+            "each above 0: compare = [0.001, 0.3]",
+        )
+        return None
+    return tuple(float(r) for r in value)
 
 
 def _vary(raw, assignments, defined, errors: _Errors) -> dict[str, Range | Choices]:

@@ -6,11 +6,13 @@ import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from tutor.expr import Assignment
-from tutor.lesson.kinds import SPECS, KindSpec
 
-SHOW_KINDS = ("graph", "derivation", "plot", "training")
+if TYPE_CHECKING:
+    from tutor.engine import Value
+
 FORMS = ("number", "expression", "any", "code")
 
 # The defaults of what a file may leave out (lessons/FORMAT.md), here only: the
@@ -48,29 +50,98 @@ class Say:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowSpec:
+    """What a kind of ``show`` step means to the app (``show = NAME``).
+
+    Its keys are the fields of its `Show` class (`tutor.lesson.shows`)."""
+
+    name: str
+    #: It has a panel of its own beside the text (a derivation, a plot).
+    panel: bool = False
+    #: It is worked out by SymPy (a derivation): the app warms it up.
+    symbolic: bool = False
+    #: It opens the training view.
+    trains: bool = False
+    #: Its `node` must be a leaf (an input).
+    leaf_node: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Show:
-    what: str  # "graph" | "derivation" | "plot"
-    node: str | None = None
-    wrt: str | None = None
-    range: tuple[float, float] | None = None
-    h: float | None = None
+    """What every ``show`` step has. Each kind is a subclass (`tutor.lesson.shows`)
+    whose fields are the keys of its step, typed, and whose ``spec`` says the rest."""
+
+    spec: ClassVar[ShowSpec]
     line: int | None = None
-    #: ``show = "training"``: the learning rate, whether each step zeroes the
-    #: gradients, and other rates to compare on the same curve.
-    rate: float | None = None
-    zero_grad: bool = True
-    compare: tuple[float, ...] = ()
-    #: Beside the training, the same one with the other `zero_grad` (a second curve).
-    compare_zeroing: bool = False
+
+    @property
+    def what(self) -> str:
+        """The kind's name, as the file writes it (``show = "plot"``)."""
+        return self.spec.name
+
+    def describe(self, lesson: Lesson, output: str) -> str:
+        """The step's text in the app."""
+        raise NotImplementedError
 
 
 @dataclass(frozen=True, slots=True)
+class KindSpec:
+    """What a kind of question means to the lesson around it (``ask = NAME``).
+
+    Its keys are not here: they are the fields of its `Ask` class
+    (`tutor.lesson.kinds`), each with its type and bounds.
+    """
+
+    name: str
+    #: The ``form`` when the step gives none, and whether ``form = "expression"``
+    #: (an answer in the node names) is allowed.
+    form: str = "number"
+    expression: bool = False
+    #: The tolerance when the step gives none.
+    rtol: float = RTOL
+    atol: float = ATOL
+    #: The answer is the asked node's forward value, as the graph shows it: the
+    #: graph hides that value while the question is open.
+    node_value: bool = False
+    #: The answer is the asked node's gradient, as the graph shows it: answered or
+    #: revealed, the graph shows it from then on.
+    node_grad: bool = False
+    #: The answer is the local derivative d node / d wrt on one edge: the graph
+    #: marks `wrt` too, and a derivation of that edge gives the answer.
+    edge: bool = False
+    #: The answer comes from training (``rate`` above 0, ``steps`` updates): the loader
+    #: checks its node is the output or a parameter, and that the training can be
+    #: computed at the lesson's numbers.
+    trains: bool = False
+    #: The asked node must be a leaf (gradients accumulate in the leaves).
+    leaf_node: bool = False
+    #: The answer counts the lesson's parameters: it must declare some.
+    counts_parameters: bool = False
+    #: The answer is code: the ``_backward`` body of the op that makes the asked node
+    #: (``form = "code"``); the node must be made by one op the tutor asks that of
+    #: (`tutor.expr.backward.METHODS`).
+    op_node: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Training:
+    """What a training question trains: ``steps`` updates at ``rate``."""
+
+    rate: float
+    steps: int
+    zero_grad: bool = True
+    #: The leaves it moves: the lesson's parameters (None: every leaf).
+    moves: tuple[str, ...] | None = None
+    #: The author means the training to get stuck on tanh's flat ends.
+    saturates: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Ask:
-    kind: str  # the name of a declared kind (`tutor.lesson.kinds.SPECS`)
-    node: str | None = None
-    wrt: str | None = None
-    h: float | None = None
-    rate: float | None = None
+    """What every question has. Each kind is a subclass (`tutor.lesson.kinds`) whose
+    fields are the keys of its ``ask`` step, typed, and whose ``spec`` says the rest."""
+
+    spec: ClassVar[KindSpec]
     prompt: str | None = None
     hints: tuple[str, ...] = ()
     form: str = "number"
@@ -81,26 +152,43 @@ class Ask:
     #: The number of decimal places asked for; when set it is the tolerance
     #: (half a unit of the last place), and ``rtol``/``atol`` are not used.
     decimals: int | None = None
-    #: Another node than the lesson's output whose gradient is asked (``of = "L1"``).
-    of: str | None = None
-    #: Training questions: how many steps (``train``) or backward passes (``accumulated``),
-    #: and whether each step zeroes the gradients first.
-    steps: int | None = None
-    passes: int | None = None
-    zero_grad: bool = True
-    #: The leaves a step or training moves: the lesson's parameters (None: every leaf).
-    moves: tuple[str, ...] | None = None
-    #: ``train`` with ``grad = true``: the answer is the gradient the parameter ``node``
-    #: holds after the ``steps`` updates (micrograd's ``p.grad`` after the loop).
-    grad: bool = False
-    #: ``train`` with ``saturates = true``: the author means the training to get stuck
-    #: on tanh's flat ends (a rate too bold), and the check holds it to that.
-    saturates: bool = False
 
     @property
-    def spec(self) -> KindSpec:
-        """What this question's kind declares: its keys, defaults, what it hides."""
-        return SPECS[self.kind]
+    def kind(self) -> str:
+        """The kind's name, as the file writes it (``ask = "grad"``)."""
+        return self.spec.name
+
+    # What a question is about, for code that serves every kind; a kind whose step
+    # names these keys has them as fields.
+    @property
+    def node(self) -> str | None:
+        """The node the question is about, if one."""
+        return None
+
+    @property
+    def wrt(self) -> str | None:
+        """The input of `node` a local derivative is taken with respect to, if one."""
+        return None
+
+    @property
+    def of(self) -> str | None:
+        """Another node than the lesson's output whose gradient is asked, if one."""
+        return None
+
+    def moved(self, graph: Any) -> tuple[dict[Value, float], str] | None:
+        """For a question that moves values (a nudge, a step): the values it moves the
+        graph's to, and those moves in words; None for the others."""
+        return None
+
+    def answer(self, graph: Any) -> float | None:
+        """The answer, where it can overflow though every forward value is finite (a
+        gradient, a difference quotient): the loader refuses one that is not finite.
+        None where it is not known cheaply at load (the check computes it)."""
+        return None
+
+    def training(self) -> Training | None:
+        """For a training question: what it trains; None for the others."""
+        return None
 
 
 Step = Say | Show | Ask

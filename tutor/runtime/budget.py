@@ -232,7 +232,7 @@ def cause(lesson: Lesson, variants: int | None = None, seed: int | None = None) 
     except Exception:  # the graph itself is what costs: its forward pass
         return "the lesson asks for too much computation (its forward pass)"
     nodes = len(order)
-    updates = sum(a.steps or 0 for a in lesson.questions if a.spec.trains)
+    updates = sum(t.steps for a in lesson.questions if (t := a.training()) is not None)
     training = (
         f", with {updates} training update{'s' if updates != 1 else ''} per variant, each "
         "computed by the engine, the symbolic descent and central differences"

@@ -20,6 +20,7 @@ from tutor.check import Verdict
 from tutor.derivation import Edge
 from tutor.engine.train import GraphTrainer
 from tutor.lesson import Ask, GraphError, Lesson, Show
+from tutor.lesson.shows import TrainingShow
 from tutor.progress import ProgressStore
 from tutor.runtime.recorder import Recorder
 from tutor.session import CORRECT, OPEN, REVEALED, SKIPPED, Session, SessionError
@@ -297,7 +298,7 @@ class LessonRun:
     def default_view(self) -> str | None:
         """The step's own panel: its derivation or plot, else the graph (None: none)."""
         step = self.session.step
-        if isinstance(step, Show) and step.what in (DERIVATION, PLOT):
+        if isinstance(step, Show) and step.spec.panel:
             return step.what
         graph = self.session.graph
         if graph is None or self.training_step() is not None:
@@ -343,13 +344,13 @@ class LessonRun:
     def needs_symbolic(self) -> bool:
         """Whether SymPy will be wanted: to grade answers, or for a derivation step."""
         return self.session.graph is not None and any(
-            isinstance(s, Ask) or (isinstance(s, Show) and s.what == DERIVATION)
+            isinstance(s, Ask) or (isinstance(s, Show) and s.spec.symbolic)
             for s in self.session.steps
         )
 
-    def training_step(self) -> Show | None:
+    def training_step(self) -> TrainingShow | None:
         step = self.session.step
-        return step if isinstance(step, Show) and step.what == TRAINING else None
+        return step if isinstance(step, TrainingShow) else None
 
     def trainers(self, position: int) -> list[GraphTrainer]:
         """The training view of step ``position``, as the student last left it."""
@@ -357,7 +358,7 @@ class LessonRun:
 
         if position not in self._trainers:
             session, step = self.session, self.session.steps[position]
-            assert session.graph is not None and isinstance(step, Show)  # a training step
+            assert session.graph is not None and isinstance(step, TrainingShow)
             self._trainers[position] = trainers(session.lesson, session.graph, step)
         return self._trainers[position]
 

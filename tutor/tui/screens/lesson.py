@@ -20,7 +20,8 @@ from textual.css.query import NoMatches
 from textual.widgets import ContentSwitcher
 
 from tutor.derivation import warm_up
-from tutor.lesson import Ask, Lesson, Show
+from tutor.lesson import Ask, Lesson
+from tutor.lesson.shows import PlotShow
 from tutor.progress import ProgressStore
 from tutor.runtime.lesson_run import (
     CONFIRM_LEAVE,
@@ -215,7 +216,7 @@ class LessonScreen(TutorScreen):
                 self.run_worker(
                     lambda: warm_up(graph), thread=True, exit_on_error=False, group="warm"
                 )
-        if any(isinstance(s, Show) and s.what == PLOT for s in self.session.steps):
+        if any(isinstance(s, PlotShow) for s in self.session.steps):
             self._preload_plot()
 
     def on_unmount(self) -> None:
@@ -459,7 +460,7 @@ class LessonScreen(TutorScreen):
         if session.graph is None:
             return
         focus = step.node if isinstance(step, Ask) else None
-        also = (step.wrt,) if isinstance(step, Ask) and step.spec.edge else ()
+        also = (step.wrt,) if isinstance(step, Ask) and step.spec.edge and step.wrt else ()
         self.query_one(GraphPanel).show(
             session.graph,
             earned=session.shown_earned,
@@ -477,7 +478,7 @@ class LessonScreen(TutorScreen):
             self.query_one("#visual").display = False
             self.query_one(Feedback).say(f"This plot cannot be drawn: {exc}.", "warning")
             return
-        known = isinstance(step, Show) and step.node in self.run.recorder.earned
+        known = isinstance(step, PlotShow) and step.node in self.run.recorder.earned
         self.query_one(PlotPanel).show(data, slopes_known=known)
         self.query_one("#visual").border_title = f"{data.output} against {data.leaf}"
 

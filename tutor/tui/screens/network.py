@@ -25,7 +25,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from tutor.lesson import Graph
+from tutor.lesson import Ask, Graph
 from tutor.render import fit_text
 from tutor.render.network import MARK, Shape, locate, network_shape, neuron_graph, render_network
 
@@ -195,7 +195,7 @@ def open_network(screen) -> bool:
     if shape is None:
         return False
     step = session.step
-    asked = getattr(step, "node", None) if type(step).__name__ == "Ask" else None
+    asked = step.node if isinstance(step, Ask) else None
     screen.app.push_screen(
         NetworkScreen(
             session.graph,

@@ -94,7 +94,12 @@ class ResultsScreen(TutorScreen):
         session = self.session
         found: dict[int, Shown] = {}
         for index, ask in enumerate(session.lesson.questions):
-            if ask.spec.edge and session.graph is not None:
+            if (
+                ask.spec.edge
+                and ask.node is not None
+                and ask.wrt is not None
+                and session.graph is not None
+            ):
                 try:
                     found[index] = derive(session.graph, Edge(ask.node, ask.wrt))
                 except Exception:  # the explanation is there already
