@@ -28,6 +28,7 @@ from tutor.engine.train import GraphTrainer, Trainer
 from tutor.engine.value import Value, topo_order
 from tutor.expr import BinOp, Call, Expr, ExprError, Name, Neg, Num, Pow
 from tutor.expr.backward import METHODS, parse_backward
+from tutor.lesson.kinds import BackwardAsk
 from tutor.status import CORRECT, INCORRECT
 
 #: The ops a student must have written before their engine trains: the network's own.
@@ -73,7 +74,7 @@ def backward_questions(lesson) -> dict[int, str]:
     made = {a.name: a.expr for a in lesson.assignments}
     found = {}
     for index, ask in enumerate(lesson.questions):
-        if ask.kind != "backward" or ask.node not in made:
+        if not isinstance(ask, BackwardAsk) or ask.node not in made:
             continue
         op = _op_of(made[ask.node])
         if op is not None:
