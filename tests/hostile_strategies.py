@@ -278,6 +278,23 @@ def shows(draw, leaves: list[str], ops: list[str], direct: list[str]) -> Table:
 
 
 @st.composite
+def answer_tests(draw, questions: int) -> Table:
+    """A `[[tests]]` table: an answer and the verdict it must get."""
+    keys = {
+        "question": str(draw(st.integers(1, questions))),
+        "answer": draw(
+            st.sampled_from(['"-2"', "-2", "1e300", '"1 - o**2"', '"(((("', '"[bold]x"', '"x"'])
+        ),
+        "expect": _string(draw(st.sampled_from(["right", "wrong", "not-understood"]))),
+    }
+    if keys["expect"] == '"wrong"' and draw(st.booleans()):
+        keys["diagnosis"] = _string(draw(st.sampled_from(["wrong-sign", "forgot-upstream", "x"])))
+    if draw(st.booleans()):
+        keys["seed"] = draw(st.sampled_from(["0", "1", "1000000000"]))
+    return Table("[[tests]]", keys)
+
+
+@st.composite
 def vary_tables(draw, leaves: list[str]) -> Table:
     keys: dict[str, str] = {}
     for name in draw(st.lists(st.sampled_from(leaves), min_size=1, max_size=3, unique=True)):
@@ -315,7 +332,7 @@ def _head(draw, lesson_id: str) -> Table:
 
 
 @st.composite
-def graph_lessons(draw, lesson_id: str = "prop", big: bool = False) -> Lesson:
+def graph_lessons(draw, lesson_id: str = "prop", big: bool = False, heavy: bool = True) -> Lesson:
     script, leaves, ops, direct = draw(graph_scripts(big=big))
     head = _head(draw, lesson_id)
     head.keys["graph"] = _multiline(script)
@@ -328,7 +345,7 @@ def graph_lessons(draw, lesson_id: str = "prop", big: bool = False) -> Lesson:
     tables = [head]
     if draw(st.booleans()):
         tables.append(draw(vary_tables(leaves)))
-    tables += _steps(draw, leaves, ops, direct, params)
+    tables += _steps(draw, leaves, ops, direct, params, heavy=heavy)
     return Lesson(tables, leaves + ops)
 
 
@@ -372,20 +389,30 @@ def network_lessons(draw, lesson_id: str = "prop-net", small: bool = False) -> L
     tables = [_head(draw, lesson_id), Table("[model]", model), Table("[data]", data)]
     if draw(st.booleans()):
         tables.append(draw(vary_tables(data_leaves)))
-    tables += _steps(draw, leaves, ops, direct, weight_names, trains=not small)
+    tables += _steps(draw, leaves, ops, direct, weight_names, heavy=not small)
     return Lesson(tables, leaves + ops)
 
 
-def _steps(draw, leaves, ops, direct, params, trains: bool = True) -> list[Table]:
+def _steps(draw, leaves, ops, direct, params, heavy: bool = True) -> list[Table]:
+    """A few steps of every kind; ``heavy``: trainings of up to 100 steps, and sometimes
+    one step repeated up to the 500-step bound (else ten steps of training at most)."""
     steps = []
     for _ in range(draw(st.integers(1, 5))):
         if draw(st.booleans()):
             step = draw(questions(leaves, ops, direct, params))
-            if not trains and step.keys["ask"] == '"train"':
+            if not heavy and step.keys["ask"] == '"train"':
                 step.keys["steps"] = "10"
             steps.append(step)
         else:
             steps.append(draw(shows(leaves, ops, direct)))
+    if heavy and draw(st.integers(0, 5)) == 5:
+        # The step-count bound: one step repeated up to 500 times (a training, an `of`,
+        # a say), which the training and other-output budgets must hold.
+        step = steps[draw(st.integers(0, len(steps) - 1))]
+        steps += [step] * (draw(st.sampled_from([50, 200, 500])) - len(steps))
+    asked = sum(1 for step in steps if "ask" in step.keys)
+    for _ in range(draw(st.integers(0, 2)) if asked else 0):
+        steps.append(draw(answer_tests(asked)))
     return steps
 
 
@@ -464,6 +491,18 @@ def _mutations(lesson: Lesson) -> list[tuple[int, str, str | None, str]]:
                     (index, "say", "[1, 2]", "say a list"),
                     (index, "say", '"{nowhere}"', "say of no node"),
                 ]
+        elif table.header == "[[tests]]":
+            out += [
+                (index, "question", "0", "test of question 0"),
+                (index, "question", "501", "test of no question"),
+                (index, "answer", '""', "test answer empty"),
+                (index, "answer", _string("1" * 1001), "test answer too long"),
+                (index, "expect", '"maybe"', "test expect unknown"),
+                (index, "expect", None, "test expect missing"),
+                (index, "seed", "-1", "test seed negative"),
+                (index, "seed", "1000000001", "test seed too large"),
+                (index, "verdict", '"right"', "test unknown key"),
+            ]
         elif table.header == "[model]":
             out += [
                 (index, "inputs", "9", "inputs 9"),
@@ -513,9 +552,15 @@ def broken(draw, lessons: st.SearchStrategy[Lesson]) -> Lesson:
     return Lesson(tables, lesson.nodes, broken=what)
 
 
-def any_lesson(lesson_id: str = "prop") -> st.SearchStrategy[Lesson]:
+def any_lesson(lesson_id: str = "prop", heavy: bool = True) -> st.SearchStrategy[Lesson]:
     """Every kind of file: a graph lesson (small or up to the size bounds), a network
-    lesson, each valid in form or one mistake away."""
+    lesson, each valid in form or one mistake away. Not ``heavy``: small graphs and
+    networks with short trainings, for the tests that check each lesson three ways."""
+    if not heavy:
+        whole = st.one_of(
+            graph_lessons(lesson_id, heavy=False), network_lessons(lesson_id, small=True)
+        )
+        return st.one_of(whole, broken(whole))
     whole = st.one_of(
         graph_lessons(lesson_id),
         network_lessons(lesson_id),

@@ -39,9 +39,13 @@ from tutor.runtime.budget import APP_CHECK_SECONDS, CHECK_SECONDS, WALL_FACTOR
 #: on a loaded machine) or a listing, and a quiz draw at most 2,000,000 node updates.
 #: `check`: 60 s of CPU per lesson in a child, killed at `WALL_FACTOR` times that.
 #: `run`: the app's check (30 s of CPU, the same backstop), then grading what it computed.
+#: `derive`: a child killed at 30 s (and the start and end of the command around it).
 LOAD_SECONDS = 10.0
 BOUNDS = {
     "lessons": LOAD_SECONDS,
+    "progress": LOAD_SECONDS,
+    "new": LOAD_SECONDS,
+    "derive": DERIVE_SECONDS + LOAD_SECONDS,
     "graph": LOAD_SECONDS + 2 * LOAD_SECONDS,
     "check": LOAD_SECONDS + CHECK_SECONDS * WALL_FACTOR,
     "run": LOAD_SECONDS + APP_CHECK_SECONDS * WALL_FACTOR + LOAD_SECONDS,
@@ -142,7 +146,7 @@ node = "a"
 
 
 @settings(
-    max_examples=40,
+    max_examples=60,
     deadline=None,
     derandomize=True,
     database=None,
@@ -204,17 +208,21 @@ ANSWERS = st.sampled_from(
 
 
 @settings(
-    max_examples=3,
+    max_examples=2,
     deadline=None,
     derandomize=True,
     database=None,
-    # Each example checks three lessons in a child: shrinking a failure would take
+    # Each example checks seven lessons in a child: shrinking a failure would take
     # minutes, and the failing files are printed whole as they are.
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(
-    st.tuples(graph_lessons("prop-a"), network_lessons("prop-b", small=True), any_lesson("prop-c")),
+    st.tuples(
+        *(graph_lessons(f"prop-g{n}", heavy=False) for n in range(3)),
+        *(network_lessons(f"prop-n{n}", small=True) for n in range(2)),
+        *(any_lesson(f"prop-a{n}", heavy=False) for n in range(2)),
+    ),
     st.lists(ANSWERS, max_size=8),
 )
 def test_check_and_run_answer_within_their_bounds(lessons, answers):
@@ -230,6 +238,10 @@ def test_check_and_run_answer_within_their_bounds(lessons, answers):
             for seed in ("0", "1"):
                 tutor("run", str(path), "--answers", str(answers_file), "--seed", seed, "--json")
             tutor("run", str(path), "--answers", str(answers_file), "--expect")
+        tutor("run", str(paths[0]), "--answers", str(answers_file), "--record")
+        for form in ("--json", "--csv"):  # what was recorded, as a teacher reads it
+            code, _, _, _ = tutor("--lessons", str(folder), "progress", form)
+            assert code == 0
 
 
 #: Ids and folder names as a stranger could type them to `tutor new`.
@@ -257,7 +269,6 @@ NEW_DIRS = st.sampled_from(
 @settings(max_examples=20, deadline=None, derandomize=True, database=None)
 @given(NEW_IDS, NEW_DIRS, st.booleans())
 def test_new_writes_a_lesson_that_loads_or_refuses_with_a_word(lesson_id, dir_name, network):
-    BOUNDS.setdefault("new", LOAD_SECONDS)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / dir_name
         argv = ["new", lesson_id, "--dir", str(folder)] + (["--network"] if network else [])
@@ -284,7 +295,6 @@ def test_new_writes_a_lesson_that_loads_or_refuses_with_a_word(lesson_id, dir_na
 def test_derive_answers_within_its_bound(data, as_json):
     from hostile_strategies import expressions
 
-    BOUNDS.setdefault("derive", DERIVE_SECONDS)
     names = ["a", "b", "ω"]
     expr = data.draw(expressions(names))
     argv = ["derive", expr, "--wrt", data.draw(st.sampled_from(names))]
