@@ -13,7 +13,7 @@ import os
 import re
 from pathlib import Path
 
-from tutor.untrusted import printable
+from tutor.untrusted import describe, printable
 
 MAX_ID = 64  # as the loader's
 ID = re.compile(r"[a-z0-9][a-z0-9-]*")  # the whole id: `fullmatch`
@@ -163,13 +163,19 @@ def new_lesson(lesson_id: str, folder: Path, network: bool = False) -> Path:
             f"`{lesson_id}` is not a lesson id: use lowercase letters, digits and - "
             f"(at most {MAX_ID})"
         )
+    path = folder / f"{lesson_id}.toml"
+    unsafe = next((ch for ch in str(path) if printable(ch, keep_lines=False) != ch), None)
+    if unsafe is not None:  # the loader refuses such a path: the lesson would never load
+        raise NewLessonError(
+            f"{printable(str(folder), keep_lines=False)}: the folder's name holds "
+            f"{describe(unsafe)}; a lesson is not loaded from such a path: choose another folder"
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
         raise NewLessonError(f"{folder}: not a folder") from None
     except OSError as exc:
         raise NewLessonError(f"{folder}: cannot make the folder: {exc.strerror or exc}") from None
-    path = folder / f"{lesson_id}.toml"
     try:
         # "x" mode: fails if the file exists, even if it appeared a moment ago.
         with open(path, "x", encoding="utf-8", newline="\n") as file:
