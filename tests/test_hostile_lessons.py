@@ -287,6 +287,19 @@ def test_a_file_named_with_a_control_character_is_refused_and_shown_escaped(tmp_
     assert "the file name holds a control character" in str(error)
 
 
+def test_a_folder_named_with_a_control_character_is_named_as_the_folder(tmp_path):
+    folder = tmp_path / "d\u202eevil"
+    folder.mkdir()
+    path = folder / "ok.toml"
+    path.write_text(GOOD)
+    with pytest.raises(LessonLoadError) as info:
+        load_lesson(path)
+    (error,) = info.value.errors
+    assert "\u202e" not in str(error)
+    assert "the folder's path holds a bidirectional control character" in str(error)
+    assert "rename the folder" in str(error)
+
+
 def test_training_work_is_bounded_per_file_at_the_line_past_the_bound(tmp_path):
     """500 trainings of a large network were each run at load (0.6 s apiece, five
     minutes a command); now the file is refused before any training runs."""

@@ -131,7 +131,8 @@ def load_lesson(path: str | Path) -> Lesson:
         name = str(path)
         ch = next(ch for ch in name if printable(ch, keep_lines=False) != ch)
         kind = "a bidirectional control character" if bidi_characters(ch) else "a control character"
-        message = f"the file name holds {kind}, {describe(ch)}: rename the file"
+        where, what = ("file name", "file") if ch in path.name else ("folder's path", "folder")
+        message = f"the {where} holds {kind}, {describe(ch)}: rename the {what}"
         raise LessonLoadError([LessonError(shown, None, message)])
     try:
         data = read_limited(path, MAX_FILE_BYTES)
