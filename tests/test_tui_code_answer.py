@@ -124,14 +124,17 @@ def test_typing_goes_to_the_editor_after_a_panel_took_the_focus():
     asyncio.run(run())
 
 
-def test_a_burst_behind_the_enter_into_a_code_question_lands_in_its_editor_in_order():
+@pytest.mark.parametrize("pasted", [False, True], ids=["typed", "pasted"])
+def test_a_burst_behind_the_enter_into_a_code_question_lands_in_its_editor_in_order(pasted):
     # Lesson 18: the answer to db/da, Enter (right), Enter (a reading step), Enter (the
     # code question) and a body, all in the app's queue before the first is read. The
     # app hands each key to the widget focused when it reads it: the keys behind the
     # last Enter waited in the one-line box, hidden once the editor showed, while the
     # ones read after the focus moved went straight to the editor.
     body = "self.grad += 1.0 * out.grad\nother.grad += 1.0 * out.grad"
-    keys = ["2", "enter", "enter", "enter", *("enter" if c == "\n" else c for c in body)]
+    keys = ["2", "enter", "enter", "enter"]
+    if not pasted:
+        keys += ["enter" if c == "\n" else c for c in body]
 
     async def run() -> None:
         app = create_app(bundled_lessons())
@@ -150,6 +153,8 @@ def test_a_burst_behind_the_enter_into_a_code_question_lands_in_its_editor_in_or
                     app.post_message(events.Key("enter", "\r"))
                 else:
                     app.post_message(events.Key(_character_to_key(key), key))
+            if pasted:
+                app.post_message(events.Paste(body))
             for _ in range(200):
                 await pilot.pause()
                 if editor.text == body and screen.focused is editor:

@@ -79,7 +79,9 @@ class AnswerInput(Input):
         if elsewhere is not None:  # it waited here while Enter led to a code question
             event.stop()
             event.prevent_default()
-            elsewhere.post_message(events.Key(event.key, event.character))
+            # As the app hands a key over (marked so: bubbled back up to the app, it
+            # is not handed over a second time).
+            elsewhere._forward_event(events.Key(event.key, event.character))
             self.hand_over()
             return
         if event.is_printable and not self._takes_text():
@@ -93,6 +95,13 @@ class AnswerInput(Input):
                 event.prevent_default()
 
     def _on_paste(self, event: events.Paste) -> None:
+        elsewhere = self._elsewhere()
+        if elsewhere is not None:  # as a key that waited here (`_on_key`)
+            event.stop()
+            event.prevent_default()
+            elsewhere._forward_event(events.Paste(event.text))
+            self.hand_over()
+            return
         if self._takes_text():
             return  # Input's own handler, dispatched after this one, pastes it
         event.stop()
