@@ -158,7 +158,9 @@ def _band(question: Question) -> float:
     links = _links(question)
     if not links.error:
         return 0.0
-    if 2 ** len(links.choices) <= MAX_ROUTES:
+    size = len(links.error) + sum(len(f) for f in links.feeds)
+    routes = 2 ** len(links.choices)
+    if routes <= MAX_ROUTES and routes * size <= MAX_WORK:
         return MARGIN * _worst(links)
     return MARGIN * _relaxed(links)
 
@@ -180,13 +182,20 @@ def _links(question: Question) -> Links:
     grads = {s.node for s in found if s.what == "grad"}
     answer = [0.0] * len(found)
     feeds: list[dict[int, float]] = [{} for _ in found]
+    # Each link between two shown gradients costs a pass over the graph: a huge one's
+    # (a hostile lesson's) are followed up to `MAX_WORK` nodes, the rest left out (the
+    # gradient is then taken as copied, as the nearest route does).
+    tangents = MAX_WORK // max(1, len(position))
     for i, source in enumerate(found):
         if source.what == "answer":
             answer[i] = 1.0
         elif source.what == "grad":
             others = grads - {source.node}
             answer[i] = question.rules.grad_sensitivity(question, source.node, others)
-            for other in others:
+            for other in sorted(others):
+                if tangents <= 0:
+                    break
+                tangents -= 1
                 # d (the gradient of `other`, worked out) / d (this one, as shown): the
                 # chain rule down to `other`, no other shown gradient on the way.
                 d = tangent(graph, other, source.node, others - {other})
