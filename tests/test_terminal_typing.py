@@ -157,3 +157,59 @@ def test_keys_after_ctrl_j_in_the_code_editor_go_to_the_next_step_in_order(tmp_p
         wait_until(terminal, lambda s: "Continue with" in s, "the course after one Esc")
     finally:
         terminal.close()
+
+
+@pytest.mark.parametrize(
+    ("lesson_id", "steps", "before", "keys"),
+    [
+        # Lesson 18: the answer to db/da, Enter (right), Enter (on to a reading step),
+        # Enter (on to the code question), then the body.
+        ("the-plus-equals-bug", 5, 3, "2\r\r\r"),
+        # Lesson 17: Enter from the graph into the first code question, then the body.
+        ("write-backward", 7, 2, "\r"),
+    ],
+    ids=["18-after-a-question", "17-after-the-graph"],
+)
+def test_a_burst_into_a_code_question_lands_in_its_editor_in_order(
+    tmp_path, monkeypatch, lesson_id, steps, before, keys
+):
+    # Issue 19's last case: the keys typed in one burst behind the Enter that leads
+    # into a code question went to the hidden one-line box (and, forwarded, reached
+    # the editor out of order). They are the editor's now, exactly as typed.
+    home = tmp_path / "home"
+    folder = tmp_path / "lessons"
+    folder.mkdir()
+    source = load_course(bundled_lessons()).find(lesson_id).path
+    shutil.copy(source, folder / source.name)
+    (lesson,) = load_course(folder).lessons
+    monkeypatch.setenv("TUTOR_HOME", str(home))
+    passed.remember(lesson)
+    command = f"env -u TUTOR_LESSONS TUTOR_HOME={home} {TUTOR} --lessons {folder}"
+    terminal = Terminal(command, socket=f"tutor-burst-{os.getpid()}-{lesson_id}", size=(80, 24))
+    first, second = "self.grad += 1.0 * out.grad", "other.grad += 1.0 * out.grad"
+    try:
+        terminal.wait_for(lesson.title[:20])
+        terminal.keys("Enter")
+        terminal.wait_for(f"step 1 of {steps}")
+        for step in range(2, before + 1):
+            terminal.keys("C-n")
+            terminal.wait_for(f"step {step} of {steps}")
+        terminal.tmux("send-keys", "-t", "smoke", "-l", f"{keys}{first}\r{second}")
+        screen = wait_until(
+            terminal,
+            lambda s: second in s and "ctrl+j checks the code" in s,
+            "the body typed in the code editor",
+        )
+        assert editor(screen) == [first, second], screen
+    finally:
+        terminal.close()
+
+
+def editor(screen: str) -> list[str]:
+    """The code editor's lines: the rows between its top edge (▔) and its bottom edge
+    (which carries "ctrl+j checks the code"), empty ones left out."""
+    rows = screen.splitlines()
+    end = next(i for i, row in enumerate(rows) if "ctrl+j checks the code" in row)
+    start = max(i for i in range(end) if "▔▔▔" in rows[i])
+    inner = [row.strip().strip("▊▎").strip() for row in rows[start + 1 : end]]
+    return [line for line in inner if line]

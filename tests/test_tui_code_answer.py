@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from textual import events
 from textual.geometry import Region
+from textual.keys import _character_to_key
 from tui_pilot import until_lesson
 
 from tutor.paths import bundled_lessons
@@ -118,5 +120,48 @@ def test_typing_goes_to_the_editor_after_a_panel_took_the_focus():
             await pilot.press("l", "f")
             assert editor.text == "self" and screen.focused is editor
             assert screen.query_one(AnswerInput).value == ""
+
+    asyncio.run(run())
+
+
+@pytest.mark.parametrize("pasted", [False, True], ids=["typed", "pasted"])
+def test_a_burst_behind_the_enter_into_a_code_question_lands_in_its_editor_in_order(pasted):
+    # Lesson 18: the answer to db/da, Enter (right), Enter (a reading step), Enter (the
+    # code question) and a body, all in the app's queue before the first is read. The
+    # app hands each key to the widget focused when it reads it: the keys behind the
+    # last Enter waited in the one-line box, hidden once the editor showed, while the
+    # ones read after the focus moved went straight to the editor.
+    body = "self.grad += 1.0 * out.grad\nother.grad += 1.0 * out.grad"
+    keys = ["2", "enter", "enter", "enter"]
+    if not pasted:
+        keys += ["enter" if c == "\n" else c for c in body]
+
+    async def run() -> None:
+        app = create_app(bundled_lessons())
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            app.checked["the-plus-equals-bug"] = []
+            app.open_lesson("the-plus-equals-bug")
+            screen = await until_lesson(pilot)
+            screen.session.goto_question(0)
+            screen.go_to(screen.session.position)
+            await pilot.pause()
+            answer, editor = screen.query_one(AnswerInput), screen.query_one(BodyEditor)
+            assert screen.focused is answer
+            for key in keys:  # one burst, as a terminal hands it over
+                if key == "enter":
+                    app.post_message(events.Key("enter", "\r"))
+                else:
+                    app.post_message(events.Key(_character_to_key(key), key))
+            if pasted:
+                app.post_message(events.Paste(body))
+            for _ in range(200):
+                await pilot.pause()
+                if editor.text == body and screen.focused is editor:
+                    break
+            assert editor.text == body
+            assert screen.focused is editor and not answer.display
+            assert screen.session.records[0].status == CORRECT  # "2" was graded first
+            assert screen.session.record.attempts == []  # the body is not submitted
 
     asyncio.run(run())

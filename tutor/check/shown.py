@@ -19,13 +19,25 @@ can be worked from (`sources`):
 How far each number moves the answer is its sensitivity, d answer / d number, with the
 other shown numbers held: by a forward difference on a copy of the graph with that one
 value changed (an inner node keeps its inputs and passes its new value on), or from
-the chain rule for a shown gradient (`Kind.grad_sensitivity`). The band is the
-first-order bound
+the chain rule for a shown gradient (`Kind.grad_sensitivity`). The same pass gives how
+each other shown number would move, were it worked out again rather than copied.
 
-    sum over sources of |sensitivity| × |shown − true|  (× `MARGIN`)
+A student takes one **route** through them: each shown intermediate (a value that is
+not a leaf, or a gradient) is either copied as shown or worked out again from the
+shown numbers it comes from; a leaf is always copied. For a route the answer moves, to
+first order, by
 
-which covers a student who copies any of them as shown and computes the rest
-exactly (`Question.allowance` adds it to half a unit of the asked place).
+    sum over the numbers copied of |d answer / d number along the route| × |shown − true|
+
+(the coefficients composed by the chain rule through the numbers worked out again:
+`_worst`). The band is the largest of these over the routes (× `MARGIN`): the nearest
+route copies every shown number (the numbers further back then move nothing), a far one
+works ``ypred1`` out again from ``w1``, ``w2`` and ``b`` as shown. Past `MAX_ROUTES`
+routes, each shown intermediate gets the larger of its own rounding and the bound of
+the numbers it is worked from, the sum of the |coefficients| × their bounds
+(`_relaxed`): interval arithmetic, never below the worst route.
+
+`Question.allowance` adds the band to half a unit of the asked place.
 """
 
 from __future__ import annotations
@@ -57,6 +69,9 @@ MAX_SOURCES = 100
 MAX_WORK = 200_000
 #: A step or a nudge is worked from the leaves the graph shows up to this many.
 MAX_LEAVES = 12
+#: Routes through the shown numbers followed one by one at most (2 ** the shown
+#: intermediates); past it, the bound of `_relaxed`.
+MAX_ROUTES = 256
 
 
 def displayed(x: float) -> float:
@@ -103,50 +118,157 @@ def sources(question: Question) -> list[Source]:
 
 def band(question: Question) -> float:
     """How far the answer moves, at most to first order (× `MARGIN`), when it is worked
-    from the shown numbers of `sources`.
-
-    Each number's sensitivity is taken with the other shown numbers held as they are:
-    a student who has ``L1`` does not work it again from ``ypred1``, and one who has
-    dL/dn takes it as it is rather than from the values above ``n``. The numbers
-    nearest the answer carry the rest. Made once per graph and question (a question's
-    feedback asks for the later questions' tolerances too)."""
+    from the shown numbers of `sources` along any route (see the module): the student
+    may copy ``ypred1`` as shown, or work it out again from the shown ``w1``, ``w2``
+    and ``b``; copy dL/dn as shown, or work it out again from the values. Made once per
+    graph and question (a question's feedback asks for the later questions'
+    tolerances too)."""
     key = f"band:{question.index}"
     if key not in question.graph.cache:
         question.graph.cache[key] = _band(question)
     return question.graph.cache[key]
 
 
+@dataclass
+class Links:
+    """The shown numbers of a question in the order they are worked out (values from
+    the leaves on, then gradients from the output back), each's rounding ``error``,
+    d answer / d it (``answer``) and d (another one, worked out again) / d it
+    (``feeds``: index → coefficient), every other shown number held."""
+
+    error: list[float]
+    answer: list[float]
+    feeds: list[dict[int, float]]
+    #: The ones a student may work out again rather than copy (an inner value, a
+    #: gradient, with a shown number it comes from); a leaf is always copied.
+    choices: list[int]
+
+
 def _band(question: Question) -> float:
+    links = _links(question)
+    if not links.error:
+        return 0.0
+    size = len(links.error) + sum(len(f) for f in links.feeds)
+    routes = 2 ** len(links.choices)
+    if routes <= MAX_ROUTES and routes * size <= MAX_WORK:
+        return MARGIN * _worst(links)
+    return MARGIN * _relaxed(links)
+
+
+def _links(question: Question) -> Links:
+    graph = question.graph
+    position = {v: i for i, v in enumerate(topo_order(graph.output))}
     found = sources(question)
+    order = {"value": 0, "grad": 1, "answer": 2}
+
+    def rank(source: Source) -> tuple[int, int]:
+        at = position.get(graph.nodes[source.node], 0) if source.node in graph.nodes else 0
+        # Values from the leaves on; gradients from the output back.
+        return order[source.what], at if source.what == "value" else -at
+
+    found.sort(key=rank)
+    index = {(s.what, s.node): i for i, s in enumerate(found)}
     values = {s.node for s in found if s.what == "value"}
     grads = {s.node for s in found if s.what == "grad"}
-    total = 0.0
-    for source in found:
+    answer = [0.0] * len(found)
+    feeds: list[dict[int, float]] = [{} for _ in found]
+    # Each link between two shown gradients costs a pass over the graph: a huge one's
+    # (a hostile lesson's) are followed up to `MAX_WORK` nodes, the rest left out (the
+    # gradient is then taken as copied, as the nearest route does).
+    tangents = MAX_WORK // max(1, len(position))
+    for i, source in enumerate(found):
         if source.what == "answer":
-            s = 1.0
+            answer[i] = 1.0
         elif source.what == "grad":
-            s = question.rules.grad_sensitivity(question, source.node, grads - {source.node})
+            others = grads - {source.node}
+            answer[i] = question.rules.grad_sensitivity(question, source.node, others)
+            for other in sorted(others):
+                if tangents <= 0:
+                    break
+                tangents -= 1
+                # d (the gradient of `other`, worked out) / d (this one, as shown): the
+                # chain rule down to `other`, no other shown gradient on the way.
+                d = tangent(graph, other, source.node, others - {other})
+                if d and math.isfinite(d):
+                    feeds[i][index["grad", other]] = d
         else:
-            s = value_sensitivity(question, source.node, values - {source.node}, grads)
-        if math.isfinite(s):
-            total += abs(s) * source.error
-    return MARGIN * total
+            answer[i], moved = _value_links(question, source.node, values, grads)
+            for (what, node), d in moved.items():
+                j = index.get((what, node))
+                if j is not None and j != i and d and math.isfinite(d):
+                    feeds[i][j] = d
+    fed = {j for f in feeds for j in f}
+    choices = [
+        i
+        for i, s in enumerate(found)
+        if i in fed and (s.what == "grad" or not graph.nodes[s.node].is_leaf)
+    ]
+    answer = [a if math.isfinite(a) else 0.0 for a in answer]
+    return Links([s.error for s in found], answer, feeds, choices)
 
 
-def value_sensitivity(
-    question: Question, name: str, held: Set[str] = frozenset(), grads: Set[str] = frozenset()
-) -> float:
-    """d answer / d (the value of ``name``), the nodes after it computed from it except
-    the ``held`` values, and the ``grads`` held in the backward pass: by a forward
-    difference on a copy of the graph (0 where it cannot be computed)."""
+def _value_links(
+    question: Question, name: str, values: Set[str], grads: Set[str]
+) -> tuple[float, dict[tuple[str, str], float]]:
+    """d answer / d (the value of ``name``), and d (each other shown value or gradient,
+    worked out again from its inputs) / d it, every other shown number held: by a
+    forward difference (0 where it cannot be computed)."""
     graph = question.graph
     x = graph.value(name)
     step = 1e-6 * max(1.0, abs(x))
+    seen: dict[tuple[str, str], float] = {}
     try:
-        moved = shifted(graph, name, step, held, grads)
-        return (question.at(moved) - question.expected) / step
+        moved = shifted(graph, name, step, values - {name}, grads, seen)
+        to_answer = (question.at(moved) - question.expected) / step
     except (ArithmeticError, ValueError, KeyError):
-        return 0.0
+        return 0.0, {}
+    base = {"value": graph.value, "grad": graph.grad}
+    moves = {}
+    for (what, node), again in seen.items():
+        was = base[what](node)
+        if not math.isclose(again, was, rel_tol=1e-12, abs_tol=1e-300):  # not float noise
+            moves[what, node] = (again - was) / step
+    return to_answer, moves
+
+
+def _worst(links: Links) -> float:
+    """The largest first-order move over every route: for each, which of the
+    ``choices`` are worked out again, the coefficient of each copied number by reverse
+    accumulation (``adjoint``: d answer / d it along the route), then the sum of
+    |coefficient| × its rounding."""
+    n = len(links.error)
+    worst = 0.0
+    for route in range(2 ** len(links.choices)):
+        again = {c for bit, c in enumerate(links.choices) if route >> bit & 1}
+        adjoint = list(links.answer)
+        total = 0.0
+        for i in reversed(range(n)):
+            for j, d in links.feeds[i].items():
+                if j in again:
+                    adjoint[i] += d * adjoint[j]
+            if i not in again:
+                total += abs(adjoint[i]) * links.error[i]
+        worst = max(worst, total)
+    return worst
+
+
+def _relaxed(links: Links) -> float:
+    """A bound over every route when they are too many to follow: each shown number's
+    move at most its rounding if copied, or the sum of |d it / d input| × the inputs'
+    bounds if worked out again, the larger of the two (interval arithmetic, in the
+    order the numbers are worked out)."""
+    n = len(links.error)
+    bound = list(links.error)
+    into: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+    for i in range(n):
+        for j, d in links.feeds[i].items():
+            into[j].append((i, d))
+    choices = set(links.choices)
+    for j in range(n):
+        if j in choices:
+            again = sum(abs(d) * bound[i] for i, d in into[j])
+            bound[j] = max(bound[j], again)
+    return sum(abs(a) * b for a, b in zip(links.answer, bound, strict=True))
 
 
 def shifted(
@@ -155,32 +277,43 @@ def shifted(
     step: float,
     held: Set[str] = frozenset(),
     grads: Set[str] = frozenset(),
+    seen: dict[tuple[str, str], float] | None = None,
 ) -> Graph:
     """A copy of ``graph`` with ``name``'s value moved by ``step``: each node after it
     is computed again from it (a ``held`` one keeps its value), then the gradients,
-    each of ``grads`` kept as it is in ``graph`` and passed on from there."""
+    each of ``grads`` kept as it is in ``graph`` and passed on from there. ``seen``
+    gets what each held value and each kept gradient would be if worked out again
+    here (a held value only where one of its inputs moved)."""
     copy = _scratch(graph)
     start = copy.nodes[name]
     start.data += step
     if start.is_leaf:  # a copy of the copy (a training run) starts from `exact`
         copy.exact[start] = Fraction(repr(start.data))
-    kept = {copy.nodes[n] for n in held if n in copy.nodes}
+    kept = {copy.nodes[n]: n for n in held if n in copy.nodes}
     order = topo_order(copy.output)
     changed = {start}
     for v in order:
-        if v.is_leaf or v is start or v in kept or not any(x in changed for x in v.inputs):
+        if v.is_leaf or v is start or not any(x in changed for x in v.inputs):
+            continue
+        if v in kept:
+            if seen is not None:
+                again = v._op.forward(tuple(x.data for x in v.inputs), v.param)
+                seen["value", kept[v]] = again
             continue
         v.data = OPS[v.op].forward(tuple(x.data for x in v.inputs), v.param)
         if not math.isfinite(v.data):
             raise GraphError(f"`{name}` moved by {step} overflows")
         changed.add(v)
-    fixed = {copy.nodes[n]: graph.grad(n) for n in grads if n in copy.nodes}
+    fixed = {copy.nodes[n]: (n, graph.grad(n)) for n in grads if n in copy.nodes}
     for v in order:
         v.grad = 0.0
     copy.output.grad = 1.0
     for v in reversed(order):
         if v in fixed:
-            v.grad = fixed[v]
+            label, shown = fixed[v]
+            if seen is not None:
+                seen["grad", label] = v.grad
+            v.grad = shown
         if v.is_leaf:
             continue
         inputs = v.inputs

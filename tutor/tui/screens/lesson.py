@@ -180,6 +180,7 @@ class LessonScreen(TutorScreen):
             entered=self.answer_entered,
             takes_text=self._takes_text,
             refused=self._refused,
+            typing_box=self.typing_box,
         )
         yield CodeAnswer(id="code-answer")
         yield Footer(compact=True, show_command_palette=False)
@@ -313,7 +314,10 @@ class LessonScreen(TutorScreen):
         code.display, answer.display = lines is not None, lines is None
         if lines is not None:
             code.show(lines, self.run.box_text())
-            code.editor.focus()
+            if self.focused is answer:  # keys typed behind Enter may wait in the box
+                answer.hand_over()
+            else:
+                code.editor.focus()
 
     def typing_box(self) -> AnswerInput | BodyEditor:
         """Where typing goes: the answer box, or the code editor while it is shown."""

@@ -15,6 +15,13 @@ changed by a key is in place before the next key is read. A key that reaches the
 box once its screen is no longer on top (Enter opened the training view) is sent
 on to the screen that is; text typed where no answer is taken (the ``takes_text``
 callback says when) is refused with a word (``refused``), never dropped unsaid.
+
+Enter can lead into a code question, answered in an editor (``typing_box`` says
+where typing goes). The keys typed behind that Enter are already queued here: the
+app hands each key to the widget that has the focus when it reads it, long before
+that widget handles it. So the box, hidden, sends each on to the editor, and gives
+the editor the focus only once no key waits here (`hand_over`): the keys it sent
+come first in the editor's queue, the ones the app hands the editor after them.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from typing import ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 from textual.widgets import Input
 
 
@@ -48,20 +56,33 @@ class AnswerInput(Input):
         entered: Callable[[str], None] = _nothing,
         takes_text: Callable[[], bool] = _always,
         refused: Callable[[str], None] = _nothing,
+        typing_box: Callable[[], Widget] | None = None,
         **kwargs,
     ) -> None:
         """``entered(text)`` runs when Enter is pressed; ``takes_text()`` says whether
-        typing is taken now; ``refused(text)`` runs for a key (or a paste) that is not."""
+        typing is taken now; ``refused(text)`` runs for a key (or a paste) that is not;
+        ``typing_box()`` says where typing goes (the box, or a code question's editor)."""
         super().__init__(**kwargs)
         self._entered = entered
         self._takes_text = takes_text
         self._refused = refused
+        self._typing_box = typing_box
+        self._handing_over = False  # a `hand_over` waits behind the keys in the queue
 
     async def _on_key(self, event: events.Key) -> None:
         if self.screen is not self.app.screen:  # its screen was covered while keys waited
             event.stop()
             event.prevent_default()
             self.app.post_message(events.Key(event.key, event.character))
+            return
+        elsewhere = self._elsewhere()
+        if elsewhere is not None:  # it waited here while Enter led to a code question
+            event.stop()
+            event.prevent_default()
+            # As the app hands a key over (marked so: bubbled back up to the app, it
+            # is not handed over a second time).
+            elsewhere._forward_event(events.Key(event.key, event.character))
+            self.hand_over()
             return
         if event.is_printable and not self._takes_text():
             event.stop()
@@ -74,11 +95,44 @@ class AnswerInput(Input):
                 event.prevent_default()
 
     def _on_paste(self, event: events.Paste) -> None:
+        elsewhere = self._elsewhere()
+        if elsewhere is not None:  # as a key that waited here (`_on_key`)
+            event.stop()
+            event.prevent_default()
+            elsewhere._forward_event(events.Paste(event.text))
+            self.hand_over()
+            return
         if self._takes_text():
             return  # Input's own handler, dispatched after this one, pastes it
         event.stop()
         event.prevent_default()
         self._refused(event.text)
+
+    def _elsewhere(self) -> Widget | None:
+        """Where typing goes while this box is hidden (a code question's editor)."""
+        if self.display or self._typing_box is None:
+            return None
+        target = self._typing_box()
+        return None if target is self else target
+
+    def hand_over(self) -> None:
+        """Give the focus to where typing goes now (`_elsewhere`) once no key waits in
+        this box's queue; till then each key is sent on there in turn, so that no key
+        the app hands the editor directly overtakes one still waiting here."""
+        if self._handing_over:
+            return  # one waits in the queue already
+        target = self._elsewhere()
+        if target is None or self.screen.focused is not self:
+            return
+        if not self._message_queue.empty():
+            self._handing_over = True
+            self.call_later(self._hand_over_later)  # after the keys waiting now
+            return
+        self.screen.set_focus(target)  # at once: the app's next key goes there
+
+    def _hand_over_later(self) -> None:
+        self._handing_over = False
+        self.hand_over()
 
     async def _run_binding(self, key: str) -> bool:
         """Run ``key``'s binding now, as the app would once the key bubbled up to it:
