@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Set
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -297,7 +298,7 @@ def shifted(
             continue
         if v in kept:
             if seen is not None:
-                again = v._op.forward(tuple(x.data for x in v.inputs), v.param)
+                again = OPS[v.op].forward(tuple(x.data for x in v.inputs), v.param)
                 seen["value", kept[v]] = again
             continue
         v.data = OPS[v.op].forward(tuple(x.data for x in v.inputs), v.param)
