@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import sys
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -139,15 +138,20 @@ def pytest_configure(config):
     )
 
 
+#: What the handlers reported during a test (`_handler_errors_fail_the_test`).
+REPORTED = pytest.StashKey[list[str]]()
+
+
 @pytest.fixture(autouse=True)
 def _handler_errors_fail_the_test(request, monkeypatch):
     """An exception a screen's handler turned into a notification (`tutor.tui.errors`)
-    fails the test that caused it, unless it is marked ``handler_error``."""
-    errors = sys.modules.get("tutor.tui.errors")
-    if errors is None:  # no app in this test's module
-        yield
-        return
-    reported: list[str] = []
+    fails the test that caused it, unless it is marked ``handler_error``.
+
+    Imported here, not looked up: a test that imports the app in its body (the first of
+    its worker, under ``-n``) is watched as well."""
+    from tutor.tui import errors
+
+    reported = request.node.stash[REPORTED] = []
     report = errors.report
 
     def recording(app, error, doing):
@@ -155,6 +159,13 @@ def _handler_errors_fail_the_test(request, monkeypatch):
         report(app, error, doing)
 
     monkeypatch.setattr(errors, "report", recording)
-    yield
-    if reported and request.node.get_closest_marker("handler_error") is None:
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """The test fails (not its teardown) when a handler reported an exception in it."""
+    result = yield
+    reported = item.stash.get(REPORTED, None)
+    if reported and item.get_closest_marker("handler_error") is None:
         pytest.fail("a handler reported an exception: " + "; ".join(reported))
+    return result

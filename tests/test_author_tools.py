@@ -176,20 +176,23 @@ async def until(pilot, condition, what: str):
 
 
 def lesson_screen(app):
+    """The lesson screen once mounted (an app closed while its screen mounts reports
+    the widgets gone from under the screen's first draw)."""
     from tutor.tui.screens.lesson import LessonScreen
 
-    return app.screen if isinstance(app.screen, LessonScreen) else None
+    screen = app.screen
+    return screen if isinstance(screen, LessonScreen) and screen.is_mounted else None
 
 
 def test_the_lesson_option_opens_the_app_on_that_lesson(tmp_path, monkeypatch):
     import asyncio
 
-    from tutor.tui.app import create_app
+    from conftest import make_app
 
     (tmp_path / "varied.toml").write_text(VARIED)
 
     async def scenario(start, check):
-        app = create_app(tmp_path, start=start)
+        app = make_app(tmp_path, start=start)
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: lesson_screen(app) is not None, "a lesson screen")
             check(lesson_screen(app).session)
@@ -207,13 +210,13 @@ def test_the_lesson_option_opens_the_app_on_that_lesson(tmp_path, monkeypatch):
 def test_f6_reloads_a_changed_lesson_and_reopens_it(tmp_path):
     import asyncio
 
-    from tutor.tui.app import create_app
+    from conftest import make_app
 
     path = tmp_path / "varied.toml"
     path.write_text(VARIED)
 
     async def scenario():
-        app = create_app(tmp_path, start=("varied", 0))
+        app = make_app(tmp_path, start=("varied", 0))
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: lesson_screen(app) is not None, "a lesson screen")
             first = lesson_screen(app)
@@ -236,13 +239,13 @@ def test_f6_reloads_a_changed_lesson_and_reopens_it(tmp_path):
 def test_watch_reloads_by_itself(tmp_path):
     import asyncio
 
-    from tutor.tui.app import create_app
+    from conftest import make_app
 
     path = tmp_path / "varied.toml"
     path.write_text(VARIED)
 
     async def scenario():
-        app = create_app(tmp_path, watch=True)
+        app = make_app(tmp_path, watch=True)
         async with app.run_test(size=(80, 24)) as pilot:
             await until(pilot, lambda: app.course is not None, "the course loaded")
             path.write_text(VARIED.replace('title = "Varied"', 'title = "Changed on disk"'))

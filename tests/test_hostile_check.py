@@ -160,13 +160,24 @@ def test_a_check_dies_with_its_parent(tmp_path):
     )
     parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     child = int(parent.stdout.readline())
-    time.sleep(1)  # the child is computing
+    deadline = time.monotonic() + 10
+    while not computing(child) and time.monotonic() < deadline:
+        time.sleep(0.02)  # waiting for the check to start, not for a fixed time
+    assert computing(child), "the check did not start"
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     deadline = time.monotonic() + 10
     while running(child) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not running(child), "the orphaned check went on running"
+
+
+def computing(pid: int) -> bool:
+    """Running or ready to run (not asleep waiting for a job)."""
+    try:
+        return "State:\tR" in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
 
 
 def running(pid: int) -> bool:

@@ -47,7 +47,7 @@ def test_a_signal_restores_the_terminal_and_keeps_the_answers(tmp_path, signum):
     # After the app: its exit status, then the terminal's mode as the shell finds it.
     command = (
         f"env -u TUTOR_LESSONS TUTOR_HOME={home} {TUTOR}; "
-        f"echo $? > {after}.rc; stty -a > {after}.stty; sleep 60"
+        f"echo $? > {after}.rc; stty -a > {after}.part && mv {after}.part {after}.stty; sleep 60"
     )
     terminal = Terminal(command, socket=f"tutor-signal-{os.getpid()}-{signum}")
     try:
@@ -62,8 +62,7 @@ def test_a_signal_restores_the_terminal_and_keeps_the_answers(tmp_path, signum):
         os.kill(terminal.app_pid(), signum)
         deadline = time.monotonic() + TIMEOUT
         while not Path(f"{after}.stty").exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(0.3)
+            time.sleep(0.1)  # written whole (moved into place), after the exit status
         assert Path(f"{after}.rc").read_text().strip() == str(128 + signum)
         stty = Path(f"{after}.stty").read_text().split()
         assert "echo" in stty and "icanon" in stty, "the terminal was left in raw mode"

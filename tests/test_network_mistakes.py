@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import pytest
-from test_no_giveaway import giveaways
+from giveaway_judge import giveaways
 
 from tutor.check import grade
 from tutor.check import quantities as q

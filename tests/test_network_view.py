@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-
 import pytest
+from conftest import make_app, pilot_test
 from tui_pilot import until_lesson
 
 from tutor.lesson.folder import load_course
@@ -21,24 +19,10 @@ from tutor.render.network import (
     render_network,
 )
 from tutor.session import Session
-from tutor.tui.app import TutorApp, create_app
 from tutor.tui.screens.network import NetworkScreen
 from tutor.tui.widgets.feedback import Feedback
 
 COURSE = load_course(bundled_lessons())
-
-
-def pilot_test(test):
-    @functools.wraps(test)
-    def run(*args, **kwargs):
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-def course_app(monkeypatch) -> TutorApp:
-    monkeypatch.setattr(TutorApp, "check_course", lambda app: None)
-    return create_app(bundled_lessons())
 
 
 def graph_of(lesson_id: str):
@@ -183,8 +167,8 @@ async def _open_at(pilot, app, lesson_id, question):
 
 
 @pilot_test
-async def test_ctrl_g_in_a_network_lesson_draws_the_network(monkeypatch):
-    app = course_app(monkeypatch)
+async def test_ctrl_g_in_a_network_lesson_draws_the_network():
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = await _open_at(pilot, app, "neuron-to-network", 2)  # o1_1_1 = tanh(n1_1_1)
@@ -212,8 +196,8 @@ async def test_ctrl_g_in_a_network_lesson_draws_the_network(monkeypatch):
 
 
 @pilot_test
-async def test_ctrl_l_where_there_is_nothing_to_derive_says_why(monkeypatch):
-    app = course_app(monkeypatch)
+async def test_ctrl_l_where_there_is_nothing_to_derive_says_why():
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = await _open_at(pilot, app, "neuron-to-network", 0)
@@ -223,8 +207,8 @@ async def test_ctrl_l_where_there_is_nothing_to_derive_says_why(monkeypatch):
         assert "no edge to derive" in said
 
 
-def test_the_network_at_80x24(snap_compare, monkeypatch):
-    app = course_app(monkeypatch)
+def test_the_network_at_80x24(snap_compare):
+    app = make_app()
 
     async def run_before(pilot) -> None:
         await pilot.pause()
@@ -235,8 +219,8 @@ def test_the_network_at_80x24(snap_compare, monkeypatch):
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
-def test_one_neuron_s_nodes_at_80x24(snap_compare, monkeypatch):
-    app = course_app(monkeypatch)
+def test_one_neuron_s_nodes_at_80x24(snap_compare):
+    app = make_app()
 
     async def run_before(pilot) -> None:
         await pilot.pause()
@@ -285,8 +269,8 @@ def test_tutor_graph_network_refuses_what_is_not_a_network(capsys):
 
 
 @pilot_test
-async def test_ctrl_g_and_ctrl_o_where_they_do_nothing_say_why(monkeypatch):
-    app = course_app(monkeypatch)
+async def test_ctrl_g_and_ctrl_o_where_they_do_nothing_say_why():
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = await _open_at(pilot, app, "neuron-to-network", 0)  # the count: no view before
@@ -321,9 +305,9 @@ def test_where_nothing_is_drawn_ctrl_g_says_why():
 
 
 @pilot_test
-async def test_the_fallbacks_leave_ctrl_l_and_ctrl_g_their_own_work(monkeypatch):
+async def test_the_fallbacks_leave_ctrl_l_and_ctrl_g_their_own_work():
     """The keys' messages are tried only where the keys' own actions do not apply."""
-    app = course_app(monkeypatch)
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.open_lesson("chain-rule")

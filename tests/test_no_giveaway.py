@@ -23,9 +23,10 @@ import re
 from fractions import Fraction
 
 import pytest
+from giveaway_judge import NUMBER, giveaways
 
 from tutor.check import grade
-from tutor.expr import ExprError, evaluate, names, parse
+from tutor.expr import names, parse
 from tutor.lesson.folder import load_course
 from tutor.numbers import full, short
 from tutor.paths import bundled_lessons
@@ -36,60 +37,12 @@ LESSONS = [lesson for lesson in COURSE.lessons if lesson.questions]
 SEEDS = (0, 1, 2)
 REPORTED = ("14", "1-n^2", "1 - n**2", "o**2", "c", "d*f", "2O", "14,3", "log(d - 10)")
 
-_NUMBER = re.compile(r"(?<![\w.*^/])-?\d+(?:\.\d+)?(?:e-?\d+)?(?![\w.]*\w)")
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
-_AS_MEANT = str.maketrans({"O": "0", "o": "0", ",": "."})
-
 
 def typical_wrong_answers(session: Session, index: int) -> list[str]:
     expected = session.question(index).expected
     numbers = [-expected, expected + 1, expected - 1, 0, 1, 2]
     texts = [full(x) for x in numbers] + list(session.graph.nodes) + list(REPORTED)
     return list(dict.fromkeys(texts))
-
-
-def own_value(session: Session, text: str) -> float | None:
-    try:
-        return evaluate(parse(text, list(session.graph.nodes)), session.graph.values())
-    except (ExprError, ArithmeticError, ValueError):
-        return None
-
-
-def giveaways(session: Session, index: int, text: str, feedback: str) -> list[str]:
-    """What in ``feedback`` tells the answer of question ``index`` or a later one."""
-    own = own_value(session, text)
-    # What the student typed, read as they meant it: `2O` is 20, `14,3` is 14.3.
-    typed = set(_DIGITS.findall(text)) | set(_DIGITS.findall(text.translate(_AS_MEANT)))
-    compact_text = text.replace(" ", "")
-    compact = feedback.replace(" ", "")
-    found = []
-    for later in range(index, len(session.lesson.questions)):
-        question = session.question(later)
-        answer = question.expected
-        for token in _NUMBER.findall(feedback):
-            value = float(token)
-            if token.lstrip("-") in typed or (own is not None and abs(value - own) < 1e-9):
-                continue  # the student's own number, said back
-            if token in (short(answer), full(answer)) or question.within(value, answer):
-                found.append(f"the number {token}, the answer of {question.symbol}")
-        if question.kind == "local":
-            formula = str(question.formula).replace(" ", "")
-            if re.search(rf"(?<!\w){re.escape(formula)}(?!\w)", compact_text):
-                pass  # the student wrote it
-            elif re.fullmatch(r"\w+", formula):
-                if re.search(rf"`{formula}`|(=|\bis){formula}\b(?![-+*/])", compact):
-                    found.append(f"the formula {formula} of {question.symbol}")
-            elif formula in compact:
-                found.append(f"the formula {formula} of {question.symbol}")
-        if (
-            later > index
-            and own is not None
-            and question.within(own, answer)
-            and "/" in question.symbol
-            and question.symbol in feedback
-        ):
-            found.append(f"that the answer is {question.symbol}")
-    return found
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[lesson.id for lesson in LESSONS])
@@ -199,7 +152,7 @@ def test_the_course_list_names_no_answer_of_a_lesson():
         session = Session(lesson)
         answers = [session.question(i).expected for i in range(len(lesson.questions))]
         for text in (lesson.title, lesson.summary):
-            for token in _NUMBER.findall(text):
+            for token in NUMBER.findall(text):
                 written = token.lstrip("-")
                 if any(written in (short(abs(a)), full(abs(a))) for a in answers):
                     found.append(f"{lesson.id}: {token} in {text!r}")

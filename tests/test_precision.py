@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pytest
@@ -137,6 +138,13 @@ DECIMAL_QUESTIONS = [
 ]
 
 
+@functools.cache
+def session_at(lesson_id: str, seed: int) -> Session:
+    """One session a lesson and seed, for all its questions' tests: its graph keeps what
+    was worked out for one question (a training run) for the next, as the app's does."""
+    return Session(COURSE.find(lesson_id), seed=seed)
+
+
 def test_the_course_states_the_precision_of_every_rounded_question():
     assert len(DECIMAL_QUESTIONS) >= 20
     asked = [ask for lesson in COURSE.lessons for ask in lesson.questions if ask.prompt]
@@ -154,7 +162,7 @@ def test_every_n_decimal_question_refuses_seven_units_off_and_accepts_the_rounde
     places = lesson.questions[index].decimals
     unit = 10.0**-places
     for seed in range(21):
-        q = Session(lesson, seed=seed).question(index)
+        q = session_at(lesson.id, seed).question(index)
         assert grade(q, f"{q.expected:.{places}f}").correct, (seed, q.expected)
         # Worked from the numbers on the screen an answer may move by the question's
         # rounding band (`tutor.check.shown`): past it, by 2 units more, it is refused.

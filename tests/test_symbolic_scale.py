@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 import sympy
+from engine_programs import programs
 from hypothesis import given, settings
-from test_engine_props import programs
 
 from bench.mlp_lesson import mlp_lesson
 from tutor.check.validate import validate

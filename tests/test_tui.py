@@ -14,7 +14,7 @@ from conftest import QUIZ_SEED, make_app, pilot_test
 from rich.console import Console
 from rich.text import Text
 from textual.widgets import OptionList
-from tui_pilot import answer, until_lesson
+from tui_pilot import answer, until_course, until_lesson
 
 from tutor.lesson.folder import load_course
 from tutor.paths import bundled_lessons
@@ -561,7 +561,7 @@ async def test_course_commands_jump_to_any_lesson():
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await until_course(pilot)
         provider = CourseCommands(app.screen)
         names = [name for name, _, _ in provider._commands()]
         assert "Open lesson 7: A neuron" in names

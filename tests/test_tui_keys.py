@@ -10,7 +10,7 @@ import asyncio
 from conftest import make_app, pilot_test
 from textual.events import Key, Paste
 from textual.geometry import Region
-from tui_pilot import until_lesson
+from tui_pilot import until_course, until_lesson
 
 from tutor.lesson.folder import load_course
 from tutor.paths import bundled_lessons
@@ -327,8 +327,7 @@ async def test_after_leaving_a_lesson_its_row_in_the_course_list_is_in_view(monk
 
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.pause()
-        lessons = [lesson.id for lesson in app.course.lessons]
+        lessons = [lesson.id for lesson in (await until_course(pilot)).lessons]
         for lesson_id in lessons:
             app.checked[lesson_id] = []
             app.open_lesson(lesson_id)

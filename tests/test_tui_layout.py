@@ -157,6 +157,27 @@ def test_a_revealed_answer_shows_whole_at_80x24(monkeypatch):
     assert asyncio.run(reveal()) == []
 
 
+def test_rows_shared_out_after_the_text_has_gone_are_left_alone():
+    # Leaving a lesson removes its widgets one by one; the sharing-out queued by the last
+    # refresh ran when the text was gone and the picture not yet, and its NoMatches
+    # ended the app (seen under load: Esc right after a lesson opened)
+    from tutor.tui.widgets.narrative import NarrativeText
+
+    async def leave() -> None:
+        app = make_app()
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            app.checked["chain-rule"] = []
+            app.open_lesson("chain-rule")
+            screen = await until_lesson(pilot)
+            await screen.query_one(NarrativeText).remove()
+            screen.fit_body()
+            await pilot.pause()
+            assert app.is_running
+
+    asyncio.run(leave())
+
+
 def test_a_text_fence_folds_lines_too_long_for_the_screen():
     # a fence never wraps: a training answer's list of losses ran off an 80-column
     # screen in the reveal and the quiz results, its last numbers out of reach

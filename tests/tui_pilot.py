@@ -26,3 +26,14 @@ async def answer(pilot, text: str) -> None:
     pilot.app.screen.query_one(AnswerInput).value = text
     await pilot.press("enter")
     await pilot.pause()
+
+
+async def until_course(pilot):
+    """The course, once loaded: the first frame shows the lessons' headers, and the full
+    load follows two refreshes later (on a loaded machine, more than one pause)."""
+    for _ in range(400):
+        await pilot.pause()
+        if pilot.app.course is not None:
+            return pilot.app.course
+        await pilot.pause(0.02)
+    raise AssertionError("the course did not load")

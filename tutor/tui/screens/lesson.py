@@ -400,12 +400,13 @@ class LessonScreen(TutorScreen):
         """
         try:
             visual = self.query_one("#visual")
+            body = self.query_one("#body")
+            text_height = self.query_one(Narrative).text_height
         except NoMatches:  # asked after a refresh that the screen, left meanwhile, did not see
-            return
+            return  # (its widgets go one by one: the text may be gone before the picture)
         if self.maximized is not None or (self._default_view() is None and self.view == GRAPH):
             return
-        body = self.query_one("#body")
-        room = body.size.height - self.query_one(Narrative).text_height
+        room = body.size.height - text_height
         squeezed = room < 4
         if visual.display == squeezed:
             visual.display = not squeezed
