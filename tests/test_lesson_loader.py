@@ -141,6 +141,10 @@ def test_toml_syntax_error_has_its_line():
         ('ask = "grad"\nnode = "d"\nhint = ["x"]', "`hint` in an `ask = 'grad'` step: did you"),
         ('say = "a lone { brace"', "a lone `{`"),
         ('ask = "step"', "`ask = 'step'` needs `rate`"),
+        (
+            'ask = "nudge"\nnode = "a"\nh = "0.01"',
+            "`h` must be a finite number, at most 1e300 in size, written without quotes",
+        ),
     ],
 )
 def test_broken_steps(step, expected):

@@ -1415,7 +1415,10 @@ def _optional(table, key, types, what, errors: _Errors):
 def _number(raw, key, label, at, errors: _Errors) -> float | None:
     value = raw.get(key)
     if not _is_number(value):
-        errors.add(at(key), f"{label}: `{key}` must be a finite number, at most 1e300 in size")
+        also = ", written without quotes" if isinstance(value, str) else ""  # h = "0.01"
+        errors.add(
+            at(key), f"{label}: `{key}` must be a finite number, at most 1e300 in size{also}"
+        )
         return None
     return float(value)
 
