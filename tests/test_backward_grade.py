@@ -189,6 +189,14 @@ def test_a_rule_right_at_these_numbers_only_is_caught_at_random_points(lesson, o
     assert "random points" in result.feedback
 
 
+def test_the_generated_prompt_does_not_ask_to_set_the_gradient(lesson):
+    """`=` is the lecture's bug (a node used twice loses a share): the prompt a lesson
+    gets by default, like its hints, speaks of each operand's share, not of setting."""
+    q = question(lesson, "+")
+    assert "its share of the gradient" in q.prompt
+    assert "set the gradient" not in q.prompt
+
+
 def test_the_equals_bug_is_shown_with_the_node_used_twice_and_its_numbers(lesson):
     result = verdict(lesson, "+", "self.grad = out.grad\nother.grad = out.grad")
     assert "`b = a + a`" in result.feedback

@@ -133,8 +133,18 @@ def test_toml_syntax_error_has_its_line():
         ('show = "plot"\nnode = "e"\nrange = [0, 1]', "a plot's `node` must be a leaf"),
         ('show = "plot"\nnode = "a"\nrange = [1, 0]', "`range` must be [MIN, MAX]"),
         ('show = "graph"\nnode = "a"\nwrt = "b"', "unknown key `wrt`"),
+        (
+            'ask = "grad"\nnode = "d"\nrate = 0.1',
+            "unknown key `rate` in an `ask = 'grad'` step: it is a key of `ask = 'step'` or "
+            "`'train'` steps",
+        ),
+        ('ask = "grad"\nnode = "d"\nhint = ["x"]', "`hint` in an `ask = 'grad'` step: did you"),
         ('say = "a lone { brace"', "a lone `{`"),
         ('ask = "step"', "`ask = 'step'` needs `rate`"),
+        (
+            'ask = "nudge"\nnode = "a"\nh = "0.01"',
+            "`h` must be a finite number, at most 1e300 in size, written without quotes",
+        ),
     ],
 )
 def test_broken_steps(step, expected):
@@ -269,7 +279,8 @@ zero_grad = "no"
         "lesson.toml:26: step 2: needs `wrt`",
         "lesson.toml:33: step 3: `compare` repeats 0.1, the view's own `rate`: its curve would "
         "lie on the other one. Each rate compared is another rate (rate = 0.1)",
-        "lesson.toml:37: step 4: unknown key `node` in a `show = 'graph'` step",
+        "lesson.toml:37: step 4: unknown key `node` in a `show = 'graph'` step: it is a key "
+        "of `show = 'derivation'` or `'plot'` steps",
         "lesson.toml:42: step 5: `h` must not be 0",
         "lesson.toml:47: step 6: `passes` must be a whole number from 2 to 10",
         "lesson.toml:52: step 7: `steps` must be a whole number from 1 to 100",

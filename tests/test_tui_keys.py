@@ -108,6 +108,17 @@ async def test_escape_closes_the_topmost_panel_before_leaving(monkeypatch):
         assert isinstance(app.screen, HomeScreen)
 
 
+def test_every_lesson_key_says_what_it_does_in_the_help():
+    """The help lists every binding of the lesson screen: a key bound twice (ctrl+o's
+    view, else the student's engine in lessons 17 and 18) says what each does."""
+    from textual.binding import Binding
+
+    bindings = [b for b in LessonScreen.BINDINGS if isinstance(b, Binding)]
+    assert [b.description for b in bindings if not b.tooltip] == []
+    training = [b.tooltip for b in bindings if b.key == "ctrl+o"]
+    assert len(training) == 2 and any("_backward rules" in t for t in training)
+
+
 @pilot_test
 async def test_skip_back_and_answer_later_agree_with_home_and_progress(monkeypatch):
     app = make_app()

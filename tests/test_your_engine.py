@@ -244,6 +244,24 @@ def test_without_the_rules_the_view_says_what_to_do(course):
     assert lecture_view(StudentRules(RIGHT)).names == ["tutor", "yours"]
 
 
+def test_a_graph_without_tanh_needs_no_tanh_rule(course):
+    """Lesson 14's linear neuron is made of + * - **: the student's + and * train it."""
+    found = lesson(course, "gradient-descent")
+    graph, show = lesson_graph(found), training_step(found)
+    plus_times = StudentRules({"add": RIGHT["add"], "mul": RIGHT["mul"]})
+    view = your_view(found, graph, show, plus_times)
+    assert view.names == ["tutor", "yours"]
+    assert "your _backward for + *;" in view.note
+    tutor, yours = view.trainers
+    assert gap(tutor.run(10), yours.run(10)) < 1e-9
+    alone = your_view(found, graph, show, StudentRules({"add": RIGHT["add"]}))
+    assert len(alone.trainers) == 1
+    assert "you have not written _backward for * yet" in alone.note
+    assert "Write the rules for + * in" in alone.note  # not tanh: this graph has none
+    # The lecture's network has tanh: there it is still wanted.
+    assert len(lecture_view(plus_times).trainers) == 1
+
+
 def heavy_rule() -> str:
     """A body at the bounds of a code answer: temporaries that double, then 8 statements
     of about 640 operations each (the reader's limit is 800 a statement)."""

@@ -1164,7 +1164,8 @@ class BackwardBody(Kind[BackwardAsk]):
         n = question.ask.node
         return (
             f"`{n} = {to_text(question.graph.definitions[n])}`. Write the body of `_backward` "
-            "for the op that makes it, as micrograd does: set the gradient of each operand."
+            "for the op that makes it, as micrograd does: give each operand its share of the "
+            "gradient."
         )
 
     def hints(self, question: Question[BackwardAsk]) -> list[str]:

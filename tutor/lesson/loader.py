@@ -912,9 +912,8 @@ def _show(raw, label, at, defined, assignments, errors: _Errors) -> Show | None:
     allowed = {"show", *(name for name, _, _ in declared)}
     for key in raw:
         if key not in allowed:
-            errors.add(
-                at(key), f"{label}: {_unknown(key, allowed, f'in a `show = {what!r}` step')}"
-            )
+            place = f"in a `show = {what!r}` step"
+            errors.add(at(key), f"{label}: {_unknown(key, allowed, place, _owners(key, SHOWS))}")
     if not defined:
         errors.add(at("show"), f"{label}: `show = {what!r}` needs a `graph`")
         return None
@@ -1033,9 +1032,8 @@ def _file_keys(raw, cls: type[Ask], label, at, errors: _Errors) -> list[tuple[st
     allowed = {"ask", *(name for name, _, _ in declared), *QUESTION_COMMON}
     for key in raw:
         if key not in allowed:
-            errors.add(
-                at(key), f"{label}: {_unknown(key, allowed, f'in an `ask = {kind!r}` step')}"
-            )
+            place = f"in an `ask = {kind!r}` step"
+            errors.add(at(key), f"{label}: {_unknown(key, allowed, place, _owners(key, ASKS))}")
     for key, _, required in declared:
         if required and key not in raw:
             errors.add(at(), f"{label}: `ask = {kind!r}` needs `{key}`")
@@ -1417,7 +1415,10 @@ def _optional(table, key, types, what, errors: _Errors):
 def _number(raw, key, label, at, errors: _Errors) -> float | None:
     value = raw.get(key)
     if not _is_number(value):
-        errors.add(at(key), f"{label}: `{key}` must be a finite number, at most 1e300 in size")
+        also = ", written without quotes" if isinstance(value, str) else ""  # h = "0.01"
+        errors.add(
+            at(key), f"{label}: `{key}` must be a finite number, at most 1e300 in size{also}"
+        )
         return None
     return float(value)
 
@@ -1445,10 +1446,25 @@ def _exact(value: int | float) -> Fraction:
     return Fraction(value) if isinstance(value, int) else Fraction(repr(value))
 
 
-def _unknown(key: str, known, where: str) -> str:
+def _unknown(key: str, known, where: str, owners: str = "") -> str:
+    """An unknown key's message; ``owners``: the steps that do take it (`_owners`)."""
     hint = _SUGGEST.get(key)
     if hint and hint in known:
         return f"unknown key `{key}` {where}: did you mean `{hint}`?"
+    if owners:  # a key of another kind: say whose, not a look-alike of this one's
+        return f"unknown key `{key}` {where}: it is a key of {owners}"
     close = [k for k in sorted(known) if k.startswith(key[:3]) or key.startswith(k[:3])]
     also = f": did you mean `{close[0]}`?" if close else ""
     return f"unknown key `{key}` {where}{also}"
+
+
+def _owners(key: str, classes: dict[str, type[Ask]] | dict[str, type[Show]]) -> str:
+    """The kinds whose steps take ``key`` (from their declarations), as an author
+    reads them: `ask = 'step'` or `'train'` steps; "" when none does."""
+    names = [name for name, cls in classes.items() if key in {k for k, _, _ in declared_keys(cls)}]
+    if not names:
+        return ""
+    step = "ask" if classes is ASKS else "show"
+    quoted = [f"`{step} = {names[0]!r}`", *(f"`{name!r}`" for name in names[1:])]
+    tail = f" or {quoted[-1]}" if len(quoted) > 1 else ""
+    return ", ".join(quoted[:-1] if tail else quoted) + tail + " steps"

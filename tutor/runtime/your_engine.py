@@ -335,12 +335,13 @@ class YourTrainer(Trainer):
         self.engine.backward(loss, topo_order(loss), accumulate=True)
 
 
-def missing_line(rules: StudentRules) -> str:
-    """What to do when the student has not written the rules the network needs."""
-    missing = rules.missing()
+def missing_line(rules: StudentRules, needed: Sequence[str] = WRITTEN) -> str:
+    """What to do when the student has not written the rules (of ``needed``) the
+    network needs."""
+    missing = rules.missing(needed)
     where = list(dict.fromkeys(rules.asked_in[op] for op in missing if op in rules.asked_in))
     place = " and ".join(where) if where else "the lesson that asks for _backward"
-    wanted = " ".join(map(symbol, WRITTEN))
+    wanted = " ".join(map(symbol, needed))
     return (
         f"No curve of yours: you have not written _backward for {' '.join(map(symbol, missing))} "
         f"yet. Write the rules for {wanted} in {place} to train on your own engine."
@@ -372,8 +373,11 @@ def your_view(lesson, graph, show, rules: StudentRules) -> YourView:
 
     settings = {"rate": show.rate or 0.05, "zero_grad": show.zero_grad}
     tutor = GraphTrainer(*copied(), **settings)
-    if not rules.complete:
-        return YourView([tutor], [], missing_line(rules))
+    # Only the ops this graph is made of: a linear neuron (lesson 14) needs no tanh.
+    made_of = {n.op for n in topo_order(graph.output) if not n.is_leaf}
+    needed = [op for op in WRITTEN if op in made_of]
+    if rules.missing(needed):
+        return YourView([tutor], [], missing_line(rules, needed))
     yours = YourGraphTrainer(*copied(), rules, **settings)
     return YourView([tutor, yours], ["tutor", "yours"], yours.engine.note())
 

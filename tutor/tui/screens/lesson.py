@@ -77,9 +77,28 @@ class LessonScreen(TutorScreen):
         ),
         # Tried when the keys above do not apply here (Textual tries the next binding
         # of a key): in a network lesson ctrl+g draws the network; else each key says why.
-        Binding(keys.ZOOM, "unbound('zoom')", "Network", show=False),
-        Binding(keys.DERIVE, "unbound('derive')", "Derive", show=False),
-        Binding(keys.TRAINING, "unbound('training')", "Training", show=False),
+        Binding(
+            keys.ZOOM,
+            "unbound('zoom')",
+            "Network",
+            show=False,
+            tooltip="In a network lesson, where there is nothing to zoom: the network drawn",
+        ),
+        Binding(
+            keys.DERIVE,
+            "unbound('derive')",
+            "Derive",
+            show=False,
+            tooltip="Where there is no edge to derive: why not",
+        ),
+        Binding(
+            keys.TRAINING,
+            "unbound('training')",
+            "Training",
+            show=False,
+            tooltip="Where no question is read from a training view: in lessons 17 and 18, "
+            "the lecture's network trained on your own _backward rules; elsewhere, why not",
+        ),
         Binding(
             keys.TRAINING,
             "training",
