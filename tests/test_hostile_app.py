@@ -259,7 +259,9 @@ async def test_a_quiz_is_drawn_off_the_ui_thread_and_ctrl_q_quits_at_once(tmp_pa
         start = time.perf_counter()
         app.start_quiz("net-draws")
         await pilot.pause()
-        assert time.perf_counter() - start < 1  # the UI thread drew nothing
+        # the UI thread drew nothing (drawing there takes minutes; a loaded machine can
+        # hold a frame for a second)
+        assert time.perf_counter() - start < 5
         assert not isinstance(app.screen, LessonScreen)
         await pilot.pause(0.7)
         assert "Drawing fresh numbers" in str([n.message for n in app._notifications])

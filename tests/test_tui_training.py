@@ -8,7 +8,7 @@ import threading
 from conftest import make_app, pilot_test
 from textual.app import App
 from textual_plotext import PlotextPlot
-from tui_pilot import until_lesson
+from tui_pilot import answer, until_lesson
 
 from tutor.engine.nn import MLP
 from tutor.engine.train import Trainer
@@ -312,13 +312,8 @@ async def test_a_quiz_on_training_opens_the_view_each_question_is_read_from(monk
         ]
         assert "lesson's own numbers" not in str(screen.query_one("#feedback").render())
 
-        async def answer(text: str) -> None:
-            screen.query_one(AnswerInput).value = text
-            await pilot.press("enter")
-            await pilot.pause()
-
-        await answer("0")
-        await answer("0")
+        await answer(pilot, "0")
+        await answer(pilot, "0")
         # on to question 3 by way of the curve it is read from
         assert isinstance(session.step, Show) and session.step.what == "training"
         assert "question 3 of 4" in str(screen.query_one("#lesson-step").render())
@@ -334,14 +329,14 @@ async def test_a_quiz_on_training_opens_the_view_each_question_is_read_from(monk
         assert isinstance(app.screen, LessonScreen) and isinstance(session.step, Ask)
         question = session.question()
         assert session.question_index == 2 and question.kind == "train"
-        await answer(question.expected_text)
+        await answer(pilot, question.expected_text)
         assert isinstance(session.step, Show) and session.step.zero_grad  # question 4's view
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.query_one(TrainingPanel).trainer.zero_grad
         await pilot.press("escape", "enter")
         await pilot.pause()
-        await answer("0")  # the last answer: the results
+        await answer(pilot, "0")  # the last answer: the results
         assert isinstance(app.screen, ResultsScreen)
         assert session.records[2].status == "correct"
 

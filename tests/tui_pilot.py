@@ -23,9 +23,35 @@ async def answer(pilot, text: str) -> None:
     """Type ``text`` into the answer box (as a paste would) and press Enter."""
     from tutor.tui.widgets.answer_input import AnswerInput
 
-    pilot.app.screen.query_one(AnswerInput).value = text
+    screen = pilot.app.screen
+    box = screen.query_one(AnswerInput)
+    box.value = text
+    before = _answer_state(screen)
     await pilot.press("enter")
     await pilot.pause()
+    # On a loaded machine the Enter can be read a few frames later: wait until it
+    # has done something visible (bounded: an Enter that does nothing is a result too).
+    for _ in range(40):
+        if _answer_state(pilot.app.screen) != before:
+            return
+        await pilot.pause(0.01)
+
+
+def _answer_state(screen) -> tuple:
+    """What an Enter in the answer box changes: the screen, the step, the records,
+    what the feedback says and the box's text."""
+    session = getattr(screen, "session", None)
+    if session is None:
+        return (id(screen),)
+    from tutor.tui.widgets.answer_input import AnswerInput
+
+    try:
+        feedback = str(screen.query_one("#feedback").render())
+        typed = screen.query_one(AnswerInput).value
+    except Exception:  # the screen is being taken down
+        feedback = typed = None
+    records = tuple((r.status, len(r.attempts)) for r in getattr(session, "records", ()))
+    return (id(screen), session.position, records, feedback, typed)
 
 
 async def until_course(pilot):
