@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 from tmux_terminal import TIMEOUT, TMUX, TUTOR, Terminal
@@ -205,6 +206,31 @@ def test_a_burst_into_a_code_question_lands_in_its_editor_in_order(
         assert editor(screen) == [first, second], screen
     finally:
         terminal.close()
+    # The editor took the focus: nothing keeps the app busy once its terminal has gone
+    # (a focus hand-over that waited for an empty queue spun at full CPU for ever).
+    assert app_gone(str(folder)), "the app outlived its terminal"
+
+
+def app_gone(marker: str, seconds: float = 20.0) -> bool:
+    """Whether no process whose command line holds ``marker`` is left, within
+    ``seconds`` (an app whose terminal has gone leaves on its own)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = []
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if marker in command and "tmux" not in command and state != "Z":
+                left.append(proc.name)
+        if not left:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def editor(screen: str) -> list[str]:

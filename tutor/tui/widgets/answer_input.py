@@ -131,8 +131,14 @@ class AnswerInput(Input):
         self.screen.set_focus(target)  # at once: the app's next key goes there
 
     def _hand_over_later(self) -> None:
+        """The keys that waited when `hand_over` was called have been sent on (they
+        were ahead of this call in the queue): the focus moves now. Not once the queue
+        is empty: with a steady stream of messages (a terminal gone, its input thread
+        reading end of file) that never came, and the app spun here for ever."""
         self._handing_over = False
-        self.hand_over()
+        target = self._elsewhere()
+        if target is not None and self.screen.focused is self:
+            self.screen.set_focus(target)
 
     async def _run_binding(self, key: str) -> bool:
         """Run ``key``'s binding now, as the app would once the key bubbled up to it:
