@@ -333,8 +333,8 @@ class LessonScreen(TutorScreen):
         code.display, answer.display = lines is not None, lines is None
         if lines is not None:
             code.show(lines, self.run.box_text())
-            if self.focused is answer:  # keys typed behind Enter may wait in the box
-                answer.hand_over()
+            if self.focused is answer and answer.keys_waiting():
+                answer.hand_over()  # keys typed behind Enter wait in the box: in order
             else:
                 code.editor.focus()
 

@@ -115,6 +115,12 @@ class AnswerInput(Input):
         target = self._typing_box()
         return None if target is self else target
 
+    def keys_waiting(self) -> bool:
+        """Whether keys (or a paste) typed ahead wait in this box's queue (its other
+        messages, a blink or a layout, are no reason to hold the focus back)."""
+        waiting = getattr(self._message_queue, "_queue", ())
+        return any(isinstance(message, events.Key | events.Paste) for message in waiting)
+
     def hand_over(self) -> None:
         """Give the focus to where typing goes now (`_elsewhere`) once no key waits in
         this box's queue; till then each key is sent on there in turn, so that no key
@@ -124,7 +130,7 @@ class AnswerInput(Input):
         target = self._elsewhere()
         if target is None or self.screen.focused is not self:
             return
-        if not self._message_queue.empty():
+        if self.keys_waiting():
             self._handing_over = True
             self.call_later(self._hand_over_later)  # after the keys waiting now
             return
