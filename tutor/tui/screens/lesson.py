@@ -411,12 +411,16 @@ class LessonScreen(TutorScreen):
         event.stop()
         self.call_after_refresh(self.fit_body)
 
-    def fit_body(self) -> None:
+    def fit_body(self, again: bool = True) -> None:
         """Give the step's text every row it needs, and the picture what is left.
 
         The graph is drawn to fit those rows and takes no more than its drawing
         needs; a picture left fewer than 2 rows steps aside (ctrl+g still shows it).
+        The text's height is read from the last layout: one that was not done yet (a
+        loaded machine, the code editor just gone) is caught once it is (``again``).
         """
+        if again:
+            self.call_after_refresh(self._fit_again)
         try:
             visual = self.query_one("#visual")
             body = self.query_one("#body")
@@ -442,6 +446,15 @@ class LessonScreen(TutorScreen):
                     height = min(room, picture.height + chrome)
         if visual.styles.height is None or visual.styles.height.value != height:
             visual.styles.height = height
+
+    def _fit_again(self) -> None:
+        """The rows shared out again if the text still needs scrolling (once)."""
+        try:
+            narrative = self.query_one(Narrative)
+        except NoMatches:
+            return
+        if narrative.max_scroll_y > 0:
+            self.fit_body(again=False)
 
     # -- the visual panel: graph, derivation or plot ------------------------------------
 
