@@ -44,7 +44,14 @@ def problems(screen, where: str) -> list[str]:
     if not whole_on_screen(narrative, area):
         found.append(f"{where}: the text is not on screen ({narrative.region})")
     elif narrative.max_scroll_y > 0:
-        found.append(f"{where}: the text needs scrolling ({narrative.max_scroll_y} more rows)")
+        found.append(
+            f"{where}: the text needs scrolling ({narrative.max_scroll_y} more rows;"
+            f" text {narrative.text_height} rows in {narrative.size.height},"
+            f" visual {screen.query_one('#visual').size.height},"
+            f" body {screen.query_one('#body').size.height},"
+            f" feedback {screen.query_one(Feedback).size.height}:"
+            f" {screen.query_one(Feedback).render()!s:.300})"
+        )
     feedback = screen.query_one(Feedback)
     if feedback.display and not whole_on_screen(feedback, area):
         found.append(f"{where}: the feedback is off screen ({feedback.region})")

@@ -420,7 +420,7 @@ class LessonScreen(TutorScreen):
         loaded machine, the code editor just gone) is caught once it is (``again``).
         """
         if again:
-            self.call_after_refresh(self._fit_again)
+            self.call_after_refresh(self._fit_again, 4)
         try:
             visual = self.query_one("#visual")
             body = self.query_one("#body")
@@ -447,14 +447,19 @@ class LessonScreen(TutorScreen):
         if visual.styles.height is None or visual.styles.height.value != height:
             visual.styles.height = height
 
-    def _fit_again(self) -> None:
-        """The rows shared out again if the text still needs scrolling (once)."""
+    def _fit_again(self, tries: int) -> None:
+        """The rows shared out again while the text still needs scrolling and the
+        picture has rows to give (a few times, a moment apart: a loaded machine can
+        take more than one refresh to lay the text out)."""
         try:
             narrative = self.query_one(Narrative)
+            visual = self.query_one("#visual")
         except NoMatches:
             return
-        if narrative.max_scroll_y > 0:
+        if narrative.max_scroll_y > 0 and visual.display and self.is_attached:
             self.fit_body(again=False)
+            if tries > 1:
+                self.set_timer(0.05, lambda: self._fit_again(tries - 1))
 
     # -- the visual panel: graph, derivation or plot ------------------------------------
 
