@@ -463,7 +463,7 @@ class _Reader:
     def name(self, node: ast.Name, ident: str, depth: int) -> Expr:
         if ident in self.temporaries:
             expr, deep = self.temporaries[ident]
-            self.grow(node, _size(expr))
+            self.grow(node, expr_size(expr))
             if depth + deep > MAX_INLINED_DEPTH:
                 raise self.at(
                     node,
@@ -575,12 +575,13 @@ def _depth(expr: Expr) -> int:
     return 1
 
 
-def _size(expr: Expr) -> int:
+def expr_size(expr: Expr) -> int:
+    """The nodes of an expression's tree (what computing it takes)."""
     match expr:
         case Neg(operand=x) | Pow(base=x) | Call(arg=x):
-            return 1 + _size(x)
+            return 1 + expr_size(x)
         case BinOp(left=left, right=right):
-            return 1 + _size(left) + _size(right)
+            return 1 + expr_size(left) + expr_size(right)
     return 1
 
 

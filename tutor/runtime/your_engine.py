@@ -27,7 +27,7 @@ from tutor.engine.ops import BINARY, NEG, OPS, POW, EngineError
 from tutor.engine.train import GraphTrainer, Trainer
 from tutor.engine.value import Value, topo_order
 from tutor.expr import BinOp, Call, Expr, ExprError, Name, Neg, Num, Pow
-from tutor.expr.backward import METHODS, parse_backward
+from tutor.expr.backward import METHODS, expr_size, parse_backward
 from tutor.lesson.kinds import BackwardAsk
 from tutor.status import CORRECT, INCORRECT
 
@@ -164,15 +164,6 @@ class _Statement:
     size: int  # the operations (tree nodes) computing it takes
 
 
-def _size(expr: Expr) -> int:
-    match expr:
-        case Neg(operand=x) | Pow(base=x) | Call(arg=x):
-            return 1 + _size(x)
-        case BinOp(left=left, right=right):
-            return 1 + _size(left) + _size(right)
-    return 1
-
-
 @dataclass
 class EngineRules:
     """The student's rules made ready for a graph's ops: which ops run the student's
@@ -226,7 +217,7 @@ class EngineRules:
             _add(self.fallback, op)
             return
         self.plans[(op, param)] = tuple(
-            _Statement(_OWNERS.index(s.target), s.op, _compile(s.expr), _size(s.expr))
+            _Statement(_OWNERS.index(s.target), s.op, _compile(s.expr), expr_size(s.expr))
             for s in rule.statements
         )
         _add(self.yours, op)
