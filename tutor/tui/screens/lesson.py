@@ -457,6 +457,10 @@ class LessonScreen(TutorScreen):
         except NoMatches:
             return
         if narrative.max_scroll_y > 0 and visual.display and self.is_attached:
+            # Its height is laid out from the text's rows without a scrollbar; a
+            # scrollbar shown meanwhile narrows the text by a column, and one row more
+            # is then never laid out: lay it out again at the width it has now.
+            narrative.refresh(layout=True)
             self.fit_body(again=False)
             if tries > 1:
                 self.set_timer(0.05, lambda: self._fit_again(tries - 1))
