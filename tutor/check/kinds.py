@@ -36,7 +36,7 @@ module (see the end of the file): no kind can fall through to another's rules.
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Callable, Set
 from fractions import Fraction
 from functools import partial
 from typing import Any, ClassVar, Generic, TypeVar
@@ -872,24 +872,16 @@ class Training(Kind[TrainAsk]):
                     f"after {ask.steps} updates (step {ask.steps}).",
                 )
             )
-        other = not ask.zero_grad
         found.append(
-            Mistake(
-                "zeroing" if other else "not-zeroing",
-                partial(
-                    q.after_training,
-                    rate=ask.rate,
-                    steps=ask.steps,
-                    zero_grad=other,
-                    node=ask.node,
-                    moves=ask.moves,
-                ),
-                "that is the loop that zeroes the gradients before each backward(), read as "
-                "this one. This loop never zeroes them: each update steps with every gradient "
-                "so far, added up."
-                if other
-                else "that is the loop that never zeroes the gradients, read as this one: there "
-                "they added up. This loop zeroes them before each backward().",
+            _other_zeroing(
+                ask,
+                q.after_training,
+                ask.node,
+                zeroed="that is the loop that zeroes the gradients before each backward(), "
+                "read as this one. This loop never zeroes them: each update steps with every "
+                "gradient so far, added up.",
+                not_zeroed="that is the loop that never zeroes the gradients, read as this one: "
+                "there they added up. This loop zeroes them before each backward().",
             )
         )
         return found + _miscounted(question) + _other_rates(question)
@@ -897,7 +889,6 @@ class Training(Kind[TrainAsk]):
     def _grad_mistakes(self, question: Question[TrainAsk]) -> list[Mistake]:
         """``grad = true``: the gradient held after the updates, and its wrong turns."""
         ask, node = question.ask, _parameter(question.ask)
-        other = not ask.zero_grad
         return [
             wrong_sign(question),
             Mistake(
@@ -907,21 +898,14 @@ class Training(Kind[TrainAsk]):
                 f"updates the parameters have moved, and so has the gradient.",
                 names=((GRAD.name, node),),
             ),
-            Mistake(
-                "zeroing" if other else "not-zeroing",
-                partial(
-                    q.grad_after_training,
-                    rate=ask.rate,
-                    steps=ask.steps,
-                    zero_grad=other,
-                    node=node,
-                    moves=ask.moves,
-                ),
-                "that is the gradient with the gradients zeroed before each backward(); "
-                "without zeroing, .grad holds the sum of every step's gradients."
-                if other
-                else "that is the sum of every step's gradients, as without zeroing. Zeroed "
-                "before each backward(), .grad holds the last step's gradient only.",
+            _other_zeroing(
+                ask,
+                q.grad_after_training,
+                node,
+                zeroed="that is the gradient with the gradients zeroed before each backward(); "
+                "without zeroing, .grad holds the sum of every step's gradients.",
+                not_zeroed="that is the sum of every step's gradients, as without zeroing. "
+                "Zeroed before each backward(), .grad holds the last step's gradient only.",
             ),
         ]
 
@@ -1333,6 +1317,27 @@ def _forward_mistakes(question: Question[ValueAsk]) -> list[Mistake]:
                 )
             )
     return found
+
+
+def _other_zeroing(
+    ask: TrainAsk, train: Callable[..., float], node: str | None, *, zeroed: str, not_zeroed: str
+) -> Mistake:
+    """The same training read with the other zeroing (``train``: `q.after_training` or
+    `q.grad_after_training`); ``zeroed``/``not_zeroed`` say what the number the student
+    gave is, by the loop it came from."""
+    other = not ask.zero_grad
+    return Mistake(
+        "zeroing" if other else "not-zeroing",
+        partial(
+            train,
+            rate=ask.rate,
+            steps=ask.steps,
+            zero_grad=other,
+            node=node,
+            moves=ask.moves,
+        ),
+        zeroed if other else not_zeroed,
+    )
 
 
 def _miscounted(question: Question[TrainAsk]) -> list[Mistake]:
