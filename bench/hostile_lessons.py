@@ -48,3 +48,27 @@ def many_trainings(questions: int, vary: str = "") -> str:
         f'[[steps]]\nask = "train"\nrate = 0.01\nsteps = {100 - q % 3}\n' for q in range(questions)
     ]
     return head + "".join(steps)
+
+
+#: Another output's gradient that overflows (dp/da = b * b), though every value is
+#: finite: found by the check, not at load.
+OF_OVERFLOW = """\
+format = 1
+id = "of-overflow"
+title = "Of overflow"
+graph = \"\"\"
+a = 1e-300
+b = 1e300
+c = a * b
+p = c * b
+L = p + c
+\"\"\"
+[[steps]]
+say = "dp/da = b * b overflows, though every value is finite."
+[[steps]]
+ask = "grad"
+node = "a"
+of = "p"
+"""
+#: The line of its question's ``[[steps]]`` header (where the check refuses it).
+OF_OVERFLOW_LINE = len(OF_OVERFLOW.split('[[steps]]\nask = "grad"')[0].splitlines()) + 1

@@ -11,7 +11,7 @@ from textual import events
 from textual.widgets import OptionList, Static
 from tui_pilot import until_lesson
 
-from bench.hostile_lessons import training_network
+from bench.hostile_lessons import OF_OVERFLOW, OF_OVERFLOW_LINE, training_network
 from tutor.tui.app import create_app
 from tutor.tui.screens.lesson import LessonScreen
 from tutor.tui.widgets.answer_input import AnswerInput
@@ -418,26 +418,6 @@ async def test_the_course_list_shows_its_lessons_at_80x24_whatever_the_titles(tm
     assert app.return_code == 0
 
 
-OF_OVERFLOW = """\
-format = 1
-id = "of-overflow"
-title = "Of overflow"
-graph = \"\"\"
-a = 1e-300
-b = 1e300
-c = a * b
-p = c * b
-L = p + c
-\"\"\"
-[[steps]]
-say = "dp/da = b * b overflows, though every value is finite."
-[[steps]]
-ask = "grad"
-node = "a"
-of = "p"
-"""
-
-
 @pilot_test
 async def test_a_question_whose_answer_overflows_never_crashes_the_app(tmp_path):
     """Another output's gradient that overflows (found by the check, not at load): the
@@ -460,7 +440,7 @@ async def test_a_question_whose_answer_overflows_never_crashes_the_app(tmp_path)
             if "of-overflow" in app.checked:
                 break
         (error,) = app.checked["of-overflow"]
-        assert error.line == 13 and "the answer is inf" in error.message
+        assert error.line == OF_OVERFLOW_LINE and "the answer is inf" in error.message
         await pilot.pause()
         assert app.is_running
         assert [lesson.id for lesson in app.course.lessons] == ["markup"]

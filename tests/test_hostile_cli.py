@@ -11,7 +11,7 @@ import pytest
 from conftest import TINY_LESSON
 
 import tutor.cli as cli
-from bench.hostile_lessons import squares, training_network
+from bench.hostile_lessons import OF_OVERFLOW, OF_OVERFLOW_LINE, squares, training_network
 from tutor.cli import main
 
 LESSON = (
@@ -258,24 +258,6 @@ def test_run_of_a_quiz_whose_draws_train_for_minutes_is_bounded(capsys, tmp_path
         assert code == 0 and "Score: 0 / 10" in out  # every answer graded (all wrong)
 
 
-OF_OVERFLOW = """\
-format = 1
-id = "of-overflow"
-title = "T"
-graph = \"\"\"
-a = 1e-300
-b = 1e300
-c = a * b
-p = c * b
-L = p + c
-\"\"\"
-[[steps]]
-ask = "grad"
-node = "a"
-of = "p"
-"""
-
-
 def strict_json(text: str):
     import json
 
@@ -301,7 +283,7 @@ def test_run_of_an_answer_that_overflows_is_an_error_at_its_line(capsys, tmp_pat
     )
     assert code == 2 and not out
     # Refused by the budgeted check that `tutor run` runs first, at the question's line.
-    assert err.startswith(f"tutor: {tmp_path / 'of.toml'}:11: question 1")
+    assert err.startswith(f"tutor: {tmp_path / 'of.toml'}:{OF_OVERFLOW_LINE}: question 1")
     assert "the answer is inf" in err
     code, out, _ = run(capsys, "progress", "--lessons", str(tmp_path), "--json")
     assert code == 0 and strict_json(out)[0]["score"] == 0  # nothing recorded
